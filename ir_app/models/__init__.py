@@ -1,0 +1,31 @@
+"""SQLAlchemy 2 typed models. Import everything here so Alembic sees the whole metadata."""
+from ir_app.models.audit import AuditChainHead, AuditEvent
+from ir_app.models.base import Base, UTCDateTime
+from ir_app.models.files import StoredFile
+from ir_app.models.inventory import (
+    ComponentKind,
+    EmergencyContact,
+    Hosting,
+    InformationSystem,
+    InformationType,
+    SystemComponent,
+    SystemStatus,
+    SystemType,
+)
+from ir_app.models.org import (
+    CommuneType,
+    LoginAttempt,
+    Organisation,
+    OrgKind,
+    Role,
+    Unit,
+    User,
+    UserRole,
+)
+
+__all__ = [
+    "AuditChainHead", "AuditEvent", "Base", "CommuneType", "ComponentKind", "EmergencyContact",
+    "Hosting", "InformationSystem", "InformationType", "LoginAttempt", "OrgKind", "Organisation",
+    "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
+    "User", "UserRole",
+]

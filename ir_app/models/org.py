@@ -1,0 +1,158 @@
+"""Provinces, communes, units inside a commune, users and their roles."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ir_app.models.base import Base, UTCDateTime, enum_check, utcnow
+
+
+class OrgKind(StrEnum):
+    PROVINCE = "province"
+    COMMUNE = "commune"
+
+
+class CommuneType(StrEnum):
+    XA = "xa"
+    PHUONG = "phuong"
+    DAC_KHU = "dac_khu"
+
+
+COMMUNE_TYPE_LABELS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu"}
+
+
+class Organisation(Base):
+    """A province or a commune; communes point at their province."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(enum_check("kind", OrgKind), name="kind"),
+        CheckConstraint(
+            "(kind = 'province' AND parent_id IS NULL) OR (kind = 'commune' AND parent_id IS NOT NULL)",
+            name="commune_has_province",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # mã đơn vị hành chính
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    commune_type: Mapped[str | None] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id])
+
+    @property
+    def full_name(self) -> str:
+        if self.kind == OrgKind.COMMUNE and self.commune_type:
+            return f"{COMMUNE_TYPE_LABELS[self.commune_type]} {self.name}"
+        return self.name
+
+
+class Unit(Base):
+    """A unit inside a commune (Văn phòng HĐND-UBND, Công an xã, …)."""
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("commune_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    functions: Mapped[str] = mapped_column(String(1000), default="")
+    head_name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    is_cyber_unit: Mapped[bool] = mapped_column(Boolean, default=False)  # đơn vị chuyên trách
+
+    commune: Mapped[Organisation] = relationship()
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OFFICER = "officer"
+    STAFF = "staff"
+    APPRAISER = "appraiser"
+    APPROVER = "approver"
+    AUDITOR = "auditor"
+    OVERSEER = "overseer"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Quản trị hệ thống",
+    Role.OFFICER: "Cán bộ Công an xã",
+    Role.STAFF: "Cán bộ đơn vị",
+    Role.APPRAISER: "Cán bộ thẩm định",
+    Role.APPROVER: "Lãnh đạo phê duyệt",
+    Role.AUDITOR: "Kiểm tra viên (chỉ đọc)",
+    Role.OVERSEER: "Giám sát cấp tỉnh",
+}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Rotated on logout, password/role change and disable: old sessions stop working.
+    session_token: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email_notifications: Mapped[bool] = mapped_column(Boolean, default=True)
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    locale: Mapped[str] = mapped_column(String(8), default="vi")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", back_populates="user"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(Role(row.role) for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    # The Flask-Login protocol, without importing Flask into the models. The id carries the
+    # session token so that rotating it logs every old session out.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    __table_args__ = (CheckConstraint(enum_check("role", Role), name="role"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class LoginAttempt(Base):
+    """Every sign-in attempt, for throttling by account and by address."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), index=True)
+    ip_address: Mapped[str] = mapped_column(String(64), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)

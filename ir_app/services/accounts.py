@@ -1,0 +1,225 @@
+"""Sign-in with throttling, password changes and user management."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ir_app.models import LoginAttempt, Organisation, Role, User, UserRole
+from ir_app.services import audit
+from ir_app.services.audit import Actor
+from ir_app.services.errors import ConflictError, NotFound, ValidationFailed
+
+hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+# Verifying against a dummy hash keeps the timing the same for unknown e-mails.
+_DUMMY_HASH = hasher.hash("dummy-password-for-timing")
+
+
+def hash_password(password: str) -> str:
+    return hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed({field: f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự."})
+
+
+@dataclass(frozen=True)
+class Throttle:
+    max_failures: int = 5
+    lock_minutes: int = 15
+
+
+class LoginRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _recent_failures(session: Session, column, value: str, since: datetime) -> int:
+    return session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
+        )
+    ) or 0
+
+
+def _last_success(session: Session, column, value: str) -> datetime | None:
+    return session.scalar(
+        select(func.max(LoginAttempt.attempted_at)).where(column == value, LoginAttempt.succeeded.is_(True))
+    )
+
+
+def is_locked(session: Session, email: str, ip: str, now: datetime, throttle: Throttle) -> bool:
+    """Locked after N failures within the window, counted since the last success."""
+    window_start = now - timedelta(minutes=throttle.lock_minutes)
+    for column, value in ((LoginAttempt.email, email), (LoginAttempt.ip_address, ip)):
+        since = max(filter(None, [window_start, _last_success(session, column, value)]))
+        if _recent_failures(session, column, value, since) >= throttle.max_failures:
+            return True
+    return False
+
+
+def authenticate(
+    session: Session, email: str, password: str, ip: str, now: datetime, throttle: Throttle
+) -> User:
+    """Returns the user, or raises LoginRefused with a Vietnamese message. Every attempt is audited."""
+    email = email.strip().lower()
+    if is_locked(session, email, ip, now, throttle):
+        _record_attempt(session, email, ip, now, False, None, "login_locked")
+        raise LoginRefused(
+            f"Đăng nhập sai quá {throttle.max_failures} lần. Tài khoản hoặc máy này tạm bị khóa "
+            f"{throttle.lock_minutes} phút; hãy thử lại sau."
+        )
+    user = session.scalar(select(User).where(User.email == email))
+    valid = password_matches(user.password_hash if user else _DUMMY_HASH, password)
+    if not (user and valid and user.is_active):
+        _record_attempt(session, email, ip, now, False, user, "login_failed")
+        if user and valid and not user.is_active:
+            raise LoginRefused("Tài khoản đã bị vô hiệu hóa. Hãy liên hệ quản trị viên.")
+        raise LoginRefused("Sai địa chỉ e-mail hoặc mật khẩu.")
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    _record_attempt(session, email, ip, now, True, user, "login")
+    return user
+
+
+def _record_attempt(session, email, ip, now, succeeded, user, action) -> None:
+    session.add(LoginAttempt(email=email[:200], ip_address=ip[:64], attempted_at=now, succeeded=succeeded))
+    actor = Actor(user.id if user else None, email[:200] or "(trống)", ip)
+    audit.record(
+        session, actor, action, now=now, object_type="user", object_id=user.id if user else "",
+        commune_id=user.organisation_id if user else None,
+    )
+
+
+def logout(session: Session, user: User, now: datetime, ip: str = "") -> None:
+    """Invalidate every session of this user (the cookie's token stops matching)."""
+    user.session_token = new_session_token()
+    audit.record(session, Actor.of(user, ip), "logout", now=now, object_type="user",
+                 object_id=user.id, commune_id=user.organisation_id)
+
+
+def change_password(session: Session, user: User, current: str, new: str, now: datetime, ip: str = "") -> None:
+    if not password_matches(user.password_hash, current):
+        raise ValidationFailed({"current_password": "Mật khẩu hiện tại không đúng."})
+    check_password_strength(new, "new_password")
+    user.password_hash = hash_password(new)
+    user.session_token = new_session_token()
+    audit.record(session, Actor.of(user, ip), "password_change", now=now, object_type="user",
+                 object_id=user.id, commune_id=user.organisation_id)
+
+
+def _validate_roles(roles: list[str]) -> list[Role]:
+    try:
+        parsed = sorted({Role(role) for role in roles})
+    except ValueError:
+        raise ValidationFailed({"roles": "Vai trò không hợp lệ."}) from None
+    if not parsed:
+        raise ValidationFailed({"roles": "Chọn ít nhất một vai trò."})
+    return parsed
+
+
+def _organisation_for(session: Session, code: str, roles: list[Role]) -> Organisation:
+    org = session.scalar(select(Organisation).where(
+        (Organisation.code == code) | (Organisation.slug == code)
+    ))
+    if org is None:
+        raise ValidationFailed({"organisation": f"Không tìm thấy đơn vị hành chính có mã «{code}»."})
+    if org.kind == "province" and set(roles) - {Role.OVERSEER, Role.ADMIN}:
+        raise ValidationFailed({"organisation": "Tài khoản cấp tỉnh chỉ có vai trò giám sát hoặc quản trị."})
+    return org
+
+
+def create_user(
+    session: Session, actor: Actor, *, email: str, name: str, password: str, roles: list[str],
+    organisation_code: str, now: datetime, phone: str = "",
+) -> User:
+    email = email.strip().lower()
+    errors: dict[str, str] = {}
+    if "@" not in email or len(email) > 200:
+        errors["email"] = "Địa chỉ e-mail không hợp lệ."
+    elif session.scalar(select(User.id).where(User.email == email)):
+        errors["email"] = "Đã có tài khoản với e-mail này."
+    if not name.strip():
+        errors["name"] = "Nhập họ và tên."
+    if errors:
+        raise ValidationFailed(errors)
+    check_password_strength(password)
+    parsed_roles = _validate_roles(roles)
+    org = _organisation_for(session, organisation_code, parsed_roles)
+    user = User(
+        email=email, name=name.strip()[:200], password_hash=hash_password(password),
+        organisation_id=org.id, session_token=new_session_token(), phone=phone[:50],
+        role_rows=[UserRole(role=role.value) for role in parsed_roles],
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "create", now=now, object_type="user", object_id=user.id,
+                 commune_id=org.id, summary=email,
+                 changes={"email": [None, email], "roles": [None, [r.value for r in parsed_roles]]})
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("Không tìm thấy tài khoản.")
+    return user
+
+
+def _check_version(user: User, expected_version: int | None) -> None:
+    if expected_version is not None and user.version != expected_version:
+        raise ConflictError()
+
+
+def update_user(
+    session: Session, actor: Actor, user: User, *, name: str, roles: list[str], is_active: bool,
+    now: datetime, expected_version: int | None = None, phone: str | None = None,
+) -> User:
+    """Role change or disabling invalidates the user's sessions."""
+    _check_version(user, expected_version)
+    if not name.strip():
+        raise ValidationFailed({"name": "Nhập họ và tên."})
+    parsed_roles = _validate_roles(roles)
+    before = {"name": user.name, "roles": sorted(r.value for r in user.roles), "is_active": user.is_active}
+    user.name = name.strip()[:200]
+    if phone is not None:
+        user.phone = phone[:50]
+    if {r.value for r in parsed_roles} != set(before["roles"]):
+        user.role_rows = [UserRole(role=role.value) for role in parsed_roles]
+        user.session_token = new_session_token()
+    if user.is_active != is_active:
+        user.is_active = is_active
+        user.session_token = new_session_token()
+    after = {"name": user.name, "roles": [r.value for r in parsed_roles], "is_active": user.is_active}
+    session.flush()
+    audit.record(session, actor, "update", now=now, object_type="user", object_id=user.id,
+                 commune_id=user.organisation_id, summary=user.email, changes=audit.diff(before, after))
+    return user
+
+
+def reset_password(session: Session, actor: Actor, user: User, new_password: str, now: datetime) -> None:
+    check_password_strength(new_password, "password")
+    user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()
+    session.flush()
+    audit.record(session, actor, "password_reset", now=now, object_type="user", object_id=user.id,
+                 commune_id=user.organisation_id, summary=user.email)

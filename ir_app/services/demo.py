@@ -1,0 +1,199 @@
+"""Demo data: the four communes of the source plans, idempotent (a second run adds nothing).
+
+Administrative codes here are illustrative, not the official list.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ir_app.models import (
+    EmergencyContact,
+    InformationSystem,
+    Organisation,
+    Role,
+    SystemComponent,
+    Unit,
+    User,
+    UserRole,
+)
+from ir_app.models.org import ROLE_LABELS
+from ir_app.services import audit
+from ir_app.services.accounts import hash_password, new_session_token
+from ir_app.services.audit import Actor
+
+PROVINCES = [
+    {"code": "31", "slug": "hai-phong", "name": "Thành phố Hải Phòng"},
+    {"code": "42", "slug": "ha-tinh", "name": "Tỉnh Hà Tĩnh"},
+    {"code": "19", "slug": "thai-nguyen", "name": "Tỉnh Thái Nguyên"},
+]
+COMMUNES = [
+    {"code": "11017", "slug": "vinh-lai", "name": "Vĩnh Lại", "commune_type": "xa", "province": "31",
+     "address": "Trụ sở UBND xã Vĩnh Lại, TP Hải Phòng", "phone": "0220 3812 345"},
+    {"code": "11311", "slug": "hai-an", "name": "Hải An", "commune_type": "phuong", "province": "31",
+     "address": "Trụ sở UBND phường Hải An, TP Hải Phòng", "phone": "0225 3978 123"},
+    {"code": "18445", "slug": "mai-phu", "name": "Mai Phụ", "commune_type": "xa", "province": "42",
+     "address": "Trụ sở UBND xã Mai Phụ, tỉnh Hà Tĩnh", "phone": "0239 3861 456"},
+    {"code": "02071", "slug": "cho-don", "name": "Chợ Đồn", "commune_type": "xa", "province": "19",
+     "address": "Trụ sở UBND xã Chợ Đồn, tỉnh Thái Nguyên", "phone": "0209 3882 789"},
+]
+UNITS = [
+    ("Văn phòng HĐND và UBND", "Tham mưu, tổng hợp; quản lý văn bản, hạ tầng CNTT dùng chung", False),
+    ("Phòng Văn hóa - Xã hội", "Văn hóa, thông tin, giáo dục, y tế, lao động, chính sách xã hội", False),
+    ("Phòng Kinh tế", "Kinh tế, tài chính, nông nghiệp, xây dựng, tài nguyên môi trường", False),
+    ("Trung tâm Phục vụ hành chính công", "Tiếp nhận, trả kết quả thủ tục hành chính (một cửa)", False),
+    ("Công an xã", "An ninh trật tự; chủ trì bảo đảm an ninh mạng của xã (đơn vị chuyên trách)", True),
+]
+
+
+def _systems(commune: dict[str, Any]) -> list[dict[str, Any]]:
+    place = f"{'Phường' if commune['commune_type'] == 'phuong' else 'Xã'} {commune['name']}"
+    owner = {"owner_name": f"UBND {place.lower().capitalize()}", "owner_address": commune["address"],
+             "owner_phone": commune["phone"], "owner_representative": f"Chủ tịch UBND {place}",
+             "owner_functions": "Cơ quan hành chính nhà nước ở địa phương"}
+    office = {"operator_name": "Văn phòng HĐND và UBND", "operator_representative": "Chánh Văn phòng",
+              "operator_address": commune["address"], "operator_phone": commune["phone"]}
+    domain = f"{commune['slug']}.gov.vn"
+    return [
+        {"code": "QLVB", "name": "Hệ thống quản lý văn bản và điều hành", "system_type": "internal",
+         "information_types": ["public", "private", "personal"], "personal_data_subjects": 60,
+         "purpose": "Tiếp nhận, xử lý, phát hành văn bản điện tử; chữ ký số", "hosting": "provincial_dc",
+         "hosting_detail": "Trung tâm dữ liệu tỉnh (dùng chung)", "users_served": "Cán bộ, công chức xã",
+         "approved_level": 2, "approval_decision_number": "15/QĐ-UBND", "approval_regime": "nd85-2016",
+         "approval_decision_on": datetime(2024, 3, 12).date(), **owner, **office},
+        {"code": "MOTCUA", "name": "Hệ thống thông tin giải quyết thủ tục hành chính (một cửa điện tử)",
+         "system_type": "citizen_service", "information_types": ["public", "personal"],
+         "personal_data_subjects": 18500, "sensitive_data_subjects": 350, "handles_admin_procedures": True,
+         "purpose": "Tiếp nhận hồ sơ, trả kết quả TTHC; kết nối Cổng Dịch vụ công quốc gia",
+         "hosting": "provincial_dc", "users_served": "Người dân, doanh nghiệp; cán bộ Trung tâm PVHCC",
+         "internet_exposed": True, **owner,
+         "operator_name": "Trung tâm Phục vụ hành chính công", "operator_representative": "Giám đốc Trung tâm",
+         "operator_address": commune["address"], "operator_phone": commune["phone"]},
+        {"code": "CONGTTDT", "name": "Cổng thông tin điện tử xã", "system_type": "citizen_service",
+         "information_types": ["public"], "purpose": "Công khai thông tin, văn bản, thủ tục",
+         "hosting": "cloud", "hosting_detail": "Máy chủ thuê của nhà cung cấp trong nước",
+         "internet_exposed": True, "domains": domain, "public_ips": "203.113.10.25",
+         "users_served": "Người dân, doanh nghiệp", **owner, **office},
+        {"code": "EMAIL", "name": "Thư điện tử công vụ", "system_type": "internal",
+         "information_types": ["private", "personal"], "personal_data_subjects": 60,
+         "purpose": "Trao đổi thư công vụ", "hosting": "provincial_dc", "domains": f"mail.{domain}",
+         "internet_exposed": True, **owner, **office},
+        {"code": "HOPTT", "name": "Hệ thống họp trực tuyến", "system_type": "internal",
+         "information_types": ["public", "private"], "purpose": "Họp trực tuyến với tỉnh và các thôn",
+         "hosting": "on_premises", "hosting_detail": "Phòng họp tầng 2", **owner, **office},
+        {"code": "LAN", "name": "Mạng nội bộ (LAN) trụ sở UBND", "system_type": "infrastructure",
+         "information_types": ["private", "personal"], "purpose": "Kết nối máy tính, máy in, Internet, mạng TSLCD",
+         "hosting": "on_premises", "private_ips": "192.168.10.0/24; 192.168.20.0/24",
+         "users_served": "Toàn bộ cán bộ tại trụ sở", **owner, **office},
+        {"code": "CAMERA", "name": "Hệ thống camera giám sát an ninh trật tự", "system_type": "other",
+         "information_types": ["private", "personal"], "purpose": "Giám sát an ninh trật tự tại trụ sở và nút giao",
+         "hosting": "on_premises", "hosting_detail": "Đầu ghi tại trụ sở Công an xã", **owner,
+         "operator_name": "Công an xã", "operator_representative": "Trưởng Công an xã",
+         "operator_address": commune["address"]},
+    ]
+
+
+COMPONENTS = {
+    "LAN": [("equipment", "Tường lửa biên", "Firewall UTM", "Phòng máy chủ", "Kiểm soát truy cập Internet", "", "", "192.168.10.1"),
+            ("equipment", "Switch lõi", "Switch L3 24 cổng", "Phòng máy chủ", "Chuyển mạch nội bộ", "", "", ""),
+            ("network_zone", "Vùng người dùng", "", "Các phòng làm việc", "Máy trạm cán bộ", "", "", "192.168.10.0/24"),
+            ("network_zone", "Vùng máy chủ", "", "Phòng máy chủ", "Máy chủ nội bộ, NAS", "", "", "192.168.20.0/24")],
+    "MOTCUA": [("application", "Phần mềm một cửa điện tử", "Ứng dụng web", "Trung tâm dữ liệu tỉnh", "Tiếp nhận hồ sơ TTHC", "Máy chủ ứng dụng tỉnh", "Linux", ""),
+               ("equipment", "Máy tính tiếp nhận hồ sơ (4 máy)", "Máy trạm", "Trung tâm PVHCC", "Tiếp nhận, số hóa hồ sơ", "", "Windows 11", "192.168.10.50-53")],
+}
+CONTACTS = [
+    ("Trực ban Phòng An ninh mạng (PA05)", "Công an tỉnh", "Hỗ trợ ứng cứu, tiếp nhận báo cáo sự cố", "069 2345 678", "", True, ""),
+    ("Tổng đài hỗ trợ kỹ thuật", "VNPT tỉnh", "Sự cố đường truyền, TSLCD", "18001166", "", True, ""),
+    ("Bộ phận kỹ thuật", "Viettel tỉnh", "Sự cố Internet dự phòng", "18008119", "", True, ""),
+    ("Trung tâm dữ liệu tỉnh", "Sở Khoa học và Công nghệ", "Máy chủ một cửa, quản lý văn bản", "0220 3890 111", "", False, "7h30–17h00 ngày làm việc"),
+    ("Nguyễn Văn Hùng", "Công an xã", "Tổ trưởng tổ ứng cứu sự cố", "0912 345 678", "", True, ""),
+    ("Trần Thị Lan", "Văn phòng HĐND và UBND", "Cán bộ phụ trách CNTT", "0987 654 321", "", False, "Giờ hành chính"),
+]
+
+
+def account_list() -> list[tuple[str, str]]:
+    accounts = [(f"{role.value}@vinh-lai.demo.vn", f"{ROLE_LABELS[role]} — xã Vĩnh Lại")
+                for role in Role if role != Role.OVERSEER]
+    accounts.append(("overseer@hai-phong.demo.vn", f"{ROLE_LABELS[Role.OVERSEER]} — TP Hải Phòng"))
+    accounts += [(f"{role}@{slug}.demo.vn", f"{ROLE_LABELS[Role(role)]} — {name}")
+                 for slug, name in (("hai-an", "phường Hải An"), ("mai-phu", "xã Mai Phụ"), ("cho-don", "xã Chợ Đồn"))
+                 for role in ("officer", "staff")]
+    return accounts
+
+
+class _Loader:
+    def __init__(self, session: Session, password: str, now: datetime):
+        self.session, self.now, self.created = session, now, 0
+        self.password_hash = hash_password(password)
+        self.actor = Actor.system("ir-app demo")
+
+    def get_or_add(self, model, lookup: dict[str, Any], **values) -> Any:
+        obj = self.session.scalar(select(model).filter_by(**lookup))
+        if obj is None:
+            obj = model(**lookup, **values)
+            self.session.add(obj)
+            self.session.flush()
+            self.created += 1
+            commune_id = getattr(obj, "commune_id", None)
+            audit.record(self.session, self.actor, "create", now=self.now, object_type=model.__tablename__,
+                         object_id=obj.id, commune_id=commune_id, summary="dữ liệu mẫu")
+        return obj
+
+    def user(self, email: str, name: str, org: Organisation, roles: list[Role]) -> None:
+        self.get_or_add(User, {"email": email}, name=name, organisation_id=org.id,
+                        password_hash=self.password_hash, session_token=new_session_token(),
+                        role_rows=[UserRole(role=role.value) for role in roles])
+
+
+def load(session: Session, password: str, now: datetime) -> int:
+    loader = _Loader(session, password, now)
+    provinces = {p["code"]: loader.get_or_add(Organisation, {"code": p["code"]}, kind="province",
+                                              slug=p["slug"], name=p["name"]) for p in PROVINCES}
+    for data in COMMUNES:
+        commune = loader.get_or_add(
+            Organisation, {"code": data["code"]}, kind="commune", slug=data["slug"], name=data["name"],
+            commune_type=data["commune_type"], parent_id=provinces[data["province"]].id,
+            address=data["address"], phone=data["phone"])
+        _load_commune(loader, commune, data)
+    _load_users(loader, provinces)
+    return loader.created
+
+
+def _load_commune(loader: _Loader, commune: Organisation, data: dict[str, Any]) -> None:
+    units = {name: loader.get_or_add(Unit, {"commune_id": commune.id, "name": name}, functions=functions,
+                                     is_cyber_unit=cyber) for name, functions, cyber in UNITS}
+    for system_data in _systems(data):
+        values = dict(system_data)
+        code = values.pop("code")
+        system = loader.get_or_add(InformationSystem, {"commune_id": commune.id, "code": code},
+                                   unit_id=units["Văn phòng HĐND và UBND"].id, created_at=loader.now,
+                                   updated_at=loader.now, **values)
+        if not system.components:
+            for row in COMPONENTS.get(code, []):
+                kind, name, ctype, location, purpose, server, os_name, ips = row
+                system.components.append(_component(kind, name, ctype, location, purpose, server, os_name, ips))
+                loader.created += 1
+    for order, (name, org, role, phone, phone_alt, always, hours) in enumerate(CONTACTS):
+        loader.get_or_add(EmergencyContact, {"commune_id": commune.id, "name": name}, organisation=org,
+                          role=role, phone=phone, phone_alt=phone_alt, is_24x7=always, hours=hours,
+                          sort_order=order)
+
+
+def _component(kind, name, ctype, location, purpose, server, os_name, ips):
+    return SystemComponent(kind=kind, name=name, component_type=ctype, location=location, purpose=purpose,
+                           server=server, operating_system=os_name, ip_range=ips)
+
+
+def _load_users(loader: _Loader, provinces: dict[str, Organisation]) -> None:
+    communes = {o.slug: o for o in loader.session.scalars(select(Organisation).where(Organisation.kind == "commune"))}
+    names = {Role.ADMIN: "Quản trị hệ thống", Role.OFFICER: "Nguyễn Văn Hùng", Role.STAFF: "Trần Thị Lan",
+             Role.APPRAISER: "Lê Minh Tuấn", Role.APPROVER: "Phạm Quốc Khánh", Role.AUDITOR: "Đỗ Thu Hà"}
+    for role, name in names.items():
+        loader.user(f"{role.value}@vinh-lai.demo.vn", name, communes["vinh-lai"], [role])
+    loader.user("overseer@hai-phong.demo.vn", "Vũ Đức Thắng (PA05)", provinces["31"], [Role.OVERSEER])
+    for slug in ("hai-an", "mai-phu", "cho-don"):
+        loader.user(f"officer@{slug}.demo.vn", "Cán bộ Công an", communes[slug], [Role.OFFICER])
+        loader.user(f"staff@{slug}.demo.vn", "Cán bộ đơn vị", communes[slug], [Role.STAFF])

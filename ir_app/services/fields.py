@@ -1,0 +1,152 @@
+"""Field specifications shared by forms, XLSX import/export and service validation.
+
+One description of each field keeps the web form, the spreadsheet and the rules in step.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: str = "text"           # text | textarea | int | bool | choice | multichoice | date | email
+    required: bool = False
+    max_length: int = 300
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+    minimum: int | None = 0
+    maximum: int | None = 10**9
+    default: Any = None
+    in_form: bool = True
+
+    def empty_value(self) -> Any:
+        if self.default is not None:
+            return self.default
+        return {"int": 0, "bool": False, "multichoice": [], "date": None, "choice": None}.get(self.kind, "")
+
+    def choice_label(self, value: str) -> str:
+        return dict(self.choices).get(value, value)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _parse_text(spec: FieldSpec, value: Any) -> str:
+    text = str(value).strip()
+    if len(text) > spec.max_length:
+        raise ValueError(f"Tối đa {spec.max_length} ký tự (đang có {len(text)}).")
+    if spec.kind == "email" and text and not EMAIL_RE.match(text):
+        raise ValueError("Địa chỉ e-mail không hợp lệ.")
+    return text
+
+
+def _parse_int(spec: FieldSpec, value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("Phải là một số nguyên.")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().replace(".", "").replace(",", "").replace(" ", "")
+    if not re.fullmatch(r"-?\d{1,12}", text):
+        raise ValueError("Phải là một số nguyên.")
+    number = int(text)
+    if spec.minimum is not None and number < spec.minimum:
+        raise ValueError(f"Không được nhỏ hơn {spec.minimum}.")
+    if spec.maximum is not None and number > spec.maximum:
+        raise ValueError(f"Không được lớn hơn {spec.maximum:,}.".replace(",", "."))
+    return number
+
+
+TRUE_WORDS = {"1", "true", "yes", "y", "x", "có", "co", "c"}
+FALSE_WORDS = {"0", "false", "no", "n", "không", "khong", "k", ""}
+
+
+def _parse_bool(spec: FieldSpec, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError("Chỉ nhận «Có» hoặc «Không».")
+
+
+def _choice_key(spec: FieldSpec, value: Any) -> str:
+    text = str(value).strip()
+    for key, label in spec.choices:
+        if text == key or text.lower() == label.lower():
+            return key
+    allowed = ", ".join(label for _, label in spec.choices)
+    raise ValueError(f"Giá trị «{text[:50]}» không hợp lệ; chọn một trong: {allowed}.")
+
+
+def _parse_multichoice(spec: FieldSpec, value: Any) -> list[str]:
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[;\n]", str(value))
+    keys = [_choice_key(spec, item) for item in items if str(item).strip()]
+    order = [key for key, _ in spec.choices]
+    return sorted(set(keys), key=order.index)
+
+
+def _parse_date(spec: FieldSpec, value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError("Ngày phải theo dạng dd/mm/yyyy.")
+
+
+PARSERS: dict[str, Callable[[FieldSpec, Any], Any]] = {
+    "text": _parse_text, "textarea": _parse_text, "email": _parse_text, "int": _parse_int,
+    "bool": _parse_bool, "choice": _choice_key, "multichoice": _parse_multichoice, "date": _parse_date,
+}
+
+
+def parse_field(spec: FieldSpec, value: Any) -> Any:
+    """Python value for one field, or ValueError with a Vietnamese message."""
+    if _blank(value):
+        if spec.required and spec.kind != "bool":
+            raise ValueError("Bắt buộc nhập.")
+        return spec.empty_value()
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("Có ký tự không hợp lệ.")
+    return PARSERS[spec.kind](spec, value)
+
+
+def parse_record(specs: list[FieldSpec], raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Parse every field; returns (values, errors by field name)."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for spec in specs:
+        try:
+            values[spec.name] = parse_field(spec, raw.get(spec.name))
+        except ValueError as exc:
+            errors[spec.name] = str(exc)
+    return values, errors
+
+
+def display_value(spec: FieldSpec, value: Any) -> str:
+    """How a value is written in a spreadsheet cell or shown on a page."""
+    if spec.kind == "bool":
+        return "Có" if value else "Không"
+    if spec.kind == "choice":
+        return spec.choice_label(value) if value else ""
+    if spec.kind == "multichoice":
+        return "; ".join(spec.choice_label(item) for item in value or [])
+    if spec.kind == "date":
+        return value.strftime("%d/%m/%Y") if value else ""
+    return "" if value is None else str(value)
+

@@ -1,0 +1,268 @@
+"""Information systems, components and emergency contacts of a commune."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ir_app.models import (
+    ComponentKind,
+    EmergencyContact,
+    InformationSystem,
+    Organisation,
+    SystemComponent,
+    Unit,
+)
+from ir_app.services import audit
+from ir_app.services.audit import Actor
+from ir_app.services.errors import ConflictError, ValidationFailed
+from ir_app.services.fields import FieldSpec, parse_record
+
+SYSTEM_TYPE_CHOICES = (
+    ("internal", "Phục vụ hoạt động nội bộ"),
+    ("citizen_service", "Phục vụ người dân, doanh nghiệp"),
+    ("infrastructure", "Cơ sở hạ tầng thông tin"),
+    ("industrial_control", "Điều khiển công nghiệp"),
+    ("other", "Khác"),
+)
+INFORMATION_CHOICES = (
+    ("public", "Thông tin công cộng"),
+    ("private", "Thông tin riêng"),
+    ("personal", "Thông tin cá nhân"),
+    ("state_secret", "Thông tin bí mật nhà nước"),
+)
+HOSTING_CHOICES = (
+    ("on_premises", "Tại trụ sở"),
+    ("provincial_dc", "Trung tâm dữ liệu của tỉnh"),
+    ("cloud", "Điện toán đám mây"),
+)
+STATUS_CHOICES = (
+    ("planned", "Đang lập kế hoạch"),
+    ("under_investment", "Đang đầu tư xây dựng"),
+    ("in_operation", "Đang vận hành"),
+    ("retired", "Đã dừng vận hành"),
+)
+REGIME_CHOICES = (("nd331-2026", "NĐ 331/2026/NĐ-CP"), ("nd85-2016", "NĐ 85/2016/NĐ-CP"))
+LEVEL_CHOICES = tuple((str(n), f"Cấp độ {n}") for n in range(1, 6))
+
+F = FieldSpec
+SYSTEM_FIELDS: list[FieldSpec] = [
+    F("code", "Mã hệ thống", required=True, max_length=32, help="Mã ngắn, duy nhất trong xã, ví dụ QLVB."),
+    F("name", "Tên hệ thống", required=True),
+    F("purpose", "Mục đích, chức năng", "textarea", max_length=5000),
+    F("system_type", "Loại hệ thống (Điều 9)", "choice", required=True, choices=SYSTEM_TYPE_CHOICES,
+      default="internal"),
+    F("information_types", "Loại thông tin xử lý", "multichoice", choices=INFORMATION_CHOICES),
+    F("personal_data_subjects", "Số chủ thể dữ liệu cá nhân cơ bản", "int"),
+    F("sensitive_data_subjects", "Số chủ thể dữ liệu cá nhân nhạy cảm", "int"),
+    F("handles_admin_procedures", "Là hệ thống thông tin giải quyết thủ tục hành chính", "bool"),
+    F("status", "Trạng thái", "choice", required=True, choices=STATUS_CHOICES, default="in_operation"),
+    F("owner_name", "Chủ quản: tên cơ quan"),
+    F("owner_functions", "Chủ quản: chức năng, nhiệm vụ", "textarea", max_length=5000),
+    F("owner_representative", "Chủ quản: người đại diện", max_length=200),
+    F("owner_address", "Chủ quản: địa chỉ"),
+    F("owner_phone", "Chủ quản: điện thoại", max_length=50),
+    F("owner_email", "Chủ quản: e-mail", "email", max_length=200),
+    F("operator_name", "Đơn vị vận hành: tên"),
+    F("operator_functions", "Đơn vị vận hành: chức năng, nhiệm vụ", "textarea", max_length=5000),
+    F("operator_representative", "Đơn vị vận hành: người đại diện", max_length=200),
+    F("operator_address", "Đơn vị vận hành: địa chỉ"),
+    F("operator_phone", "Đơn vị vận hành: điện thoại", max_length=50),
+    F("operator_email", "Đơn vị vận hành: e-mail", "email", max_length=200),
+    F("scope", "Phạm vi", "textarea", max_length=5000),
+    F("scale", "Quy mô", "textarea", max_length=5000),
+    F("users_served", "Đối tượng sử dụng"),
+    F("hosting", "Nơi đặt hệ thống", "choice", required=True, choices=HOSTING_CHOICES, default="on_premises"),
+    F("hosting_detail", "Chi tiết nơi đặt"),
+    F("internet_exposed", "Có kết nối, cung cấp dịch vụ ra Internet", "bool"),
+    F("domains", "Tên miền", max_length=500),
+    F("public_ips", "Địa chỉ IP công cộng", max_length=500),
+    F("private_ips", "Dải IP nội bộ", max_length=500),
+    F("approved_level", "Cấp độ đã được phê duyệt", "choice", choices=LEVEL_CHOICES),
+    F("approval_decision_number", "Số quyết định phê duyệt cấp độ", max_length=100),
+    F("approval_decision_on", "Ngày quyết định phê duyệt", "date"),
+    F("approval_regime", "Phê duyệt theo", "choice", choices=REGIME_CHOICES),
+]
+SYSTEM_FIELD_NAMES = [spec.name for spec in SYSTEM_FIELDS]
+
+COMPONENT_FIELDS: list[FieldSpec] = [
+    F("kind", "Loại thành phần", "choice", required=True, choices=(
+        ("equipment", "Thiết bị, thiết bị mạng chính"),
+        ("application", "Ứng dụng, dịch vụ"),
+        ("network_zone", "Vùng mạng, quy hoạch IP"),
+    )),
+    F("name", "Tên", required=True),
+    F("component_type", "Chủng loại", max_length=200),
+    F("location", "Vị trí lắp đặt"),
+    F("purpose", "Mục đích sử dụng", max_length=500),
+    F("server", "Máy chủ cài đặt", max_length=200),
+    F("operating_system", "Hệ điều hành", max_length=200),
+    F("ip_range", "Địa chỉ / dải IP", max_length=200),
+]
+
+CONTACT_FIELDS: list[FieldSpec] = [
+    F("name", "Họ và tên", required=True, max_length=200),
+    F("organisation", "Cơ quan, đơn vị"),
+    F("role", "Vai trò khi có sự cố", max_length=200),
+    F("phone", "Điện thoại", required=True, max_length=50),
+    F("phone_alt", "Điện thoại khác", max_length=50),
+    F("email", "E-mail", "email", max_length=200),
+    F("is_24x7", "Liên hệ được 24/7", "bool"),
+    F("hours", "Giờ liên hệ", max_length=200),
+    F("sort_order", "Thứ tự", "int", maximum=9999),
+]
+
+
+def validate_system_values(raw: dict[str, Any]) -> dict[str, Any]:
+    values, errors = parse_record(SYSTEM_FIELDS, raw)
+    if errors:
+        raise ValidationFailed(errors)
+    values["approved_level"] = int(values["approved_level"]) if values["approved_level"] else None
+    values["code"] = values["code"].upper()
+    values["approval_regime"] = values["approval_regime"] or ""
+    if values["approved_level"] and not values["approval_decision_number"]:
+        raise ValidationFailed({"approval_decision_number": "Nhập số quyết định phê duyệt cấp độ."})
+    return values
+
+
+def _check_code_free(session: Session, commune_id: int, code: str, system_id: int | None) -> None:
+    query = select(InformationSystem.id).where(
+        InformationSystem.commune_id == commune_id, InformationSystem.code == code
+    )
+    existing = session.scalar(query)
+    if existing is not None and existing != system_id:
+        raise ValidationFailed({"code": f"Mã «{code}» đã được dùng cho một hệ thống khác trong xã."})
+
+
+def snapshot(obj: Any, names: list[str]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in names}
+
+
+def create_system(
+    session: Session, actor: Actor, commune: Organisation, raw: dict[str, Any], now: datetime,
+    unit_id: int | None = None,
+) -> InformationSystem:
+    values = validate_system_values(raw)
+    _check_code_free(session, commune.id, values["code"], None)
+    system = InformationSystem(commune_id=commune.id, unit_id=_unit_in_commune(session, commune.id, unit_id),
+                               created_at=now, updated_at=now, **values)
+    session.add(system)
+    session.flush()
+    audit.record(session, actor, "create", now=now, object_type="information_system", object_id=system.id,
+                 commune_id=commune.id, summary=system.name, changes=audit.diff({}, values))
+    return system
+
+
+def _unit_in_commune(session: Session, commune_id: int, unit_id: int | None) -> int | None:
+    if unit_id is None:
+        return None
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.commune_id != commune_id:
+        raise ValidationFailed({"unit_id": "Đơn vị không thuộc xã này."})
+    return unit.id
+
+
+def check_version(obj: Any, expected_version: int | None) -> None:
+    """Optimistic locking for forms: the version the user loaded must still be current."""
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError()
+
+
+def update_system(
+    session: Session, actor: Actor, system: InformationSystem, raw: dict[str, Any], now: datetime,
+    expected_version: int | None, unit_id: int | None = None,
+) -> InformationSystem:
+    check_version(system, expected_version)
+    values = validate_system_values(raw)
+    _check_code_free(session, system.commune_id, values["code"], system.id)
+    before = snapshot(system, SYSTEM_FIELD_NAMES)
+    for name, value in values.items():
+        setattr(system, name, value)
+    system.unit_id = _unit_in_commune(session, system.commune_id, unit_id)
+    system.updated_at = now
+    session.flush()
+    audit.record(session, actor, "update", now=now, object_type="information_system", object_id=system.id,
+                 commune_id=system.commune_id, summary=system.name, changes=audit.diff(before, values))
+    return system
+
+
+def delete_system(session: Session, actor: Actor, system: InformationSystem, now: datetime,
+                  expected_version: int | None) -> None:
+    check_version(system, expected_version)
+    before = snapshot(system, SYSTEM_FIELD_NAMES)
+    audit.record(session, actor, "delete", now=now, object_type="information_system", object_id=system.id,
+                 commune_id=system.commune_id, summary=system.name, changes=audit.diff(before, {}))
+    session.delete(system)
+    session.flush()
+
+
+def add_component(session: Session, actor: Actor, system: InformationSystem, raw: dict[str, Any],
+                  now: datetime) -> SystemComponent:
+    values, errors = parse_record(COMPONENT_FIELDS, raw)
+    if errors:
+        raise ValidationFailed(errors)
+    component = SystemComponent(system_id=system.id, **values)
+    session.add(component)
+    session.flush()
+    audit.record(session, actor, "create", now=now, object_type="system_component", object_id=component.id,
+                 commune_id=system.commune_id, summary=f"{system.name}: {component.name}",
+                 changes=audit.diff({}, values))
+    return component
+
+
+def delete_component(session: Session, actor: Actor, component: SystemComponent, now: datetime) -> None:
+    system = component.system
+    audit.record(session, actor, "delete", now=now, object_type="system_component", object_id=component.id,
+                 commune_id=system.commune_id, summary=f"{system.name}: {component.name}",
+                 changes=audit.diff(snapshot(component, [f.name for f in COMPONENT_FIELDS]), {}))
+    session.delete(component)
+    session.flush()
+
+
+def save_contact(session: Session, actor: Actor, commune_id: int, raw: dict[str, Any], now: datetime,
+                 contact: EmergencyContact | None = None,
+                 expected_version: int | None = None) -> EmergencyContact:
+    values, errors = parse_record(CONTACT_FIELDS, raw)
+    if errors:
+        raise ValidationFailed(errors)
+    names = [f.name for f in CONTACT_FIELDS]
+    if contact is None:
+        contact, before, action = EmergencyContact(commune_id=commune_id), {}, "create"
+        session.add(contact)
+    else:
+        check_version(contact, expected_version)
+        before, action = snapshot(contact, names), "update"
+    for name, value in values.items():
+        setattr(contact, name, value)
+    session.flush()
+    audit.record(session, actor, action, now=now, object_type="emergency_contact", object_id=contact.id,
+                 commune_id=commune_id, summary=contact.name, changes=audit.diff(before, values))
+    return contact
+
+
+def delete_contact(session: Session, actor: Actor, contact: EmergencyContact, now: datetime) -> None:
+    audit.record(session, actor, "delete", now=now, object_type="emergency_contact", object_id=contact.id,
+                 commune_id=contact.commune_id, summary=contact.name)
+    session.delete(contact)
+    session.flush()
+
+
+def search_systems_query(commune_ids_query, text: str = "", system_type: str = "", status: str = "",
+                         level: str = ""):
+    """The inventory list query with its filters (used by the list page and the export)."""
+    query = select(InformationSystem).order_by(InformationSystem.commune_id, InformationSystem.code)
+    if commune_ids_query is not None:
+        query = query.where(InformationSystem.commune_id.in_(commune_ids_query))
+    if text:
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(or_(func.lower(InformationSystem.name).like(pattern),
+                                func.lower(InformationSystem.code).like(pattern)))
+    if system_type:
+        query = query.where(InformationSystem.system_type == system_type)
+    if status:
+        query = query.where(InformationSystem.status == status)
+    if level.isdigit():
+        query = query.where(InformationSystem.approved_level == int(level))
+    return query

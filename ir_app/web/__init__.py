@@ -1,0 +1,1 @@
+"""Thin Flask faces over the services."""

@@ -1,0 +1,78 @@
+"""The app factory: configuration, database, login, CSRF, i18n, blueprints, error pages."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+from ir_app import __version__
+from ir_app.config import PACKAGE_DIR, load_config, load_secret_key
+from ir_app.db import make_engine, make_session_factory
+from ir_app.domain.clock import SystemClock
+
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def build_app(overrides: dict[str, Any] | None = None) -> Flask:
+    config = load_config()
+    config.update(overrides or {})
+    app = Flask(
+        "ir_app",
+        template_folder=str(Path(config["IR_TEMPLATES_DIR"])),
+        static_folder=str(PACKAGE_DIR / "static"),
+    )
+    app.config.update(config)
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or load_secret_key(Path(app.config["IR_DATA_DIR"]))
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(app.config["IR_SECURE_COOKIES"]),
+        SESSION_COOKIE_NAME="ir_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=app.config["IR_MAX_UPLOAD_BYTES"] + 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session; a long form must not expire mid-typing
+        BABEL_DEFAULT_LOCALE="vi",
+        BABEL_DEFAULT_TIMEZONE=app.config["IR_TIMEZONE"],
+        IR_VERSION=__version__,
+    )
+    _init_database(app)
+    app.extensions["ir_clock"] = app.config.get("IR_CLOCK") or SystemClock()
+    csrf.init_app(app)
+    from ir_app.web import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(PACKAGE_DIR / "translations"))
+    from ir_app.web import access, errors, filters, security
+
+    access.init_app(app)
+    filters.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    from ir_app import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    engine = make_engine(app.config["IR_DATABASE_URL"])
+    app.extensions["ir_engine"] = engine
+    app.extensions["ir_session_factory"] = make_session_factory(engine)
+
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from ir_app.web import admin, audit_log, auth, contacts, inventory, main
+
+    for module in (main, auth, admin, audit_log, inventory, contacts):
+        app.register_blueprint(module.bp)

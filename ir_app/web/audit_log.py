@@ -1,0 +1,75 @@
+"""The audit log: filters and CSV export for admins, auditors and overseers."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
+from sqlalchemy import Select, select
+
+from ir_app.models import AuditEvent
+from ir_app.services import audit
+from ir_app.services.authz import Permission, scope_query
+from ir_app.web.access import page_number, requires
+from ir_app.web.context import actor, db, now
+from ir_app.web.filters import local_tz, vn_datetime
+from ir_app.web.pagination import paginate
+
+bp = Blueprint("audit_log", __name__, url_prefix="/audit")
+
+
+def _parse_day(value: str) -> datetime | None:
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return datetime.combine(day, time.min, tzinfo=local_tz())
+
+
+def filtered_query() -> Select:
+    query = scope_query(select(AuditEvent).order_by(AuditEvent.id.desc()), AuditEvent.commune_id, current_user)
+    args = request.args
+    if args.get("who"):
+        query = query.where(AuditEvent.actor_label.contains(args["who"].strip().lower()[:200]))
+    if args.get("action"):
+        query = query.where(AuditEvent.action == args["action"][:64])
+    if args.get("object_type"):
+        query = query.where(AuditEvent.object_type == args["object_type"][:64])
+    if args.get("object_id"):
+        query = query.where(AuditEvent.object_id == args["object_id"][:64])
+    start, end = _parse_day(args.get("from", "")), _parse_day(args.get("to", ""))
+    if start:
+        query = query.where(AuditEvent.at >= start)
+    if end:
+        query = query.where(AuditEvent.at < end + timedelta(days=1))
+    return query
+
+
+@bp.get("/")
+@requires(Permission.VIEW_AUDIT)
+def index():
+    page = paginate(db(), filtered_query(), page_number(), 50)
+    return render_template("audit/index.html", page=page, args=request.args)
+
+
+@bp.get("/export.csv")
+@requires(Permission.VIEW_AUDIT)
+def export_csv():
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["STT", "Thời gian", "Người thực hiện", "Xã", "Thao tác", "Đối tượng", "Mã đối tượng",
+                     "Tóm tắt", "Thay đổi", "Địa chỉ IP", "Mã băm"])
+    for event in db().scalars(filtered_query().limit(100_000)):
+        writer.writerow([event.id, vn_datetime(event.at), event.actor_label, event.commune_id or "",
+                         event.action, event.object_type, event.object_id, event.summary,
+                         event.changes, event.ip_address, event.hash])
+    audit.record(db(), actor(), "export", now=now(), object_type="audit_log",
+                 commune_id=current_user.organisation_id, summary="Xuất nhật ký CSV")
+    db().commit()
+    # BOM so that Excel opens the Vietnamese text as UTF-8
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=nhat-ky-kiem-tra.csv"})
+
+

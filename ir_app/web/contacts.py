@@ -1,0 +1,94 @@
+"""Danh bạ khẩn cấp: the people to call, and a one-page printable list per commune."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ir_app.models import EmergencyContact
+from ir_app.services import inventory
+from ir_app.services.authz import Permission
+from ir_app.services.errors import ConflictError, ValidationFailed
+from ir_app.services.inventory import CONTACT_FIELDS
+from ir_app.web.access import load_scoped, requires
+from ir_app.web.context import actor, db, now
+from ir_app.web.forms import SimpleForm, expected_version, fill_form, form_values, show_errors, spec_form
+from ir_app.web.inventory import target_commune
+
+bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+ContactForm = spec_form("ContactForm", CONTACT_FIELDS)
+
+
+def _contacts(commune_id: int) -> list[EmergencyContact]:
+    query = select(EmergencyContact).where(EmergencyContact.commune_id == commune_id).order_by(
+        EmergencyContact.sort_order, EmergencyContact.name)
+    return list(db().scalars(query))
+
+
+@bp.get("/")
+@requires(Permission.VIEW)
+def index():
+    commune = target_commune(Permission.VIEW)
+    return render_template("contacts/index.html", commune=commune, contacts=_contacts(commune.id),
+                           action_form=SimpleForm())
+
+
+@bp.get("/print")
+@requires(Permission.VIEW)
+def printable():
+    commune = target_commune(Permission.VIEW)
+    return render_template("contacts/print.html", commune=commune, contacts=_contacts(commune.id),
+                           printed_at=now())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.EDIT_INVENTORY)
+def create():
+    commune = target_commune(Permission.EDIT_INVENTORY)
+    form = ContactForm()
+    if form.validate_on_submit():
+        try:
+            inventory.save_contact(db(), actor(), commune.id, form_values(form), now())
+        except ValidationFailed as failure:
+            db().rollback()
+            show_errors(form, failure)
+        else:
+            db().commit()
+            flash("Đã thêm liên hệ.", "success")
+            return redirect(url_for("contacts.index", commune=commune.code))
+    return render_template("contacts/form.html", form=form, contact=None, commune=commune)
+
+
+@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_INVENTORY)
+def edit(contact_id: int):
+    contact = load_scoped(EmergencyContact, contact_id, Permission.EDIT_INVENTORY)
+    form = ContactForm()
+    if request.method == "GET":
+        fill_form(form, contact)
+    elif form.validate_on_submit():
+        try:
+            inventory.save_contact(db(), actor(), contact.commune_id, form_values(form), now(),
+                                   contact=contact, expected_version=expected_version(form))
+        except ValidationFailed as failure:
+            db().rollback()
+            show_errors(form, failure)
+        except ConflictError as conflict:
+            db().rollback()
+            form.form_errors.append(str(conflict))
+        else:
+            db().commit()
+            flash("Đã lưu liên hệ.", "success")
+            return redirect(url_for("contacts.index", commune=contact.commune.code))
+    return render_template("contacts/form.html", form=form, contact=contact, commune=contact.commune)
+
+
+@bp.post("/<int:contact_id>/delete")
+@requires(Permission.EDIT_INVENTORY)
+def delete(contact_id: int):
+    contact = load_scoped(EmergencyContact, contact_id, Permission.EDIT_INVENTORY)
+    code = contact.commune.code
+    if SimpleForm().validate_on_submit():
+        inventory.delete_contact(db(), actor(), contact, now())
+        db().commit()
+        flash("Đã xóa liên hệ.", "success")
+    return redirect(url_for("contacts.index", commune=code))

@@ -1,0 +1,67 @@
+"""Vietnamese error pages; a database outage is a 503, never a traceback."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ."),
+    403: ("Không có quyền truy cập", "Tài khoản của bạn không được phép thực hiện thao tác này."),
+    404: ("Không tìm thấy trang", "Trang hoặc bản ghi bạn tìm không tồn tại, hoặc bạn không có quyền xem."),
+    405: ("Thao tác không được hỗ trợ", "Phương thức này không dùng được cho địa chỉ này."),
+    413: ("Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."),
+    429: ("Quá nhiều yêu cầu", "Bạn thao tác quá nhanh; hãy thử lại sau ít phút."),
+    500: ("Lỗi hệ thống", "Đã có lỗi ngoài ý muốn. Dữ liệu đã lưu trước đó không bị ảnh hưởng; hãy thử lại."),
+    503: ("Tạm thời không truy cập được cơ sở dữ liệu",
+          "Máy chủ cơ sở dữ liệu đang không phản hồi. Hệ thống sẽ tự hoạt động lại khi kết nối được khôi phục."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(status: int, detail: str | None = None):
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    if _wants_json():
+        return jsonify(error=title, detail=detail or message), status
+    return render_template("errors/error.html", status=status, title=title, message=detail or message), status
+
+
+def _rollback() -> None:
+    session = g.get("db_session")
+    if session is not None:
+        try:
+            session.rollback()
+        except Exception:  # the connection itself may be gone
+            log.warning("rollback failed", exc_info=True)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). "
+                                 "Hãy tải lại trang và gửi lại.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_down(error: Exception):
+        log.error("database error: %s", error)
+        _rollback()
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error")
+        _rollback()
+        return render_error(500)

@@ -1,0 +1,57 @@
+"""Jinja filters and globals: Vietnamese dates in the commune's time zone."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, url_for
+
+from ir_app.models.org import ROLE_LABELS
+from ir_app.services.authz import Permission
+from ir_app.web import access
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["IR_TIMEZONE"])
+
+
+def to_local(value: datetime) -> datetime:
+    return value.astimezone(local_tz())
+
+
+def vn_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def vn_datetime(value: datetime | None) -> str:
+    return "" if value is None else to_local(value).strftime("%H:%M %d/%m/%Y")
+
+
+def vn_number(value: int | None) -> str:
+    return "" if value is None else f"{value:,}".replace(",", ".")
+
+
+def yes_no(value: bool) -> str:
+    return "Có" if value else "Không"
+
+
+def page_url(page: int) -> str:
+    args = dict(request.view_args or {})
+    query = request.args.to_dict()
+    query["page"] = str(page)
+    return url_for(request.endpoint, **args, **query)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(vn_date)
+    app.add_template_filter(vn_datetime)
+    app.add_template_filter(vn_number)
+    app.add_template_filter(yes_no)
+    app.add_template_global(access.can, "can")
+    app.add_template_global(Permission, "P")
+    app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
+    app.add_template_global(page_url, "page_url")

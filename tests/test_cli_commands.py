@@ -1,0 +1,47 @@
+"""The console script's contract (DESIGN.md §5)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ir_app.cli import create_user, demo
+from ir_app.models import InformationSystem, Organisation, User
+
+
+def test_demo_loads_idempotently(app, session):
+    runner = app.test_cli_runner()
+    first = runner.invoke(demo, ["--no-serve"])
+    assert first.exit_code == 0, first.output
+    assert "overseer@hai-phong.demo.vn" in first.output and "staff@vinh-lai.demo.vn" in first.output
+    counts = (session.scalar(select(func.count(InformationSystem.id))), session.scalar(select(func.count(User.id))))
+    second = runner.invoke(demo, ["--no-serve"])
+    assert "0 bản ghi mới" in second.output
+    assert (session.scalar(select(func.count(InformationSystem.id))),
+            session.scalar(select(func.count(User.id)))) == counts
+    names = set(session.scalars(select(Organisation.name).where(Organisation.kind == "commune")))
+    assert {"Vĩnh Lại", "Hải An", "Mai Phụ", "Chợ Đồn"} <= names
+
+
+def test_demo_accounts_sign_in_and_see_only_their_commune(app, make_web):
+    app.test_cli_runner().invoke(demo, ["--no-serve"])
+    client = make_web()
+    assert client.login("staff@vinh-lai.demo.vn", "demo12345").status_code == 302
+    page = client.get("/systems/").get_data(as_text=True)
+    assert "Vĩnh Lại" not in page or "Hải An" not in page
+    assert client.get("/systems/?q=&page=1").status_code == 200
+    overseer = make_web()
+    overseer.login("overseer@hai-phong.demo.vn", "demo12345")
+    overview = overseer.get("/").get_data(as_text=True)
+    assert "Vĩnh Lại" in overview and "Hải An" in overview and "Mai Phụ" not in overview
+
+
+def test_create_user_command(app, session, commune):
+    runner = app.test_cli_runner()
+    result = runner.invoke(create_user, ["--email", "Can.Bo@Vinh-Lai.vn", "--name", "Cán bộ", "--role", "officer",
+                                         "--role", "staff", "--commune", commune.code],
+                           input="mat-khau-dai\nmat-khau-dai\n")
+    assert result.exit_code == 0, result.output
+    user = session.scalar(select(User).where(User.email == "can.bo@vinh-lai.vn"))
+    assert {r.value for r in user.roles} == {"officer", "staff"}
+    bad = runner.invoke(create_user, ["--email", "x@y.vn", "--name", "X", "--role", "pilot", "--commune",
+                                      commune.code], input="mat-khau-dai\nmat-khau-dai\n")
+    assert bad.exit_code != 0 and "Vai trò không hợp lệ" in bad.output
