@@ -1,0 +1,234 @@
+"""Load the incident-response folder (playbooks/) into domain objects.
+
+Layout: ``lifecycle.yaml``, ``categories.yaml``, ``clocks.yaml`` and ``schema.json`` sit next to
+one ``<id>.yaml`` per playbook, so an admin's edited copy of the folder travels as a whole.
+Two passes per playbook: the JSON Schema catches shape errors with a JSON path, then
+``ir_app.domain.playbooks`` checks meaning (phases, roles, categories, dependencies, clocks).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from ir_app.domain.playbooks import (
+    APP_ROLES,
+    Catalogue,
+    ClockRule,
+    Lifecycle,
+    Playbook,
+    PlaybookError,
+    build_categories,
+    build_clock_rules,
+    build_lifecycle,
+    build_playbook,
+    check_playbook,
+)
+
+LIFECYCLE_FILE = "lifecycle.yaml"
+CATEGORIES_FILE = "categories.yaml"
+CLOCKS_FILE = "clocks.yaml"
+SCHEMA_FILE = "schema.json"
+# Shared files in the folder that are not playbooks.
+RESERVED_STEMS = frozenset(Path(name).stem for name in (LIFECYCLE_FILE, CATEGORIES_FILE, CLOCKS_FILE))
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Document:
+    raw: Any
+    sha256: str
+
+
+def _read_yaml(path: Path) -> _Document:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise PlaybookError(path, "tệp", f"không đọc được: {error.strerror or error}") from error
+    try:
+        raw = yaml.safe_load(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise PlaybookError(path, "tệp", "không phải văn bản UTF-8") from error
+    except yaml.YAMLError as error:
+        raise PlaybookError(path, "YAML", f"cú pháp không hợp lệ: {error}") from error
+    return _Document(_as_json(raw), hashlib.sha256(data).hexdigest())
+
+
+def _as_json(value: Any) -> Any:
+    """YAML turns 2026-11-01 into a date; JSON Schema and the domain expect ISO strings."""
+    if isinstance(value, dict):
+        return {str(key): _as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def load_lifecycle(directory: Path, roles: Sequence[str] = APP_ROLES) -> Lifecycle:
+    path = Path(directory) / LIFECYCLE_FILE
+    return build_lifecycle(_read_yaml(path).raw, path, roles)
+
+
+def load_categories(directory: Path) -> Catalogue:
+    path = Path(directory) / CATEGORIES_FILE
+    return build_categories(_read_yaml(path).raw, path)
+
+
+def load_clock_rules(directory: Path, known_facts: Iterable[str] | None = None) -> tuple[ClockRule, ...]:
+    """Clock rules; condition facts are checked against categories.yaml unless given."""
+    path = Path(directory) / CLOCKS_FILE
+    if known_facts is None:
+        known_facts = load_categories(directory).fact_names
+    return build_clock_rules(_read_yaml(path).raw, path, known_facts)
+
+
+def load_schema(directory: Path) -> dict[str, Any]:
+    path = Path(directory) / SCHEMA_FILE
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        Draft202012Validator.check_schema(schema)
+    except OSError as error:
+        raise PlaybookError(path, "tệp", f"không đọc được: {error.strerror or error}") from error
+    except (ValueError, ValidationError) as error:
+        reason = getattr(error, "message", error)
+        raise PlaybookError(path, "JSON Schema", f"không hợp lệ: {reason}") from error
+    return schema
+
+
+def playbook_paths(directory: Path) -> list[Path]:
+    return sorted(path for path in Path(directory).glob("*.yaml") if path.stem not in RESERVED_STEMS)
+
+
+def load_playbook(path: Path, *, lifecycle: Lifecycle, category_ids: Iterable[str],
+                  roles: Sequence[str] = APP_ROLES, schema: dict[str, Any] | None = None,
+                  clock_rules: Sequence[ClockRule] | None = None) -> Playbook:
+    """One playbook, or the first ``PlaybookError`` (schema first, then meaning)."""
+    path = Path(path)
+    document = _read_yaml(path)
+    schema = load_schema(path.parent) if schema is None else schema
+    error = best_match(Draft202012Validator(schema).iter_errors(document.raw))
+    if error is not None:
+        raise _schema_error(path, document.raw, error)
+    _check_file_name(path, document.raw)
+    playbook = build_playbook(document.raw, path, lifecycle, category_ids, roles, clock_rules)
+    return dataclasses.replace(playbook, sha256=document.sha256)
+
+
+def load_playbooks(directory: Path) -> dict[str, Playbook]:
+    """Every playbook in ``directory`` by id; raises the first error (see ``validate_directory``)."""
+    directory = Path(directory)
+    lifecycle, catalogue = load_lifecycle(directory), load_categories(directory)
+    clocks, schema = load_clock_rules(directory, catalogue.fact_names), load_schema(directory)
+    playbooks = {}
+    for path in playbook_paths(directory):
+        playbook = load_playbook(path, lifecycle=lifecycle, category_ids=catalogue.category_ids,
+                                 schema=schema, clock_rules=clocks)
+        playbooks[playbook.id] = playbook
+    return playbooks
+
+
+def validate_directory(directory: Path) -> list[PlaybookError]:
+    """Every problem in every file of the folder (empty list = valid), for the CLI."""
+    directory = Path(directory)
+    errors: list[PlaybookError] = []
+    lifecycle = _attempt(errors, lambda: load_lifecycle(directory))
+    catalogue = _attempt(errors, lambda: load_categories(directory))
+    facts = catalogue.fact_names if catalogue else None
+    clocks = _attempt(errors, lambda: load_clock_rules(directory, facts))
+    schema = _attempt(errors, lambda: load_schema(directory))
+    paths = playbook_paths(directory)
+    if not paths:
+        errors.append(PlaybookError(directory, "thư mục", "không có kịch bản nào (*.yaml)"))
+    for path in paths:
+        errors.extend(_playbook_errors(path, lifecycle, catalogue, clocks, schema))
+    return errors
+
+
+def _attempt(errors: list[PlaybookError], load: Callable[[], T]) -> T | None:
+    try:
+        return load()
+    except PlaybookError as error:
+        errors.append(error)
+        return None
+
+
+def _playbook_errors(path: Path, lifecycle: Lifecycle | None, catalogue: Catalogue | None,
+                     clocks: Sequence[ClockRule] | None, schema: dict | None) -> list[PlaybookError]:
+    try:
+        raw = _read_yaml(path).raw
+    except PlaybookError as error:
+        return [error]
+    if schema is not None:
+        shape = sorted(Draft202012Validator(schema).iter_errors(raw), key=lambda e: list(e.absolute_path))
+        if shape:
+            return [_schema_error(path, raw, error) for error in shape]
+    errors = _attempt_list(lambda: _check_file_name(path, raw))
+    if lifecycle is None or catalogue is None:
+        return errors  # the shared files' own errors are already reported
+    return errors + check_playbook(raw, path, lifecycle, catalogue.category_ids, APP_ROLES, clocks)
+
+
+def _attempt_list(check: Callable[[], None]) -> list[PlaybookError]:
+    try:
+        check()
+    except PlaybookError as error:
+        return [error]
+    return []
+
+
+def _check_file_name(path: Path, raw: Any) -> None:
+    if isinstance(raw, dict) and raw.get("id") != path.stem:
+        raise PlaybookError(path, "trường 'id'", f"'{raw.get('id')}' phải trùng tên tệp '{path.stem}'")
+
+
+# Vietnamese wording for the schema errors an editor meets most often.
+_SCHEMA_REASONS = {
+    "required": "thiếu trường bắt buộc",
+    "additionalProperties": "có trường không được phép",
+    "type": "sai kiểu dữ liệu",
+    "enum": "giá trị không nằm trong danh sách cho phép",
+    "pattern": "sai định dạng",
+    "minItems": "danh sách quá ngắn",
+    "maxItems": "danh sách quá dài",
+    "minLength": "không được để trống",
+    "uniqueItems": "có phần tử trùng",
+}
+
+
+def _schema_error(path: Path, raw: Any, error: ValidationError) -> PlaybookError:
+    step = _step_of(raw, list(error.absolute_path))
+    where = error.json_path + (f" (bước '{step}')" if step else "")
+    return PlaybookError(path, where, _schema_reason(error), step=step)
+
+
+def _schema_reason(error: ValidationError) -> str:
+    label = _SCHEMA_REASONS.get(error.validator, "sai lược đồ")
+    if error.validator == "enum":
+        allowed = ", ".join(str(value) for value in error.validator_value)
+        return f"{label}: {error.instance!r}; chọn một trong: {allowed}"
+    if error.validator == "pattern":  # the raw regex helps nobody; the field's description does
+        hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+        return f"{label}: {error.instance!r}" + (f" ({hint})" if hint else "")
+    return f"{label}: {error.message}"
+
+
+def _step_of(raw: Any, location: list) -> str | None:
+    """The id of the step a schema error sits in, so the message names the step."""
+    if len(location) < 2 or location[0] != "steps" or not isinstance(location[1], int):
+        return None
+    try:
+        step_id = raw["steps"][location[1]].get("id")
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return None
+    return step_id if isinstance(step_id, str) else f"#{location[1] + 1}"
