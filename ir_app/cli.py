@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -83,6 +84,24 @@ def audit_verify() -> None:
     click.echo(f"Nhật ký toàn vẹn: {result.checked} bản ghi đã kiểm tra.")
 
 
+playbooks_group = AppGroup("playbooks", help="Kịch bản ứng cứu sự cố.")
+
+
+@playbooks_group.command("validate")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def playbooks_validate(directory: Path | None) -> None:
+    """Validate every playbook (schema and meaning); non-zero exit on any error."""
+    from ir_app.datafiles.playbooks import playbook_paths, validate_directory
+
+    folder = directory or current_app.config["IR_PLAYBOOKS_DIR"]
+    errors = validate_directory(folder)
+    for error in errors:
+        click.echo(f"LỖI {error}", err=True)
+    if errors:
+        fail(f"{len(errors)} lỗi trong {folder}")
+    click.echo(f"Hợp lệ: {len(playbook_paths(folder))} kịch bản trong {folder}.")
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -126,7 +145,7 @@ def demo(port: int, no_serve: bool) -> None:
 
 
 def register(app) -> None:
-    for command in (db_group, create_user, audit_group, serve, demo):
+    for command in (db_group, create_user, audit_group, playbooks_group, serve, demo):
         app.cli.add_command(command)
 
 

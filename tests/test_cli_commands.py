@@ -45,3 +45,20 @@ def test_create_user_command(app, session, commune):
     bad = runner.invoke(create_user, ["--email", "x@y.vn", "--name", "X", "--role", "pilot", "--commune",
                                       commune.code], input="mat-khau-dai\nmat-khau-dai\n")
     assert bad.exit_code != 0 and "Vai trò không hợp lệ" in bad.output
+
+
+def test_playbooks_validate_command(app, tmp_path):
+    import shutil
+
+    from ir_app.cli import playbooks_validate
+
+    runner = app.test_cli_runner()
+    ok = runner.invoke(playbooks_validate, [])
+    assert ok.exit_code == 0 and "9 kịch bản" in ok.output
+    broken = tmp_path / "playbooks"
+    shutil.copytree(app.config["IR_PLAYBOOKS_DIR"], broken)
+    path = broken / "ransomware.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("phase: contain", "phase: dance", 1), encoding="utf-8")
+    bad = runner.invoke(playbooks_validate, [str(broken)])
+    assert bad.exit_code != 0
+    assert "ransomware.yaml" in bad.output and "dance" in bad.output

@@ -1,6 +1,15 @@
 """SQLAlchemy 2 typed models. Import everything here so Alembic sees the whole metadata."""
 from ir_app.models.audit import AuditChainHead, AuditEvent
 from ir_app.models.base import Base, UTCDateTime
+from ir_app.models.dossiers import (
+    Dossier,
+    DossierStep,
+    PlanEvidence,
+    PlanItem,
+    Review,
+    ReviewFinding,
+    SecurityPolicy,
+)
 from ir_app.models.files import StoredFile
 from ir_app.models.inventory import (
     ComponentKind,
@@ -12,6 +21,7 @@ from ir_app.models.inventory import (
     SystemStatus,
     SystemType,
 )
+from ir_app.models.notifications import Notification
 from ir_app.models.org import (
     CommuneType,
     LoginAttempt,
@@ -24,8 +34,9 @@ from ir_app.models.org import (
 )
 
 __all__ = [
-    "AuditChainHead", "AuditEvent", "Base", "CommuneType", "ComponentKind", "EmergencyContact",
-    "Hosting", "InformationSystem", "InformationType", "LoginAttempt", "OrgKind", "Organisation",
+    "AuditChainHead", "AuditEvent", "Base", "Dossier", "DossierStep", "PlanEvidence", "PlanItem", "Review",
+    "ReviewFinding", "SecurityPolicy", "CommuneType", "ComponentKind", "EmergencyContact",
+    "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "OrgKind", "Organisation",
     "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
     "User", "UserRole",
 ]

@@ -1,0 +1,222 @@
+"""Level dossiers, their history, protection-plan items, periodic reviews, security policies."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ir_app.models.base import Base, UTCDateTime
+from ir_app.models.files import StoredFile
+from ir_app.models.inventory import InformationSystem
+from ir_app.models.org import Organisation
+
+DOSSIER_STATES = ("draft", "submitted", "returned", "accepted", "appraised", "pending_approval",
+                  "approved", "protecting", "operating", "superseded")
+PLAN_STATUSES = ("not_met", "partly", "met", "not_applicable")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Dossier(Base):
+    """One version of a system's level dossier under one regime."""
+
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        UniqueConstraint("system_id", "version_no"),
+        CheckConstraint(_in("state", DOSSIER_STATES), name="state"),
+        CheckConstraint("proposed_level IS NULL OR proposed_level BETWEEN 1 AND 5", name="proposed_level"),
+        CheckConstraint("determined_level IS NULL OR determined_level BETWEEN 1 AND 5", name="determined_level"),
+        CheckConstraint("proposed_level IS NULL OR determined_level IS NULL OR proposed_level >= determined_level",
+                        name="never_lower"),
+        CheckConstraint("appraisal_result IS NULL OR appraisal_result IN ('phu_hop', 'chua_phu_hop')",
+                        name="appraisal_result"),
+        CheckConstraint("state NOT IN ('approved', 'protecting', 'operating') OR "
+                        "(decision_number IS NOT NULL AND decision_on IS NOT NULL)", name="approved_has_decision"),
+        Index("ix_dossiers_commune_state", "commune_id", "state"),
+        Index("ix_dossiers_step_due_on", "step_due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("information_systems.id", ondelete="CASCADE"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    version_no: Mapped[int] = mapped_column(Integer, default=1)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id"))
+    regime: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(32), default="draft")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    wizard_step: Mapped[int] = mapped_column(Integer, default=0)
+    determined_level: Mapped[int | None] = mapped_column(Integer)
+    proposed_level: Mapped[int | None] = mapped_column(Integer)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    higher_level_justification: Mapped[str] = mapped_column(Text, default="")
+    risks: Mapped[str] = mapped_column(Text, default="")  # preliminary list of cyber risks (Đ22.4.c)
+    step_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    step_due_on: Mapped[date | None] = mapped_column(Date)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    appraisal_result: Mapped[str | None] = mapped_column(String(16))
+    appraisal_text: Mapped[str] = mapped_column(Text, default="")
+    appraisal_by: Mapped[str] = mapped_column(String(300), default="")
+    appraisal_on: Mapped[date | None] = mapped_column(Date)
+    appraisal_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    decision_number: Mapped[str | None] = mapped_column(String(100))
+    decision_on: Mapped[date | None] = mapped_column(Date)
+    decision_signer: Mapped[str] = mapped_column(String(200), default="")
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    system: Mapped[InformationSystem] = relationship()
+    commune: Mapped[Organisation] = relationship()
+    appraisal_file: Mapped[StoredFile | None] = relationship()
+    plan_items: Mapped[list[PlanItem]] = relationship(back_populates="dossier", cascade="all, delete-orphan",
+                                                      order_by="PlanItem.position")
+    steps: Mapped[list[DossierStep]] = relationship(back_populates="dossier", cascade="all, delete-orphan",
+                                                    order_by="DossierStep.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def level(self) -> int | None:
+        return self.proposed_level or self.determined_level
+
+
+class DossierStep(Base):
+    """Every transition of a dossier, for its visible history (the audit log has it too)."""
+
+    __tablename__ = "dossier_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    dossier: Mapped[Dossier] = relationship(back_populates="steps")
+
+
+class PlanItem(Base):
+    """One catalogue requirement in a dossier's protection plan."""
+
+    __tablename__ = "plan_items"
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "requirement_id"),
+        CheckConstraint(_in("status", PLAN_STATUSES), name="status"),
+        CheckConstraint("status <> 'not_applicable' OR length(na_reason) > 0", name="na_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    requirement_id: Mapped[str] = mapped_column(String(32))
+    catalogue_id: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)
+    area: Mapped[str] = mapped_column(String(32))
+    plan_part: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    tcvn: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(16), default="not_met")
+    how_met: Mapped[str] = mapped_column(Text, default="")
+    na_reason: Mapped[str] = mapped_column(Text, default="")
+    responsible: Mapped[str] = mapped_column(String(200), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="plan_items")
+    evidence: Mapped[list[PlanEvidence]] = relationship(back_populates="item", cascade="all, delete-orphan",
+                                                        order_by="PlanEvidence.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PlanEvidence(Base):
+    __tablename__ = "plan_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_items.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    item: Mapped[PlanItem] = relationship(back_populates="evidence")
+    file: Mapped[StoredFile] = relationship()
+
+
+class Review(Base):
+    """A periodic check (kiểm tra, đánh giá) of an approved system."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (CheckConstraint("result IN ('pass', 'partial', 'fail')", name="result"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    assessor: Mapped[str] = mapped_column(String(300))
+    is_independent: Mapped[bool] = mapped_column(Boolean, default=False)
+    external_organisation: Mapped[str] = mapped_column(String(300), default="")
+    result: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    next_due_on: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    dossier: Mapped[Dossier] = relationship()
+    commune: Mapped[Organisation] = relationship()
+    findings: Mapped[list[ReviewFinding]] = relationship(back_populates="review", cascade="all, delete-orphan",
+                                                         order_by="ReviewFinding.id")
+
+
+class ReviewFinding(Base):
+    __tablename__ = "review_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    requirement_id: Mapped[str] = mapped_column(String(32), default="")
+    text: Mapped[str] = mapped_column(Text)
+    is_failing: Mapped[bool] = mapped_column(Boolean, default=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
+
+    review: Mapped[Review] = relationship(back_populates="findings")
+
+
+class SecurityPolicy(Base):
+    """Quy chế bảo đảm an ninh mạng issued by the owner; approval needs one (TT 12/2022 Đ9.7)."""
+
+    __tablename__ = "security_policies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    decision_number: Mapped[str] = mapped_column(String(100))
+    issued_on: Mapped[date] = mapped_column(Date)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    commune: Mapped[Organisation] = relationship()
+    file: Mapped[StoredFile | None] = relationship()
+
+
+__all__ = ["Dossier", "DossierStep", "PlanEvidence", "PlanItem", "Review", "ReviewFinding", "SecurityPolicy",
+           "DOSSIER_STATES", "PLAN_STATUSES"]
