@@ -1,6 +1,7 @@
 """The `ir-app` console script. The same commands work as `flask --app ir_app ...`."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -84,6 +85,27 @@ def audit_verify() -> None:
     click.echo(f"Nhật ký toàn vẹn: {result.checked} bản ghi đã kiểm tra.")
 
 
+@click.command("level-check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def level_check(file: Path) -> None:
+    """Print the level decision for the system described in FILE (JSON, DESIGN.md §5)."""
+    from ir_app.domain.levels import LevelInputError, determine, regime_for
+
+    try:
+        raw = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        fail(f"không đọc được tệp JSON {file}: {error}", code=2)
+    law = current_app.extensions["ir_law"]
+    try:
+        decision = determine(raw, regime_for(raw, law.regimes))
+    except LevelInputError as error:
+        for name, message in error.problems:
+            click.echo(f"  {name}: {message}", err=True)
+        fail(f"dữ liệu kiểm tra cấp độ không hợp lệ ({len(error.problems)} lỗi).", code=2)
+    click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
+
+
 playbooks_group = AppGroup("playbooks", help="Kịch bản ứng cứu sự cố.")
 
 
@@ -145,7 +167,7 @@ def demo(port: int, no_serve: bool) -> None:
 
 
 def register(app) -> None:
-    for command in (db_group, create_user, audit_group, playbooks_group, serve, demo):
+    for command in (db_group, create_user, audit_group, level_check, playbooks_group, serve, demo):
         app.cli.add_command(command)
 
 

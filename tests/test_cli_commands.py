@@ -62,3 +62,33 @@ def test_playbooks_validate_command(app, tmp_path):
     bad = runner.invoke(playbooks_validate, [str(broken)])
     assert bad.exit_code != 0
     assert "ransomware.yaml" in bad.output and "dance" in bad.output
+
+
+def test_level_check_prints_the_contract(app, tmp_path):
+    import json
+
+    from ir_app.cli import level_check
+
+    path = tmp_path / "mot-cua.json"
+    path.write_text(json.dumps({"regime": "nd331-2026", "system_type": "citizen_service",
+                                "information": ["public", "personal"], "handles_admin_procedures": True}),
+                    encoding="utf-8")
+    result = app.test_cli_runner().invoke(level_check, [str(path)])
+    assert result.exit_code == 0, result.output
+    decision = json.loads(result.output)
+    assert decision["level"] == 3 and decision["regime"] == "nd331-2026"
+    assert {"level": 3, "article": "Đ13.2.b", "text": decision["reasons"][0]["text"]} == decision["reasons"][0]
+
+
+def test_level_check_rejects_bad_input_with_exit_2(app, tmp_path):
+    from ir_app.cli import level_check
+
+    runner = app.test_cli_runner()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"system_type": "robot", "personal_data_subjects": -1, "colour": "red"}', encoding="utf-8")
+    result = runner.invoke(level_check, [str(bad)])
+    assert result.exit_code == 2
+    assert "colour" in result.output and "system_type" in result.output and "personal_data_subjects" in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    assert runner.invoke(level_check, [str(broken)]).exit_code == 2

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ir_app.models.base import Base, UTCDateTime
+from ir_app.models.org import Organisation
 
 
 class StoredFile(Base):
@@ -22,3 +23,5 @@ class StoredFile(Base):
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    commune: Mapped[Organisation | None] = relationship()

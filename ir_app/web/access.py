@@ -13,7 +13,7 @@ from flask_login import LoginManager, current_user
 from sqlalchemy.orm import Session
 
 from ir_app.models import Organisation, OrgKind, User
-from ir_app.services.authz import Permission, can_reach_commune, has_permission
+from ir_app.services.authz import Permission, can_reach_commune, has_permission, is_global
 from ir_app.web.context import db
 
 login_manager = LoginManager()
@@ -70,7 +70,8 @@ def requires(permission: Permission | str = AUTHENTICATED) -> Callable[[T], T]:
 
 def commune_of(obj: Any) -> Organisation:
     """Every tenant object reaches its commune through `commune` or a parent chain."""
-    for path in ("commune", "organisation", "system.commune", "dossier.system.commune", "incident.commune", "plan.system.commune"):
+    for path in ("commune", "organisation", "system.commune", "dossier.commune", "review.commune",
+                 "incident.commune", "plan.system.commune"):
         target = obj
         for name in path.split("."):
             target = getattr(target, name, None)
@@ -81,10 +82,19 @@ def commune_of(obj: Any) -> Organisation:
     raise TypeError(f"{type(obj).__name__} has no commune")
 
 
-def load_scoped(model: type, object_id: int, permission: Permission, session: Session | None = None):
+def load_scoped(model: type, object_id: int, permission: Permission, session: Session | None = None,
+                options: tuple = ()):
     """The object if the user may use it for `permission`; 404 otherwise (existence doesn't leak)."""
-    obj = (session or db()).get(model, object_id)
-    if obj is None or not can_reach_commune(current_user, commune_of(obj), permission):
+    obj = (session or db()).get(model, object_id, options=options)
+    if obj is None:
+        abort(404)
+    try:
+        commune = commune_of(obj)
+    except TypeError:  # not attached to a commune: only global users may see it
+        commune = None
+    if commune is None and not is_global(current_user):
+        abort(404)
+    if commune is not None and not can_reach_commune(current_user, commune, permission):
         abort(404)
     return obj
 

@@ -12,6 +12,7 @@ from ir_app import __version__
 from ir_app.config import PACKAGE_DIR, load_config, load_secret_key
 from ir_app.db import make_engine, make_session_factory
 from ir_app.domain.clock import SystemClock
+from ir_app.services.lawdata import load_law_data
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -41,6 +42,8 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     _init_database(app)
     app.extensions["ir_clock"] = app.config.get("IR_CLOCK") or SystemClock()
+    # Validates the law files now: a broken regime or catalogue stops start-up with its name.
+    app.extensions["ir_law"] = load_law_data(str(app.config["IR_LEVEL_DOSSIERS_DIR"]))
     csrf.init_app(app)
     from ir_app.web import i18n
 
@@ -72,7 +75,7 @@ def _init_database(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ir_app.web import admin, audit_log, auth, contacts, inventory, main
+    from ir_app.web import admin, audit_log, auth, contacts, dossiers, inventory, main
 
-    for module in (main, auth, admin, audit_log, inventory, contacts):
+    for module in (main, auth, admin, audit_log, inventory, contacts, dossiers):
         app.register_blueprint(module.bp)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ir_app.models import EmergencyContact, InformationSystem, Role, SystemComponent
+from ir_app.models import (Dossier, EmergencyContact, InformationSystem, PlanItem, Review, Role, StoredFile,
+                           SystemComponent)
 from ir_app.services.authz import ROLE_PERMISSIONS, Permission
 from ir_app.web.access import AUTHENTICATED, PUBLIC
 
@@ -24,15 +25,30 @@ def test_every_route_declares_its_access(app):
     assert unclassified == [], f"routes without @requires/@public: {unclassified}"
 
 
-def _system(session, commune, code):
+def _objects(session, commune, code) -> dict:
+    """One object of every kind that appears in a URL, in this commune."""
     system = InformationSystem(commune_id=commune.id, code=code, name=f"Hệ thống {code}",
                                created_at=_now(), updated_at=_now())
     system.components.append(SystemComponent(kind="equipment", name="Switch"))
-    session.add(system)
     contact = EmergencyContact(commune_id=commune.id, name="Trực ban", phone="113")
-    session.add(contact)
+    stored = StoredFile(commune_id=commune.id, filename="minh-chung.pdf", content_type="application/pdf",
+                        size=8, sha256="0" * 64, data=b"%PDF-1.4", uploaded_at=_now())
+    session.add_all([system, contact, stored])
+    session.flush()
+    dossier = Dossier(system_id=system.id, commune_id=commune.id, regime="nd331-2026", state="approved",
+                      determined_level=2, proposed_level=2, decision_number="1/QĐ", decision_on=_now().date(),
+                      created_at=_now(), updated_at=_now())
+    dossier.plan_items.append(PlanItem(requirement_id="QL.CS.1", catalogue_id="tt12-2022", position=0,
+                                       area="policy", plan_part="design_build", title="Chính sách"))
+    session.add(dossier)
+    session.flush()
+    review = Review(dossier_id=dossier.id, commune_id=commune.id, reviewed_on=_now().date(), assessor="Tổ kiểm tra",
+                    result="pass", next_due_on=_now().date(), created_at=_now())
+    session.add(review)
     session.commit()
-    return system, contact
+    return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
+            "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
+            "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection"}
 
 
 def _now():
@@ -43,16 +59,10 @@ def _now():
 
 @pytest.fixture
 def world(session, province, commune, foreign_commune, make_user):
-    own_system, own_contact = _system(session, commune, "OWN")
-    far_system, far_contact = _system(session, foreign_commune, "FAR")
     users = {role: make_user(role, organisation=province if role == Role.OVERSEER else commune) for role in Role}
     far_user = make_user(Role.STAFF, organisation=foreign_commune)
-    objects = {
-        "own": {"system_id": own_system.id, "component_id": own_system.components[0].id,
-                "contact_id": own_contact.id, "user_id": users[Role.STAFF].id, "commune": commune.code},
-        "far": {"system_id": far_system.id, "component_id": far_system.components[0].id,
-                "contact_id": far_contact.id, "user_id": far_user.id, "commune": foreign_commune.code},
-    }
+    objects = {"own": _objects(session, commune, "OWN") | {"user_id": users[Role.STAFF].id},
+               "far": _objects(session, foreign_commune, "FAR") | {"user_id": far_user.id}}
     return users, objects
 
 
@@ -69,7 +79,7 @@ def _expected(role: Role, access: str, scope: str) -> set[int]:
         return {403}
     if scope == "far" and role != Role.ADMIN:
         return {404}  # another province's object: existence must not leak
-    return {200}
+    return {200, 302}  # 302: a page that forwards to the object's current view
 
 
 def _scopes(rule):

@@ -1,0 +1,66 @@
+"""The law as data, loaded once per folder: regimes, requirement catalogue, dossier workflow,
+Vietnamese working days. Loaded (and so validated) when the app is built."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ir_app.datafiles.regimes import load_regimes, vn_holidays, vn_weekend_workdays
+from ir_app.datafiles.requirements import load_catalogue
+from ir_app.domain import workdays
+from ir_app.domain.regimes import Deadline, Regime
+from ir_app.domain.requirements import Catalogue
+from ir_app.domain.workflow import Workflow, build_workflow
+from ir_app.models import Role
+
+DEFAULT_CATALOGUE = "tt12-2022.yaml"
+
+
+@dataclass(frozen=True)
+class LawData:
+    regimes: dict[str, Regime]
+    catalogue: Catalogue
+    workflow: Workflow
+    authority_roles: dict[str, tuple[str, ...]]
+
+    @property
+    def default_regime(self) -> Regime:
+        return next(regime for regime in self.regimes.values() if regime.is_default)
+
+    def regime(self, regime_id: str) -> Regime:
+        return self.regimes[regime_id]
+
+    def role_aliases(self, regime: Regime, level: int | None) -> dict[str, tuple[str, ...]]:
+        """`@appraises` / `@approves` for a dossier at this level, from the regime's authority."""
+        if level is None:
+            return {}
+        authority = regime.authority_for(level)
+        approvers = [a.key for a in authority.approvers if a.subject == "level"] or \
+                    [a.key for a in authority.approvers]
+        return {
+            "@appraises": self.authority_roles.get(authority.appraiser.key, ()),
+            "@approves": tuple(role for key in approvers for role in self.authority_roles.get(key, ())),
+        }
+
+    def due_on(self, start: date, deadline: Deadline) -> date | None:
+        years = range(start.year, start.year + 2)
+        return workdays.due_date(start, deadline, vn_holidays(years), extra_workdays=vn_weekend_workdays(years))
+
+
+@lru_cache(maxsize=8)
+def load_law_data(folder: str, catalogue_file: str = DEFAULT_CATALOGUE) -> LawData:
+    root = Path(folder)
+    workflow_path = root / "workflow.yaml"
+    raw = yaml.safe_load(workflow_path.read_text(encoding="utf-8"))
+    workflow = build_workflow(raw, workflow_path, [role.value for role in Role])
+    authority_roles = {key: tuple(roles) for key, roles in (raw.get("authority_roles") or {}).items()}
+    return LawData(
+        regimes=load_regimes(root / "regimes"),
+        catalogue=load_catalogue(root / "requirements" / catalogue_file),
+        workflow=workflow,
+        authority_roles=authority_roles,
+    )

@@ -1,0 +1,197 @@
+"""The protection plan (checklist of catalogue requirements), periodic reviews and the owner's
+security policy."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ir_app.models import Dossier, Organisation, PlanEvidence, PlanItem, Review, ReviewFinding, SecurityPolicy
+from ir_app.services import audit
+from ir_app.services.audit import Actor
+from ir_app.services.errors import ValidationFailed
+from ir_app.services.fields import FieldSpec, parse_record
+from ir_app.services.files import store_upload
+from ir_app.services.inventory import check_version, snapshot
+from ir_app.services.lawdata import LawData
+
+PLAN_STATUS_CHOICES = (("not_met", "Chưa đạt"), ("partly", "Đạt một phần"), ("met", "Đạt"),
+                       ("not_applicable", "Không áp dụng"))
+F = FieldSpec
+PLAN_ITEM_FIELDS = [
+    F("status", "Tình trạng", "choice", required=True, choices=PLAN_STATUS_CHOICES),
+    F("how_met", "Cách đáp ứng (đưa vào phương án)", "textarea", max_length=5000),
+    F("na_reason", "Lý do không áp dụng", "textarea", max_length=2000),
+    F("responsible", "Người/đơn vị chịu trách nhiệm", max_length=200),
+    F("due_on", "Hạn hoàn thành", "date"),
+]
+REVIEW_RESULT_CHOICES = (("pass", "Đạt yêu cầu"), ("partial", "Đạt một phần"), ("fail", "Không đạt"))
+REVIEW_FIELDS = [
+    F("reviewed_on", "Ngày kiểm tra, đánh giá", "date", required=True),
+    F("assessor", "Người/đơn vị kiểm tra", required=True),
+    F("is_independent", "Độc lập với đơn vị vận hành", "bool"),
+    F("external_organisation", "Tổ chức bên ngoài (nếu có)"),
+    F("result", "Kết quả", "choice", required=True, choices=REVIEW_RESULT_CHOICES),
+    F("summary", "Tóm tắt kết quả", "textarea", max_length=10000),
+    F("findings", "Phát hiện (mỗi dòng: mã yêu cầu | nội dung | hạn khắc phục dd/mm/yyyy)", "textarea",
+      max_length=20000, help="Ví dụ: KT.DL.3 | Chưa thử khôi phục bản sao lưu | 31/01/2027"),
+]
+POLICY_FIELDS = [
+    F("title", "Tên quy chế", required=True),
+    F("decision_number", "Số quyết định ban hành", required=True, max_length=100),
+    F("issued_on", "Ngày ban hành", "date", required=True),
+]
+
+
+# --------------------------------------------------------------------------- plan
+
+def update_plan_item(session: Session, actor: Actor, item: PlanItem, raw: dict[str, Any], now: datetime,
+                     expected_version: int | None) -> PlanItem:
+    check_version(item, expected_version)
+    values, errors = parse_record(PLAN_ITEM_FIELDS, raw)
+    if not errors and values["status"] == "not_applicable" and not values["na_reason"]:
+        errors["na_reason"] = "Ghi lý do vì sao yêu cầu này không áp dụng."
+    if errors:
+        raise ValidationFailed(errors)
+    if item.dossier.state not in ("approved", "protecting", "operating"):
+        raise ValidationFailed({"status": "Phương án chỉ cập nhật được sau khi cấp độ đã được phê duyệt."})
+    before = snapshot(item, [f.name for f in PLAN_ITEM_FIELDS])
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.updated_at = now
+    session.flush()
+    audit.record(session, actor, "update", now=now, object_type="plan_item", object_id=item.id,
+                 commune_id=item.dossier.commune_id, summary=f"{item.requirement_id}: {item.title[:200]}",
+                 changes=audit.diff(before, values))
+    return item
+
+
+def add_evidence(session: Session, actor: Actor, item: PlanItem, filename: str, data: bytes, note: str,
+                 now: datetime, max_bytes: int) -> PlanEvidence:
+    stored = store_upload(session, actor, commune_id=item.dossier.commune_id, filename=filename, data=data,
+                          now=now, max_bytes=max_bytes)
+    evidence = PlanEvidence(file_id=stored.id, note=note.strip()[:300])
+    item.evidence.append(evidence)
+    session.flush()
+    audit.record(session, actor, "upload", now=now, object_type="plan_item", object_id=item.id,
+                 commune_id=item.dossier.commune_id, summary=f"Minh chứng {stored.filename} ({stored.sha256[:12]})")
+    return evidence
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    met: int
+    partly: int
+    not_applicable: int
+
+    @property
+    def done(self) -> int:
+        return self.met + self.not_applicable
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def progress(items: list[PlanItem]) -> Progress:
+    statuses = [item.status for item in items]
+    return Progress(len(statuses), statuses.count("met"), statuses.count("partly"), statuses.count("not_applicable"))
+
+
+def grouped_plan(dossier: Dossier, law: LawData) -> list[tuple[Any, list[PlanItem], Progress]]:
+    """The checklist by the seven parts of the plan (NĐ 331 Đ29), with progress per part."""
+    groups = []
+    for part in law.catalogue.plan_parts:
+        items = [item for item in dossier.plan_items if item.plan_part == part.id]
+        if items:
+            groups.append((part, items, progress(items)))
+    return groups
+
+
+# --------------------------------------------------------------------------- reviews
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def parse_findings(text: str) -> list[dict[str, Any]]:
+    findings = []
+    for number, line in enumerate(filter(None, (l.strip() for l in (text or "").splitlines())), start=1):
+        pieces = [piece.strip() for piece in line.split("|")]
+        if len(pieces) == 1:
+            pieces = ["", pieces[0], ""]
+        requirement, body, due_text = (pieces + ["", "", ""])[:3]
+        due = None
+        if due_text:
+            try:
+                due = datetime.strptime(due_text, "%d/%m/%Y").date()
+            except ValueError:
+                raise ValidationFailed({"findings": f"Dòng {number}: hạn khắc phục phải theo dạng dd/mm/yyyy."}) from None
+        if not body:
+            raise ValidationFailed({"findings": f"Dòng {number}: thiếu nội dung phát hiện."})
+        findings.append({"requirement_id": requirement.upper()[:32], "text": body[:2000], "due_on": due})
+    return findings
+
+
+def record_review(session: Session, actor: Actor, dossier: Dossier, raw: dict[str, Any], law: LawData,
+                  now: datetime) -> Review:
+    """Record a check; the next one follows the regime's interval; failing findings reopen items."""
+    if dossier.state not in ("approved", "protecting", "operating"):
+        raise ValidationFailed({"reviewed_on": "Chỉ kiểm tra, đánh giá hệ thống đã được phê duyệt cấp độ."})
+    values, errors = parse_record(REVIEW_FIELDS, raw)
+    if errors:
+        raise ValidationFailed(errors)
+    findings = parse_findings(values.pop("findings"))
+    interval = law.regime(dossier.regime).review_interval(dossier.level)
+    review = Review(dossier_id=dossier.id, commune_id=dossier.commune_id, created_at=now,
+                    created_by_id=actor.user_id, next_due_on=add_months(values["reviewed_on"], interval.months),
+                    **values)
+    items = {item.requirement_id: item for item in dossier.plan_items}
+    for finding in findings:
+        review.findings.append(ReviewFinding(**finding, is_failing=values["result"] != "pass"))
+        item = items.get(finding["requirement_id"])
+        if item is not None and values["result"] != "pass":
+            item.status = "not_met"  # a failing finding reopens the matching plan item
+            item.updated_at = now
+    session.add(review)
+    session.flush()
+    audit.record(session, actor, "create", now=now, object_type="review", object_id=review.id,
+                 commune_id=dossier.commune_id, summary=f"Kiểm tra ngày {values['reviewed_on']:%d/%m/%Y}: {values['result']}",
+                 changes={"findings": [None, len(findings)], "next_due_on": [None, review.next_due_on.isoformat()]})
+    return review
+
+
+def next_review_due(dossier: Dossier, reviews: list[Review], law: LawData) -> date | None:
+    """After the latest check; before any, one interval after approval."""
+    if dossier.state not in ("approved", "protecting", "operating") or dossier.level is None:
+        return None
+    if reviews:
+        return max(reviews, key=lambda r: r.reviewed_on).next_due_on
+    months = law.regime(dossier.regime).review_interval(dossier.level).months
+    start = dossier.decision_on or (dossier.approved_at.date() if dossier.approved_at else None)
+    return add_months(start, months) if start else None
+
+
+# --------------------------------------------------------------------------- security policy
+
+def record_security_policy(session: Session, actor: Actor, commune: Organisation, raw: dict[str, Any],
+                           now: datetime, upload: tuple[str, bytes] | None, max_bytes: int) -> SecurityPolicy:
+    values, errors = parse_record(POLICY_FIELDS, raw)
+    if errors:
+        raise ValidationFailed(errors)
+    policy = SecurityPolicy(commune_id=commune.id, created_at=now, **values)
+    if upload and upload[1]:
+        policy.file_id = store_upload(session, actor, commune_id=commune.id, filename=upload[0], data=upload[1],
+                                      now=now, max_bytes=max_bytes).id
+    session.add(policy)
+    session.flush()
+    audit.record(session, actor, "create", now=now, object_type="security_policy", object_id=policy.id,
+                 commune_id=commune.id, summary=f"{policy.title} ({policy.decision_number})",
+                 changes=audit.diff({}, values))
+    return policy

@@ -1,0 +1,119 @@
+"""Protection plan, periodic reviews, versions and transition rules, through the services."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from ir_app.domain.workflow import TransitionRefused
+from ir_app.models import Dossier, Role, SecurityPolicy
+from ir_app.services import dossiers, inventory, protection
+from ir_app.services.audit import Actor
+from ir_app.services.errors import ValidationFailed
+
+LAN = {"code": "LAN", "name": "Mạng LAN", "system_type": "infrastructure", "status": "in_operation",
+       "hosting": "on_premises", "information_types": ["private", "personal"]}
+
+
+@pytest.fixture
+def law(app):
+    return app.extensions["ir_law"]
+
+
+@pytest.fixture
+def team(make_user, commune):
+    return {role: make_user(role, organisation=commune) for role in (Role.STAFF, Role.APPRAISER, Role.OFFICER)}
+
+
+def _approved_dossier(session, law, team, commune, clock) -> Dossier:
+    system = inventory.create_system(session, Actor.system(), commune, LAN, clock.now())
+    session.add(SecurityPolicy(commune_id=commune.id, title="Quy chế", decision_number="1/QĐ",
+                               issued_on=date(2026, 1, 2), created_at=clock.now()))
+    regime = law.default_regime
+    dossier = dossiers.start_dossier(session, Actor.system(), system, regime, clock.now())
+    dossier.answers = {"system_type": "infrastructure", "information": ["private", "personal"],
+                       "infrastructure_scope": "one_org"}
+    dossiers.save_proposal(session, Actor.system(), dossier, regime, dossiers.Proposal(None, "", "", []),
+                           clock.now(), None)
+    steps = [(Role.STAFF, "submit", dossiers.StepInput()), (Role.APPRAISER, "accept", dossiers.StepInput()),
+             (Role.APPRAISER, "record_appraisal", dossiers.StepInput(appraisal_result="phu_hop", appraisal_text="Ổn")),
+             (Role.STAFF, "submit_for_approval", dossiers.StepInput()),
+             (Role.APPRAISER, "approve", dossiers.StepInput(decision_number="2/QĐ", decision_on=date(2026, 12, 1),
+                                                            decision_signer="Trưởng CAX"))]
+    for role, action, step in steps:
+        user = team[role]
+        dossiers.take_action(session, user, Actor.of(user), dossier, action, step, law, clock.now())
+    session.commit()
+    return dossier
+
+
+def test_plan_checklist_progress_and_completion(session, law, team, commune, clock):
+    dossier = _approved_dossier(session, law, team, commune, clock)
+    assert dossier.level == 2 and len(dossier.plan_items) == 46
+    officer = team[Role.OFFICER]
+    dossiers.take_action(session, officer, Actor.of(officer), dossier, "start_protection", dossiers.StepInput(),
+                         law, clock.now())
+    with pytest.raises(TransitionRefused, match="còn 46 yêu cầu"):
+        dossiers.take_action(session, officer, Actor.of(officer), dossier, "complete_protection",
+                             dossiers.StepInput(), law, clock.now())
+    with pytest.raises(ValidationFailed) as failure:
+        protection.update_plan_item(session, Actor.of(officer), dossier.plan_items[0],
+                                    {"status": "not_applicable"}, clock.now(), None)
+    assert "lý do" in failure.value.errors["na_reason"]
+    for item in dossier.plan_items:
+        protection.update_plan_item(session, Actor.of(officer), item, {"status": "met", "how_met": "Đã triển khai"},
+                                    clock.now(), None)
+    assert protection.progress(dossier.plan_items).percent == 100
+    dossiers.take_action(session, officer, Actor.of(officer), dossier, "complete_protection", dossiers.StepInput(),
+                         law, clock.now())
+    assert dossier.state == "operating"
+
+
+def test_review_schedules_next_and_reopens_failing_items(session, law, team, commune, clock):
+    dossier = _approved_dossier(session, law, team, commune, clock)
+    for item in dossier.plan_items:
+        item.status = "met"
+    assert protection.next_review_due(dossier, [], law) == date(2028, 12, 1)  # level 2: every 24 months
+    review = protection.record_review(session, Actor.system(), dossier, {
+        "reviewed_on": "15/01/2027", "assessor": "Tổ kiểm tra độc lập", "is_independent": True, "result": "partial",
+        "findings": "KT.DL.3 | Chưa thử khôi phục bản sao lưu | 28/02/2027\nCần cập nhật sơ đồ mạng"}, law, clock.now())
+    assert review.next_due_on == date(2029, 1, 15)
+    assert [f.requirement_id for f in review.findings] == ["KT.DL.3", ""]
+    reopened = [item for item in dossier.plan_items if item.requirement_id == "KT.DL.3"]
+    assert reopened and reopened[0].status == "not_met"
+    with pytest.raises(ValidationFailed, match="dd/mm/yyyy"):
+        protection.record_review(session, Actor.system(), dossier, {
+            "reviewed_on": "15/01/2027", "assessor": "X", "result": "fail", "findings": "A | B | 31-02-2027"},
+            law, clock.now())
+
+
+def test_redetermination_creates_a_new_version_and_supersedes_on_approval(session, law, team, commune, clock):
+    first = _approved_dossier(session, law, team, commune, clock)
+    second = dossiers.start_dossier(session, Actor.system(), first.system, law.default_regime, clock.now())
+    assert (second.version_no, second.supersedes_id, first.state) == (2, first.id, "approved")
+    assert dossiers.start_dossier(session, Actor.system(), first.system, law.default_regime, clock.now()) is second
+    second.answers = dict(first.answers)
+    dossiers.save_proposal(session, Actor.system(), second, law.default_regime,
+                           dossiers.Proposal(3, "Đánh giá rủi ro cho thấy cần cấp độ 3", "", []), clock.now(), None)
+    assert second.proposed_level == 3 and second.determined_level == 2
+    session.commit()
+    assert session.scalar(select(Dossier.state).where(Dossier.id == first.id)) == "approved"  # still in force
+
+
+def test_system_of_parts_takes_the_highest_level(session, law, team, commune, clock):
+    system = inventory.create_system(session, Actor.system(), commune, dict(LAN, code="HT"), clock.now())
+    dossier = dossiers.start_dossier(session, Actor.system(), system, law.default_regime, clock.now())
+    dossier.answers = {"system_type": "infrastructure", "information": ["private"], "infrastructure_scope": "one_org"}
+    parts = dossiers.parse_parts("Phân hệ một cửa | 3 | Đ13.2.b\nCổng thông tin | 2 |")
+    dossiers.save_proposal(session, Actor.system(), dossier, law.default_regime, dossiers.Proposal(None, "", "", parts),
+                           clock.now(), None)
+    assert dossier.determined_level == 3 and dossier.proposed_level == 3
+    with pytest.raises(ValidationFailed):
+        dossiers.parse_parts("Phân hệ không cấp độ")
+
+
+def test_deadline_skips_tet(law):
+    regime = law.default_regime
+    deadline = regime.deadline("approval", 3)
+    assert law.due_on(date(2027, 2, 3), deadline) > date(2027, 2, 15)  # Tết Đinh Mùi 2027 is not counted
