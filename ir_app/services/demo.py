@@ -24,6 +24,7 @@ from ir_app.models.org import ROLE_LABELS
 from ir_app.services import audit
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
+from ir_app.services.lawdata import LawData
 
 PROVINCES = [
     {"code": "31", "slug": "hai-phong", "name": "Thành phố Hải Phòng"},
@@ -114,13 +115,16 @@ CONTACTS = [
 ]
 
 
+OTHER_COMMUNE_ROLES = ("officer", "staff", "appraiser", "approver")
+
+
 def account_list() -> list[tuple[str, str]]:
     accounts = [(f"{role.value}@vinh-lai.demo.vn", f"{ROLE_LABELS[role]} — xã Vĩnh Lại")
                 for role in Role if role != Role.OVERSEER]
     accounts.append(("overseer@hai-phong.demo.vn", f"{ROLE_LABELS[Role.OVERSEER]} — TP Hải Phòng"))
     accounts += [(f"{role}@{slug}.demo.vn", f"{ROLE_LABELS[Role(role)]} — {name}")
                  for slug, name in (("hai-an", "phường Hải An"), ("mai-phu", "xã Mai Phụ"), ("cho-don", "xã Chợ Đồn"))
-                 for role in ("officer", "staff")]
+                 for role in OTHER_COMMUNE_ROLES]
     return accounts
 
 
@@ -148,7 +152,7 @@ class _Loader:
                         role_rows=[UserRole(role=role.value) for role in roles])
 
 
-def load(session: Session, password: str, now: datetime) -> int:
+def load(session: Session, password: str, now: datetime, law: LawData | None = None) -> int:
     loader = _Loader(session, password, now)
     provinces = {p["code"]: loader.get_or_add(Organisation, {"code": p["code"]}, kind="province",
                                               slug=p["slug"], name=p["name"]) for p in PROVINCES}
@@ -159,6 +163,8 @@ def load(session: Session, password: str, now: datetime) -> int:
             address=data["address"], phone=data["phone"])
         _load_commune(loader, commune, data)
     _load_users(loader, provinces)
+    if law is not None:
+        _load_dossiers(loader, law)
     return loader.created
 
 
@@ -195,5 +201,70 @@ def _load_users(loader: _Loader, provinces: dict[str, Organisation]) -> None:
         loader.user(f"{role.value}@vinh-lai.demo.vn", name, communes["vinh-lai"], [role])
     loader.user("overseer@hai-phong.demo.vn", "Vũ Đức Thắng (PA05)", provinces["31"], [Role.OVERSEER])
     for slug in ("hai-an", "mai-phu", "cho-don"):
-        loader.user(f"officer@{slug}.demo.vn", "Cán bộ Công an", communes[slug], [Role.OFFICER])
-        loader.user(f"staff@{slug}.demo.vn", "Cán bộ đơn vị", communes[slug], [Role.STAFF])
+        for role in OTHER_COMMUNE_ROLES:
+            loader.user(f"{role}@{slug}.demo.vn", ROLE_LABELS[Role(role)], communes[slug], [Role(role)])
+
+
+# Dossiers in the states a commune really has: (commune, system, level-check answers, actions).
+APPROVAL = {"decision_number": "25/QĐ-UBND", "decision_signer": "Phạm Quốc Khánh"}
+DEMO_DOSSIERS = [
+    ("vinh-lai", "MOTCUA", {"system_type": "citizen_service", "information": ["public", "personal"],
+                            "handles_admin_procedures": True, "personal_data_subjects": 18500,
+                            "sensitive_data_subjects": 350},
+     ["submit", "accept", "record_appraisal", "submit_for_approval"]),
+    ("vinh-lai", "LAN", {"system_type": "infrastructure", "information": ["private", "personal"],
+                         "infrastructure_scope": "one_org"},
+     ["submit", "accept", "record_appraisal", "submit_for_approval", "approve", "start_protection"]),
+    ("vinh-lai", "EMAIL", {"system_type": "internal", "information": ["private", "personal"]}, ["submit"]),
+    ("vinh-lai", "CONGTTDT", {"system_type": "citizen_service", "information": ["public"]}, []),
+    ("hai-an", "MOTCUA", {"system_type": "citizen_service", "information": ["public", "personal"],
+                          "handles_admin_procedures": True, "personal_data_subjects": 42000},
+     ["submit", "accept", "record_appraisal", "submit_for_approval", "approve"]),
+]
+
+
+def _load_dossiers(loader: _Loader, law: LawData) -> None:
+    from ir_app.models import Dossier, SecurityPolicy
+    from ir_app.services import dossiers
+
+    session = loader.session
+    communes = {o.slug: o for o in session.scalars(select(Organisation).where(Organisation.kind == "commune"))}
+    for slug in ("vinh-lai", "hai-an"):
+        loader.get_or_add(SecurityPolicy, {"commune_id": communes[slug].id, "decision_number": "10/QĐ-UBND"},
+                          title="Quy chế bảo đảm an ninh mạng trong hoạt động của UBND",
+                          issued_on=datetime(2026, 9, 15).date(), created_at=loader.now)
+    for slug, code, answers, actions in DEMO_DOSSIERS:
+        system = session.scalar(select(InformationSystem).where(
+            InformationSystem.commune_id == communes[slug].id, InformationSystem.code == code))
+        if session.scalar(select(Dossier.id).where(Dossier.system_id == system.id)):
+            continue
+        regime = law.default_regime
+        dossier = dossiers.start_dossier(session, loader.actor, system, regime, loader.now)
+        dossier.answers = answers
+        dossiers.save_proposal(session, loader.actor, dossier, regime, dossiers.Proposal(
+            None, "", "Mã độc tống tiền trên máy trạm\nLộ lọt dữ liệu cá nhân của người dân\nMất kết nối Internet",
+            []), loader.now, None)
+        for action in actions:
+            _demo_action(session, loader, law, dossier, action)
+        loader.created += 1
+
+
+def _demo_action(session: Session, loader: _Loader, law: LawData, dossier, action: str) -> None:
+    from ir_app.services import dossiers
+
+    step = dossiers.StepInput(
+        appraisal_result="phu_hop", appraisal_text="Hồ sơ đầy đủ; cấp độ đề xuất phù hợp với tiêu chí.",
+        appraisal_by="Công an xã (đơn vị chuyên trách)", appraisal_on=loader.now.date(),
+        decision_on=loader.now.date(), **APPROVAL)
+    user = _demo_user_for(session, law, dossier, action)
+    dossiers.take_action(session, user, Actor.of(user), dossier, action, step, law, loader.now)
+
+
+def _demo_user_for(session: Session, law: LawData, dossier, action: str) -> User:
+    """Any demo user of the commune allowed to take the action (the workflow file decides)."""
+    from ir_app.domain.workflow import expand_roles
+
+    regime = law.regime(dossier.regime)
+    allowed = expand_roles(law.workflow.rule(action), law.role_aliases(regime, dossier.level)) - {"admin"}
+    users = session.scalars(select(User).where(User.organisation_id == dossier.commune_id)).all()
+    return next(u for u in users if {r.value for r in u.roles} & allowed)

@@ -1,7 +1,7 @@
 """Danh mục hệ thống thông tin: list, detail, create, edit, components, XLSX."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ir_app.models import InformationSystem, Organisation, SystemComponent
-from ir_app.services import audit, inventory, spreadsheets
+from ir_app.services import audit, inventory, overview, spreadsheets
 from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
 from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.inventory import COMPONENT_FIELDS, SYSTEM_FIELDS
@@ -83,7 +83,9 @@ def detail(system_id: int):
 
 
 def render_detail(system: InformationSystem, component_form):
+    law = current_app.extensions["ir_law"]
     return render_template("inventory/detail.html", system=system, specs=SYSTEM_SPECS,
+                           transition=overview.transition_deadline(system, law.default_regime),
                            component_kinds=COMPONENT_FIELDS[0], component_form=component_form,
                            action_form=SimpleForm())
 

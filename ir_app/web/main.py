@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from ir_app import __version__
-from ir_app.models import InformationSystem
-from ir_app.services.authz import Permission, scope_query, visible_communes
+from ir_app.services import overview
+from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
 from ir_app.web.access import public, requires
-from ir_app.web.context import db
+from ir_app.web.context import db, now
+from ir_app.web.filters import to_local
 
 bp = Blueprint("main", __name__)
 
@@ -19,12 +20,11 @@ bp = Blueprint("main", __name__)
 def index():
     session = db()
     communes = visible_communes(session, current_user)
-    query = select(InformationSystem.commune_id, InformationSystem.approved_level, func.count()).group_by(
-        InformationSystem.commune_id, InformationSystem.approved_level)
-    counts: dict[int, dict[int | None, int]] = {}
-    for commune_id, level, count in session.execute(scope_query(query, InformationSystem.commune_id, current_user)):
-        counts.setdefault(commune_id, {})[level] = count
-    return render_template("main/index.html", communes=communes, counts=counts)
+    today = to_local(now()).date()
+    figures = overview.commune_figures(session, visible_commune_ids(current_user), today)
+    law = current_app.extensions["ir_law"]
+    return render_template("main/index.html", communes=communes, figures=figures, today=today,
+                           transition=law.default_regime.transition, workflow=law.workflow)
 
 
 @bp.get("/healthz")
