@@ -117,3 +117,24 @@ def test_deadline_skips_tet(law):
     regime = law.default_regime
     deadline = regime.deadline("approval", 3)
     assert law.due_on(date(2027, 2, 3), deadline) > date(2027, 2, 15)  # Tết Đinh Mùi 2027 is not counted
+
+
+def test_workflow_states_match_the_database_constraint(law):
+    from ir_app.models.dossiers import DOSSIER_STATES
+
+    assert {state.id for state in law.workflow.states} == set(DOSSIER_STATES)
+
+
+def test_broken_workflow_file_names_the_field(tmp_path):
+    import shutil
+
+    from ir_app.config import bundled_root
+    from ir_app.domain.workflow import WorkflowError
+    from ir_app.services.lawdata import load_law_data
+
+    folder = tmp_path / "level_dossiers"
+    shutil.copytree(bundled_root() / "level_dossiers", folder)
+    path = folder / "workflow.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("to: submitted", "to: limbo", 1), encoding="utf-8")
+    with pytest.raises(WorkflowError, match="workflow.yaml.*limbo"):
+        load_law_data(str(folder))
