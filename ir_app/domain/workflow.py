@@ -37,6 +37,7 @@ class State:
 class Guard:
     id: str
     title: str
+    filled_by_form: bool = False  # the action's own form supplies it: never grey out the button for it
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def build_workflow(raw: Mapping[str, Any], source: object, known_roles: Iterable
     states = tuple(State(str(_need(s, "id", source, f"states[{i}]")), str(_need(s, "title", source, f"states[{i}]")),
                          bool(s.get("terminal", False)), s.get("deadline"))
                    for i, s in enumerate(_need(raw, "states", source, "")))
-    guards = tuple(Guard(str(g["id"]), str(g["title"])) for g in raw.get("guards", []))
+    guards = tuple(Guard(str(g["id"]), str(g["title"]), bool(g.get("filled_by_form", False)))
+                   for g in raw.get("guards", []))
     rules = tuple(_rule(r, source, f"transitions[{i}]") for i, r in enumerate(_need(raw, "transitions", source, "")))
     workflow = Workflow(str(_need(raw, "id", source, "")), str(raw.get("subject", "hồ sơ")),
                         str(_need(raw, "initial_state", source, "")), states, guards, rules)

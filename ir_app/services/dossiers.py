@@ -250,8 +250,9 @@ def actions_for(session: Session, user: User, dossier: Dossier, law: LawData) ->
     aliases = law.role_aliases(regime, dossier.level)
     failures = guard_failures(session, dossier, law)
     result = []
+    from_form = {guard.id for guard in law.workflow.guards if guard.filled_by_form}
     for rule in available_actions(law.workflow, dossier.state, [r.value for r in user.roles], aliases):
-        blocked = [failures[g] for g in rule.guards if failures.get(g)]
+        blocked = [failures[g] for g in rule.guards if failures.get(g) and g not in from_form]
         result.append((rule, "; ".join(blocked) or None))
     return result
 

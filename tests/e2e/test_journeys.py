@@ -1,0 +1,112 @@
+"""The main journeys of each role, in a real browser, in Vietnamese."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_fields_labelled, sign_in
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _open_dossier(page, system_name: str):
+    page.goto("/dossiers/")
+    page.get_by_role("link", name=system_name).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(system_name)
+
+
+def _act(page, label: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None):
+    action = page.locator("details.action", has=page.locator("summary", has_text=label))
+    if not action.evaluate("el => el.open"):
+        action.locator("summary").click()
+    for field, value in (fill or {}).items():
+        action.get_by_label(field).fill(value)
+    for field, value in (select or {}).items():
+        action.get_by_label(field).select_option(label=value)
+    action.get_by_role("button", name=label, exact=True).click()
+    expect(page.locator(".notice.success")).to_contain_text(label)
+
+
+def test_staff_adds_a_system_runs_the_wizard_and_submits(make_page):
+    page = sign_in(make_page(), "staff@vinh-lai.demo.vn")
+    page.get_by_role("link", name="Hệ thống thông tin").click()
+    page.get_by_role("button", name="Thêm hệ thống").click()
+    assert_fields_labelled(page)
+    page.get_by_label("Mã hệ thống").fill("DVCTT")
+    page.get_by_label("Tên hệ thống").fill("Dịch vụ công trực tuyến của xã")
+    page.get_by_label("Loại hệ thống (Điều 9)").select_option(label="Phục vụ người dân, doanh nghiệp")
+    page.get_by_label("Thông tin công cộng").check()
+    page.get_by_label("Thông tin cá nhân").check()
+    page.get_by_label("Số chủ thể dữ liệu cá nhân cơ bản").fill("12.000")
+    page.get_by_label("Là hệ thống thông tin giải quyết thủ tục hành chính").check()
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".notice.success")).to_contain_text("Đã thêm hệ thống")
+
+    page.get_by_role("button", name="Hồ sơ cấp độ").click()
+    page.get_by_role("button", name="Bắt đầu xác định cấp độ").click()
+    while page.get_by_role("button", name="Lưu và tiếp tục ›").count():
+        assert_fields_labelled(page)
+        page.get_by_role("button", name="Lưu và tiếp tục ›").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kết quả xác định cấp độ")
+    expect(page.locator("main")).to_contain_text("Cấp độ 3")
+    expect(page.locator("main")).to_contain_text("NĐ 331/2026 Đ13.2.b")
+    page.get_by_role("button", name="Chốt cấp độ đề xuất").click()
+    _act(page, "Nộp hồ sơ")
+    expect(page.locator(".badge.state-submitted")).to_have_text("Đã nộp — chờ kiểm tra tính hợp lệ")
+
+
+def test_appraisal_approval_and_protection_plan(make_page):
+    appraiser = sign_in(make_page(), "appraiser@vinh-lai.demo.vn")
+    _open_dossier(appraiser, "Thư điện tử công vụ")
+    _act(appraiser, "Hồ sơ hợp lệ — tiếp nhận thẩm định")
+    _act(appraiser, "Ghi ý kiến thẩm định", fill={"Nội dung ý kiến thẩm định": "Hồ sơ đầy đủ, phù hợp."},
+         select={"Kết luận thẩm định": "Phù hợp"})
+    expect(appraiser.locator("main")).to_contain_text("Đã có ý kiến thẩm định")
+
+    approver = sign_in(make_page(), "approver@vinh-lai.demo.vn")
+    _open_dossier(approver, "Hệ thống thông tin giải quyết thủ tục hành chính")
+    _act(approver, "Phê duyệt cấp độ", fill={"Số quyết định phê duyệt": "31/QĐ-UBND", "Ngày quyết định": "2026-11-26",
+                                             "Người ký": "Phạm Quốc Khánh"})
+    expect(approver.locator(".badge.state-approved")).to_have_text("Đã phê duyệt cấp độ")
+    expect(approver.locator("main")).to_contain_text("Quyết định số 31/QĐ-UBND")
+
+    staff = sign_in(make_page(), "staff@vinh-lai.demo.vn")
+    _open_dossier(staff, "Hệ thống thông tin giải quyết thủ tục hành chính")
+    staff.get_by_role("button", name="Mở danh mục yêu cầu của phương án").click()
+    expect(staff.locator("main")).to_contain_text("Sao lưu, ứng cứu sự cố và khôi phục")
+    staff.locator("a", has_text=re.compile("^Chính sách an toàn thông tin$")).first.click()
+    staff.get_by_label("Tình trạng").select_option(label="Đạt")
+    staff.get_by_label("Cách đáp ứng (đưa vào phương án)").fill("Đã ban hành quy chế số 10/QĐ-UBND.")
+    staff.get_by_role("button", name="Lưu", exact=True).click()
+    expect(staff.locator(".notice.success")).to_contain_text("Đã lưu yêu cầu")
+    staff.locator("a", has_text=re.compile("^Chính sách an toàn thông tin$")).first.click()
+    staff.get_by_label("Tệp minh chứng").set_input_files(files=[{"name": "quy-che.pdf", "mimeType": "application/pdf",
+                                                                  "buffer": PDF}])
+    staff.get_by_role("button", name="Tải lên minh chứng").click()
+    expect(staff.locator("main")).to_contain_text("quy-che.pdf")
+
+
+def test_user_cannot_open_another_communes_system_by_editing_the_url(make_page):
+    own = sign_in(make_page(), "staff@vinh-lai.demo.vn")
+    own.get_by_role("link", name="Hệ thống thông tin").click()
+    own.get_by_role("link", name="Cổng thông tin điện tử xã").click()
+    system_url = own.url
+    stranger = sign_in(make_page(), "officer@mai-phu.demo.vn")
+    stranger.goto(system_url)
+    expect(stranger.get_by_role("heading", level=1)).to_have_text("Không tìm thấy trang")
+    expect(stranger.locator("body")).not_to_contain_text("Cổng thông tin điện tử xã Vĩnh Lại")
+
+
+def test_sign_in_with_the_keyboard_alone(make_page):
+    page = make_page()
+    page.goto("/login")
+    for _ in range(10):  # Tab through the skip link and the header to the first field
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "email":
+            break
+    page.keyboard.type("officer@vinh-lai.demo.vn")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo12345")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tổng quan")
