@@ -167,8 +167,54 @@ def demo(port: int, no_serve: bool) -> None:
         _serve("127.0.0.1", port, 8)
 
 
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(out: Path) -> None:
+    """Consistent backup of ATTT xã's own data (files and audit log included)."""
+    from ir_app.services.app_backup import BackupError, make_backup
+
+    with click.progressbar(length=0, label="Sao lưu", show_pos=True) as bar:
+        try:
+            manifest = make_backup(_engine(), out, _now(), progress=lambda _name: bar.update(1))
+        except (BackupError, OSError) as error:
+            fail(str(error))
+    click.echo(f"Đã sao lưu {sum(manifest['row_counts'].values())} dòng của {len(manifest['row_counts'])} bảng "
+               f"vào {out}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Không hỏi xác nhận.")
+@with_appcontext
+def restore(file: Path, yes: bool) -> None:
+    """Replace the configured database's content with a backup made by `ir-app backup`."""
+    from ir_app.migrate import upgrade
+    from ir_app.services import audit
+    from ir_app.services.app_backup import BackupError, restore_backup
+
+    if not yes:
+        click.confirm("Toàn bộ dữ liệu hiện có sẽ bị thay bằng bản sao lưu. Tiếp tục?", abort=True)
+    upgrade(_engine())
+    with click.progressbar(length=0, label="Khôi phục", show_pos=True) as bar:
+        try:
+            report = restore_backup(_engine(), file, progress=lambda _name: bar.update(1))
+        except BackupError as error:
+            fail(str(error))
+    session = _session()
+    try:
+        verified = audit.verify(session)
+    finally:
+        session.close()
+    if not verified.ok:
+        fail(f"đã khôi phục nhưng chuỗi nhật ký hỏng tại bản ghi #{verified.broken_id}: {verified.reason}")
+    click.echo(f"Đã khôi phục {report.rows} dòng ({report.tables} bảng, cách: {report.method}); "
+               f"nhật ký toàn vẹn ({verified.checked} bản ghi).")
+
+
 def register(app) -> None:
-    for command in (db_group, create_user, audit_group, level_check, playbooks_group, serve, demo):
+    for command in (db_group, create_user, audit_group, level_check, playbooks_group, serve, demo, backup,
+                    restore):
         app.cli.add_command(command)
 
 
