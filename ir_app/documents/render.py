@@ -1,0 +1,381 @@
+"""Render DOCX templates (docxtpl) in a sandboxed Jinja environment; check uploaded templates.
+
+Templates may come from an admin's upload, so they are untrusted code:
+- Jinja runs in an ``ImmutableSandboxedEnvironment`` (no attribute starting with "_", no
+  mutation of lists/dicts, ``range`` capped) with strict undefined values;
+- before compiling, the syntax tree is checked for constructs that have no business in a form
+  (``self``, ``config``, ``_``-attributes, include/import/extends), so the user gets a clear
+  Vietnamese message instead of an empty render;
+- every failure becomes ``DocumentError`` (a message safe to show); bytes are returned only when
+  the whole document rendered, so nothing half-written ever reaches a file.
+
+Output is deterministic: core properties and zip timestamps come from ``generated_at``.
+"""
+from __future__ import annotations
+
+import io
+import operator
+import re
+import zipfile
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from ir_app.documents.catalog import DocumentCatalogue, load_documents
+from ir_app.documents.context import (
+    DEFAULT_REGIME,
+    REGIMES,
+    ContextError,
+    DocumentContext,
+    sample_context,
+    to_template_dict,
+)
+from ir_app.documents.package import build_zip, normalise_zip
+from ir_app.documents.text import safe_filename, vn_date, vn_date_long, vn_number
+
+__all__ = ["DocumentError", "render_document", "check_template", "missing_fields",
+           "safe_filename", "build_zip", "template_environment"]
+
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024   # a zip bomb stops here
+MAX_REPEAT = 10_000                       # "x" * n, [..] * n in a template
+FORBIDDEN_NAMES = frozenset({
+    "self", "config", "request", "session", "g", "current_app", "current_user", "url_for",
+    "get_flashed_messages", "lipsum", "cycler", "joiner", "namespace", "caller", "varargs", "kwargs",
+})
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_VN_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+class DocumentError(Exception):
+    """A document could not be produced; the message is Vietnamese and safe to show users."""
+
+
+# --------------------------------------------------------------------------- environment
+def _finalize(value: Any) -> Any:
+    """None prints as nothing; characters XML cannot hold are dropped (never a broken file)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _XML_ILLEGAL.sub("", value)
+    return value
+
+
+def _upper(value: Any) -> str:
+    return "" if value is None else str(value).upper()
+
+
+def _vn_letter(index: Any) -> str:
+    """0 -> a, 1 -> b, …, 4 -> đ: the Vietnamese alphabet used to letter points (điểm)."""
+    number = int(index)
+    return _VN_LETTERS[number] if 0 <= number < len(_VN_LETTERS) else str(number)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, op, left, right):
+        """Repeating strings/lists or huge powers would let a template eat all memory."""
+        if op == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError("lũy thừa quá lớn")
+        if op == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
+                        and count > MAX_REPEAT:
+                    raise SecurityError("lặp chuỗi/danh sách quá lớn")
+        return {"*": operator.mul, "**": operator.pow}[op](left, right)
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's name
+        if isinstance(source, str) and globals is None and template_class is None:
+            return _compiled(self, source)
+        tree = self.parse(source) if isinstance(source, str) else source
+        _check_tree(tree, source if isinstance(source, str) else "")
+        return super().from_string(tree, globals, template_class)
+
+
+@lru_cache(maxsize=32)
+def _compiled(env: _Sandbox, source: str):
+    """Check and compile once per distinct template part: parsing and code generation are ~40 %
+    of a render, and docxtpl hands over the same XML text for the same template every time.
+    Failures raise and are therefore never cached."""
+    tree = env.parse(source)
+    _check_tree(tree, source)
+    return ImmutableSandboxedEnvironment.from_string(env, tree)
+
+
+@lru_cache(maxsize=1)
+def template_environment() -> ImmutableSandboxedEnvironment:
+    env = _Sandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize,
+                   keep_trailing_newline=True)
+    env.filters.pop("random", None)  # output must not change between two renders
+    env.filters.update(vn_date=vn_date, vn_date_long=vn_date_long, vn_number=vn_number,
+                       vn_letter=_vn_letter, upper=_upper)
+    for name in ("lipsum", "cycler", "joiner", "namespace"):
+        env.globals.pop(name, None)
+    return env
+
+
+class _Forbidden(SecurityError):
+    def __init__(self, what: str, lineno: int | None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.lineno = lineno
+
+
+def _check_tree(tree: nodes.Template, source: str) -> None:
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name, nodes.Filter,
+                               nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        what = _forbidden(node)
+        if what:
+            error = _Forbidden(what, getattr(node, "lineno", None))
+            error.snippet = _snippet(source, error.lineno)
+            raise error
+
+
+def _forbidden(node: nodes.Node) -> str | None:
+    if isinstance(node, (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        return "lệnh extends/include/import"
+    if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+        return f"thuộc tính “{node.attr}”"
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
+            and isinstance(node.arg.value, str) and node.arg.value.startswith("_"):
+        return f"phần tử “{node.arg.value}”"
+    if isinstance(node, nodes.Name) and node.name in FORBIDDEN_NAMES:
+        return f"tên “{node.name}”"
+    if isinstance(node, nodes.Filter):
+        values = [a.value for a in node.args if isinstance(a, nodes.Const)]
+        values += [k.value.value for k in node.kwargs if isinstance(k.value, nodes.Const)]
+        hidden = [v for v in values if isinstance(v, str) and v.startswith("_")]
+        if hidden:
+            return f"thuộc tính “{hidden[0]}” (bộ lọc {node.name})"
+    return None
+
+
+def _snippet(source: str, lineno: int | None) -> str:
+    """The paragraph text around a Jinja line (docxtpl puts each paragraph on its own line)."""
+    if not source or not lineno:
+        return ""
+    lines = source.splitlines()
+    for index in (lineno - 1, lineno - 2, lineno):
+        if 0 <= index < len(lines):
+            text = re.sub(r"<[^>]+>", "", lines[index]).strip()
+            if text:
+                return text[:160]
+    return ""
+
+
+# --------------------------------------------------------------------------- rendering
+def _read_template(template: bytes | bytearray | str | Path | io.BytesIO) -> bytes:
+    if isinstance(template, (bytes, bytearray)):
+        data = bytes(template)
+    elif isinstance(template, io.BytesIO):
+        data = template.getvalue()
+    else:
+        try:
+            data = Path(template).read_bytes()
+        except OSError as exc:
+            raise DocumentError(f"Không đọc được tệp mẫu: {exc.strerror or exc}") from exc
+    _check_package(data)
+    return data
+
+
+def _check_package(data: bytes) -> None:
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise DocumentError(f"Tệp mẫu quá lớn (tối đa {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB).")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise DocumentError("Tệp tải lên không phải tệp Word (.docx) hợp lệ.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            unpacked = sum(info.file_size for info in infos)
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise DocumentError("Tệp tải lên không phải tệp Word (.docx) hợp lệ.") from exc
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise DocumentError("Tệp tải lên không phải tệp Word (.docx): thiếu phần nội dung văn bản.")
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise DocumentError("Tệp mẫu giải nén quá lớn, có thể là tệp độc hại.")
+
+
+def _context(context: DocumentContext | Mapping[str, Any]) -> tuple[dict[str, Any], datetime]:
+    try:
+        data = to_template_dict(context)
+    except ContextError as exc:
+        raise DocumentError(f"Dữ liệu văn bản không hợp lệ ở trường “{exc.path}”: {exc.reason}.") from exc
+    generated_at = data["generated_at"]
+    if not isinstance(generated_at, datetime):
+        raise DocumentError("Dữ liệu văn bản thiếu thời điểm tạo (generated_at).")
+    return data, generated_at
+
+
+def render_document(template: bytes | str | Path | io.BytesIO,
+                    context: DocumentContext | Mapping[str, Any]) -> bytes:
+    """Fill a docxtpl template with a context (dict or ``DocumentContext``); return .docx bytes.
+
+    Raises ``DocumentError`` with a Vietnamese message on any failure.
+    """
+    data = _read_template(template)
+    values, generated_at = _context(context)
+    try:
+        doc = DocxTemplate(io.BytesIO(data))
+        doc.render(values, jinja_env=template_environment())
+        _fix_properties(doc.docx, generated_at)
+        buffer = io.BytesIO()
+        doc.save(buffer)
+    except DocumentError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one clear message
+        raise DocumentError(_explain(exc, data)) from exc
+    return normalise_zip(buffer.getvalue(), generated_at)
+
+
+def _fix_properties(docx, when: datetime) -> None:
+    stamp = when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when
+    props = docx.core_properties
+    props.created = stamp
+    props.modified = stamp
+    props.last_printed = stamp
+    props.revision = 1
+    props.last_modified_by = "ATTT xã"
+
+
+_UNSAFE = re.compile(r"access to attribute '([^']*)' of '([^']*)' object is unsafe")
+_MISSING = re.compile(r"has no attribute '([^']*)'|'([^']*)' is undefined")
+
+
+def _explain(exc: BaseException, source: bytes = b"") -> str:
+    snippet = getattr(exc, "snippet", "") or _docx_context(exc)
+    if isinstance(exc, _Forbidden):
+        return f"Mẫu có biểu thức không được phép: {exc.what}{_where(snippet)}."
+    if isinstance(exc, SecurityError):
+        unsafe = _UNSAFE.search(str(exc))
+        what = f"truy cập thuộc tính “{unsafe.group(1)}”" if unsafe else str(exc).rstrip(".")
+        return f"Mẫu có biểu thức không được phép: {what}{_where(snippet)}."
+    if isinstance(exc, OverflowError):
+        return "Mẫu có biểu thức không được phép: dãy số hoặc vòng lặp quá lớn (tối đa 100.000 phần tử)."
+    if isinstance(exc, TemplateSyntaxError):
+        return (f"Mẫu có lỗi cú pháp (thẻ {{{{ }}}} hoặc {{% %}} chưa đóng, viết sai hoặc bị tách): "
+                f"{exc.message}{_where(snippet)}.")
+    if isinstance(exc, UndefinedError):
+        missing = _MISSING.search(exc.message or "")
+        name = next((g for g in missing.groups() if g), "") if missing else ""
+        snippet = snippet or _find_tag(source, name)
+        what = f"“{name}”" if name else (exc.message or "")
+        return (f"Mẫu dùng trường không có trong dữ liệu: {what}{_where(snippet)}; xem danh sách trường "
+                f"trong level_dossiers/templates/README.md.")
+    if isinstance(exc, TemplateError):
+        return f"Mẫu có lỗi khi điền dữ liệu: {(exc.message or str(exc)).rstrip('.')}{_where(snippet)}."
+    return f"Không tạo được văn bản từ mẫu ({type(exc).__name__}: {exc})."
+
+
+def _where(snippet: str) -> str:
+    return f" (ở đoạn: “{snippet}”)" if snippet else ""
+
+
+def _find_tag(source: bytes, name: str) -> str:
+    """The first tag of the template that mentions ``name`` (runtime errors carry no line)."""
+    if not source or not name:
+        return ""
+    try:
+        with zipfile.ZipFile(io.BytesIO(source)) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile):
+        return ""
+    text = re.sub(r"<[^>]+>", "", xml)
+    for tag in re.findall(r"\{\{.*?\}\}|\{%.*?%\}", text):
+        if re.search(rf"\b{re.escape(name)}\b", tag):
+            return tag[:160]
+    return ""
+
+
+def _docx_context(exc: BaseException) -> str:
+    lines = [line.strip() for line in getattr(exc, "docx_context", None) or () if line.strip()]
+    return " ".join(lines)[:160]
+
+
+# --------------------------------------------------------------------------- checking uploads
+def check_template(template_bytes: bytes, *, regime: str = DEFAULT_REGIME, doc_key: str | None = None,
+                   levels: tuple[int, ...] = (1, 3, 5)) -> list[str]:
+    """Problems with an uploaded template, in Vietnamese; an empty list means it is usable.
+
+    Opens it as a .docx, then renders it with ``sample_context`` at each level and reopens the
+    result. A template-wide problem (syntax, forbidden expression) is reported once.
+    """
+    try:
+        data = _read_template(template_bytes)
+        Document(io.BytesIO(data))
+    except DocumentError as exc:
+        return [str(exc)]
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds for a broken package
+        return ["Tệp tải lên không mở được bằng Word (.docx hỏng hoặc sai định dạng)."]
+    if regime not in REGIMES:
+        return [f"Chế độ “{regime}” không được hỗ trợ ({', '.join(REGIMES)})."]
+    key = doc_key if _known(regime, doc_key) else None
+    failures: dict[str, list[int]] = {}
+    for level in levels:
+        try:
+            rendered = render_document(data, sample_context(level, regime, key))
+            Document(io.BytesIO(rendered))
+        except DocumentError as exc:
+            if isinstance(exc.__cause__, (TemplateSyntaxError, SecurityError, OverflowError)):
+                return [str(exc)]  # the same at every level
+            failures.setdefault(str(exc), []).append(level)
+        except Exception:  # noqa: BLE001 - the rendered file itself did not reopen
+            failures.setdefault("Văn bản tạo ra không mở lại được bằng Word.", []).append(level)
+    return [message if len(failed) == len(levels) else
+            f"Cấp độ {', '.join(map(str, failed))}: {message}" for message, failed in failures.items()]
+
+
+def _known(regime: str, doc_key: str | None) -> bool:
+    if not doc_key:
+        return False
+    try:
+        load_documents().get(regime, doc_key)
+    except KeyError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- required fields
+def missing_fields(doc_key: str, context: DocumentContext | Mapping[str, Any], regime: str | None = None,
+                   catalogue: DocumentCatalogue | None = None) -> list[str]:
+    """Vietnamese labels of the document's required fields that are empty ("Còn thiếu: …")."""
+    values, _ = _context_loose(context)
+    regime = regime or values["regime"]["id"]
+    spec = (catalogue or load_documents()).get(regime, doc_key)
+    level = values["dossier"]["proposed_level"]
+    return [field.label for field in spec.required_for(level) if _is_empty(_lookup(values, field.path))]
+
+
+def _context_loose(context: DocumentContext | Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
+    try:
+        values = to_template_dict(context)
+    except ContextError as exc:
+        raise DocumentError(f"Dữ liệu văn bản không hợp lệ ở trường “{exc.path}”: {exc.reason}.") from exc
+    return values, values.get("generated_at")
+
+
+def _lookup(values: Mapping[str, Any], path: str) -> Any:
+    current: Any = values
+    for part in path.split("."):
+        if not isinstance(current, Mapping) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def _is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple, dict)):
+        return len(value) == 0
+    return False
