@@ -212,9 +212,81 @@ def restore(file: Path, yes: bool) -> None:
                f"nhật ký toàn vẹn ({verified.checked} bản ghi).")
 
 
+dossier_group = AppGroup("dossier", help="Văn bản hồ sơ cấp độ.")
+
+
+def _documents_catalogue():
+    from ir_app.documents.catalog import load_documents
+
+    folder = current_app.config["IR_LEVEL_DOSSIERS_DIR"]
+    return load_documents(folder / "documents.yaml", folder / "templates")
+
+
+@dossier_group.command("export")
+@click.option("--system", "system_id", required=True, type=int, help="Mã số (ID) của hệ thống.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+def dossier_export(system_id: int, out: Path) -> None:
+    """Write the system's dossier documents (.docx) into OUT."""
+    from ir_app.models import InformationSystem
+    from ir_app.services import documents, dossiers
+
+    session = _session()
+    try:
+        system = session.get(InformationSystem, system_id)
+        dossier = dossiers.current_dossier(session, system_id) if system else None
+        if dossier is None:
+            fail(f"hệ thống #{system_id} không tồn tại hoặc chưa có hồ sơ cấp độ.")
+        records = documents.load_dossier(session, dossier.id)
+        files = documents.dossier_files(session, _documents_catalogue(), records, current_app.extensions["ir_law"],
+                                        _now())
+        out.mkdir(parents=True, exist_ok=True)
+        with click.progressbar(files, label="Tạo văn bản") as bar:
+            for name, data in bar:
+                (out / name).write_bytes(data)
+        audit_export(session, "dossier", dossier.id, dossier.commune_id, f"Xuất {len(files)} tệp ra {out}")
+    finally:
+        session.close()
+    click.echo(f"Đã ghi {len(files)} tệp vào {out}.")
+
+
+@dossier_group.command("bundle")
+@click.option("--commune", "code", required=True, help="Mã đơn vị hành chính (hoặc slug) của xã.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def dossier_bundle(code: str, out: Path) -> None:
+    """All dossiers of a commune as one ZIP (with a SHA-256 manifest)."""
+    from sqlalchemy import select
+
+    from ir_app.models import Organisation
+    from ir_app.services import documents
+
+    session = _session()
+    try:
+        commune = session.scalar(select(Organisation).where((Organisation.code == code) | (Organisation.slug == code)))
+        if commune is None or commune.kind != "commune":
+            fail(f"không có xã/phường mã «{code}».")
+        ids = documents.commune_dossier_ids(session, commune.id)
+        with click.progressbar(length=len(ids), label="Đóng gói hồ sơ") as bar:
+            data = documents.commune_bundle(session, _documents_catalogue(), commune.id,
+                                            current_app.extensions["ir_law"], _now(), progress=lambda _: bar.update(1))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        audit_export(session, "commune", commune.id, commune.id, f"Đóng gói {len(ids)} hồ sơ ra {out.name}")
+    finally:
+        session.close()
+    click.echo(f"Đã ghi {len(ids)} hồ sơ của {commune.full_name} vào {out}.")
+
+
+def audit_export(session, object_type: str, object_id, commune_id, summary: str) -> None:
+    from ir_app.services import audit
+
+    audit.record(session, Actor.system("ir-app"), "export", now=_now(), object_type=object_type,
+                 object_id=object_id, commune_id=commune_id, summary=summary)
+    session.commit()
+
+
 def register(app) -> None:
-    for command in (db_group, create_user, audit_group, level_check, playbooks_group, serve, demo, backup,
-                    restore):
+    for command in (db_group, create_user, audit_group, level_check, playbooks_group, dossier_group, serve, demo,
+                    backup, restore):
         app.cli.add_command(command)
 
 

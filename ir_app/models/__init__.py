@@ -10,6 +10,7 @@ from ir_app.models.dossiers import (
     ReviewFinding,
     SecurityPolicy,
 )
+from ir_app.models.documents import DocumentTemplate
 from ir_app.models.files import StoredFile
 from ir_app.models.inventory import (
     ComponentKind,
@@ -34,7 +35,7 @@ from ir_app.models.org import (
 )
 
 __all__ = [
-    "AuditChainHead", "AuditEvent", "Base", "Dossier", "DossierStep", "PlanEvidence", "PlanItem", "Review",
+    "AuditChainHead", "AuditEvent", "Base", "DocumentTemplate", "Dossier", "DossierStep", "PlanEvidence", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "OrgKind", "Organisation",
     "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",

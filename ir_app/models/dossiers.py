@@ -69,11 +69,13 @@ class Dossier(Base):
     step_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     step_due_on: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    request_number: Mapped[str] = mapped_column(String(100), default="")  # công văn đề nghị thẩm định
     return_reason: Mapped[str] = mapped_column(Text, default="")
     appraisal_result: Mapped[str | None] = mapped_column(String(16))
     appraisal_text: Mapped[str] = mapped_column(Text, default="")
     appraisal_by: Mapped[str] = mapped_column(String(300), default="")
     appraisal_on: Mapped[date | None] = mapped_column(Date)
+    appraisal_number: Mapped[str] = mapped_column(String(100), default="")  # văn bản ý kiến thẩm định
     appraisal_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     decision_number: Mapped[str | None] = mapped_column(String(100))
     decision_on: Mapped[date | None] = mapped_column(Date)

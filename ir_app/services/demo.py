@@ -33,13 +33,17 @@ PROVINCES = [
 ]
 COMMUNES = [
     {"code": "11017", "slug": "vinh-lai", "name": "Vĩnh Lại", "commune_type": "xa", "province": "31",
-     "address": "Trụ sở UBND xã Vĩnh Lại, TP Hải Phòng", "phone": "0220 3812 345"},
+     "address": "Trụ sở UBND xã Vĩnh Lại, TP Hải Phòng", "phone": "0220 3812 345", "chair": "Nguyễn Văn Thành",
+     "office_head": "Lê Thị Mai", "centre_head": "Phạm Thị Hoa", "police_head": "Đỗ Minh Tuấn"},
     {"code": "11311", "slug": "hai-an", "name": "Hải An", "commune_type": "phuong", "province": "31",
-     "address": "Trụ sở UBND phường Hải An, TP Hải Phòng", "phone": "0225 3978 123"},
+     "address": "Trụ sở UBND phường Hải An, TP Hải Phòng", "phone": "0225 3978 123", "chair": "Trần Quốc Bảo",
+     "office_head": "Vũ Thị Hằng", "centre_head": "Ngô Văn Lực", "police_head": "Hoàng Đức Anh"},
     {"code": "18445", "slug": "mai-phu", "name": "Mai Phụ", "commune_type": "xa", "province": "42",
-     "address": "Trụ sở UBND xã Mai Phụ, tỉnh Hà Tĩnh", "phone": "0239 3861 456"},
+     "address": "Trụ sở UBND xã Mai Phụ, tỉnh Hà Tĩnh", "phone": "0239 3861 456", "chair": "Phan Văn Hải",
+     "office_head": "Nguyễn Thị Hương", "centre_head": "Lê Văn Sơn", "police_head": "Trần Văn Quý"},
     {"code": "02071", "slug": "cho-don", "name": "Chợ Đồn", "commune_type": "xa", "province": "19",
-     "address": "Trụ sở UBND xã Chợ Đồn, tỉnh Thái Nguyên", "phone": "0209 3882 789"},
+     "address": "Trụ sở UBND xã Chợ Đồn, tỉnh Thái Nguyên", "phone": "0209 3882 789", "chair": "Hoàng Văn Kiên",
+     "office_head": "Lý Thị Thu", "centre_head": "Ma Văn Dũng", "police_head": "Nông Văn Tài"},
 ]
 UNITS = [
     ("Văn phòng HĐND và UBND", "Tham mưu, tổng hợp; quản lý văn bản, hạ tầng CNTT dùng chung", False),
@@ -52,48 +56,57 @@ UNITS = [
 
 def _systems(commune: dict[str, Any]) -> list[dict[str, Any]]:
     place = f"{'Phường' if commune['commune_type'] == 'phuong' else 'Xã'} {commune['name']}"
-    owner = {"owner_name": f"UBND {place.lower().capitalize()}", "owner_address": commune["address"],
-             "owner_phone": commune["phone"], "owner_representative": f"Chủ tịch UBND {place}",
-             "owner_functions": "Cơ quan hành chính nhà nước ở địa phương"}
-    office = {"operator_name": "Văn phòng HĐND và UBND", "operator_representative": "Chánh Văn phòng",
-              "operator_address": commune["address"], "operator_phone": commune["phone"]}
     domain = f"{commune['slug']}.gov.vn"
+    owner = {"owner_name": f"Ủy ban nhân dân {place.lower()}", "owner_address": commune["address"],
+             "owner_phone": commune["phone"], "owner_representative": commune["chair"],
+             "owner_email": f"ubnd@{domain}",
+             "owner_functions": "Cơ quan hành chính nhà nước ở địa phương; thực hiện chức năng, nhiệm vụ, quyền hạn "
+                                "theo Luật Tổ chức chính quyền địa phương"}
+    office = {"operator_name": "Văn phòng HĐND và UBND", "operator_representative": commune["office_head"],
+              "operator_address": commune["address"], "operator_phone": commune["phone"],
+              "operator_email": f"vanphong@{domain}",
+              "operator_functions": "Tham mưu, tổng hợp; quản lý văn bản, hạ tầng công nghệ thông tin dùng chung"}
+    scope = {"scope": f"Phục vụ hoạt động của UBND {place.lower()} và người dân trên địa bàn",
+             "scale": "Khoảng 60 cán bộ, công chức; 25 máy trạm; 1 đường truyền Internet, 1 đường truyền số liệu chuyên dùng"}
     return [
         {"code": "QLVB", "name": "Hệ thống quản lý văn bản và điều hành", "system_type": "internal",
          "information_types": ["public", "private", "personal"], "personal_data_subjects": 60,
          "purpose": "Tiếp nhận, xử lý, phát hành văn bản điện tử; chữ ký số", "hosting": "provincial_dc",
          "hosting_detail": "Trung tâm dữ liệu tỉnh (dùng chung)", "users_served": "Cán bộ, công chức xã",
          "approved_level": 2, "approval_decision_number": "15/QĐ-UBND", "approval_regime": "nd85-2016",
-         "approval_decision_on": datetime(2024, 3, 12).date(), **owner, **office},
+         "approval_decision_on": datetime(2024, 3, 12).date(), **owner, **office, **scope},
         {"code": "MOTCUA", "name": "Hệ thống thông tin giải quyết thủ tục hành chính (một cửa điện tử)",
          "system_type": "citizen_service", "information_types": ["public", "personal"],
          "personal_data_subjects": 18500, "sensitive_data_subjects": 350, "handles_admin_procedures": True,
          "purpose": "Tiếp nhận hồ sơ, trả kết quả TTHC; kết nối Cổng Dịch vụ công quốc gia",
          "hosting": "provincial_dc", "users_served": "Người dân, doanh nghiệp; cán bộ Trung tâm PVHCC",
-         "internet_exposed": True, **owner,
-         "operator_name": "Trung tâm Phục vụ hành chính công", "operator_representative": "Giám đốc Trung tâm",
-         "operator_address": commune["address"], "operator_phone": commune["phone"]},
+         "internet_exposed": True, **owner, **scope,
+         "operator_name": "Trung tâm Phục vụ hành chính công", "operator_representative": commune["centre_head"],
+         "operator_address": commune["address"], "operator_phone": commune["phone"],
+         "operator_email": f"motcua@{domain}",
+         "operator_functions": "Tiếp nhận, giải quyết và trả kết quả thủ tục hành chính theo cơ chế một cửa"},
         {"code": "CONGTTDT", "name": "Cổng thông tin điện tử xã", "system_type": "citizen_service",
          "information_types": ["public"], "purpose": "Công khai thông tin, văn bản, thủ tục",
          "hosting": "cloud", "hosting_detail": "Máy chủ thuê của nhà cung cấp trong nước",
          "internet_exposed": True, "domains": domain, "public_ips": "203.113.10.25",
-         "users_served": "Người dân, doanh nghiệp", **owner, **office},
+         "users_served": "Người dân, doanh nghiệp", **owner, **office, **scope},
         {"code": "EMAIL", "name": "Thư điện tử công vụ", "system_type": "internal",
          "information_types": ["private", "personal"], "personal_data_subjects": 60,
          "purpose": "Trao đổi thư công vụ", "hosting": "provincial_dc", "domains": f"mail.{domain}",
-         "internet_exposed": True, **owner, **office},
+         "internet_exposed": True, **owner, **office, **scope},
         {"code": "HOPTT", "name": "Hệ thống họp trực tuyến", "system_type": "internal",
          "information_types": ["public", "private"], "purpose": "Họp trực tuyến với tỉnh và các thôn",
-         "hosting": "on_premises", "hosting_detail": "Phòng họp tầng 2", **owner, **office},
+         "hosting": "on_premises", "hosting_detail": "Phòng họp tầng 2", **owner, **office, **scope},
         {"code": "LAN", "name": "Mạng nội bộ (LAN) trụ sở UBND", "system_type": "infrastructure",
          "information_types": ["private", "personal"], "purpose": "Kết nối máy tính, máy in, Internet, mạng TSLCD",
          "hosting": "on_premises", "private_ips": "192.168.10.0/24; 192.168.20.0/24",
-         "users_served": "Toàn bộ cán bộ tại trụ sở", **owner, **office},
+         "users_served": "Toàn bộ cán bộ tại trụ sở", **owner, **office, **scope},
         {"code": "CAMERA", "name": "Hệ thống camera giám sát an ninh trật tự", "system_type": "other",
          "information_types": ["private", "personal"], "purpose": "Giám sát an ninh trật tự tại trụ sở và nút giao",
-         "hosting": "on_premises", "hosting_detail": "Đầu ghi tại trụ sở Công an xã", **owner,
-         "operator_name": "Công an xã", "operator_representative": "Trưởng Công an xã",
-         "operator_address": commune["address"]},
+         "hosting": "on_premises", "hosting_detail": "Đầu ghi tại trụ sở Công an xã", **owner, **scope,
+         "operator_name": "Công an xã", "operator_representative": commune["police_head"],
+         "operator_address": commune["address"], "operator_email": f"conganxa@{domain}",
+         "operator_functions": "Bảo đảm an ninh, trật tự; đơn vị chuyên trách về an ninh mạng của xã"},
     ]
 
 
@@ -169,8 +182,11 @@ def load(session: Session, password: str, now: datetime, law: LawData | None = N
 
 
 def _load_commune(loader: _Loader, commune: Organisation, data: dict[str, Any]) -> None:
+    heads = {"Văn phòng HĐND và UBND": data["office_head"], "Trung tâm Phục vụ hành chính công": data["centre_head"],
+             "Công an xã": data["police_head"]}
     units = {name: loader.get_or_add(Unit, {"commune_id": commune.id, "name": name}, functions=functions,
-                                     is_cyber_unit=cyber) for name, functions, cyber in UNITS}
+                                     is_cyber_unit=cyber, head_name=heads.get(name, ""), phone=data["phone"])
+             for name, functions, cyber in UNITS}
     for system_data in _systems(data):
         values = dict(system_data)
         code = values.pop("code")
@@ -206,7 +222,8 @@ def _load_users(loader: _Loader, provinces: dict[str, Organisation]) -> None:
 
 
 # Dossiers in the states a commune really has: (commune, system, level-check answers, actions).
-APPROVAL = {"decision_number": "25/QĐ-UBND", "decision_signer": "Phạm Quốc Khánh"}
+APPROVAL = {"decision_number": "25/QĐ-UBND", "decision_signer": "Phạm Quốc Khánh", "request_number": "12/TTPVHCC",
+            "appraisal_number": "08/CAX"}
 DEMO_DOSSIERS = [
     ("vinh-lai", "MOTCUA", {"system_type": "citizen_service", "information": ["public", "personal"],
                             "handles_admin_procedures": True, "personal_data_subjects": 18500,

@@ -262,6 +262,8 @@ class StepInput:
     """What an action may carry: a comment, the appraisal, the decision."""
 
     comment: str = ""
+    request_number: str = ""
+    appraisal_number: str = ""
     appraisal_result: str | None = None
     appraisal_text: str = ""
     appraisal_by: str = ""
@@ -296,13 +298,15 @@ def take_action(session: Session, user: User, actor: Actor, dossier: Dossier, ac
 
 
 def _state_snapshot(dossier: Dossier) -> dict[str, Any]:
-    names = ("state", "appraisal_result", "appraisal_text", "appraisal_by", "appraisal_on", "decision_number",
+    names = ("state", "request_number", "appraisal_number", "appraisal_result", "appraisal_text", "appraisal_by", "appraisal_on", "decision_number",
              "decision_on", "decision_signer", "step_due_on", "return_reason")
     return {name: getattr(dossier, name) for name in names}
 
 
 def _apply_payload(dossier: Dossier, action: str, step: StepInput) -> None:
     """Fields an action brings are set before the guards look at the dossier."""
+    if action == "submit" and step.request_number.strip():
+        dossier.request_number = step.request_number.strip()[:100]
     if action == "record_appraisal":
         if step.appraisal_result not in (None, "phu_hop", "chua_phu_hop"):
             raise ValidationFailed({"appraisal_result": "Kết luận thẩm định không hợp lệ."})
@@ -310,6 +314,7 @@ def _apply_payload(dossier: Dossier, action: str, step: StepInput) -> None:
         dossier.appraisal_text = step.appraisal_text.strip()
         dossier.appraisal_by = step.appraisal_by.strip()[:300]
         dossier.appraisal_on = step.appraisal_on
+        dossier.appraisal_number = step.appraisal_number.strip()[:100]
         if step.appraisal_file_id:
             dossier.appraisal_file_id = step.appraisal_file_id
     elif action == "approve":

@@ -75,7 +75,7 @@ def _init_database(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ir_app.web import admin, audit_log, auth, contacts, dossiers, inventory, main
+    from ir_app.web import admin, audit_log, auth, contacts, documents, dossiers, inventory, main
 
-    for module in (main, auth, admin, audit_log, inventory, contacts, dossiers):
+    for module in (main, auth, admin, audit_log, inventory, contacts, dossiers, documents):
         app.register_blueprint(module.bp)

@@ -53,6 +53,8 @@ class ProposalForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     comment = TextAreaField("Ý kiến / lý do", render_kw={"rows": 2, "maxlength": 5000})
+    request_number = StringField("Số công văn đề nghị thẩm định (nếu đã có)", render_kw={"maxlength": 100})
+    appraisal_number = StringField("Số văn bản ý kiến thẩm định", render_kw={"maxlength": 100})
     appraisal_result = SelectField("Kết luận thẩm định", validate_choice=False,
                                    choices=choice_list([("", "— Chọn —"), *dossiers.APPRAISAL_RESULTS]))
     appraisal_text = TextAreaField("Nội dung ý kiến thẩm định", render_kw={"rows": 4, "maxlength": 20000})
@@ -291,7 +293,8 @@ def _step_input(form: ActionForm, dossier: Dossier) -> dossiers.StepInput:
                                          max_bytes=current_app.config["IR_MAX_UPLOAD_BYTES"], field="appraisal_file")
         file_id = stored.id
     return dossiers.StepInput(
-        comment=form.comment.data or "", appraisal_result=form.appraisal_result.data or None,
+        comment=form.comment.data or "", request_number=form.request_number.data or "",
+        appraisal_number=form.appraisal_number.data or "", appraisal_result=form.appraisal_result.data or None,
         appraisal_text=form.appraisal_text.data or "", appraisal_by=form.appraisal_by.data or "",
         appraisal_on=_parse_date(form.appraisal_on.data), appraisal_file_id=file_id,
         decision_number=form.decision_number.data or "", decision_on=_parse_date(form.decision_on.data),

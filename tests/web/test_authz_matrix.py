@@ -48,7 +48,8 @@ def _objects(session, commune, code) -> dict:
     session.commit()
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
-            "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection"}
+            "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection",
+            "doc_key": "mau01", "regime": "nd331-2026"}
 
 
 def _now():

@@ -1,0 +1,207 @@
+"""Dossier documents: one by one, a dossier ZIP, a commune bundle, reports; template management."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+
+from ir_app.documents.catalog import DocumentCatalogue, load_documents
+from ir_app.documents.context import field_reference
+from ir_app.documents.render import DocumentError, check_template
+from ir_app.models import DocumentTemplate, Dossier, Review
+from ir_app.services import audit, documents
+from ir_app.services.authz import Permission
+from ir_app.services.errors import ValidationFailed
+from ir_app.services.lawdata import LawData
+from ir_app.web.access import load_scoped, requires
+from ir_app.web.context import actor, db, now
+from ir_app.web.filters import to_local
+from ir_app.web.forms import SimpleForm
+from ir_app.web.inventory import target_commune
+
+bp = Blueprint("documents", __name__)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_ONLY = frozenset({"application/zip"})
+
+
+class TemplateUploadForm(FlaskForm):
+    file = FileField("Tệp mẫu .docx thay thế")
+
+
+def catalogue() -> DocumentCatalogue:
+    folder = current_app.config["IR_LEVEL_DOSSIERS_DIR"]
+    return load_documents(folder / "documents.yaml", folder / "templates")
+
+
+def law() -> LawData:
+    return current_app.extensions["ir_law"]
+
+
+def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def _audit_download(object_type: str, object_id, commune_id: int, summary: str) -> None:
+    audit.record(db(), actor(), "download", now=now(), object_type=object_type, object_id=object_id,
+                 commune_id=commune_id, summary=summary)
+    db().commit()
+
+
+@bp.get("/dossiers/<int:dossier_id>/documents")
+@requires(Permission.VIEW)
+def index(dossier_id: int):
+    dossier = load_scoped(Dossier, dossier_id, Permission.VIEW)
+    records = documents.load_dossier(db(), dossier.id)
+    statuses = documents.dossier_documents(catalogue(), records, law(), now())
+    return render_template("documents/dossier.html", dossier=dossier, statuses=statuses)
+
+
+@bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.docx")
+@requires(Permission.DOWNLOAD)
+def download(dossier_id: int, doc_key: str):
+    dossier = load_scoped(Dossier, dossier_id, Permission.DOWNLOAD)
+    records = documents.load_dossier(db(), dossier.id)
+    status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
+                   if s.spec.key == doc_key), None)
+    if status is None:
+        flash("Văn bản này không thuộc hồ sơ ở cấp độ hiện tại.", "error")
+        return redirect(url_for("documents.index", dossier_id=dossier.id))
+    if not status.ready:
+        flash(f"Chưa tạo được «{status.spec.display_name}». Còn thiếu: {', '.join(status.missing)}.", "error")
+        return redirect(url_for("documents.index", dossier_id=dossier.id))
+    try:
+        data = documents.render_one(db(), catalogue(), status.spec,
+                                    documents.dossier_context(records, status.spec, law(), now()))
+    except DocumentError as error:
+        flash(f"Không tạo được văn bản: {error}", "error")
+        return redirect(url_for("documents.index", dossier_id=dossier.id))
+    _audit_download("dossier", dossier.id, dossier.commune_id, f"Tải {status.spec.filename}.docx")
+    return _attachment(data, DOCX, f"{status.spec.filename}.docx")
+
+
+@bp.get("/dossiers/<int:dossier_id>/documents.zip")
+@requires(Permission.DOWNLOAD)
+def dossier_zip(dossier_id: int):
+    dossier = load_scoped(Dossier, dossier_id, Permission.DOWNLOAD)
+    data = documents.dossier_zip(db(), catalogue(), dossier.id, law(), now())
+    _audit_download("dossier", dossier.id, dossier.commune_id, "Tải hồ sơ (ZIP)")
+    return _attachment(data, "application/zip", f"ho-so-{dossier.system.code.lower()}-lan-{dossier.version_no}.zip")
+
+
+@bp.get("/dossiers/bundle.zip")
+@requires(Permission.DOWNLOAD)
+def commune_bundle():
+    commune = target_commune(Permission.DOWNLOAD)
+    data = documents.commune_bundle(db(), catalogue(), commune.id, law(), now())
+    _audit_download("commune", commune.id, commune.id, "Tải toàn bộ hồ sơ của xã (ZIP)")
+    return _attachment(data, "application/zip", f"ho-so-cap-do-{commune.slug}.zip")
+
+
+@bp.get("/reviews/<int:review_id>/report.docx")
+@requires(Permission.DOWNLOAD)
+def review_report(review_id: int):
+    review = load_scoped(Review, review_id, Permission.DOWNLOAD)
+    records = documents.load_dossier(db(), review.dossier_id)
+    spec = catalogue().get(records.dossier.regime, "bao_cao_kiem_tra")
+    context = documents.review_context(records, review, spec, law(), now())
+    data = documents.render_one(db(), catalogue(), spec, context)
+    _audit_download("review", review.id, review.commune_id, "Tải báo cáo kiểm tra, đánh giá")
+    return _attachment(data, DOCX, f"{spec.filename}-{review.reviewed_on:%Y%m%d}.docx")
+
+
+@bp.get("/reports/annual.docx")
+@requires(Permission.DOWNLOAD)
+def annual_report():
+    commune = target_commune(Permission.DOWNLOAD)
+    year = _year()
+    spec = catalogue().get(law().default_regime.id, "annual_report_mau08")
+    context = documents.annual_report_context(db(), commune, spec, year, now(), law())
+    data = documents.render_one(db(), catalogue(), spec, context)
+    _audit_download("commune", commune.id, commune.id, f"Tải báo cáo năm {year} (Mẫu 08)")
+    return _attachment(data, DOCX, f"{spec.filename}-{year}.docx")
+
+
+@bp.get("/reports/annual.xlsx")
+@requires(Permission.DOWNLOAD)
+def annual_report_xlsx():
+    commune = target_commune(Permission.DOWNLOAD)
+    year = _year()
+    spec = catalogue().get(law().default_regime.id, "annual_report_mau08")
+    context = documents.annual_report_context(db(), commune, spec, year, now(), law())
+    data = documents.annual_report_workbook(context)
+    _audit_download("commune", commune.id, commune.id, f"Tải bảng báo cáo năm {year} (XLSX)")
+    return _attachment(data, XLSX, f"bao-cao-nam-{year}-{commune.slug}.xlsx")
+
+
+def _year() -> int:
+    value = request.args.get("year", "")
+    current = to_local(now()).year
+    return int(value) if value.isdigit() and 2020 <= int(value) <= current + 1 else current
+
+
+# --------------------------------------------------------------------------- templates
+
+@bp.get("/documents/fields")
+@requires(Permission.VIEW)
+def fields():
+    return render_template("documents/fields.html", fields=field_reference())
+
+
+@bp.get("/admin/templates")
+@requires(Permission.MANAGE_SETTINGS)
+def templates():
+    overrides = {(t.regime, t.doc_key): t for t in db().scalars(select(DocumentTemplate))}
+    return render_template("documents/templates.html", specs=catalogue().specs, overrides=overrides,
+                           upload_form=TemplateUploadForm(), action_form=SimpleForm())
+
+
+@bp.get("/admin/templates/<regime>/<doc_key>.docx")
+@requires(Permission.MANAGE_SETTINGS)
+def template_file(regime: str, doc_key: str):
+    spec = _spec_or_404(regime, doc_key)
+    return _attachment(documents.template_bytes(db(), catalogue(), spec), DOCX, spec.template)
+
+
+def _spec_or_404(regime: str, doc_key: str):
+    try:
+        return catalogue().get(regime, doc_key)
+    except KeyError:
+        abort(404)
+
+
+@bp.post("/admin/templates/<regime>/<doc_key>")
+@requires(Permission.MANAGE_SETTINGS)
+def upload_template(regime: str, doc_key: str):
+    spec = _spec_or_404(regime, doc_key)
+    form = TemplateUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read() if upload else b""
+        problems = check_template(data, regime=regime, doc_key=doc_key) if data else ["Hãy chọn một tệp .docx."]
+        if problems:
+            flash(f"Mẫu «{spec.display_name}» chưa được nhận: {' '.join(problems)}", "error")
+        else:
+            try:
+                documents.replace_template(db(), actor(), spec, upload.filename, data, now())
+            except ValidationFailed as failure:
+                db().rollback()
+                flash(" ".join(failure.errors.values()), "error")
+            else:
+                db().commit()
+                flash(f"Đã dùng mẫu mới cho «{spec.display_name}» (đã thử tạo văn bản thành công).", "success")
+    return redirect(url_for("documents.templates"))
+
+
+@bp.post("/admin/templates/<regime>/<doc_key>/reset")
+@requires(Permission.MANAGE_SETTINGS)
+def reset_template(regime: str, doc_key: str):
+    spec = _spec_or_404(regime, doc_key)
+    if SimpleForm().validate_on_submit():
+        documents.restore_shipped_template(db(), actor(), spec, now())
+        db().commit()
+        flash(f"Đã dùng lại mẫu gốc cho «{spec.display_name}».", "success")
+    return redirect(url_for("documents.templates"))
+
+

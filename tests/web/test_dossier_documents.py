@@ -1,0 +1,135 @@
+"""Dossier documents from the demo data: downloads, ZIP manifest, missing data, audit, templates."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+
+import pytest
+from docx import Document
+from sqlalchemy import select
+
+from ir_app.cli import demo, dossier_bundle, dossier_export
+from ir_app.models import AuditEvent, Dossier, InformationSystem, Organisation
+
+TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+
+
+@pytest.fixture
+def demo_data(app, session):
+    result = app.test_cli_runner().invoke(demo, ["--no-serve"])
+    assert result.exit_code == 0, result.output
+    lan = session.scalar(select(Dossier).join(InformationSystem).join(Organisation, Organisation.id == Dossier.commune_id)
+                         .where(InformationSystem.code == "LAN", Organisation.slug == "vinh-lai"))
+    return lan
+
+
+def _text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_auditor_downloads_the_dossier_zip_and_it_is_audited(make_web, demo_data, session):
+    auditor = make_web()
+    auditor.login("auditor@vinh-lai.demo.vn", "demo12345")
+    response = auditor.get(f"/dossiers/{demo_data.id}/documents.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    manifest = json.loads(archive.read("manifest.json"))
+    listed = {entry["name"]: entry["sha256"] for entry in manifest["files"]}
+    assert "mau-06-quyet-dinh-phe-duyet-cap-do.docx" in listed
+    for name, digest in listed.items():
+        assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+    decision = _text(archive.read("mau-06-quyet-dinh-phe-duyet-cap-do.docx"))
+    assert TITLE in decision and "Độc lập - Tự do - Hạnh phúc" in decision
+    assert "Mạng nội bộ (LAN) trụ sở UBND" in decision and "Điều 1" in decision and "Điều 3" in decision
+    explained = _text(archive.read("thuyet-minh-ho-so-de-xuat-cap-do.docx"))
+    for requirement in demo_data.plan_items:
+        assert requirement.requirement_id in explained
+    downloads = session.scalars(select(AuditEvent).where(AuditEvent.action == "download")).all()
+    assert any(event.actor_label == "auditor@vinh-lai.demo.vn" for event in downloads)
+
+
+def test_same_data_and_clock_give_identical_zip(make_web, demo_data):
+    client = make_web()
+    client.login("officer@vinh-lai.demo.vn", "demo12345")
+    first = client.get(f"/dossiers/{demo_data.id}/documents.zip").data
+    second = client.get(f"/dossiers/{demo_data.id}/documents.zip").data
+    assert first == second
+
+
+def test_missing_data_is_listed_instead_of_blanks(make_web, demo_data, session):
+    pending = session.scalar(select(Dossier).where(Dossier.state == "pending_approval"))
+    client = make_web()
+    client.login("staff@vinh-lai.demo.vn", "demo12345")
+    page = client.get(f"/dossiers/{pending.id}/documents").get_data(as_text=True)
+    assert "Còn thiếu:" in page and "Số quyết định phê duyệt" in page
+    response = client.get(f"/dossiers/{pending.id}/documents/mau06.docx")
+    assert response.status_code == 302
+    assert "Còn thiếu" in client.get(response.location).get_data(as_text=True)
+
+
+def test_commune_bundle_and_annual_report(make_web, demo_data):
+    overseer = make_web()
+    overseer.login("overseer@hai-phong.demo.vn", "demo12345")
+    bundle = overseer.get("/dossiers/bundle.zip?commune=11017")
+    assert bundle.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(bundle.data)).namelist()
+    assert "LAN-lan-1/mau-06-quyet-dinh-phe-duyet-cap-do.docx" in names and "MANIFEST.txt" in names
+    assert overseer.get("/dossiers/bundle.zip?commune=18445").status_code == 404  # Hà Tĩnh is not theirs
+    report = overseer.get("/reports/annual.docx?commune=11017&year=2026")
+    text = _text(report.data)
+    assert "BÁO CÁO" in text.upper() and "15/12/2025" in text  # the data period 15/12–14/12 (Đ35.3)
+    assert "Hệ thống thông tin giải quyết thủ tục hành chính" in text
+    sheet = overseer.get("/reports/annual.xlsx?commune=11017")
+    assert sheet.status_code == 200 and sheet.data.startswith(b"PK")
+
+
+def test_template_replacement_is_test_rendered_and_sandboxed(app, make_web, make_user, demo_data, session):
+    from ir_app.documents.catalog import load_documents
+    from ir_app.models import Role
+
+    admin = make_web(make_user(Role.ADMIN, organisation=demo_data.commune))
+    folder = app.config["IR_LEVEL_DOSSIERS_DIR"]
+    shipped = (folder / "templates" / "nd331-mau06.docx").read_bytes()
+    evil = _with_paragraph(shipped, "{{ ''.__class__.__mro__ }}")
+    response = admin.post_form("/admin/templates/nd331-2026/mau06", {"file": (io.BytesIO(evil), "mau06.docx")},
+                               content_type="multipart/form-data")
+    page = admin.get(response.location).get_data(as_text=True)
+    assert "chưa được nhận" in page and "Traceback" not in page
+    broken = admin.post_form("/admin/templates/nd331-2026/mau06", {"file": (io.BytesIO(b"not a docx"), "x.docx")},
+                             content_type="multipart/form-data")
+    assert "chưa được nhận" in admin.get(broken.location).get_data(as_text=True)
+    edited = _with_paragraph(shipped, "Ghi chú của xã: {{ system.name }}")
+    accepted = admin.post_form("/admin/templates/nd331-2026/mau06", {"file": (io.BytesIO(edited), "mau06.docx")},
+                               content_type="multipart/form-data")
+    assert "Đã dùng mẫu mới" in admin.get(accepted.location).get_data(as_text=True)
+    decision = admin.get(f"/dossiers/{demo_data.id}/documents/mau06.docx")
+    assert "Ghi chú của xã: Mạng nội bộ (LAN) trụ sở UBND" in _text(decision.data)
+    admin.post_form("/admin/templates/nd331-2026/mau06/reset")
+    decision = admin.get(f"/dossiers/{demo_data.id}/documents/mau06.docx")
+    assert "Ghi chú của xã" not in _text(decision.data)
+    assert load_documents(folder / "documents.yaml", folder / "templates").get("nd331-2026", "mau06")
+
+
+def _with_paragraph(template: bytes, text: str) -> bytes:
+    document = Document(io.BytesIO(template))
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_cli_export_and_bundle(app, demo_data, tmp_path):
+    runner = app.test_cli_runner()
+    result = runner.invoke(dossier_export, ["--system", str(demo_data.system_id), "--out", str(tmp_path / "ho-so")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ho-so" / "mau-06-quyet-dinh-phe-duyet-cap-do.docx").exists()
+    result = runner.invoke(dossier_bundle, ["--commune", "11017", "--out", str(tmp_path / "xa.zip")])
+    assert result.exit_code == 0, result.output
+    assert zipfile.ZipFile(tmp_path / "xa.zip").testzip() is None
+    assert runner.invoke(dossier_bundle, ["--commune", "00000", "--out", str(tmp_path / "x.zip")]).exit_code != 0
