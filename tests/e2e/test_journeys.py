@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 
 from playwright.sync_api import expect
 
@@ -110,3 +111,18 @@ def test_sign_in_with_the_keyboard_alone(make_page):
     page.keyboard.type("demo12345")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tổng quan")
+
+
+def test_auditor_downloads_the_dossier_zip_and_cannot_change_anything(make_page):
+    page = sign_in(make_page(), "auditor@vinh-lai.demo.vn")
+    _open_dossier(page, "Mạng nội bộ (LAN) trụ sở UBND")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Tải cả hồ sơ (ZIP)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("ho-so-lan-lan-")
+    assert "manifest.json" in zipfile.ZipFile(download.path()).namelist()
+    for url in ("/systems/", page.url, "/"):
+        page.goto(url)
+        forms = page.locator("main form[method='post']")
+        assert forms.count() == 0, f"{url} offers a change form to a read-only auditor"
+        expect(page.get_by_role("button", name=re.compile("Thêm|Sửa|Xóa|Lưu|Nộp|Phê duyệt"))).to_have_count(0)
