@@ -11,6 +11,15 @@ from ir_app.models.dossiers import (
     SecurityPolicy,
 )
 from ir_app.models.files import StoredFile
+from ir_app.models.incidents import (
+    CustodyEntry,
+    Evidence,
+    Incident,
+    IncidentPlaybook,
+    IncidentReport,
+    IncidentTask,
+    TimelineEntry,
+)
 from ir_app.models.inventory import (
     ComponentKind,
     EmergencyContact,
@@ -34,7 +43,8 @@ from ir_app.models.org import (
 )
 
 __all__ = [
-    "AuditChainHead", "AuditEvent", "Base", "Dossier", "DossierStep", "PlanEvidence", "PlanItem", "Review",
+    "AuditChainHead", "AuditEvent", "Base", "CustodyEntry", "Evidence", "Incident", "IncidentPlaybook",
+    "IncidentReport", "IncidentTask", "TimelineEntry", "Dossier", "DossierStep", "PlanEvidence", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "OrgKind", "Organisation",
     "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
