@@ -119,6 +119,8 @@ def check_upload(data: bytes, filename: str, max_bytes: int, field: str = "file"
 
 
 def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{-(-size // 1024)} KB"
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 

@@ -232,6 +232,8 @@ def update_incident(session: Session, actor: Actor, incident: Incident, raw: dic
     if errors:
         raise ValidationFailed(errors)
     chosen = set(values.pop("system_ids"))
+    if str(raw.get("personal_data_subjects") or "").strip() == "":
+        values["personal_data_subjects"] = None  # unknown, not zero
     values["is_cyber_incident"] = {"yes": True, "no": False}.get(values["is_cyber_incident"])
     before = {name: getattr(incident, name) for name in values}
     before["system_ids"] = [system.id for system in incident.systems]
@@ -298,7 +300,12 @@ def guard_problems(incident: Incident, data: ResponseData, now: datetime) -> dic
 
 def action_options(incident: Incident, data: ResponseData, roles: Iterable[str], now: datetime) -> list[ActionOption]:
     problems = guard_problems(incident, data, now)
-    return [ActionOption(rule, tuple(item for guard in rule.guards for item in problems.get(guard, ["?"])))
+
+    def blocked(guard: str) -> list[str]:
+        # A guard added to lifecycle.yaml that the server does not know yet never passes.
+        return problems.get(guard, [f"chưa đạt: {data.lifecycle.guard(guard).title}"])
+
+    return [ActionOption(rule, tuple(item for guard in rule.guards for item in blocked(guard)))
             for rule in available_actions(data.lifecycle, incident.state, roles)]
 
 
@@ -316,7 +323,7 @@ def apply_action(session: Session, actor: Actor, incident: Incident, action: str
     except TransitionError as error:
         if error.code == "forbidden":
             raise PermissionDenied(error.reason) from error
-        details = [item for guard in error.failed_guards for item in problems[guard]]
+        details = [item for guard in error.failed_guards for item in problems.get(guard, [])]
         raise ServiceError(error.reason + (" Còn thiếu: " + "; ".join(details) + "." if details else "")) from error
     old_state = incident.state
     incident.state, incident.state_changed_at, incident.updated_at = new_state, now, now
