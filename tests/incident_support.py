@@ -57,3 +57,26 @@ def act(session, user: User, incident: Incident, action: str, now: datetime, com
                            data())
     session.commit()
     return incident
+
+
+def count_statements(app, callback) -> int:
+    """How many SQL statements ``callback`` runs (bounded list pages)."""
+    from sqlalchemy import event
+
+    engine = app.extensions["ir_engine"]
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        callback()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def incident_id_from(response) -> int:
+    """The id in a redirect to /incidents/<id>."""
+    return int(response.location.rstrip("/").split("/")[-1].split("#")[0].split("?")[0])

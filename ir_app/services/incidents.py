@@ -48,6 +48,10 @@ CYBER_CHOICES = (("auto", "Theo loại sự cố"), ("yes", "Có"), ("no", "Khô
 F = FieldSpec
 
 
+class TooManyReports(ServiceError):
+    """The quick-report rate limit: the web answers 429."""
+
+
 # --------------------------------------------------------------------------- fields
 
 def category_choices(data: ResponseData) -> tuple[tuple[str, str], ...]:
@@ -171,8 +175,8 @@ def report_quickly(session: Session, actor: Actor, reporter: User, commune: Orga
         description=values["what"], state=state, state_changed_at=now, created_at=now, updated_at=now,
     )
     incident.systems = [system for system in systems if str(system.id) == values["system_id"]]
-    _insert_numbered(session, incident)
     _start_phases(incident, state, now, data)
+    _insert_numbered(session, incident)
     log_event(session, actor, incident, now, "reported", f"Báo nhanh sự cố bởi {reporter.name}: {values['what'][:300]}",
               action="create", changes=diff({}, {key: value for key, value in values.items() if value}))
     _alert_officers(session, incident, reporter, now, tz)
@@ -183,7 +187,7 @@ def _check_quick_report_rate(session: Session, reporter: User, now: datetime) ->
     recent = session.scalar(select(func.count(Incident.id)).where(
         Incident.reported_by_id == reporter.id, Incident.created_at > now - QUICK_REPORT_WINDOW)) or 0
     if recent >= QUICK_REPORT_LIMIT:
-        raise ServiceError(
+        raise TooManyReports(
             f"Bạn đã gửi {recent} báo cáo nhanh trong 1 giờ qua (tối đa {QUICK_REPORT_LIMIT}). "
             "Nếu sự cố vẫn đang diễn ra, hãy gọi ngay cán bộ Công an xã theo danh bạ khẩn cấp.")
 

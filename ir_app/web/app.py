@@ -72,7 +72,7 @@ def _init_database(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ir_app.web import admin, audit_log, auth, contacts, inventory, main
+    from ir_app.web import admin, audit_log, auth, contacts, incidents, inventory, main, playbooks
 
-    for module in (main, auth, admin, audit_log, inventory, contacts):
+    for module in (main, auth, admin, audit_log, inventory, contacts, incidents, playbooks):
         app.register_blueprint(module.bp)
