@@ -131,7 +131,8 @@ def demo(port: int, no_serve: bool) -> None:
     upgrade(_engine())
     session = _session()
     try:
-        created = demo_data.load(session, current_app.config["IR_DEMO_PASSWORD"], _now())
+        created = demo_data.load(session, current_app.config["IR_DEMO_PASSWORD"], _now(),
+                                 current_app.config["IR_PLAYBOOKS_DIR"])
         session.commit()
     finally:
         session.close()

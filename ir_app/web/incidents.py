@@ -313,6 +313,7 @@ def render_detail(incident: Incident, status: int = 200, **forms: Any):
         evidence_form.acquired_by.data = current_user.name
     return render_template(
         "incidents/detail.html", incident=incident, data=data, clocks=clocks, options=options, now=moment,
+        applicable_rules={clock.rule.id for clock in clocks},
         handles=handles, tasks_by_phase=_tasks_by_phase(incident, data), proposed=proposed,
         apply_form=apply_form, transition_form=TransitionForm(), task_form=TaskForm(),
         note_form=forms.get("note_form") or NoteForm(), evidence_form=evidence_form,
