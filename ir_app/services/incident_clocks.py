@@ -18,6 +18,7 @@ from ir_app.models import Incident, IncidentReport
 from ir_app.services.incident_data import ResponseData, response_data
 
 PENDING, OVERDUE, DONE = "pending", "overdue", "done"
+NOT_AN_INCIDENT = "not_incident"  # the lifecycle state for a false alarm: nothing to report
 
 
 def incident_facts(incident: Incident, data: ResponseData) -> dict[str, Any]:
@@ -72,6 +73,8 @@ class ClockStatus:
 
 def incident_clocks(incident: Incident, data: ResponseData, now: datetime) -> list[ClockStatus]:
     """Every clock that applies to the incident, earliest due first (reports must be loaded)."""
+    if incident.state == NOT_AN_INCIDENT:
+        return []
     found = due_clocks(data.clock_rules, incident_facts(incident, data), incident.detected_at,
                        incident.discovered_at, resolved_at=incident.resolved_at)
     first: dict[str, IncidentReport] = {}

@@ -235,7 +235,8 @@ def index():
     page = paginate(db(), list_query(data), page_number(), current_app.config["IR_PAGE_SIZE"])
     moment = now()
     next_clock = {incident.id: next((clock for clock in incident_clocks(incident, data, moment)
-                                     if clock.status != DONE), None) for incident in page.items}
+                                     if clock.status != DONE and incident.is_open), None)
+                  for incident in page.items}
     return render_template("incidents/index.html", page=page, data=data, args=request.args,
                            next_clock=next_clock, communes=visible_communes(db(), current_user))
 
@@ -535,7 +536,7 @@ def report_file(report_id: int):
 
 @bp.get("/<int:incident_id>/documents/<document>.docx")
 @requires(Permission.DOWNLOAD)
-def document(incident_id: int, document: str):
+def download_document(incident_id: int, document: str):
     if document not in DOCUMENTS:
         abort(404)
     incident = load_incident(incident_id, Permission.DOWNLOAD, *DETAIL_OPTIONS)

@@ -171,3 +171,10 @@ def test_due_items_for_the_scheduler(session, officer, commune, other_commune, m
 def test_due_items_default_to_the_configured_playbooks_folder(session, officer, commune, clock):
     quick_report(session, officer, commune, clock.now(), category="phishing")
     assert [item.rule_id for item in due_incident_clocks(session, clock.now())] == ["nd331-report-72h"]
+
+
+def test_a_false_alarm_has_nothing_to_report(session, officer, commune, clock):
+    incident = quick_report(session, officer, commune, clock.now(), category="phishing")
+    act(session, officer, incident, "dismiss", clock.now(), comment="Thư quảng cáo hợp lệ")
+    clock.advance(days=5)
+    assert clocks(incident, clock.now()) == {}
