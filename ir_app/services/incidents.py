@@ -167,7 +167,7 @@ def report_quickly(session: Session, actor: Actor, reporter: User, commune: Orga
     detected_at = values["detected_at"] or now
     if detected_at > now + CLOCK_SKEW:
         raise ValidationFailed({"detected_at": "Thời điểm phát hiện không được ở tương lai."})
-    state = _transition(data, None, "report", incident_roles(reporter), {}, None)
+    state = _transition(data, None, "report", incident_roles(reporter), None)
     incident = Incident(
         commune_id=commune.id, year=now.astimezone(tz).year, title=_quick_title(values["what"]),
         category=values["category"], detected_at=detected_at, reported_by_id=reporter.id,
@@ -236,7 +236,7 @@ def update_incident(session: Session, actor: Actor, incident: Incident, raw: dic
     if errors:
         raise ValidationFailed(errors)
     chosen = set(values.pop("system_ids"))
-    if str(raw.get("personal_data_subjects") or "").strip() == "":
+    if _left_blank(raw.get("personal_data_subjects")):
         values["personal_data_subjects"] = None  # unknown, not zero
     values["is_cyber_incident"] = {"yes": True, "no": False}.get(values["is_cyber_incident"])
     before = {name: getattr(incident, name) for name in values}
@@ -252,6 +252,10 @@ def update_incident(session: Session, actor: Actor, incident: Incident, raw: dic
     changed = ", ".join(labels.get(name, name).lower() for name in changes) or "không có thay đổi"
     log_event(session, actor, incident, now, "edit", f"Cập nhật thông tin sự cố: {changed}"[:1000], changes=changes)
     return incident
+
+
+def _left_blank(value: Any) -> bool:
+    return value is None or str(value).strip() == ""
 
 
 def _record_problems(values: dict[str, Any], now: datetime) -> dict[str, str]:
@@ -319,22 +323,13 @@ def apply_action(session: Session, actor: Actor, incident: Incident, action: str
     """Move the incident along the lifecycle; the guards are evaluated here, never trusted from the form."""
     check_version(incident, expected_version)
     comment = (comment or "").strip()[:5000]
-    problems = guard_problems(incident, data, now)
-    results = {guard: not missing for guard, missing in problems.items()}
-    rule = data.lifecycle.action(action)
-    try:
-        new_state = transition(data.lifecycle, incident.state, action, roles, results, comment)
-    except TransitionError as error:
-        if error.code == "forbidden":
-            raise PermissionDenied(error.reason) from error
-        details = [item for guard in error.failed_guards for item in problems.get(guard, [])]
-        raise ServiceError(error.reason + (" Còn thiếu: " + "; ".join(details) + "." if details else "")) from error
     old_state = incident.state
+    new_state = _transition(data, old_state, action, roles, comment, guard_problems(incident, data, now))
     incident.state, incident.state_changed_at, incident.updated_at = new_state, now, now
     _enter_state(incident, action, new_state, now, data)
     refresh_task_dues(incident)
     session.flush()
-    text = f"{rule.label}: {data.state_title(old_state)} → {data.state_title(new_state)}"
+    text = f"{data.lifecycle.action(action).label}: {data.state_title(old_state)} → {data.state_title(new_state)}"
     log_event(session, actor, incident, now, "transition", text + (f". Lý do: {comment}" if comment else ""),
               action=f"transition:{action}", changes={"state": [old_state, new_state], "comment": [None, comment]})
     return incident
@@ -366,12 +361,18 @@ def _start_phases(incident: Incident, state: str, now: datetime, data: ResponseD
     incident.phase_starts = starts
 
 
-def _transition(data: ResponseData, state: str | None, action: str, roles: Iterable[str],
-                guards: dict[str, bool], comment: str | None) -> str:
+def _transition(data: ResponseData, state: str | None, action: str, roles: Iterable[str], comment: str | None,
+                problems: dict[str, list[str]] | None = None) -> str:
+    """The lifecycle's answer; a refusal carries its reason and, for guards, what is still missing."""
+    problems = problems or {}
     try:
-        return transition(data.lifecycle, state, action, roles, guards, comment)
+        return transition(data.lifecycle, state, action, roles,
+                          {guard: not missing for guard, missing in problems.items()}, comment)
     except TransitionError as error:
-        raise (PermissionDenied if error.code == "forbidden" else ServiceError)(error.reason) from error
+        if error.code == "forbidden":
+            raise PermissionDenied(error.reason) from error
+        details = [item for guard in error.failed_guards for item in problems.get(guard, [])]
+        raise ServiceError(error.reason + (f" Còn thiếu: {'; '.join(details)}." if details else "")) from error
 
 
 # --------------------------------------------------------------------------- timeline

@@ -234,11 +234,16 @@ def index():
     data = response_data()
     page = paginate(db(), list_query(data), page_number(), current_app.config["IR_PAGE_SIZE"])
     moment = now()
-    next_clock = {incident.id: next((clock for clock in incident_clocks(incident, data, moment)
-                                     if clock.status != DONE and incident.is_open), None)
-                  for incident in page.items}
+    next_clock = {incident.id: _next_open_clock(incident, data, moment) for incident in page.items}
     return render_template("incidents/index.html", page=page, data=data, args=request.args,
                            next_clock=next_clock, communes=visible_communes(db(), current_user))
+
+
+def _next_open_clock(incident: Incident, data: ResponseData, moment):
+    """The earliest report still to send, for the list's last column."""
+    if not incident.is_open:
+        return None
+    return next((clock for clock in incident_clocks(incident, data, moment) if clock.status != DONE), None)
 
 
 # --------------------------------------------------------------------------- quick report
@@ -549,7 +554,7 @@ def download_document(incident_id: int, document: str):
 
 # --------------------------------------------------------------------------- summary
 
-def summary_request():
+def summary_request(permission: Permission = Permission.VIEW):
     """The commune (?commune=CODE, else the user's own, else the first visible) and the period."""
     code = request.args.get("commune", "")[:16]
     if code:
@@ -558,7 +563,7 @@ def summary_request():
         commune = current_user.organisation
     else:
         commune = next(iter(visible_communes(db(), current_user)), None)
-    commune = require_commune(commune, Permission.VIEW)
+    commune = require_commune(commune, permission)
     kind = request.args.get("period", "month")
     kind = kind if kind in PERIODS else "month"
     try:
@@ -580,7 +585,7 @@ def summary():
 @bp.get("/summary.xlsx")
 @requires(Permission.DOWNLOAD)
 def summary_spreadsheet():
-    commune, period = summary_request()
+    commune, period = summary_request(Permission.DOWNLOAD)
     result = summarise(db(), commune, period, now(), response_data())
     _audit_export(commune, f"Xuất tổng hợp sự cố {period.label} (XLSX)")
     return attachment(summary_xlsx(result, response_data(), local_zone()), XLSX_MIME,
@@ -590,7 +595,7 @@ def summary_spreadsheet():
 @bp.get("/summary.docx")
 @requires(Permission.DOWNLOAD)
 def summary_document():
-    commune, period = summary_request()
+    commune, period = summary_request(Permission.DOWNLOAD)
     data = response_data()
     result = summarise(db(), commune, period, now(), data)
     content = render_report("summary", summary_context(result, data, now(), local_zone()), data.folder / "reports")
