@@ -66,6 +66,7 @@ from ir_app.web.forms import (
     expected_version,
     fill_form,
     form_values,
+    local_input,
     show_errors,
     spec_form,
 )
@@ -317,19 +318,28 @@ def render_detail(incident: Incident, status: int = 200, **forms: Any):
     evidence_form = forms.get("evidence_form") or EvidenceForm()
     if not evidence_form.acquired_by.data:
         evidence_form.acquired_by.data = current_user.name
+    sent_form = forms.get("report_form") or _blank_report_form(clocks, moment)
     return render_template(
         "incidents/detail.html", incident=incident, data=data, clocks=clocks, options=options, now=moment,
         applicable_rules={clock.rule.id for clock in clocks},
         handles=handles, tasks_by_phase=_tasks_by_phase(incident, data), proposed=proposed,
         apply_form=apply_form, transition_form=TransitionForm(), task_form=TaskForm(),
         note_form=forms.get("note_form") or NoteForm(), evidence_form=evidence_form,
-        report_form=forms.get("report_form") or report_form(clocks),
+        report_form=sent_form,
         custody_forms={item.id: CustodyForm(prefix=f"custody{item.id}") for item in incident.evidence},
         custody_labels=CUSTODY_LABELS, kind_labels=CLOCK_KIND_LABELS, channels=dict(REPORT_CHANNELS),
         contacts=emergency_contacts(incident.commune_id),
         assignable=commune_users(incident.commune_id) if handles else [],
         documents=DOCUMENTS,
     ), status
+
+
+def _blank_report_form(clocks, moment) -> FlaskForm:
+    """Ready for the most urgent report: its clock chosen, sent "now"."""
+    form = report_form(clocks)
+    form.clock_rule_id.data = next((clock.rule.id for clock in clocks if clock.status != DONE), "")
+    form.sent_at.data = local_input(moment)
+    return form
 
 
 def _tasks_by_phase(incident: Incident, data: ResponseData) -> list[tuple[Any, list[IncidentTask]]]:
