@@ -120,6 +120,8 @@ def _parse_datetime(spec: FieldSpec, value: Any) -> datetime:
             moment = None
     if not isinstance(moment, datetime) or moment.tzinfo is None:
         raise ValueError("Thời điểm phải theo dạng dd/mm/yyyy HH:MM.")
+    if not 1900 <= moment.year <= 2200:
+        raise ValueError("Năm phải trong khoảng 1900–2200.")
     return moment.astimezone(timezone.utc)
 
 

@@ -579,6 +579,8 @@ def summary_request(permission: Permission = Permission.VIEW):
     try:
         day = date.fromisoformat(request.args.get("on", "")[:10])
     except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2200:
         day = now().astimezone(local_zone()).date()
     return commune, period_of(kind, day, local_zone())
 

@@ -268,6 +268,8 @@ def test_quick_report_errors_keep_the_input(make_web, staff, commune):
     html = page(response)
     assert "Bắt buộc nhập." in html and "Thời điểm phải theo dạng dd/mm/yyyy HH:MM." in html
     assert 'value="0912"' in html
+    far_past = make_web(staff).post_form("/incidents/report", {"what": "Máy lỗi", "detected_at": "0001-01-01T00:00"})
+    assert far_past.status_code == 422 and "Năm phải trong khoảng 1900–2200." in page(far_past)
 
 
 def test_evidence_upload_download_and_refusal(make_web, officer, commune, session, clock):
@@ -323,6 +325,8 @@ def test_summary_page_and_downloads(make_web, officer, commune, session, clock):
     html = page(client.get("/incidents/summary?period=month&on=2026-11-10"))
     assert "Tháng 11/2026 (01/11/2026 – 30/11/2026)" in html
     assert "Tổng số sự cố: <strong>2</strong>" in html and "2 giờ" in html and "3 ngày" in html
+    for odd in ("0001-01-01", "9999-12-31", "hôm qua"):  # out of range or unreadable: the current month
+        assert "Tháng 11/2026" in page(client.get(f"/incidents/summary?on={odd}"))
     xlsx = client.get("/incidents/summary.xlsx?period=week&on=2026-11-26")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     docx = client.get("/incidents/summary.docx?period=month&on=2026-11-26")
