@@ -12,6 +12,15 @@ from ir_app.models.dossiers import (
 )
 from ir_app.models.documents import DocumentTemplate
 from ir_app.models.files import StoredFile
+from ir_app.models.incidents import (
+    CustodyEntry,
+    Evidence,
+    Incident,
+    IncidentPlaybook,
+    IncidentReport,
+    IncidentTask,
+    TimelineEntry,
+)
 from ir_app.models.inventory import (
     ComponentKind,
     EmergencyContact,
@@ -35,7 +44,9 @@ from ir_app.models.org import (
 )
 
 __all__ = [
-    "AuditChainHead", "AuditEvent", "Base", "DocumentTemplate", "Dossier", "DossierStep", "PlanEvidence", "PlanItem", "Review",
+    "AuditChainHead", "AuditEvent", "Base", "CustodyEntry", "DocumentTemplate", "Evidence", "Incident",
+    "IncidentPlaybook", "IncidentReport", "IncidentTask", "TimelineEntry", "Dossier", "DossierStep", "PlanEvidence",
+    "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "OrgKind", "Organisation",
     "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",

@@ -5,6 +5,7 @@ Administrative codes here are illustrative, not the official list.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -21,10 +22,11 @@ from ir_app.models import (
     UserRole,
 )
 from ir_app.models.org import ROLE_LABELS
-from ir_app.services import audit
+from ir_app.services import audit, demo_incidents
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
 from ir_app.services.lawdata import LawData
+from ir_app.services.incident_data import response_data
 
 PROVINCES = [
     {"code": "31", "slug": "hai-phong", "name": "Thành phố Hải Phòng"},
@@ -147,6 +149,9 @@ class _Loader:
         self.password_hash = hash_password(password)
         self.actor = Actor.system("ir-app demo")
 
+    def count_created(self, number: int = 1) -> None:
+        self.created += number
+
     def get_or_add(self, model, lookup: dict[str, Any], **values) -> Any:
         obj = self.session.scalar(select(model).filter_by(**lookup))
         if obj is None:
@@ -165,7 +170,8 @@ class _Loader:
                         role_rows=[UserRole(role=role.value) for role in roles])
 
 
-def load(session: Session, password: str, now: datetime, law: LawData | None = None) -> int:
+def load(session: Session, password: str, now: datetime, law: LawData | None = None,
+         playbooks_dir: Path | None = None) -> int:
     loader = _Loader(session, password, now)
     provinces = {p["code"]: loader.get_or_add(Organisation, {"code": p["code"]}, kind="province",
                                               slug=p["slug"], name=p["name"]) for p in PROVINCES}
@@ -178,6 +184,7 @@ def load(session: Session, password: str, now: datetime, law: LawData | None = N
     _load_users(loader, provinces)
     if law is not None:
         _load_dossiers(loader, law)
+    demo_incidents.load(session, now, response_data(playbooks_dir), loader.count_created)
     return loader.created
 
 

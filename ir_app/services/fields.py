@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -16,7 +16,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class FieldSpec:
     name: str
     label: str
-    kind: str = "text"           # text | textarea | int | bool | choice | multichoice | date | email
+    kind: str = "text"           # text | textarea | int | bool | choice | multichoice | date | datetime | email
     required: bool = False
     max_length: int = 300
     choices: tuple[tuple[str, str], ...] = ()
@@ -29,7 +29,8 @@ class FieldSpec:
     def empty_value(self) -> Any:
         if self.default is not None:
             return self.default
-        return {"int": 0, "bool": False, "multichoice": [], "date": None, "choice": None}.get(self.kind, "")
+        return {"int": 0, "bool": False, "multichoice": [], "date": None, "datetime": None,
+                "choice": None}.get(self.kind, "")
 
     def choice_label(self, value: str) -> str:
         return dict(self.choices).get(value, value)
@@ -109,9 +110,25 @@ def _parse_date(spec: FieldSpec, value: Any) -> date:
     raise ValueError("Ngày phải theo dạng dd/mm/yyyy.")
 
 
+def _parse_datetime(spec: FieldSpec, value: Any) -> datetime:
+    """An aware moment (the web edge turns the user's local time into one), returned in UTC."""
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            moment = None
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise ValueError("Thời điểm phải theo dạng dd/mm/yyyy HH:MM.")
+    if not 1900 <= moment.year <= 2200:
+        raise ValueError("Năm phải trong khoảng 1900–2200.")
+    return moment.astimezone(timezone.utc)
+
+
 PARSERS: dict[str, Callable[[FieldSpec, Any], Any]] = {
     "text": _parse_text, "textarea": _parse_text, "email": _parse_text, "int": _parse_int,
     "bool": _parse_bool, "choice": _choice_key, "multichoice": _parse_multichoice, "date": _parse_date,
+    "datetime": _parse_datetime,
 }
 
 

@@ -75,7 +75,8 @@ def _init_database(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ir_app.web import admin, audit_log, auth, contacts, documents, dossiers, inventory, main
+    from ir_app.web import (admin, audit_log, auth, contacts, documents, dossiers, incidents, inventory, main,
+                            playbooks)
 
-    for module in (main, auth, admin, audit_log, inventory, contacts, dossiers, documents):
+    for module in (main, auth, admin, audit_log, inventory, contacts, dossiers, documents, incidents, playbooks):
         app.register_blueprint(module.bp)

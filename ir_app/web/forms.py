@@ -5,8 +5,11 @@ raised next to each field.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -48,6 +51,8 @@ def _field_for(spec: FieldSpec):
         return StringField(**options, render_kw={"inputmode": "numeric", "maxlength": 15})
     if spec.kind == "date":
         return StringField(**options, render_kw={"type": "date"})
+    if spec.kind == "datetime":
+        return StringField(**options, render_kw={"type": "datetime-local"})
     kind = "email" if spec.kind == "email" else "text"
     return StringField(**options, render_kw={"maxlength": spec.max_length, "type": kind})
 
@@ -65,8 +70,10 @@ def fill_form(form: FlaskForm, obj: Any) -> None:
     for name in form.field_names:
         value = getattr(obj, name)
         field = form[name]
-        if isinstance(field, StringField) and field.render_kw and field.render_kw.get("type") == "date":
+        if _input_type(field) == "date":
             field.data = value.isoformat() if value else ""
+        elif _input_type(field) == "datetime-local":
+            field.data = local_input(value)
         elif isinstance(field, SelectField) and value is not None:
             field.data = str(value)
         else:
@@ -76,7 +83,40 @@ def fill_form(form: FlaskForm, obj: Any) -> None:
 
 
 def form_values(form: FlaskForm) -> dict[str, Any]:
-    return {name: form[name].data for name in form.field_names}
+    """What the user typed; local date-times become aware moments (the services store UTC)."""
+    values = {name: form[name].data for name in form.field_names}
+    for name in form.field_names:
+        if _input_type(form[name]) == "datetime-local":
+            values[name] = aware_moment(values[name])
+    return values
+
+
+def _input_type(field) -> str | None:
+    return (field.render_kw or {}).get("type") if isinstance(field, StringField) else None
+
+
+LOCAL_INPUT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
+
+
+def aware_moment(text: Any) -> Any:
+    """"2026-11-26T09:00" (a datetime-local input) or "26/11/2026 09:00" in the commune's time zone
+    → an aware datetime; anything else is passed on for the service to refuse with a message."""
+    if not isinstance(text, str):
+        return text
+    for pattern in LOCAL_INPUT_FORMATS:
+        try:
+            naive = datetime.strptime(text.strip(), pattern)
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=ZoneInfo(current_app.config["IR_TIMEZONE"]))
+    return text
+
+
+def local_input(value: datetime | None) -> str:
+    """The value a datetime-local input shows for an aware moment."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(current_app.config["IR_TIMEZONE"])).strftime("%Y-%m-%dT%H:%M")
 
 
 def expected_version(form: FlaskForm) -> int | None:

@@ -6,12 +6,28 @@ from __future__ import annotations
 
 import pytest
 
-from ir_app.models import (Dossier, EmergencyContact, InformationSystem, PlanItem, Review, Role, StoredFile,
-                           SystemComponent)
+from ir_app.models import (
+    CustodyEntry,
+    Dossier,
+    EmergencyContact,
+    Evidence,
+    Incident,
+    IncidentPlaybook,
+    IncidentReport,
+    IncidentTask,
+    InformationSystem,
+    PlanItem,
+    Review,
+    Role,
+    StoredFile,
+    SystemComponent,
+)
 from ir_app.services.authz import ROLE_PERMISSIONS, Permission
 from ir_app.web.access import AUTHENTICATED, PUBLIC
 
 SKIP_ENDPOINTS = {"static"}
+# URL arguments naming shared data files rather than a commune's records: the same on both sides.
+SHARED_ARGUMENTS = {"playbook_id", "document", "regime", "doc_key", "step_id", "action"}
 
 
 def routes(app):
@@ -52,6 +68,36 @@ def _objects(session, commune, code) -> dict:
             "doc_key": "mau01", "regime": "nd331-2026"}
 
 
+def _incident(session, commune):
+    """One incident with a task, an evidence file and a report with a file, for the object routes."""
+    now = _now()
+    incident = Incident(commune_id=commune.id, year=2026, number=1, title="Máy bị khóa", detected_at=now,
+                        state="received", state_changed_at=now, created_at=now, updated_at=now)
+    session.add(incident)
+    session.flush()
+    pinned = IncidentPlaybook(incident_id=incident.id, playbook_id="ransomware", playbook_version="1.0.0",
+                              playbook_sha256="0" * 64, title="Mã độc tống tiền", applied_at=now)
+    session.add(pinned)
+    session.flush()
+    task = IncidentTask(incident_id=incident.id, incident_playbook_id=pinned.id, position=1, step_id="isolate",
+                        phase="contain", title="Ngắt mạng", role="officer", updated_at=now)
+    stored = StoredFile(commune_id=commune.id, filename="a.txt", content_type="text/plain", size=2, sha256="0" * 64,
+                        data=b"ok", uploaded_at=now)
+    session.add_all([task, stored])
+    session.flush()
+    evidence = Evidence(incident_id=incident.id, number=1, file_id=stored.id, description="Nhật ký", sha256="0" * 64,
+                        size=2, content_type="text/plain", filename="a.txt", acquired_at=now, acquired_by="Hùng",
+                        created_at=now)
+    report = IncidentReport(incident_id=incident.id, kind="report", sent_at=now, channel="email", recipient="PA05",
+                            file_id=stored.id, recorded_at=now)
+    session.add_all([evidence, report])
+    session.flush()
+    session.add(CustodyEntry(evidence_id=evidence.id, at=now, action="acquired", recorded_at=now))
+    session.commit()
+    return {"incident_id": incident.id, "task_id": task.id, "evidence_id": evidence.id, "report_id": report.id,
+            "playbook_id": "ransomware", "document": "bao-cao-ban-dau"}
+
+
 def _now():
     from datetime import datetime, timezone
 
@@ -62,8 +108,9 @@ def _now():
 def world(session, province, commune, foreign_commune, make_user):
     users = {role: make_user(role, organisation=province if role == Role.OVERSEER else commune) for role in Role}
     far_user = make_user(Role.STAFF, organisation=foreign_commune)
-    objects = {"own": _objects(session, commune, "OWN") | {"user_id": users[Role.STAFF].id},
-               "far": _objects(session, foreign_commune, "FAR") | {"user_id": far_user.id}}
+    objects = {"own": _objects(session, commune, "OWN") | {"user_id": users[Role.STAFF].id} | _incident(session, commune),
+               "far": _objects(session, foreign_commune, "FAR") | {"user_id": far_user.id}
+               | _incident(session, foreign_commune)}
     return users, objects
 
 
@@ -85,7 +132,7 @@ def _expected(role: Role, access: str, scope: str) -> set[int]:
 
 def _scopes(rule):
     # Objects in URLs are checked on both sides; list pages are scoped by their queries.
-    return ("own", "far") if rule.arguments else ("own",)
+    return ("own", "far") if rule.arguments - SHARED_ARGUMENTS else ("own",)
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -109,7 +156,8 @@ def test_commune_chosen_by_query_is_checked(world, make_web):
     users, objects = world
     client = make_web(users[Role.OFFICER])
     far = objects["far"]["commune"]
-    for url in ("/contacts/", "/contacts/print", "/contacts/new", "/systems/new", "/systems/import"):
+    for url in ("/contacts/", "/contacts/print", "/contacts/new", "/systems/new", "/systems/import",
+                "/incidents/report", "/incidents/summary", "/incidents/summary.xlsx", "/incidents/summary.docx"):
         assert client.get(f"{url}?commune={far}").status_code == 404, url
 
 

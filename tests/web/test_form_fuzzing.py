@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import MetaData, func, select
 
 from ir_app.models import Role
-from tests.web.test_authz_matrix import _objects
+from tests.web.test_authz_matrix import _incident, _objects
 
 SKIP = {"auth.logout", "auth.login", "static"}
 # Audit rows and login attempts are written on purpose even when a request is refused.
@@ -51,7 +51,7 @@ def _reflected(session, cache={}) -> MetaData:  # noqa: B006 - reflect the schem
 
 @pytest.fixture
 def fuzz_target(app, session, commune, foreign_commune, make_user, make_web):
-    objects = _objects(session, commune, "OWN")
+    objects = _objects(session, commune, "OWN") | _incident(session, commune)
     objects["user_id"] = make_user(Role.STAFF, organisation=commune).id
     admin = make_web(make_user(Role.ADMIN, organisation=commune))
     urls = []

@@ -1,7 +1,7 @@
 """document templates; request and appraisal numbers
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-26 09:34:36.657601
 """
 from alembic import op
@@ -10,7 +10,7 @@ import ir_app.models.base
 
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

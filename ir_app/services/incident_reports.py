@@ -1,0 +1,54 @@
+"""Render the incident report templates (playbooks/reports/*.docx) from a plain dict.
+
+The templates are Word files an admin may edit, so they are rendered in a sandboxed Jinja
+environment: a template can read the context and nothing else. The shared DOCX engine
+(ir_app.documents) will take this job over; ``render_report`` is the one entry point to swap.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ir_app.config import load_config
+
+TEMPLATES = {
+    "initial_report": "initial_report.docx",    # NĐ 331 Đ31.2.d + TT 20/2017 Biểu mẫu 03
+    "final_report": "final_report.docx",        # TT 20/2017 Biểu mẫu 04
+    "pdp_notice": "pdp_notice.docx",            # NĐ 356/2025 Đ28, Mẫu số 08
+    "breach_record": "breach_record.docx",      # biên bản xác nhận vi phạm dữ liệu cá nhân
+    "summary": "incident_summary.docx",         # tổng hợp tuần / tháng
+}
+# Characters Word cannot store (XML 1.0), plus \a and \f which docxtpl would turn into paragraph
+# and page breaks: user text must never reshape the document.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def templates_dir() -> Path:
+    return Path(load_config()["IR_PLAYBOOKS_DIR"]) / "reports"
+
+
+def render_report(kind: str, context: dict[str, Any], folder: Path | None = None) -> bytes:
+    """The DOCX for ``kind`` (a key of TEMPLATES) filled with ``context``."""
+    if kind not in TEMPLATES:
+        raise KeyError(f"không có mẫu báo cáo '{kind}'")
+    template = DocxTemplate(str(Path(folder or templates_dir()) / TEMPLATES[kind]))
+    template.render(_clean(context), jinja_env=ImmutableSandboxedEnvironment(), autoescape=True)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return _UNSAFE.sub("", value)
+    if isinstance(value, Mapping):
+        return {str(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(item) for item in value]
+    return value

@@ -1,0 +1,246 @@
+"""A commune's incidents over a week or a month: counts, reporting clocks met or missed, and how
+long it took from detection to the first report, to containment and to closure."""
+from __future__ import annotations
+
+import io
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ir_app.models import Incident, Organisation
+from ir_app.models.org import COMMUNE_TYPE_LABELS
+from ir_app.services.incident_clocks import incident_clocks
+from ir_app.services.incident_data import ResponseData
+from ir_app.services.incident_documents import owner_name, place_date
+from ir_app.services.incidents import DEFAULT_TZ
+
+PERIODS = ("week", "month")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    first_day: date
+    last_day: date
+    tz: tzinfo
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first_day, time(0), self.tz)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last_day + timedelta(days=1), time(0), self.tz)
+
+    @property
+    def label(self) -> str:
+        span = f"{self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y}"
+        if self.kind == "week":
+            return f"Tuần {self.first_day.isocalendar().week} ({span})"
+        return f"Tháng {self.first_day.month:02d}/{self.first_day.year} ({span})"
+
+    @property
+    def previous_day(self) -> date:
+        return self.first_day - timedelta(days=1)
+
+    @property
+    def next_day(self) -> date:
+        return self.last_day + timedelta(days=1)
+
+
+def period_of(kind: str, day: date, tz: tzinfo = DEFAULT_TZ) -> Period:
+    """The week (Monday to Sunday) or the calendar month containing ``day``."""
+    if kind == "week":
+        first = day - timedelta(days=day.weekday())
+        return Period(kind, first, first + timedelta(days=6), tz)
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return Period("month", first, following - timedelta(days=1), tz)
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    durations: tuple[timedelta, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.durations)
+
+    @property
+    def average(self) -> timedelta | None:
+        return sum(self.durations, timedelta(0)) / self.count if self.durations else None
+
+    @property
+    def median(self) -> timedelta | None:
+        return statistics.median(self.durations) if self.durations else None
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    commune: Organisation
+    period: Period
+    incidents: tuple[Incident, ...]
+    by_category: tuple[Count, ...]
+    by_severity: tuple[Count, ...]
+    by_state: tuple[Count, ...]
+    clocks_met: int
+    clocks_missed: int
+    clocks_pending: int
+    metrics: tuple[Metric, ...]
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for incident in self.incidents if incident.is_open)
+
+
+def summarise(session: Session, commune: Organisation, period: Period, now: datetime,
+              data: ResponseData) -> IncidentSummary:
+    query = (select(Incident).where(Incident.commune_id == commune.id, Incident.detected_at >= period.start,
+                                    Incident.detected_at < period.end)
+             .options(selectinload(Incident.reports)).order_by(Incident.detected_at))
+    incidents = tuple(session.scalars(query))
+    clocks = [clock for incident in incidents for clock in incident_clocks(incident, data, now)]
+    real = [incident for incident in incidents if incident.state != "not_incident"]
+    return IncidentSummary(
+        commune=commune, period=period, incidents=incidents,
+        by_category=_counts([data.category_title(item.category) for item in incidents]),
+        by_severity=_counts([data.severity_title(item.severity) for item in incidents]),
+        by_state=_counts([data.state_title(item.state) for item in incidents]),
+        clocks_met=sum(1 for clock in clocks if clock.is_met),
+        clocks_missed=sum(1 for clock in clocks if clock.is_missed),
+        clocks_pending=sum(1 for clock in clocks if not clock.is_met and not clock.is_missed),
+        metrics=(
+            Metric("Từ phát hiện đến báo cáo đầu tiên",
+                   tuple(min(r.sent_at for r in i.reports) - i.detected_at for i in real if i.reports)),
+            Metric("Từ phát hiện đến ngăn chặn, cô lập",
+                   tuple(i.contained_at - i.detected_at for i in real if i.contained_at)),
+            Metric("Từ phát hiện đến đóng sự cố",
+                   tuple(i.closed_at - i.detected_at for i in real if i.state == "closed" and i.closed_at)),
+        ),
+    )
+
+
+def _counts(labels: list[str]) -> tuple[Count, ...]:
+    return tuple(Count(label, count) for label, count in Counter(labels).most_common())
+
+
+def format_duration(value: timedelta | None) -> str:
+    """"2 ngày 3 giờ", "5 giờ 20 phút", "45 phút" — how long, to the minute."""
+    if value is None:
+        return "—"
+    minutes = max(0, round(value.total_seconds() / 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} ngày" + (f" {hours} giờ" if hours else "")
+    if hours:
+        return f"{hours} giờ" + (f" {minutes} phút" if minutes else "")
+    return f"{minutes} phút"
+
+
+def _local(moment: datetime | None, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y") if moment else ""
+
+
+def clocks_text(summary: IncidentSummary) -> str:
+    return (f"Thời hạn thông báo, báo cáo: {summary.clocks_met} đúng hạn, {summary.clocks_missed} trễ hoặc "
+            f"quá hạn, {summary.clocks_pending} chưa đến hạn.")
+
+
+def incident_rows(summary: IncidentSummary, data: ResponseData, tz: tzinfo) -> list[dict[str, str]]:
+    return [{"code": incident.code, "title": incident.title, "category": data.category_title(incident.category),
+             "severity": data.severity_title(incident.severity), "state": data.state_title(incident.state),
+             "detected_at": _local(incident.detected_at, tz)} for incident in summary.incidents]
+
+
+def summary_context(summary: IncidentSummary, data: ResponseData, now: datetime,
+                    tz: tzinfo = DEFAULT_TZ) -> dict[str, Any]:
+    """The DOCX context: issued by Công an xã to the commune's leaders and the province police."""
+    commune = summary.commune
+    province = commune.parent.name if commune.parent else ""
+    level = COMMUNE_TYPE_LABELS.get(commune.commune_type or "xa", "Xã").upper()
+    total = len(summary.incidents)
+    return {
+        "issuer_parent": f"CÔNG AN {province.upper()}" if province else "",
+        "issuer_name": f"CÔNG AN {commune.full_name.upper()}",
+        "place_date": place_date(commune, now, tz),
+        "subtitle": summary.period.label,
+        "addressee": f"{owner_name(commune)}; Công an {province}" if province else owner_name(commune),
+        "overview": (f"Trong kỳ báo cáo, {commune.full_name} ghi nhận {total} sự cố "
+                     f"({summary.open_count} đang xử lý, {total - summary.open_count} đã kết thúc)."),
+        "by_category": [{"label": row.label, "count": row.count} for row in summary.by_category],
+        "by_severity": [{"label": row.label, "count": row.count} for row in summary.by_severity],
+        "by_state": [{"label": row.label, "count": row.count} for row in summary.by_state],
+        "clocks_text": clocks_text(summary),
+        "metrics": [{"label": metric.label, "count": metric.count, "average": format_duration(metric.average),
+                     "median": format_duration(metric.median)} for metric in summary.metrics],
+        "incidents": incident_rows(summary, data, tz),
+        "recipients": [f"Chủ tịch UBND {commune.full_name} (để b/c);",
+                       f"Công an {province} (PA05);" if province else "Công an tỉnh (PA05);", "Lưu: CAX."],
+        "signer_role": f"TRƯỞNG CÔNG AN {level}",
+        "signer_name": "",
+    }
+
+
+def summary_xlsx(summary: IncidentSummary, data: ResponseData, tz: tzinfo = DEFAULT_TZ) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tổng hợp"
+    sheet.append([f"Tổng hợp sự cố — {summary.commune.full_name}"])
+    sheet.append([summary.period.label])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for title, rows in (("Theo loại sự cố", summary.by_category), ("Theo mức độ", summary.by_severity),
+                        ("Theo trạng thái", summary.by_state)):
+        sheet.append([])
+        _header(sheet, [title, "Số sự cố"])
+        for row in rows:
+            sheet.append([row.label, row.count])
+    sheet.append([])
+    _header(sheet, ["Thời hạn thông báo, báo cáo", "Số lượng"])
+    for label, value in (("Đúng hạn", summary.clocks_met), ("Trễ hoặc quá hạn", summary.clocks_missed),
+                         ("Chưa đến hạn", summary.clocks_pending)):
+        sheet.append([label, value])
+    sheet.append([])
+    _header(sheet, ["Chỉ số", "Số sự cố", "Trung bình (giờ)", "Trung vị (giờ)"])
+    for metric in summary.metrics:
+        sheet.append([metric.label, metric.count, _hours(metric.average), _hours(metric.median)])
+    sheet.column_dimensions["A"].width = 45
+    listing = workbook.create_sheet("Danh sách sự cố")
+    _header(listing, ["Mã", "Tên sự cố", "Loại", "Mức độ", "Trạng thái", "Phát hiện", "Báo cáo đầu tiên",
+                      "Ngăn chặn", "Đóng"])
+    for incident in summary.incidents:
+        first = min((report.sent_at for report in incident.reports), default=None)
+        listing.append([incident.code, incident.title, data.category_title(incident.category),
+                        data.severity_title(incident.severity), data.state_title(incident.state),
+                        _local(incident.detected_at, tz), _local(first, tz), _local(incident.contained_at, tz),
+                        _local(incident.closed_at, tz)])
+    for column, width in zip("ABCDEFGHI", (14, 45, 30, 14, 22, 17, 17, 17, 17)):
+        listing.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _header(sheet, titles: list[str]) -> None:
+    sheet.append(titles)
+    for cell in sheet[sheet.max_row]:
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+
+
+def _hours(value: timedelta | None) -> float | None:
+    return round(value.total_seconds() / 3600, 1) if value is not None else None

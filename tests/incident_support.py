@@ -1,0 +1,82 @@
+"""Helpers shared by the incident tests (services and web): build incidents through the services."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from ir_app.models import Incident, User
+from ir_app.services import incidents
+from ir_app.services.audit import Actor
+from ir_app.services.incident_data import ResponseData, response_data
+
+PLAYBOOKS_DIR = Path(__file__).resolve().parents[1] / "playbooks"
+ICT = timezone(timedelta(hours=7))
+
+
+def data() -> ResponseData:
+    return response_data(PLAYBOOKS_DIR)
+
+
+def actor(user: User) -> Actor:
+    return Actor.of(user, "127.0.0.1")
+
+
+def quick_report(session, user: User, commune, now: datetime, **raw: Any) -> Incident:
+    values = {"what": "Máy tính bị khóa, hiện thông báo đòi tiền", **raw}
+    incident = incidents.report_quickly(session, actor(user), user, commune, values, now, data())
+    session.commit()
+    return incident
+
+
+def record_values(incident: Incident) -> dict[str, Any]:
+    """The full-record form as the incident stands (what the edit page would post back)."""
+    values = {spec.name: getattr(incident, spec.name, None) for spec in incidents.incident_fields(data(), ())}
+    values["system_ids"] = [str(system.id) for system in incident.systems]
+    values["is_cyber_incident"] = {True: "yes", False: "no"}.get(incident.is_cyber_incident, "auto")
+    return values
+
+
+def classify(session, user: User, incident: Incident, now: datetime, **changes: Any) -> Incident:
+    incidents.update_incident(session, actor(user), incident, {**record_values(incident), **changes}, now, data())
+    session.commit()
+    return incident
+
+
+def record_report(session, user: User, incident: Incident, now: datetime, rule_id: str,
+                  sent_at: datetime | None = None, **extra: Any):
+    values = {"clock_rule_id": rule_id, "sent_at": sent_at or now, "channel": "document",
+              "reference_number": "12/BC-UBND", **extra}
+    report = incidents.record_report(session, actor(user), incident, values, now, data())
+    session.commit()
+    return report
+
+
+def act(session, user: User, incident: Incident, action: str, now: datetime, comment: str | None = None):
+    incidents.apply_action(session, actor(user), incident, action, incidents.incident_roles(user), comment, now,
+                           data())
+    session.commit()
+    return incident
+
+
+def count_statements(app, callback) -> int:
+    """How many SQL statements ``callback`` runs (bounded list pages)."""
+    from sqlalchemy import event
+
+    engine = app.extensions["ir_engine"]
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        callback()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def incident_id_from(response) -> int:
+    """The id in a redirect to /incidents/<id>."""
+    return int(response.location.rstrip("/").split("/")[-1].split("#")[0].split("?")[0])
