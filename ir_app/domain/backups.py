@@ -263,14 +263,20 @@ class Destination:
     description: str
 
 
+def has_away_copy(destinations: Iterable[Destination]) -> bool:
+    """A copy that survives a fire or ransomware at the office: off-site, offline or cloud."""
+    return any(destination.kind in AWAY_KINDS for destination in destinations)
+
+
 def rule_321_warnings(destinations: Iterable[Destination]) -> list[str]:
     """3 copies (the data itself + 2 backups) on 2 kinds of place, 1 away from the office.
 
     A cloud copy counts as away from the office; so does an offline copy (a disk in a safe).
     """
+    destinations = list(destinations)
     kinds = {destination.kind for destination in destinations}
     warnings = []
-    if not kinds & AWAY_KINDS:
+    if not has_away_copy(destinations):
         warnings.append("Không có bản sao ngoài trụ sở hoặc ngoại tuyến: một sự cố tại trụ sở (cháy, "
                         "mã độc tống tiền) có thể làm mất cả dữ liệu lẫn bản sao.")
     copies = 1 + len(kinds)
