@@ -194,17 +194,25 @@ def _send_all(session: Session, connection: smtplib.SMTP, settings: SmtpSettings
             continue
         try:
             connection.send_message(build_email(envelope, settings, now, base_url))
-        except (smtplib.SMTPServerDisconnected, OSError) as error:
-            # The connection itself broke: this e-mail and the rest wait for the next run.
-            _release(session, envelopes[index:], now)
-            report.smtp_down = f"{type(error).__name__}: {error}"[:300]
+        except smtplib.SMTPServerDisconnected as error:
+            _connection_lost(session, envelopes[index:], now, error, report)
             return
-        except smtplib.SMTPException as error:
+        except smtplib.SMTPException as error:  # the server refused this e-mail: count it, back off
             _failed_attempt(session, envelope, now, f"{type(error).__name__}: {error}", max_attempts, report)
             continue
+        except OSError as error:  # (SMTPException is an OSError too: this clause must come after it)
+            _connection_lost(session, envelopes[index:], now, error, report)
+            return
         _finish(session, envelope, "sent", now)
         report.sent += len(envelope.rows)
         report.emails += 1
+
+
+def _connection_lost(session: Session, envelopes: list[Envelope], now: datetime, error: Exception,
+                     report: DeliveryReport) -> None:
+    """The connection itself broke: this e-mail and the rest wait for the next run, uncounted."""
+    _release(session, envelopes, now)
+    report.smtp_down = f"{type(error).__name__}: {error}"[:300]
 
 
 def _finish(session: Session, envelope: Envelope, status: str, now: datetime, reason: str = "") -> None:

@@ -72,7 +72,10 @@ def _init_database(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ir_app.web import admin, audit_log, auth, contacts, inventory, main
+    from ir_app.web import admin, api, audit_log, auth, backups, checks, contacts, inventory, main, notifications
+    from ir_app.web import operations
 
-    for module in (main, auth, admin, audit_log, inventory, contacts):
+    for module in (main, auth, admin, audit_log, inventory, contacts, backups, checks, notifications, operations,
+                   api):
         app.register_blueprint(module.bp)
+    app.register_blueprint(notifications.feeds)

@@ -6,7 +6,19 @@ from __future__ import annotations
 
 import pytest
 
-from ir_app.models import EmergencyContact, InformationSystem, Role, SystemComponent
+from ir_app.models import (
+    BackupPlan,
+    BackupRun,
+    CheckResult,
+    EmergencyContact,
+    InformationSystem,
+    MorningCheck,
+    Notification,
+    Role,
+    SystemComponent,
+)
+from ir_app.services.audit import Actor
+from ir_app.services.due import calendar
 from ir_app.services.authz import ROLE_PERMISSIONS, Permission
 from ir_app.web.access import AUTHENTICATED, PUBLIC
 
@@ -41,6 +53,25 @@ def _now():
     return datetime(2026, 11, 26, tzinfo=timezone.utc)
 
 
+def _operations(session, system, user):
+    """A backup plan with a run, a morning check with a failed item, a notification, a feed token."""
+    plan = BackupPlan(system_id=system.id, commune_id=system.commune_id, name="Sao lưu", starts_at=_now(),
+                      created_at=_now(), updated_at=_now())
+    session.add(plan)
+    session.flush()
+    session.add(BackupRun(plan_id=plan.id, ran_at=_now(), result="ok", created_at=_now()))
+    check = MorningCheck(commune_id=system.commune_id, checked_on=_now().date(), checked_at=_now(),
+                         results=[CheckResult(position=0, label="Internet", is_ok=False, note="Mất mạng")])
+    notification = Notification(dedup_key="test", user_id=user.id, commune_id=system.commune_id, kind="test",
+                                subject="Thử", created_at=_now(), email_status="failed")
+    session.add_all([check, notification])
+    session.flush()
+    token = calendar.issue_feed_token(session, Actor.system(), user, _now())
+    session.commit()
+    return {"plan_id": plan.id, "check_id": check.id, "result_id": check.results[0].id,
+            "notification_id": notification.id, "token": token}
+
+
 @pytest.fixture
 def world(session, province, commune, foreign_commune, make_user):
     own_system, own_contact = _system(session, commune, "OWN")
@@ -49,9 +80,11 @@ def world(session, province, commune, foreign_commune, make_user):
     far_user = make_user(Role.STAFF, organisation=foreign_commune)
     objects = {
         "own": {"system_id": own_system.id, "component_id": own_system.components[0].id,
-                "contact_id": own_contact.id, "user_id": users[Role.STAFF].id, "commune": commune.code},
+                "contact_id": own_contact.id, "user_id": users[Role.STAFF].id, "commune": commune.code,
+                **_operations(session, own_system, users[Role.STAFF])},
         "far": {"system_id": far_system.id, "component_id": far_system.components[0].id,
-                "contact_id": far_contact.id, "user_id": far_user.id, "commune": foreign_commune.code},
+                "contact_id": far_contact.id, "user_id": far_user.id, "commune": foreign_commune.code,
+                **_operations(session, far_system, far_user)},
     }
     return users, objects
 
@@ -98,7 +131,8 @@ def test_commune_chosen_by_query_is_checked(world, make_web):
     users, objects = world
     client = make_web(users[Role.OFFICER])
     far = objects["far"]["commune"]
-    for url in ("/contacts/", "/contacts/print", "/contacts/new", "/systems/new", "/systems/import"):
+    for url in ("/contacts/", "/contacts/print", "/contacts/new", "/systems/new", "/systems/import", "/checks/",
+                "/checks/morning"):
         assert client.get(f"{url}?commune={far}").status_code == 404, url
 
 

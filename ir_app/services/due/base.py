@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -55,14 +55,25 @@ class DueContext:
     def today(self) -> date:
         return self.local_now.date()
 
-    @cached_property
+    @property
     def holidays(self) -> frozenset[date]:
-        return frozenset(vn_holidays(range(self.today.year - 1, self.today.year + 3)))
+        return _holidays(self.today.year)
 
-    @cached_property
+    @property
     def extra_workdays(self) -> frozenset[date]:
-        return frozenset(vn_weekend_workdays(range(self.today.year - 1, self.today.year + 3)))
+        return _extra_workdays(self.today.year)
 
     def scoped(self, column):
         """A WHERE clause restricting a commune column to the context's scope (or None)."""
         return None if self.commune_ids is None else column.in_(list(self.commune_ids))
+
+
+# The holiday calendar of a few years around "now" is the same for every sweep: build it once.
+@lru_cache(maxsize=4)
+def _holidays(year: int) -> frozenset[date]:
+    return frozenset(vn_holidays(range(year - 1, year + 3)))
+
+
+@lru_cache(maxsize=4)
+def _extra_workdays(year: int) -> frozenset[date]:
+    return frozenset(vn_weekend_workdays(range(year - 1, year + 3)))

@@ -6,7 +6,10 @@ To add a kind of due item: write a function here and list it in `registry.PROVID
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable
 
 from sqlalchemy import func, select
@@ -239,17 +242,40 @@ def playbook_reviews(ctx: DueContext) -> list[Deadline]:
     if ctx.playbooks_dir is None:
         return []
     try:
-        playbooks = load_playbooks(ctx.playbooks_dir)
+        reviews = _playbook_reviews(Path(ctx.playbooks_dir), _folder_signature(Path(ctx.playbooks_dir)))
     except (PlaybookError, OSError):
         log.exception("playbooks could not be loaded for review reminders")
         return []
     return [Deadline(
-        uid=f"playbook:{playbook.id}:review:{playbook.next_review_on.isoformat()}", kind="playbook_review",
-        title=f"Rà soát kịch bản ứng cứu «{playbook.title}»", due=playbook.next_review_on, commune_id=None,
+        uid=f"playbook:{review.id}:review:{review.next_review_on.isoformat()}", kind="playbook_review",
+        title=f"Rà soát kịch bản ứng cứu «{review.title}»", due=review.next_review_on, commune_id=None,
         roles=("admin",), thresholds=PLAYBOOK_THRESHOLDS,
-        detail=(f"Rà soát lần cuối {playbook.last_reviewed_on:%d/%m/%Y}, chu kỳ {playbook.review_interval_text}. "
+        detail=(f"Rà soát lần cuối {review.last_reviewed_on:%d/%m/%Y}, chu kỳ {review.interval_text}. "
                 "Chạy «ir-app playbooks validate» sau khi sửa."))
-        for playbook in sorted(playbooks.values(), key=lambda p: p.id)]
+        for review in reviews]
+
+
+@dataclass(frozen=True)
+class _PlaybookReview:
+    id: str
+    title: str
+    last_reviewed_on: date
+    next_review_on: date
+    interval_text: str
+
+
+def _folder_signature(directory: Path) -> tuple:
+    """Changes whenever a file in the folder changes, so an edited playbook is read again."""
+    return tuple(sorted((path.name, path.stat().st_mtime_ns, path.stat().st_size)
+                        for path in directory.iterdir() if path.is_file()))
+
+
+@lru_cache(maxsize=4)
+def _playbook_reviews(directory: Path, signature: tuple) -> tuple[_PlaybookReview, ...]:
+    """Loading and validating the playbooks takes most of a second: do it once per folder state."""
+    playbooks = load_playbooks(directory)
+    return tuple(_PlaybookReview(p.id, p.title, p.last_reviewed_on, p.next_review_on, p.review_interval_text)
+                 for p in sorted(playbooks.values(), key=lambda p: p.id))
 
 
 # --- Incident reporting clocks (MERGE HOOK) -------------------------------------------------------------
