@@ -28,7 +28,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from ir_app.jobs.env import JobEnv
-from ir_app.jobs.registry import JOBS, JOBS_BY_ID, Job
+from ir_app.jobs.registry import JOBS, Job
 from ir_app.jobs.runner import JobOutcome, run_job
 from ir_app.services import lease
 from ir_app.services.lease import LeaseInfo
@@ -53,8 +53,9 @@ class SchedulerNode:
     """One process that may run the jobs; it runs them only while it holds the lease."""
 
     def __init__(self, env: JobEnv, holder: str | None = None, ttl: timedelta = LEASE_TTL,
-                 announce: Callable[[str], None] | None = None):
+                 announce: Callable[[str], None] | None = None, jobs: tuple[Job, ...] = JOBS):
         self.env, self.ttl = env, ttl
+        self.jobs = {job.id: job for job in jobs}
         self.holder = holder or default_holder()
         self.holds_lease = False
         self.announce = announce or log.info
@@ -80,7 +81,7 @@ class SchedulerNode:
         """What APScheduler calls for each job: run it only if the lease is still ours."""
         if not self.heartbeat():
             return None
-        return run_job(self.env, JOBS_BY_ID[job_id], self.env.clock.now())
+        return run_job(self.env, self.jobs[job_id], self.env.clock.now())
 
     def release(self) -> None:
         if not self.holds_lease:
@@ -101,13 +102,14 @@ class SchedulerNode:
 
 
 def build_scheduler(node: SchedulerNode, scheduler_class: type[BaseScheduler] = BlockingScheduler,
-                    jobs: tuple[Job, ...] = JOBS, heartbeat: timedelta = HEARTBEAT) -> BaseScheduler:
+                    heartbeat: timedelta = HEARTBEAT) -> BaseScheduler:
+    """Every job of the node under its stable id, plus the lease heartbeat. Not started."""
     scheduler = scheduler_class(timezone=node.env.zone, job_defaults=dict(JOB_DEFAULTS),
                                 executors={"default": ThreadPoolExecutor(4)})
     scheduler.add_job(node.heartbeat, "interval", seconds=heartbeat.total_seconds(), id=HEARTBEAT_JOB_ID,
                       name="Gia hạn quyền chạy lịch", next_run_time=datetime.now(node.env.zone),
-                      misfire_grace_time=int(heartbeat.total_seconds()))
-    for job in jobs:
+                      misfire_grace_time=max(1, int(heartbeat.total_seconds())))
+    for job in node.jobs.values():
         scheduler.add_job(node.run, args=[job.id], id=job.id, name=job.title,
                           misfire_grace_time=job.misfire_grace_seconds, replace_existing=True, **job.trigger)
     return scheduler
