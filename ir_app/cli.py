@@ -1,6 +1,7 @@
 """The `ir-app` console script. The same commands work as `flask --app ir_app ...`."""
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -118,20 +119,32 @@ def serve(host: str, port: int, threads: int, no_scheduler: bool) -> None:
     _serve(host, port, threads, with_scheduler=not no_scheduler)
 
 
+def _stop_on_sigterm(_signum, _frame) -> None:
+    raise SystemExit(0)
+
+
 def _serve(host: str, port: int, threads: int, with_scheduler: bool = True) -> None:
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from ir_app.jobs.env import JobEnv
     from ir_app.jobs.scheduler import start_in_process, stop_in_process
 
     app = current_app._get_current_object()
-    # Single-PC install: the scheduler runs in this process, but only jobs run while this
+    try:
+        server = create_server(app, host=host, port=port, threads=threads)  # bind first: fail early
+    except OSError as error:
+        fail(f"không mở được cổng {host}:{port} ({error.strerror or error}).")
+    # Single-PC install: the scheduler runs in this process, but jobs run only while this
     # process holds the database lease, so a separate `ir-app scheduler` is never doubled.
     running = start_in_process(JobEnv.from_app(app), announce=click.echo) if with_scheduler else None
     click.echo(f"ATTT xã đang chạy tại http://{host}:{port}/  (Ctrl+C để dừng)")
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a service stop releases the lease too
     try:
-        waitress_serve(app, host=host, port=port, threads=threads)
+        server.run()
+    except (KeyboardInterrupt, SystemExit):
+        pass
     finally:
+        server.close()
         if running:
             stop_in_process(*running)
 
@@ -179,9 +192,9 @@ def _parse_now(text: str | None, env) -> datetime:
         return env.clock.now()
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=env.zone)).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         fail(f"thời điểm «{text}» không đúng dạng ISO 8601 (ví dụ 2026-11-26T07:31).", 2)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=env.zone)).astimezone(timezone.utc)
 
 
 def _report(outcomes) -> None:

@@ -288,17 +288,21 @@ def rule_321_warnings(destinations: Iterable[Destination]) -> list[str]:
 
 # --- Sizes -------------------------------------------------------------------------------------
 
+MAX_SIZE = 2**53  # 8 PiB: far above any commune backup, far below the 64-bit column limit
 _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3,
           "t": 1024**4, "tb": 1024**4}
 
 
 def parse_size(text: str) -> int:
     """'1.5 GB', '700MB', '123456' → bytes (1 KB = 1024 bytes)."""
-    match = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*([a-zA-Z]{0,2})\s*", text or "")
+    match = re.fullmatch(r"\s*(\d{1,20}(?:[.,]\d{1,6})?)\s*([a-zA-Z]{0,2})\s*", text or "")
     unit = match.group(2).lower() if match else None
     if not match or unit not in _UNITS:
         raise ValueError("Dung lượng phải là một số, có thể kèm đơn vị KB, MB, GB, TB (ví dụ 1,5 GB).")
-    return int(float(match.group(1).replace(",", ".")) * _UNITS[unit])
+    size = int(float(match.group(1).replace(",", ".")) * _UNITS[unit])
+    if size > MAX_SIZE:
+        raise ValueError("Dung lượng quá lớn.")
+    return size
 
 
 def format_size(size: int | None) -> str:

@@ -144,6 +144,8 @@ def form_values_of(plan: BackupPlan) -> dict[str, Any]:
 def _responsible(session: Session, commune_id: int, user_id: int | None) -> int | None:
     if user_id is None:
         return None
+    if not 0 < user_id < 2**31:
+        raise ValidationFailed({"responsible_user_id": "Người phụ trách không hợp lệ."})
     user = session.get(User, user_id)
     if user is None or user.organisation_id != commune_id or not user.is_active:
         raise ValidationFailed({"responsible_user_id": "Người phụ trách phải là tài khoản đang hoạt động của xã."})
@@ -189,17 +191,23 @@ def update_plan(session: Session, actor: Actor, plan: BackupPlan, raw: dict[str,
 
 def parse_local_datetime(text: str, zone: tzinfo) -> datetime:
     """'2026-11-26T22:05' (a datetime-local input) or '26/11/2026 22:05', read as local time."""
-    text = (text or "").strip()
+    text = (text or "").strip()[:40]
+    moment = None
     for pattern in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S"):
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=zone)
+            moment = datetime.strptime(text, pattern).replace(tzinfo=zone)
+            break
         except ValueError:
             continue
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError("Thời điểm phải theo dạng dd/mm/yyyy HH:MM.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    if moment is None:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError("Thời điểm phải theo dạng dd/mm/yyyy HH:MM.") from None
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    if not 2000 <= moment.year <= 2999:
+        raise ValueError("Thời điểm không hợp lệ (năm phải từ 2000).")
+    return moment.astimezone(timezone.utc)
 
 
 def record_run(session: Session, actor: Actor, plan: BackupPlan, *, result: str, ran_at: datetime,
@@ -210,7 +218,8 @@ def record_run(session: Session, actor: Actor, plan: BackupPlan, *, result: str,
         raise ValidationFailed({"ran_at": "Thời điểm sao lưu không được ở tương lai."})
     if size_bytes is not None and size_bytes < 0:
         raise ValidationFailed({"size": "Dung lượng không được âm."})
-    run = BackupRun(plan_id=plan.id, ran_at=ran_at, result=result, size_bytes=size_bytes, notes=notes[:2000],
+    run = BackupRun(plan_id=plan.id, ran_at=ran_at, result=result, size_bytes=size_bytes,
+                    notes=notes.replace("\x00", "")[:2000],
                     source=source, recorded_by_id=actor.user_id, created_at=now)
     session.add(run)
     session.flush()

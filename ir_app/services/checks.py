@@ -45,7 +45,7 @@ def checklist(session: Session, commune_id: int) -> list[str]:
 
 def save_checklist(session: Session, actor: Actor, commune: Organisation, text: str, now: datetime) -> list[str]:
     """Replace the checklist with the given lines (one item per line). Past checks keep their labels."""
-    labels = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    labels = [line.strip() for line in (text or "").replace("\x00", "").splitlines() if line.strip()]
     if not labels:
         raise ValidationFailed({"items": "Danh mục cần ít nhất một mục."})
     if len(labels) > MAX_ITEMS:
@@ -79,12 +79,12 @@ def record_check(session: Session, actor: Actor, commune: Organisation, items: l
     check = check_on(session, commune.id, day)
     if check is None:
         check = MorningCheck(commune_id=commune.id, checked_on=day, checked_at=now, checked_by_id=actor.user_id,
-                             notes=notes[:2000])
+                             notes=clean_text(notes, 2000))
         session.add(check)
         action = "create"
     else:
         check_version(check, expected_version)
-        check.checked_at, check.checked_by_id, check.notes = now, actor.user_id, notes[:2000]
+        check.checked_at, check.checked_by_id, check.notes = now, actor.user_id, clean_text(notes, 2000)
         action = "update"
     _apply_results(check, items)
     try:
@@ -164,5 +164,10 @@ def _open_incident(session: Session, actor: Actor, commune: Organisation, title:
 
 def items_from_form(labels: list[str], raw: dict[str, Any]) -> list[ItemState]:
     """Read `status_<n>` (ok | fail) and `note_<n>` for each checklist line."""
-    return [ItemState(label, raw.get(f"status_{n}", "ok") != "fail", str(raw.get(f"note_{n}") or "").strip())
+    return [ItemState(label, raw.get(f"status_{n}", "ok") != "fail", clean_text(raw.get(f"note_{n}"), 500))
             for n, label in enumerate(labels)]
+
+
+def clean_text(value: Any, limit: int) -> str:
+    """Free text as the database accepts it: no NUL characters (PostgreSQL refuses them), bounded."""
+    return str(value or "").replace("\x00", "").strip()[:limit]

@@ -47,8 +47,8 @@ def record_backup_run(plan_id: int):
         return jsonify(error=str(error)), 422
     actor = Actor(None, f"tập lệnh sao lưu (phương án #{plan.id})", client_ip())
     try:
-        run = backups.record_run(db(), actor, plan, result=str(data.get("result") or ""), ran_at=ran_at, now=now(),
-                                 size_bytes=size_bytes, notes=str(data.get("notes") or ""), source="api")
+        run = backups.record_run(db(), actor, plan, result=str(data.get("result") or "")[:20], ran_at=ran_at,
+                                 now=now(), size_bytes=size_bytes, notes=str(data.get("notes") or ""), source="api")
     except ValidationFailed as failure:
         db().rollback()
         return jsonify(error="; ".join(failure.errors.values()), fields=failure.errors), 422

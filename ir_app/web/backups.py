@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -49,8 +49,8 @@ def _fill(form: BackupPlanForm, values: dict[str, Any], responsible_user_id: int
 
 
 def _responsible_id(form: BackupPlanForm) -> int | None:
-    value = form.responsible_user_id.data or ""
-    return int(value) if str(value).isdigit() else None
+    value = str(form.responsible_user_id.data or "")
+    return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
 @bp.app_template_filter("file_size")
@@ -106,7 +106,16 @@ def create(system_id: int):
 @requires(Permission.VIEW)
 def detail(plan_id: int):
     plan = load_scoped(BackupPlan, plan_id, Permission.VIEW)
-    return _render_detail(plan)
+    return _render_detail(plan, new_token=_pop_new_token(plan.id))
+
+
+NEW_TOKEN_KEY = "ir_new_backup_token"
+
+
+def _pop_new_token(plan_id: int) -> str | None:
+    """The token issued by the previous request, shown once (post/redirect/get)."""
+    held = session.pop(NEW_TOKEN_KEY, None)
+    return held["token"] if isinstance(held, dict) and held.get("plan_id") == plan_id else None
 
 
 def _render_detail(plan: BackupPlan, new_token: str | None = None):
@@ -201,8 +210,9 @@ def issue_token(plan_id: int):
         return redirect(url_for("backups.detail", plan_id=plan.id))
     token = backups.issue_api_token(db(), actor(), plan, now())
     db().commit()
-    # Shown once on this response (never put in the session or a flash message).
-    return _render_detail(plan, new_token=token)
+    # Shown once, on the page this redirects to; only the hash stays in the database.
+    session[NEW_TOKEN_KEY] = {"plan_id": plan.id, "token": token}
+    return redirect(url_for("backups.detail", plan_id=plan.id, _anchor="token"))
 
 
 @bp.post("/plans/<int:plan_id>/token/revoke")

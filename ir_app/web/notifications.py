@@ -1,7 +1,18 @@
 """Thông báo: the in-app inbox, how each user receives e-mail, and their personal calendar feed."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
@@ -96,15 +107,16 @@ def settings():
 
 # --- The personal calendar feed --------------------------------------------------------------------
 
-def _feed_page(new_url: str | None = None):
-    feed = calendar.feed_of(db(), current_user)
-    return render_template("notifications/calendar.html", feed=feed, new_url=new_url, action_form=SimpleForm())
+NEW_FEED_KEY = "ir_new_feed_url"
 
 
 @bp.get("/calendar")
 @requires()
 def calendar_settings():
-    return _feed_page()
+    feed = calendar.feed_of(db(), current_user)
+    new_url = session.pop(NEW_FEED_KEY, None)  # shown once, right after it was issued
+    return render_template("notifications/calendar.html", feed=feed, new_url=new_url if feed else None,
+                           action_form=SimpleForm())
 
 
 @bp.post("/calendar/token")
@@ -114,8 +126,9 @@ def issue_calendar_token():
         abort(400)
     token = calendar.issue_feed_token(db(), actor(), current_user, now())
     db().commit()
-    # The URL holds the secret: it is shown on this response only.
-    return _feed_page(new_url=url_for("feeds.calendar_feed", token=token, _external=True))
+    # The URL holds the secret: shown once on the page this redirects to; only its hash is stored.
+    session[NEW_FEED_KEY] = url_for("feeds.calendar_feed", token=token, _external=True)
+    return redirect(url_for("notifications.calendar_settings"))
 
 
 @bp.post("/calendar/revoke")

@@ -119,7 +119,7 @@ def test_overdue_backup_reminds_its_responsible_person_and_a_run_clears_it(app, 
     run_all(app, hanoi(2026, 11, 21, 10, 0))
     assert keys(session, people["staff"]) == [f"backup-plan:{plan.id}:missed:20261120T1500Z:due-0h"]
     assert [mail["Subject"] for mail in smtp.to(people["staff"].email)] == [
-        "[ATTT xã] [Đến hạn] Sao lưu quá hạn: «Sao lưu hằng đêm» (Một cửa điện tử)"]
+        "[ATTT xã] Sao lưu quá hạn: «Sao lưu hằng đêm» (Một cửa điện tử)"]
     assert smtp.to(people["officer"].email) == []  # the responsible person, not everyone
     client = make_web(people["staff"])
     assert "Quá hạn sao lưu" in client.get(f"/systems/{system.id}").get_data(as_text=True)

@@ -100,7 +100,7 @@ def test_recording_a_run_and_a_restore_test_by_hand(make_web, staff, system, ses
 def test_backup_script_records_runs_with_its_token(make_web, web, staff, system, session, app):
     plan = make_plan(session, system)
     client = make_web(staff)
-    page = client.post_form(f"/backups/plans/{plan.id}/token").get_data(as_text=True)
+    page = client.post_form(f"/backups/plans/{plan.id}/token", follow_redirects=True).get_data(as_text=True)
     token = page.split('<code class="secret">')[1].split("</code>")[0]
     assert token.startswith("irb_") and token not in client.get(f"/backups/plans/{plan.id}").get_data(as_text=True)
     session.expire_all()
@@ -181,3 +181,35 @@ def test_backup_pages_issue_a_bounded_number_of_statements(app, make_web, staff,
     session.commit()
     large = [_count_statements(app, lambda url=url: client.get(url)) for url in pages]
     assert large == small
+
+
+ODD = ["\x00", "ệ" * 5_000, "99999999999999999999", "-1", "0001-01-01T00:00", "9999-12-31T23:59", "1e309",
+       "<script>alert(1)</script>", "2026-02-30"]
+
+
+def test_odd_input_never_gives_a_server_error_nor_a_partial_write(app, make_web, make_user, commune, system,
+                                                                  session, web):
+    from tests.web.test_backups_checks_inbox_feed import _row_counts
+
+    admin = make_web(make_user(Role.ADMIN, organisation=commune))
+    plan = make_plan(session, system)
+    targets = {
+        f"/backups/system/{system.id}/new": list(PLAN) + ["responsible_user_id", "weekday", "cron"],
+        f"/backups/plans/{plan.id}/edit": list(PLAN) + ["responsible_user_id", "version"],
+        f"/backups/plans/{plan.id}/runs/new": ["ran_at", "result", "size", "notes"],
+        f"/backups/plans/{plan.id}/restore-tests/new": ["tested_on", "result", "minutes_to_restore", "notes"],
+        f"/checks/morning?commune={commune.code}": ["status_0", "note_0", "notes", "version"],
+        f"/checks/items?commune={commune.code}": ["items"],
+        "/notifications/settings": ["email_notifications", "daily_digest", "version"],
+    }
+    for url, names in targets.items():
+        for value in ODD:
+            before = _row_counts(session)
+            response = admin.post_form(url, {name: value for name in names})
+            assert response.status_code < 500, (url, value[:20], response.get_data(as_text=True)[:300])
+            if response.status_code != 302:
+                assert _row_counts(session) == before, (url, value[:20])
+    for value in ODD:
+        response = web.post(f"/api/backups/plans/{plan.id}/runs", data={"result": "ok", "size": value, "at": value},
+                            headers={"Authorization": "Bearer " + value})
+        assert response.status_code == 401

@@ -34,6 +34,8 @@ class Deadline:
     detail: str = ""
     link: str = ""
     in_calendar: bool = True
+    # False for reminders whose title already says it all ("Sao lưu quá hạn: …"): no "[Đến hạn]" prefix.
+    show_threshold: bool = True
 
 
 @dataclass

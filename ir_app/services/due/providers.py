@@ -132,7 +132,7 @@ def _plan_deadlines(ctx: DueContext, status) -> Iterable[Deadline]:
         yield Deadline(
             uid=f"backup-plan:{plan.id}:missed:{_stamp(health.expected_at)}", kind="backup_overdue",
             title=f"Sao lưu quá hạn: {label}", due=health.due_by, commune_id=plan.commune_id,
-            thresholds=(AT_DUE,), in_calendar=False, link=link, **who,
+            thresholds=(AT_DUE,), in_calendar=False, show_threshold=False, link=link, **who,
             detail=(f"Chưa có lần sao lưu thành công cho lần dự kiến "
                     f"{health.expected_at.astimezone(ctx.zone):%H:%M %d/%m/%Y}. {last} "
                     "Hãy kiểm tra và ghi nhận lần sao lưu khi đã chạy."))
@@ -168,6 +168,7 @@ def morning_check(ctx: DueContext) -> list[Deadline]:
         uid=f"morning-check:{commune.id}:{today.isoformat()}", kind="morning_check",
         title=f"Chưa kiểm tra hạ tầng sáng nay ({today:%d/%m/%Y}) — {commune.full_name}", due=due,
         commune_id=commune.id, roles=("officer", "staff"), thresholds=(AT_DUE,), in_calendar=False,
+        show_threshold=False,
         link=f"/checks/morning?commune={commune.code}",
         detail="Kiểm tra kết nối Internet, máy tính, máy in, máy quét và phần mềm, rồi ghi kết quả.")
         for commune in ctx.session.scalars(query)]

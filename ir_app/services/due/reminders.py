@@ -72,8 +72,8 @@ def _existing_keys(ctx: DueContext, keys: list[str]) -> set[str]:
 
 def _message(ctx: DueContext, deadline: Deadline, threshold: Threshold, key: str) -> Message:
     body = "\n".join(part for part in (f"Hạn: {format_due(deadline.due, ctx)}.", deadline.detail) if part)
-    return Message(key=key, kind=deadline.kind, subject=f"[{threshold.phrase}] {deadline.title}", body=body,
-                   link=deadline.link)
+    subject = f"[{threshold.phrase}] {deadline.title}" if deadline.show_threshold else deadline.title
+    return Message(key=key, kind=deadline.kind, subject=subject, body=body, link=deadline.link)
 
 
 def format_due(due: date | datetime, ctx: DueContext) -> str:
