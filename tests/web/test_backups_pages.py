@@ -213,3 +213,30 @@ def test_odd_input_never_gives_a_server_error_nor_a_partial_write(app, make_web,
         response = web.post(f"/api/backups/plans/{plan.id}/runs", data={"result": "ok", "size": value, "at": value},
                             headers={"Authorization": "Bearer " + value})
         assert response.status_code == 401
+
+
+def test_inbox_check_history_and_operations_issue_a_bounded_number_of_statements(app, make_web, make_user, staff,
+                                                                                commune, session, clock):
+    from datetime import timedelta
+
+    from ir_app.models import CheckResult, MorningCheck, Notification
+
+    admin = make_web(make_user(Role.ADMIN, organisation=commune))
+    client = make_web(staff)
+
+    def add(start, count):
+        for n in range(start, start + count):
+            session.add(Notification(dedup_key=f"k{n}", user_id=staff.id, commune_id=commune.id, kind="test",
+                                     subject=f"Thông báo {n}", created_at=clock.now(),
+                                     email_status="failed" if n % 2 else "sent"))
+            session.add(MorningCheck(commune_id=commune.id, checked_on=date(2026, 1, 1) + timedelta(days=n),
+                                     checked_at=clock.now(), checked_by_id=staff.id,
+                                     results=[CheckResult(position=0, label="Internet", is_ok=bool(n % 3))]))
+        session.commit()
+
+    pages = [(client, "/notifications/"), (client, "/checks/"), (admin, "/operations/")]
+    add(0, 3)
+    small = [_count_statements(app, lambda c=c, url=url: c.get(url)) for c, url in pages]
+    add(3, 70)
+    large = [_count_statements(app, lambda c=c, url=url: c.get(url)) for c, url in pages]
+    assert large == small
