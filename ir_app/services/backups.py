@@ -313,6 +313,7 @@ class PlanStatus:
     restore_due_on: date
     restore_overdue: bool
     warnings: list[str] = field(default_factory=list)
+    schedule_error: str = ""            # a schedule that cannot be read (edited outside the app)
 
     @property
     def is_overdue(self) -> bool:
@@ -360,15 +361,19 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def _status(plan: BackupPlan, last_ok: datetime | None, last_run: tuple, last_test: date | None,
             now: datetime, zone: tzinfo, today: date) -> PlanStatus:
-    health = None
+    health, error = None, ""
     if plan.is_active:
-        spec = schedule_spec(plan.frequency, plan.time_of_day, plan.weekday, plan.day_of_month, plan.cron)
-        health = backup_health(spec, zone, plan.starts_at, last_ok, now, timedelta(hours=plan.grace_hours))
+        try:
+            spec = schedule_spec(plan.frequency, plan.time_of_day, plan.weekday, plan.day_of_month, plan.cron)
+        except ScheduleError as problem:  # validated on save; a row edited by hand must not break pages
+            error = str(problem)
+        else:
+            health = backup_health(spec, zone, plan.starts_at, last_ok, now, timedelta(hours=plan.grace_hours))
     due_on = restore_test_due_on(last_test, plan.starts_at.astimezone(zone).date(),
                                  plan.restore_test_interval_months)
     return PlanStatus(plan, health, _aware(last_run[0]), last_run[1], due_on,
                       plan.is_active and restore_test_overdue(due_on, today),
-                      rule_321_warnings(destinations_of(plan)))
+                      rule_321_warnings(destinations_of(plan)), error)
 
 
 def plans_query(commune_ids_query=None, system_id: int | None = None):

@@ -240,3 +240,16 @@ def test_inbox_check_history_and_operations_issue_a_bounded_number_of_statements
     add(3, 70)
     large = [_count_statements(app, lambda c=c, url=url: c.get(url)) for c, url in pages]
     assert large == small
+
+
+def test_a_schedule_broken_outside_the_app_is_shown_not_fatal(app, make_web, staff, system, session):
+    from tests.ops_support import run_all
+
+    broken = make_plan(session, system, frequency="cron", cron="every night")
+    make_plan(session, system, name="Vẫn chạy", starts_at=hanoi(2026, 11, 1))
+    page = make_web(staff).get(f"/backups/plans/{broken.id}").get_data(as_text=True)
+    assert "Lịch sao lưu không đọc được" in page
+    run_all(app, hanoi(2026, 11, 26, 10, 15))  # the other plan is still reminded
+    from ir_app.models import Notification
+
+    assert any(":missed:" in key for key in session.scalars(select(Notification.dedup_key)))

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ir_app.datafiles.playbooks import load_playbooks
-from ir_app.domain.backups import ScheduleError
 from ir_app.domain.playbooks import PlaybookError
 from ir_app.domain.reminders import (
     ANNUAL_REPORT_OWNER,
@@ -34,7 +33,7 @@ from ir_app.domain.workdays import is_working_day
 from ir_app.models import Dossier, InformationSystem, Organisation, OrgKind, Review
 from ir_app.models.backups import BackupPlan
 from ir_app.models.checks import MorningCheck
-from ir_app.services.backups import plan_statuses, plans_query
+from ir_app.services.backups import PlanStatus, plan_statuses, plans_query
 from ir_app.services.due.base import Deadline, DueContext
 
 log = logging.getLogger(__name__)
@@ -106,27 +105,24 @@ def backups(ctx: DueContext) -> list[Deadline]:
     if (scope := ctx.scoped(BackupPlan.commune_id)) is not None:
         query = query.where(scope)
     plans = ctx.session.scalars(query).all()
-    try:
-        statuses = plan_statuses(ctx.session, plans, ctx.now, ctx.zone)
-    except ScheduleError:  # validated on save; a hand-edited row must not stop every reminder
-        log.exception("a backup plan has an unusable schedule")
-        return []
     deadlines = []
-    for status in statuses.values():
+    for status in plan_statuses(ctx.session, plans, ctx.now, ctx.zone).values():
         deadlines.extend(_plan_deadlines(ctx, status))
     return deadlines
 
 
-def _plan_deadlines(ctx: DueContext, status) -> Iterable[Deadline]:
+def _plan_deadlines(ctx: DueContext, status: PlanStatus) -> Iterable[Deadline]:
     plan = status.plan
     who: dict[str, Any] = ({"user_ids": (plan.responsible_user_id,)} if plan.responsible_user_id
                            else {"roles": ("officer",)})
     label = f"«{plan.name}» ({plan.system.name})"
     link = f"/backups/plans/{plan.id}"
     health = status.health
-    yield Deadline(uid=f"backup-plan:{plan.id}:expected:{_stamp(health.expected_at)}", kind="backup_expected",
-                   title=f"Sao lưu {label}", due=health.expected_at, commune_id=plan.commune_id, link=link, **who)
-    if health.is_overdue:
+    if health is not None:  # None: the schedule is unusable (see PlanStatus.schedule_error)
+        yield Deadline(uid=f"backup-plan:{plan.id}:expected:{_stamp(health.expected_at)}", kind="backup_expected",
+                       title=f"Sao lưu {label}", due=health.expected_at, commune_id=plan.commune_id, link=link,
+                       **who)
+    if health is not None and health.is_overdue:
         last = (f"Lần thành công gần nhất: {health.last_ok_at.astimezone(ctx.zone):%H:%M %d/%m/%Y}."
                 if health.last_ok_at else "Chưa có lần sao lưu thành công nào.")
         yield Deadline(
