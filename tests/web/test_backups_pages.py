@@ -246,7 +246,7 @@ def test_a_schedule_broken_outside_the_app_is_shown_not_fatal(app, make_web, sta
     from tests.ops_support import run_all
 
     broken = make_plan(session, system, frequency="cron", cron="every night")
-    make_plan(session, system, name="Vẫn chạy", starts_at=hanoi(2026, 11, 1))
+    make_plan(session, system, name="Vẫn chạy", starts_at=hanoi(2026, 11, 1), responsible=staff)
     page = make_web(staff).get(f"/backups/plans/{broken.id}").get_data(as_text=True)
     assert "Lịch sao lưu không đọc được" in page
     run_all(app, hanoi(2026, 11, 26, 10, 15))  # the other plan is still reminded
