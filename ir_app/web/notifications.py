@@ -145,9 +145,10 @@ def revoke_calendar():
 @public
 def calendar_feed(token: str):
     """Public by design (a phone calendar cannot sign in): the secret token is the credential."""
-    user = calendar.user_for_token(db(), token)
+    user = calendar.user_for_token(db(), token, now())
     if user is None:
         abort(404)
+    db().commit()
     deadlines = calendar.deadlines_for(db(), user, now(), local_zone(), current_app.config.get("IR_PLAYBOOKS_DIR"))
     body = calendar.render_ics(deadlines, now(), local_zone(), current_app.config.get("IR_BASE_URL") or
                                request.url_root, name=f"ATTT xã — {user.name}")

@@ -209,6 +209,7 @@ def test_ics_feed_for_the_demo_communes(app, session, make_web, web, demo_data, 
     assert not any(slug in str(event.get("URL", "")) for slug in other_commune_plans for event in events)
     # Anonymous access with the secret works; a new secret breaks the old URL; revoking breaks it.
     assert web.get(path).status_code == 200
+    assert "lịch đọc lần cuối" in client.get("/notifications/calendar").get_data(as_text=True)
     new_path, _ = _feed(client)
     assert web.get(path).status_code == 404 and web.get(new_path).status_code == 200
     client.post_form("/notifications/calendar/revoke")

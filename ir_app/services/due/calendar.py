@@ -24,6 +24,7 @@ from ir_app.services.due.registry import collect
 
 UID_DOMAIN = "attt-xa"
 TIMED_EVENT_LENGTH = timedelta(minutes=30)
+LAST_USED_PRECISION = timedelta(hours=1)
 
 
 def _hash(token: str) -> str:
@@ -60,13 +61,20 @@ def revoke_feed(session: Session, actor: Actor, user: User, now: datetime) -> bo
     return True
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active owner of a feed token; None for an unknown or revoked token."""
+def user_for_token(session: Session, token: str, now: datetime) -> User | None:
+    """The active owner of a feed token; None for an unknown or revoked token.
+
+    Notes when the feed was last read (at most once an hour: a phone polls often), so the user
+    can see whether a calendar still uses it. Flushes; the caller commits.
+    """
     if not token or len(token) > 200:
         return None
     feed = session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash(token)))
     if feed is None or not feed.user.is_active:
         return None
+    if feed.last_used_at is None or now - feed.last_used_at > LAST_USED_PRECISION:
+        feed.last_used_at = now
+        session.flush()
     return feed.user
 
 
