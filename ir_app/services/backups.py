@@ -296,8 +296,10 @@ def revoke_api_token(session: Session, actor: Actor, plan: BackupPlan, now: date
 
 def plan_for_token(session: Session, plan_id: int, token: str) -> BackupPlan | None:
     """The plan when `token` is its current secret (compared in constant time); None otherwise."""
+    if not 0 < plan_id < 2**63 or not token:  # an id past 64 bits would crash the database driver
+        return None
     plan = session.get(BackupPlan, plan_id)
-    if plan is None or not plan.api_token_hash or not token:
+    if plan is None or not plan.api_token_hash:
         return None
     return plan if hmac.compare_digest(plan.api_token_hash, token_hash(token)) else None
 
