@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -124,28 +126,57 @@ def playbooks_validate(directory: Path | None) -> None:
     click.echo(f"Hợp lệ: {len(playbook_paths(folder))} kịch bản trong {folder}.")
 
 
+NO_SCHEDULER_HELP = ("Không chạy bộ lập lịch trong tiến trình này (khi đã có một «ir-app scheduler» "
+                     "riêng, hoặc cron chạy «ir-app jobs run-due»).")
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the configured database with waitress."""
-    _serve(host, port, threads)
+@click.option("--no-scheduler", is_flag=True, help=NO_SCHEDULER_HELP)
+def serve(host: str, port: int, threads: int, no_scheduler: bool) -> None:
+    """Serve the configured database with waitress (and, on a single PC, the scheduler)."""
+    _serve(host, port, threads, with_scheduler=not no_scheduler)
 
 
-def _serve(host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
+def _stop_on_sigterm(_signum, _frame) -> None:
+    raise SystemExit(0)
 
+
+def _serve(host: str, port: int, threads: int, with_scheduler: bool = True) -> None:
+    from waitress import create_server
+
+    from ir_app.jobs.env import JobEnv
+    from ir_app.jobs.scheduler import start_in_process, stop_in_process
+
+    app = current_app._get_current_object()
+    try:
+        server = create_server(app, host=host, port=port, threads=threads)  # bind first: fail early
+    except OSError as error:
+        fail(f"không mở được cổng {host}:{port} ({error.strerror or error}).")
+    # Single-PC install: the scheduler runs in this process, but jobs run only while this
+    # process holds the database lease, so a separate `ir-app scheduler` is never doubled.
+    running = start_in_process(JobEnv.from_app(app), announce=click.echo) if with_scheduler else None
     click.echo(f"ATTT xã đang chạy tại http://{host}:{port}/  (Ctrl+C để dừng)")
-    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a service stop releases the lease too
+    try:
+        server.run()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.close()
+        if running:
+            stop_in_process(*running)
 
 
 @click.command("demo")
 @with_appcontext
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Chỉ tạo dữ liệu mẫu, không chạy máy chủ.")
-def demo(port: int, no_serve: bool) -> None:
+@click.option("--no-scheduler", is_flag=True, help=NO_SCHEDULER_HELP)
+def demo(port: int, no_serve: bool, no_scheduler: bool) -> None:
     """Create/upgrade the demo database, load demo data idempotently, print the accounts, serve."""
     from ir_app.migrate import upgrade
     from ir_app.services import demo as demo_data
@@ -164,7 +195,155 @@ def demo(port: int, no_serve: bool) -> None:
     for email, label in demo_data.account_list():
         click.echo(f"  {email:<34} {label}")
     if not no_serve:
-        _serve("127.0.0.1", port, 8)
+        _serve("127.0.0.1", port, 8, with_scheduler=not no_scheduler)
+
+
+# --- Scheduled jobs ---------------------------------------------------------------------------------
+
+jobs_group = AppGroup("jobs", help="Việc định kỳ: nhắc việc, gửi e-mail (dùng được thay bộ lập lịch, qua cron).")
+NOW_HELP = "Chạy như thể lúc này (ISO 8601, ví dụ 2026-11-26T07:31; không ghi múi giờ thì là giờ Việt Nam)."
+
+
+def _job_env():
+    from ir_app.jobs.env import JobEnv
+
+    return JobEnv.from_app(current_app)
+
+
+def _parse_now(text: str | None, env) -> datetime:
+    if not text:
+        return env.clock.now()
+    try:
+        moment = datetime.fromisoformat(text.strip())
+        return (moment if moment.tzinfo else moment.replace(tzinfo=env.zone)).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        fail(f"thời điểm «{text}» không đúng dạng ISO 8601 (ví dụ 2026-11-26T07:31).", 2)
+
+
+def _report(outcomes) -> None:
+    for outcome in outcomes:
+        click.echo(f"{'OK ' if outcome.ok else 'LỖI'} {outcome.job_id}: {outcome.summary}")
+    if not all(outcome.ok for outcome in outcomes):
+        fail("có việc định kỳ bị lỗi (xem chi tiết ở trên).")
+
+
+@jobs_group.command("run-due")
+@click.option("--now", "at", metavar="ISO-8601", help=NOW_HELP)
+def jobs_run_due(at: str | None) -> None:
+    """Run every job once as of now (or --now): for cron, and for tests."""
+    from ir_app.jobs.runner import run_due
+
+    env = _job_env()
+    _report(run_due(env, _parse_now(at, env)))
+
+
+@jobs_group.command("run")
+@click.argument("job_id")
+@click.option("--now", "at", metavar="ISO-8601", help=NOW_HELP)
+def jobs_run(job_id: str, at: str | None) -> None:
+    """Run one job by its id (see `ir-app jobs list`)."""
+    from ir_app.jobs.registry import JOBS_BY_ID
+    from ir_app.jobs.runner import run_job
+
+    if job_id not in JOBS_BY_ID:
+        fail(f"không có việc «{job_id}»; các việc: {', '.join(JOBS_BY_ID)}.", 2)
+    env = _job_env()
+    _report([run_job(env, JOBS_BY_ID[job_id], _parse_now(at, env))])
+
+
+@jobs_group.command("list")
+def jobs_list() -> None:
+    """The scheduled jobs, their ids and when they run."""
+    from ir_app.jobs.registry import JOBS
+
+    for job in JOBS:
+        when = ", ".join(f"{key}={value}" for key, value in job.trigger.items() if key != "trigger")
+        click.echo(f"{job.id:<28} {job.trigger['trigger']:<8} {when:<22} {job.title}")
+
+
+@click.command("scheduler")
+@with_appcontext
+@click.option("--no-wait", is_flag=True, help="Thoát (mã 2) nếu đã có bộ lập lịch khác đang chạy, thay vì chờ.")
+def scheduler_command(no_wait: bool) -> None:
+    """Run the scheduler loop: exactly one active per database (a lease row decides)."""
+    from ir_app.jobs.scheduler import LeaseBusy, run_forever
+
+    click.echo("Bộ lập lịch ATTT xã (Ctrl+C để dừng).")
+    try:
+        run_forever(_job_env(), wait=not no_wait, announce=click.echo)
+    except LeaseBusy as busy:
+        fail(str(busy), 2)
+
+
+# --- Backups (for backup scripts) ---------------------------------------------------------------------
+
+backups_group = AppGroup("backups", help="Sao lưu: ghi nhận lần sao lưu từ tập lệnh, cấp mã API.")
+
+
+def _plan(session, plan_id: int):
+    from ir_app.models import BackupPlan
+
+    plan = session.get(BackupPlan, plan_id)
+    if plan is None:
+        fail(f"không có phương án sao lưu số {plan_id}.", 2)
+    return plan
+
+
+@backups_group.command("record")
+@click.option("--plan", "plan_id", required=True, type=int, help="Số của phương án sao lưu.")
+@click.option("--result", required=True, type=click.Choice(["ok", "partial", "failed"]))
+@click.option("--size", default="", help="Dung lượng, ví dụ 1.5GB, 700MB hoặc số byte.")
+@click.option("--notes", default="", help="Ghi chú (tên tệp, lỗi…).")
+@click.option("--at", "at", metavar="ISO-8601", help="Thời điểm sao lưu (mặc định: bây giờ).")
+def backups_record(plan_id: int, result: str, size: str, notes: str, at: str | None) -> None:
+    """Record a backup run (for backup scripts on the same machine)."""
+    from ir_app.domain.backups import parse_size
+    from ir_app.services import backups
+    from ir_app.services.errors import ValidationFailed
+
+    env = _job_env()
+    try:
+        size_bytes = parse_size(size) if size else None
+    except ValueError as error:
+        fail(str(error), 2)
+    session = _session()
+    try:
+        plan = _plan(session, plan_id)
+        run = backups.record_run(session, Actor.system("ir-app backups record"), plan, result=result,
+                                 ran_at=_parse_now(at, env), now=_now(), size_bytes=size_bytes, notes=notes,
+                                 source="cli")
+        session.commit()
+    except ValidationFailed as failure:
+        fail("; ".join(failure.errors.values()), 2)
+    finally:
+        session.close()
+    click.echo(f"Đã ghi nhận lần sao lưu #{run.id} ({result}) cho phương án «{plan.name}».")
+
+
+@backups_group.command("token")
+@click.option("--plan", "plan_id", required=True, type=int, help="Số của phương án sao lưu.")
+@click.option("--revoke", is_flag=True, help="Thu hồi mã hiện có thay vì cấp mã mới.")
+def backups_token(plan_id: int, revoke: bool) -> None:
+    """Issue (or revoke) the secret a backup script uses with the HTTP endpoint."""
+    from ir_app.services import backups
+
+    session = _session()
+    actor = Actor.system("ir-app backups token")
+    try:
+        plan = _plan(session, plan_id)
+        if revoke:
+            backups.revoke_api_token(session, actor, plan, _now())
+            token = None
+        else:
+            token = backups.issue_api_token(session, actor, plan, _now())
+        session.commit()
+    finally:
+        session.close()
+    if token is None:
+        click.echo(f"Đã thu hồi mã API của phương án «{plan.name}».")
+        return
+    click.echo(f"Mã API mới của phương án «{plan.name}» (chỉ hiện một lần, mã cũ hết hiệu lực):")
+    click.echo(token)
 
 
 @click.command("backup")
@@ -286,7 +465,7 @@ def audit_export(session, object_type: str, object_id, commune_id, summary: str)
 
 def register(app) -> None:
     for command in (db_group, create_user, audit_group, level_check, playbooks_group, dossier_group, serve, demo,
-                    backup, restore):
+                    backup, restore, jobs_group, scheduler_command, backups_group):
         app.cli.add_command(command)
 
 

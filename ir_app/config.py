@@ -59,6 +59,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "IR_SMTP_PASSWORD": env.get("IR_SMTP_PASSWORD") or "",
         "IR_SMTP_FROM": env.get("IR_SMTP_FROM") or "attt-xa@localhost",
         "IR_SMTP_STARTTLS": env_bool(env.get("IR_SMTP_STARTTLS"), False),
+        # E-mails failing this many times are marked failed and listed for the admins.
+        "IR_SMTP_MAX_ATTEMPTS": int(env.get("IR_SMTP_MAX_ATTEMPTS") or 8),
+        # The address users reach the app at, for links in e-mails and calendar events.
+        "IR_BASE_URL": (env.get("IR_BASE_URL") or "").rstrip("/"),
         "IR_TEMPLATES_DIR": Path(env.get("IR_TEMPLATES_DIR") or root / "templates").resolve(),
         "IR_PLAYBOOKS_DIR": Path(env.get("IR_PLAYBOOKS_DIR") or root / "playbooks").resolve(),
         "IR_LEVEL_DOSSIERS_DIR": Path(

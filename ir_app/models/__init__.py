@@ -1,6 +1,8 @@
 """SQLAlchemy 2 typed models. Import everything here so Alembic sees the whole metadata."""
 from ir_app.models.audit import AuditChainHead, AuditEvent
+from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
 from ir_app.models.base import Base, UTCDateTime
+from ir_app.models.checks import CheckItem, CheckResult, MorningCheck
 from ir_app.models.dossiers import (
     Dossier,
     DossierStep,
@@ -42,11 +44,13 @@ from ir_app.models.org import (
     User,
     UserRole,
 )
+from ir_app.models.scheduling import CalendarFeed, JobRun, SchedulerLease
 
 __all__ = [
-    "AuditChainHead", "AuditEvent", "Base", "CustodyEntry", "DocumentTemplate", "Evidence", "Incident",
-    "IncidentPlaybook", "IncidentReport", "IncidentTask", "TimelineEntry", "Dossier", "DossierStep", "PlanEvidence",
-    "PlanItem", "Review",
+    "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "CheckItem", "CheckResult",
+    "CustodyEntry", "DocumentTemplate", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport", "IncidentTask",
+    "JobRun", "MorningCheck", "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep",
+    "PlanEvidence", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "OrgKind", "Organisation",
     "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",

@@ -4,9 +4,10 @@ Administrative codes here are illustrative, not the official list.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,12 +22,15 @@ from ir_app.models import (
     User,
     UserRole,
 )
+from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
+from ir_app.models.checks import CheckItem
 from ir_app.models.org import ROLE_LABELS
 from ir_app.services import audit, demo_incidents
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
 from ir_app.services.lawdata import LawData
 from ir_app.services.incident_data import response_data
+from ir_app.services.checks import DEFAULT_ITEMS
 
 PROVINCES = [
     {"code": "31", "slug": "hai-phong", "name": "Thành phố Hải Phòng"},
@@ -185,6 +189,7 @@ def load(session: Session, password: str, now: datetime, law: LawData | None = N
     if law is not None:
         _load_dossiers(loader, law)
     demo_incidents.load(session, now, response_data(playbooks_dir), loader.count_created)
+    _load_operations(loader)
     return loader.created
 
 
@@ -292,3 +297,76 @@ def _demo_user_for(session: Session, law: LawData, dossier, action: str) -> User
     allowed = expand_roles(law.workflow.rule(action), law.role_aliases(regime, dossier.level)) - {"admin"}
     users = session.scalars(select(User).where(User.organisation_id == dossier.commune_id)).all()
     return next(u for u in users if {r.value for r in u.roles} & allowed)
+
+
+# --- Backups and the morning check ------------------------------------------------------------------
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+# One healthy plan, one without an off-site copy (3-2-1 warning), one overdue with no restore test.
+BACKUP_PLANS = [
+    {"system": "MOTCUA", "name": "Xuất CSDL một cửa hằng đêm", "owner": "officer", "method": "export",
+     "frequency": "daily", "time_of_day": "22:00", "scope": "Cơ sở dữ liệu hồ sơ TTHC, tệp đính kèm",
+     "destinations": [{"kind": "on_site", "description": "NAS phòng máy chủ"},
+                      {"kind": "offline", "description": "Ổ cứng rời cất tủ sắt Công an xã (thay hằng tuần)"}],
+     "is_encrypted": True, "encryption_detail": "7-Zip AES-256; mật khẩu do Trưởng Công an xã giữ",
+     "rpo_hours": 24, "rto_hours": 8, "runs": "nightly", "restore_test_days_ago": 60},
+    {"system": "CAMERA", "name": "Ảnh đầu ghi camera hằng tuần", "owner": "staff", "method": "image",
+     "frequency": "weekly", "weekday": 6, "time_of_day": "02:00", "scope": "Cấu hình đầu ghi, 7 ngày hình ảnh gần nhất",
+     "destinations": [{"kind": "on_site", "description": "Ổ cứng phụ trong đầu ghi"}],
+     "rpo_hours": 168, "rto_hours": 24, "runs": "weekly", "restore_test_days_ago": 120},
+    {"system": "LAN", "name": "Thư mục dùng chung của trụ sở", "owner": "officer", "method": "incremental",
+     "frequency": "daily", "time_of_day": "18:00", "scope": "Thư mục dùng chung trên NAS (văn bản, biểu mẫu)",
+     "destinations": [{"kind": "on_site", "description": "NAS thứ hai"},
+                      {"kind": "cloud", "description": "Dịch vụ lưu trữ đám mây trong nước"}],
+     "rpo_hours": 24, "rto_hours": 24, "runs": "stopped", "restore_test_days_ago": None},
+]
+
+
+def _load_operations(loader: _Loader) -> None:
+    session = loader.session
+    communes = session.scalars(select(Organisation).where(Organisation.kind == "commune")).all()
+    for commune in communes:
+        if session.scalar(select(CheckItem.id).where(CheckItem.commune_id == commune.id)) is None:
+            session.add_all(CheckItem(commune_id=commune.id, position=n, label=label)
+                            for n, label in enumerate(DEFAULT_ITEMS))
+            loader.created += len(DEFAULT_ITEMS)
+        systems = {s.code: s for s in session.scalars(
+            select(InformationSystem).where(InformationSystem.commune_id == commune.id))}
+        for data in BACKUP_PLANS:
+            if data["system"] in systems:
+                _load_plan(loader, commune, systems[data["system"]], data)
+    session.flush()
+
+
+def _load_plan(loader: _Loader, commune: Organisation, system: InformationSystem, data: dict[str, Any]) -> None:
+    session, now = loader.session, loader.now
+    owner = session.scalar(select(User).where(User.email == f"{data['owner']}@{commune.slug}.demo.vn"))
+    values = {key: value for key, value in data.items()
+              if key not in {"system", "name", "owner", "runs", "restore_test_days_ago"}}
+    plan = loader.get_or_add(BackupPlan, {"system_id": system.id, "name": data["name"]},
+                             commune_id=commune.id, responsible_user_id=owner.id if owner else None,
+                             starts_at=now - timedelta(days=240), created_at=now, updated_at=now, **values)
+    if session.scalar(select(BackupRun.id).where(BackupRun.plan_id == plan.id)) is None:
+        for ran_at in _demo_run_times(data, now):
+            session.add(BackupRun(plan_id=plan.id, ran_at=ran_at, result="ok", size_bytes=3_500_000_000,
+                                  source="api", created_at=now, notes="Tập lệnh sao lưu tự động"))
+            loader.created += 1
+    days_ago = data["restore_test_days_ago"]
+    if days_ago and session.scalar(select(RestoreTest.id).where(RestoreTest.plan_id == plan.id)) is None:
+        session.add(RestoreTest(plan_id=plan.id, tested_on=(now - timedelta(days=days_ago)).astimezone(HANOI).date(),
+                                result="ok", minutes_to_restore=45, created_at=now,
+                                notes="Khôi phục thử lên máy dự phòng, mở được hồ sơ mẫu"))
+        loader.created += 1
+
+
+def _demo_run_times(data: dict[str, Any], now: datetime) -> list[datetime]:
+    """Good runs for the last week; the "stopped" plan's last run was 5 days ago (overdue)."""
+    today = now.astimezone(HANOI).date()
+    at = time(*map(int, data["time_of_day"].split(":")))
+    if data["runs"] == "weekly":
+        days = [7 * week + (today.weekday() - 6) % 7 for week in range(5)]
+    else:
+        first_day = 5 if data["runs"] == "stopped" else 0
+        days = list(range(first_day, first_day + 8))
+    times = [datetime.combine(today - timedelta(days=n), at, HANOI) + timedelta(minutes=20) for n in days]
+    return [moment for moment in times if moment <= now]

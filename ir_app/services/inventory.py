@@ -8,7 +8,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ir_app.models import (
-    ComponentKind,
     EmergencyContact,
     InformationSystem,
     Organisation,

@@ -2,15 +2,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ir_app.domain.reminders import next_digest_at
 from ir_app.models import Organisation, User, UserRole
 from ir_app.models.notifications import Notification
+from ir_app.services import audit
+from ir_app.services.audit import Actor
+from ir_app.services.inventory import check_version
+
+DEFAULT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+# Kinds that never wait for a user's daily digest: a reporting clock cannot wait until tomorrow.
+URGENT_KINDS = frozenset({"incident", "incident_clock", "quick_report", "check_failure"})
+
+
+def is_urgent(kind: str) -> bool:
+    return kind in URGENT_KINDS or kind.startswith("incident")
+
+
+def first_attempt_at(user: User, kind: str, now: datetime, zone: tzinfo = DEFAULT_ZONE) -> datetime:
+    """When the e-mail should first go out: now, or at the next digest for digest readers."""
+    if user.daily_digest and not is_urgent(kind):
+        return next_digest_at(now, zone)
+    return now
 
 
 @dataclass(frozen=True)
@@ -34,8 +54,12 @@ def recipients(session: Session, commune_id: int, roles: Iterable[str]) -> list[
 
 
 def notify(session: Session, message: Message, users: Iterable[User], now: datetime,
-           commune_id: int | None = None) -> int:
-    """Queue the message for each user not yet holding it; returns how many rows were added."""
+           commune_id: int | None = None, zone: tzinfo = DEFAULT_ZONE) -> int:
+    """Queue the message for each user not yet holding it; returns how many rows were added.
+
+    Users who chose a daily digest get the e-mail with the next digest (urgent kinds excepted);
+    users who turned e-mail off only see it in the app.
+    """
     added = 0
     for user in users:
         if session.scalar(select(Notification.id).where(Notification.dedup_key == message.key,
@@ -43,7 +67,7 @@ def notify(session: Session, message: Message, users: Iterable[User], now: datet
             continue
         row = Notification(dedup_key=message.key, user_id=user.id, commune_id=commune_id, kind=message.kind,
                            subject=message.subject[:300], body=message.body, link=message.link[:500],
-                           created_at=now, next_attempt_at=now,
+                           created_at=now, next_attempt_at=first_attempt_at(user, message.kind, now, zone),
                            email_status="pending" if user.email_notifications else "skipped")
         try:
             with session.begin_nested():  # a racing scheduler may have inserted it meanwhile
@@ -62,3 +86,57 @@ def notify_roles(session: Session, message: Message, commune_id: int, roles: Ite
 def unread_count(session: Session, user_id: int) -> int:
     return session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def users_with_roles(session: Session, roles: Iterable[str]) -> list[User]:
+    """Active users holding any of the roles anywhere (for deadlines that belong to no commune,
+    such as the shared playbooks, which the admins keep)."""
+    query = (select(User).join(UserRole).where(User.is_active.is_(True), UserRole.role.in_(set(roles)))
+             .order_by(User.id))
+    return list(session.scalars(query).unique())
+
+
+# --- The in-app inbox --------------------------------------------------------------------------
+
+def inbox_query(user_id: int, unread_only: bool = False):
+    query = select(Notification).where(Notification.user_id == user_id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return query.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def mark_read(session: Session, user: User, notification_id: int, now: datetime) -> Notification | None:
+    """Mark one of the user's own notifications read; None if it is not theirs (no leak)."""
+    row = session.get(Notification, notification_id)
+    if row is None or row.user_id != user.id:
+        return None
+    if row.read_at is None:
+        row.read_at = now
+        session.flush()
+    return row
+
+
+def mark_all_read(session: Session, user: User, now: datetime) -> int:
+    result = session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=now))
+    return result.rowcount or 0
+
+
+def update_preferences(session: Session, actor: Actor, user: User, *, email_notifications: bool, daily_digest: bool,
+                       now: datetime, expected_version: int | None, zone: tzinfo = DEFAULT_ZONE) -> User:
+    """Change how a user receives e-mail, and move their waiting e-mails to match."""
+    check_version(user, expected_version)
+    before = {"email_notifications": user.email_notifications, "daily_digest": user.daily_digest}
+    user.email_notifications, user.daily_digest = email_notifications, daily_digest
+    pending = session.scalars(select(Notification).where(
+        Notification.user_id == user.id, Notification.email_status == "pending")).all()
+    for row in pending:
+        if not email_notifications:
+            row.email_status, row.last_error = "skipped", "người nhận đã tắt e-mail"
+        else:
+            row.next_attempt_at = first_attempt_at(user, row.kind, now, zone)
+    session.flush()
+    after = {"email_notifications": email_notifications, "daily_digest": daily_digest}
+    audit.record(session, actor, "update", now=now, object_type="user_preferences", object_id=user.id,
+                 commune_id=user.organisation_id, summary=user.email, changes=audit.diff(before, after))
+    return user

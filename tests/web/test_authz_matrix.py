@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 
 from ir_app.models import (
+    BackupPlan,
+    BackupRun,
+    CheckResult,
     CustodyEntry,
     Dossier,
     EmergencyContact,
@@ -16,12 +19,16 @@ from ir_app.models import (
     IncidentReport,
     IncidentTask,
     InformationSystem,
+    MorningCheck,
+    Notification,
     PlanItem,
     Review,
     Role,
     StoredFile,
     SystemComponent,
 )
+from ir_app.services.audit import Actor
+from ir_app.services.due import calendar
 from ir_app.services.authz import ROLE_PERMISSIONS, Permission
 from ir_app.web.access import AUTHENTICATED, PUBLIC
 
@@ -104,13 +111,34 @@ def _now():
     return datetime(2026, 11, 26, tzinfo=timezone.utc)
 
 
+def _operations(session, system, user):
+    """A backup plan with a run, a morning check with a failed item, a notification, a feed token."""
+    plan = BackupPlan(system_id=system.id, commune_id=system.commune_id, name="Sao lưu", starts_at=_now(),
+                      created_at=_now(), updated_at=_now())
+    session.add(plan)
+    session.flush()
+    session.add(BackupRun(plan_id=plan.id, ran_at=_now(), result="ok", created_at=_now()))
+    check = MorningCheck(commune_id=system.commune_id, checked_on=_now().date(), checked_at=_now(),
+                         results=[CheckResult(position=0, label="Internet", is_ok=False, note="Mất mạng")])
+    notification = Notification(dedup_key="test", user_id=user.id, commune_id=system.commune_id, kind="test",
+                                subject="Thử", created_at=_now(), email_status="failed")
+    session.add_all([check, notification])
+    session.flush()
+    token = calendar.issue_feed_token(session, Actor.system(), user, _now())
+    session.commit()
+    return {"plan_id": plan.id, "check_id": check.id, "result_id": check.results[0].id,
+            "notification_id": notification.id, "token": token}
+
+
 @pytest.fixture
 def world(session, province, commune, foreign_commune, make_user):
     users = {role: make_user(role, organisation=province if role == Role.OVERSEER else commune) for role in Role}
     far_user = make_user(Role.STAFF, organisation=foreign_commune)
-    objects = {"own": _objects(session, commune, "OWN") | {"user_id": users[Role.STAFF].id} | _incident(session, commune),
-               "far": _objects(session, foreign_commune, "FAR") | {"user_id": far_user.id}
-               | _incident(session, foreign_commune)}
+    objects = {}
+    for scope, place, user in (("own", commune, users[Role.STAFF]), ("far", foreign_commune, far_user)):
+        found = _objects(session, place, scope.upper()) | {"user_id": user.id} | _incident(session, place)
+        system = session.get(InformationSystem, found["system_id"])
+        objects[scope] = found | _operations(session, system, user)
     return users, objects
 
 
@@ -157,7 +185,8 @@ def test_commune_chosen_by_query_is_checked(world, make_web):
     client = make_web(users[Role.OFFICER])
     far = objects["far"]["commune"]
     for url in ("/contacts/", "/contacts/print", "/contacts/new", "/systems/new", "/systems/import",
-                "/incidents/report", "/incidents/summary", "/incidents/summary.xlsx", "/incidents/summary.docx"):
+                "/incidents/report", "/incidents/summary", "/incidents/summary.xlsx", "/incidents/summary.docx",
+                "/checks/", "/checks/morning"):
         assert client.get(f"{url}?commune={far}").status_code == 404, url
 
 

@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 from sqlalchemy import MetaData, func, select
 
 from ir_app.models import Role
-from tests.web.test_authz_matrix import _incident, _objects
+from ir_app.models import InformationSystem
+from tests.web.test_authz_matrix import _incident, _objects, _operations
 
-SKIP = {"auth.logout", "auth.login", "static"}
+SKIP = {"auth.logout", "auth.login", "static",
+        "api.record_backup_run"}  # token-authenticated API for backup scripts: no CSRF by design
 # Audit rows and login attempts are written on purpose even when a request is refused.
 ALWAYS_WRITTEN = {"audit_events", "audit_chain_head", "login_attempts", "notifications", "stored_files"}
 COMMON_NAMES = ["name", "code", "comment", "status", "note", "version", "title", "result", "email", "phone",
@@ -51,8 +53,9 @@ def _reflected(session, cache={}) -> MetaData:  # noqa: B006 - reflect the schem
 
 @pytest.fixture
 def fuzz_target(app, session, commune, foreign_commune, make_user, make_web):
-    objects = _objects(session, commune, "OWN") | _incident(session, commune)
-    objects["user_id"] = make_user(Role.STAFF, organisation=commune).id
+    staff = make_user(Role.STAFF, organisation=commune)
+    objects = _objects(session, commune, "OWN") | _incident(session, commune) | {"user_id": staff.id}
+    objects |= _operations(session, session.get(InformationSystem, objects["system_id"]), staff)
     admin = make_web(make_user(Role.ADMIN, organisation=commune))
     urls = []
     for rule in _post_rules(app):

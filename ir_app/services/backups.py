@@ -1,0 +1,411 @@
+"""Backup plans, recorded runs, restore tests, script tokens and backup health."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import Any, Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ir_app.domain.backups import (
+    BackupHealth,
+    Destination,
+    DestinationKind,
+    Frequency,
+    Method,
+    RunResult,
+    ScheduleError,
+    backup_health,
+    has_away_copy,
+    parse_size,
+    restore_test_due_on,
+    restore_test_overdue,
+    rule_321_warnings,
+    schedule_spec,
+)
+from ir_app.models import InformationSystem, User
+from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
+from ir_app.services import audit
+from ir_app.services.audit import Actor
+from ir_app.services.errors import ValidationFailed
+from ir_app.services.fields import FieldSpec, parse_record
+from ir_app.services.inventory import check_version, snapshot
+
+METHOD_CHOICES = (
+    (Method.FULL.value, "Toàn bộ (full)"),
+    (Method.INCREMENTAL.value, "Gia tăng (incremental)"),
+    (Method.IMAGE.value, "Ảnh đĩa / máy ảo (image)"),
+    (Method.EXPORT.value, "Xuất dữ liệu (export)"),
+)
+FREQUENCY_CHOICES = (
+    (Frequency.DAILY.value, "Hằng ngày"),
+    (Frequency.WEEKLY.value, "Hằng tuần"),
+    (Frequency.MONTHLY.value, "Hằng tháng"),
+    (Frequency.CRON.value, "Theo quy tắc (kiểu cron)"),
+)
+WEEKDAY_CHOICES = tuple((str(n), label) for n, label in enumerate(
+    ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")))
+RESULT_CHOICES = ((RunResult.OK.value, "Thành công"), (RunResult.PARTIAL.value, "Một phần"),
+                  (RunResult.FAILED.value, "Thất bại"))
+DESTINATION_LABELS = {
+    DestinationKind.ON_SITE.value: "Tại trụ sở",
+    DestinationKind.OFF_SITE.value: "Ngoài trụ sở",
+    DestinationKind.OFFLINE.value: "Ngoại tuyến (ngắt kết nối)",
+    DestinationKind.CLOUD.value: "Đám mây",
+}
+SOURCE_LABELS = {"manual": "Nhập tay", "cli": "Dòng lệnh", "api": "Tập lệnh sao lưu (API)"}
+
+F = FieldSpec
+PLAN_FIELDS: list[FieldSpec] = [
+    F("name", "Tên phương án sao lưu", required=True, max_length=200,
+      help="Ví dụ: Sao lưu CSDL một cửa hằng đêm."),
+    F("scope", "Dữ liệu được sao lưu", "textarea", max_length=5000),
+    F("method", "Hình thức", "choice", required=True, choices=METHOD_CHOICES, default=Method.FULL.value),
+    F("frequency", "Tần suất", "choice", required=True, choices=FREQUENCY_CHOICES, default=Frequency.DAILY.value),
+    F("time_of_day", "Giờ sao lưu (giờ Việt Nam)", max_length=5, default="22:00", help="Dạng HH:MM, ví dụ 22:00."),
+    F("weekday", "Thứ (sao lưu hằng tuần)", "choice", choices=WEEKDAY_CHOICES),
+    F("day_of_month", "Ngày trong tháng (sao lưu hằng tháng, 1–28)", "int", minimum=1, maximum=28),
+    F("cron", "Quy tắc lịch kiểu cron", max_length=100,
+      help="Năm trường: phút giờ ngày tháng thứ, ví dụ «30 22 * * 1-5» = 22:30 từ thứ Hai đến thứ Sáu."),
+    F("grace_hours", "Thời gian chờ trước khi coi là quá hạn (giờ)", "int", maximum=24 * 31, default=12),
+    F("retention_days", "Thời gian giữ bản sao (ngày)", "int", maximum=36500, default=30),
+    F("dest_on_site", "Bản sao tại trụ sở — mô tả", help="Ví dụ: NAS phòng máy chủ. Để trống nếu không có."),
+    F("dest_off_site", "Bản sao ngoài trụ sở — mô tả"),
+    F("dest_offline", "Bản sao ngoại tuyến — mô tả", help="Ổ cứng rời cất tủ, băng từ… không nối mạng."),
+    F("dest_cloud", "Bản sao trên đám mây — mô tả"),
+    F("is_encrypted", "Bản sao được mã hóa", "bool"),
+    F("encryption_detail", "Cách mã hóa, nơi giữ khóa"),
+    F("rpo_hours", "RPO — mất dữ liệu tối đa chấp nhận được (giờ)", "int", maximum=24 * 366),
+    F("rto_hours", "RTO — thời gian khôi phục tối đa (giờ)", "int", maximum=24 * 366),
+    F("restore_test_interval_months", "Khôi phục thử ít nhất mỗi (tháng)", "int", minimum=1, maximum=60, default=6),
+    F("is_active", "Đang áp dụng", "bool", default=True),
+]
+DESTINATION_FIELDS = {f"dest_{kind}": kind for kind in DESTINATION_LABELS}
+OPTIONAL_INTS = ("day_of_month", "rpo_hours", "rto_hours")
+PLAN_COLUMNS = [name for name in (spec.name for spec in PLAN_FIELDS) if name not in DESTINATION_FIELDS]
+
+RUN_FIELDS: list[FieldSpec] = [
+    F("ran_at", "Thời điểm sao lưu (giờ Việt Nam)", required=True, max_length=20),
+    F("result", "Kết quả", "choice", required=True, choices=RESULT_CHOICES, default=RunResult.OK.value),
+    F("size", "Dung lượng", max_length=30, help="Ví dụ 1,5 GB hoặc 700 MB."),
+    F("notes", "Ghi chú", "textarea", max_length=2000),
+]
+RESTORE_FIELDS: list[FieldSpec] = [
+    F("tested_on", "Ngày khôi phục thử", "date", required=True),
+    F("result", "Kết quả", "choice", required=True, choices=RESULT_CHOICES, default=RunResult.OK.value),
+    F("minutes_to_restore", "Thời gian khôi phục (phút)", "int", maximum=60 * 24 * 31),
+    F("notes", "Ghi chú (dữ liệu nào đã khôi phục, kiểm tra ra sao)", "textarea", max_length=2000),
+]
+
+
+# --- Plans --------------------------------------------------------------------------------------
+
+def validate_plan_values(raw: dict[str, Any]) -> dict[str, Any]:
+    values, errors = parse_record(PLAN_FIELDS, raw)
+    for name in OPTIONAL_INTS:
+        if name not in errors and str(raw.get(name) or "").strip() == "":
+            values[name] = None
+    if errors:
+        raise ValidationFailed(errors)
+    values["weekday"] = int(values["weekday"]) if values["weekday"] not in (None, "") else None
+    values["time_of_day"] = values["time_of_day"] or "22:00"
+    try:
+        schedule_spec(values["frequency"], values["time_of_day"], values["weekday"], values["day_of_month"],
+                      values["cron"])
+    except ScheduleError as error:
+        raise ValidationFailed({_schedule_field(values["frequency"], str(error)): str(error)}) from error
+    values["destinations"] = [{"kind": kind, "description": values.pop(name)}
+                              for name, kind in DESTINATION_FIELDS.items() if values[name]]
+    for name in DESTINATION_FIELDS:
+        values.pop(name, None)
+    return values
+
+
+def _schedule_field(frequency: str, message: str) -> str:
+    if frequency == Frequency.CRON:
+        return "cron"
+    if "HH:MM" in message:
+        return "time_of_day"
+    return {"weekly": "weekday", "monthly": "day_of_month"}.get(frequency, "frequency")
+
+
+def form_values_of(plan: BackupPlan) -> dict[str, Any]:
+    """A plan's values as the form shows them (destinations spread into their four fields)."""
+    values = snapshot(plan, PLAN_COLUMNS)
+    by_kind = {item["kind"]: item["description"] for item in plan.destinations or []}
+    values.update({name: by_kind.get(kind, "") for name, kind in DESTINATION_FIELDS.items()})
+    return values
+
+
+def _responsible(session: Session, commune_id: int, user_id: int | None) -> int | None:
+    if user_id is None:
+        return None
+    if not 0 < user_id < 2**31:
+        raise ValidationFailed({"responsible_user_id": "Người phụ trách không hợp lệ."})
+    user = session.get(User, user_id)
+    if user is None or user.organisation_id != commune_id or not user.is_active:
+        raise ValidationFailed({"responsible_user_id": "Người phụ trách phải là tài khoản đang hoạt động của xã."})
+    return user.id
+
+
+def create_plan(session: Session, actor: Actor, system: InformationSystem, raw: dict[str, Any], now: datetime,
+                responsible_user_id: int | None = None) -> BackupPlan:
+    values = validate_plan_values(raw)
+    plan = BackupPlan(system_id=system.id, commune_id=system.commune_id, starts_at=now, created_at=now,
+                      updated_at=now, responsible_user_id=_responsible(session, system.commune_id,
+                                                                       responsible_user_id), **values)
+    session.add(plan)
+    session.flush()
+    audit.record(session, actor, "create", now=now, object_type="backup_plan", object_id=plan.id,
+                 commune_id=plan.commune_id, summary=f"{system.name}: {plan.name}",
+                 changes=audit.diff({}, dict(values, responsible_user_id=plan.responsible_user_id)))
+    return plan
+
+
+def update_plan(session: Session, actor: Actor, plan: BackupPlan, raw: dict[str, Any], now: datetime,
+                expected_version: int | None, responsible_user_id: int | None = None) -> BackupPlan:
+    check_version(plan, expected_version)
+    values = validate_plan_values(raw)
+    before = dict(snapshot(plan, PLAN_COLUMNS), destinations=plan.destinations,
+                  responsible_user_id=plan.responsible_user_id)
+    schedule_changed = any(before[name] != values[name]
+                           for name in ("frequency", "time_of_day", "weekday", "day_of_month", "cron"))
+    for name, value in values.items():
+        setattr(plan, name, value)
+    plan.responsible_user_id = _responsible(session, plan.commune_id, responsible_user_id)
+    if schedule_changed or (values["is_active"] and not before["is_active"]):
+        plan.starts_at = now  # a new schedule is not overdue for times of the old one
+    plan.updated_at = now
+    session.flush()
+    audit.record(session, actor, "update", now=now, object_type="backup_plan", object_id=plan.id,
+                 commune_id=plan.commune_id, summary=plan.name,
+                 changes=audit.diff(before, dict(values, responsible_user_id=plan.responsible_user_id)))
+    return plan
+
+
+# --- Runs and restore tests ------------------------------------------------------------------------
+
+def parse_local_datetime(text: str, zone: tzinfo) -> datetime:
+    """'2026-11-26T22:05' (a datetime-local input) or '26/11/2026 22:05', read as local time."""
+    text = (text or "").strip()[:40]
+    moment = None
+    for pattern in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            moment = datetime.strptime(text, pattern).replace(tzinfo=zone)
+            break
+        except ValueError:
+            continue
+    if moment is None:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError("Thời điểm phải theo dạng dd/mm/yyyy HH:MM.") from None
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    if not 2000 <= moment.year <= 2999:
+        raise ValueError("Thời điểm không hợp lệ (năm phải từ 2000).")
+    return moment.astimezone(timezone.utc)
+
+
+def record_run(session: Session, actor: Actor, plan: BackupPlan, *, result: str, ran_at: datetime,
+               now: datetime, size_bytes: int | None = None, notes: str = "", source: str = "manual") -> BackupRun:
+    if result not in {r.value for r in RunResult}:
+        raise ValidationFailed({"result": "Kết quả phải là ok, partial hoặc failed."})
+    if ran_at > now + timedelta(minutes=5):
+        raise ValidationFailed({"ran_at": "Thời điểm sao lưu không được ở tương lai."})
+    if size_bytes is not None and size_bytes < 0:
+        raise ValidationFailed({"size": "Dung lượng không được âm."})
+    run = BackupRun(plan_id=plan.id, ran_at=ran_at, result=result, size_bytes=size_bytes,
+                    notes=notes.replace("\x00", "")[:2000],
+                    source=source, recorded_by_id=actor.user_id, created_at=now)
+    session.add(run)
+    session.flush()
+    audit.record(session, actor, "record_backup", now=now, object_type="backup_run", object_id=run.id,
+                 commune_id=plan.commune_id, summary=f"{plan.name}: {result}",
+                 changes={"plan_id": plan.id, "result": result, "ran_at": ran_at, "size_bytes": size_bytes,
+                          "source": source})
+    return run
+
+
+def record_run_from_form(session: Session, actor: Actor, plan: BackupPlan, raw: dict[str, Any], now: datetime,
+                         zone: tzinfo) -> BackupRun:
+    values, errors = parse_record(RUN_FIELDS, raw)
+    ran_at = size = None
+    if "ran_at" not in errors:
+        try:
+            ran_at = parse_local_datetime(values["ran_at"], zone)
+        except ValueError as error:
+            errors["ran_at"] = str(error)
+    if "size" not in errors and values["size"]:
+        try:
+            size = parse_size(values["size"])
+        except ValueError as error:
+            errors["size"] = str(error)
+    if errors:
+        raise ValidationFailed(errors)
+    return record_run(session, actor, plan, result=values["result"], ran_at=ran_at, now=now, size_bytes=size,
+                      notes=values["notes"], source="manual")
+
+
+def record_restore_test(session: Session, actor: Actor, plan: BackupPlan, raw: dict[str, Any], now: datetime,
+                        today: date) -> RestoreTest:
+    values, errors = parse_record(RESTORE_FIELDS, raw)
+    if "minutes_to_restore" not in errors and str(raw.get("minutes_to_restore") or "").strip() == "":
+        values["minutes_to_restore"] = None
+    if not errors and values["tested_on"] > today:
+        errors["tested_on"] = "Ngày khôi phục thử không được ở tương lai."
+    if errors:
+        raise ValidationFailed(errors)
+    test = RestoreTest(plan_id=plan.id, recorded_by_id=actor.user_id, created_at=now, **values)
+    session.add(test)
+    session.flush()
+    audit.record(session, actor, "record_restore_test", now=now, object_type="restore_test", object_id=test.id,
+                 commune_id=plan.commune_id, summary=f"{plan.name}: {values['result']}",
+                 changes=audit.diff({}, dict(values, plan_id=plan.id)))
+    return test
+
+
+# --- Tokens for backup scripts ---------------------------------------------------------------------
+
+TOKEN_PREFIX = "irb_"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_api_token(session: Session, actor: Actor, plan: BackupPlan, now: datetime) -> str:
+    """A new secret for the plan's backup script; shown once, kept only as a hash. Replaces any old one."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    plan.api_token_hash, plan.api_token_created_at = token_hash(token), now
+    session.flush()
+    audit.record(session, actor, "issue_token", now=now, object_type="backup_plan", object_id=plan.id,
+                 commune_id=plan.commune_id, summary=f"{plan.name}: cấp mã cho tập lệnh sao lưu")
+    return token
+
+
+def revoke_api_token(session: Session, actor: Actor, plan: BackupPlan, now: datetime) -> None:
+    plan.api_token_hash, plan.api_token_created_at = None, None
+    session.flush()
+    audit.record(session, actor, "revoke_token", now=now, object_type="backup_plan", object_id=plan.id,
+                 commune_id=plan.commune_id, summary=f"{plan.name}: thu hồi mã tập lệnh sao lưu")
+
+
+def plan_for_token(session: Session, plan_id: int, token: str) -> BackupPlan | None:
+    """The plan when `token` is its current secret (compared in constant time); None otherwise."""
+    if not 0 < plan_id < 2**63 or not token:  # an id past 64 bits would crash the database driver
+        return None
+    plan = session.get(BackupPlan, plan_id)
+    if plan is None or not plan.api_token_hash:
+        return None
+    return plan if hmac.compare_digest(plan.api_token_hash, token_hash(token)) else None
+
+
+# --- Health --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanStatus:
+    plan: BackupPlan
+    health: BackupHealth | None           # None: inactive plan
+    last_run_at: datetime | None
+    last_run_result: str | None
+    restore_due_on: date
+    restore_overdue: bool
+    warnings: list[str] = field(default_factory=list)
+    schedule_error: str = ""            # a schedule that cannot be read (edited outside the app)
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.health and self.health.is_overdue)
+
+    @property
+    def is_healthy(self) -> bool:
+        return not self.is_overdue and not self.restore_overdue
+
+
+def destinations_of(plan: BackupPlan) -> list[Destination]:
+    return [Destination(item["kind"], item.get("description", "")) for item in plan.destinations or []]
+
+
+def plan_statuses(session: Session, plans: Iterable[BackupPlan], now: datetime, zone: tzinfo) -> dict[int, PlanStatus]:
+    """Health of many plans in three statements, whatever their number."""
+    plans = list(plans)
+    ids = [plan.id for plan in plans]
+    if not ids:
+        return {}
+    last_ok = dict(session.execute(select(BackupRun.plan_id, func.max(BackupRun.ran_at)).where(
+        BackupRun.plan_id.in_(ids), BackupRun.result == RunResult.OK).group_by(BackupRun.plan_id)).all())
+    last_any = _last_runs(session, ids)
+    last_test = dict(session.execute(select(RestoreTest.plan_id, func.max(RestoreTest.tested_on)).where(
+        RestoreTest.plan_id.in_(ids), RestoreTest.result == RunResult.OK).group_by(RestoreTest.plan_id)).all())
+    today = now.astimezone(zone).date()
+    return {plan.id: _status(plan, _aware(last_ok.get(plan.id)), last_any.get(plan.id, (None, None)),
+                             last_test.get(plan.id), now, zone, today) for plan in plans}
+
+
+def _last_runs(session: Session, ids: list[int]) -> dict[int, tuple[datetime, str]]:
+    latest = (select(BackupRun.plan_id, func.max(BackupRun.ran_at).label("ran_at"))
+              .where(BackupRun.plan_id.in_(ids)).group_by(BackupRun.plan_id).subquery())
+    rows = session.execute(select(BackupRun.plan_id, BackupRun.ran_at, BackupRun.result).join(
+        latest, (BackupRun.plan_id == latest.c.plan_id) & (BackupRun.ran_at == latest.c.ran_at)))
+    return {plan_id: (ran_at, result) for plan_id, ran_at, result in rows}
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """Aggregates bypass the UTC column type on SQLite: put the zone back."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
+def _status(plan: BackupPlan, last_ok: datetime | None, last_run: tuple, last_test: date | None,
+            now: datetime, zone: tzinfo, today: date) -> PlanStatus:
+    health, error = None, ""
+    if plan.is_active:
+        try:
+            spec = schedule_spec(plan.frequency, plan.time_of_day, plan.weekday, plan.day_of_month, plan.cron)
+        except ScheduleError as problem:  # validated on save; a row edited by hand must not break pages
+            error = str(problem)
+        else:
+            health = backup_health(spec, zone, plan.starts_at, last_ok, now, timedelta(hours=plan.grace_hours))
+    due_on = restore_test_due_on(last_test, plan.starts_at.astimezone(zone).date(),
+                                 plan.restore_test_interval_months)
+    return PlanStatus(plan, health, _aware(last_run[0]), last_run[1], due_on,
+                      plan.is_active and restore_test_overdue(due_on, today),
+                      rule_321_warnings(destinations_of(plan)), error)
+
+
+def plans_query(commune_ids_query=None, system_id: int | None = None):
+    query = (select(BackupPlan).options(selectinload(BackupPlan.system), selectinload(BackupPlan.commune),
+                                        selectinload(BackupPlan.responsible_user))
+             .order_by(BackupPlan.commune_id, BackupPlan.system_id, BackupPlan.id))
+    if commune_ids_query is not None:
+        query = query.where(BackupPlan.commune_id.in_(commune_ids_query))
+    if system_id is not None:
+        query = query.where(BackupPlan.system_id == system_id)
+    return query
+
+
+@dataclass
+class CommuneBackupSummary:
+    plans: int = 0
+    overdue: int = 0
+    restore_overdue: int = 0
+    without_offsite: int = 0
+
+
+def commune_summaries(session: Session, commune_ids_query, now: datetime, zone: tzinfo
+                      ) -> dict[int, CommuneBackupSummary]:
+    """Backup health per commune for the overview: a fixed number of statements."""
+    plans = session.scalars(plans_query(commune_ids_query).where(BackupPlan.is_active.is_(True))).all()
+    summaries: dict[int, CommuneBackupSummary] = {}
+    for status in plan_statuses(session, plans, now, zone).values():
+        summary = summaries.setdefault(status.plan.commune_id, CommuneBackupSummary())
+        summary.plans += 1
+        summary.overdue += status.is_overdue
+        summary.restore_overdue += status.restore_overdue
+        summary.without_offsite += not has_away_copy(destinations_of(status.plan))
+    return summaries

@@ -1,0 +1,298 @@
+"""One small function per kind of due item. Each reads the database through `ctx` and returns
+`Deadline`s; it never writes. A fixed number of statements each, whatever the number of rows.
+
+To add a kind of due item: write a function here and list it in `registry.PROVIDERS`.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ir_app.datafiles.playbooks import load_playbooks
+from ir_app.domain.playbooks import PlaybookError
+from ir_app.domain.reminders import (
+    ANNUAL_REPORT_OWNER,
+    ANNUAL_REPORT_UNITS,
+    AT_DUE,
+    HOURS,
+    OVERDUE,
+    TRANSITION_CLASSIFIED,
+    TRANSITION_UNDER_INVESTMENT,
+    WORKING_DAYS,
+    annual_report_year,
+    before,
+)
+from ir_app.domain.workdays import is_working_day
+from ir_app.models import Dossier, InformationSystem, Organisation, OrgKind, Review
+from ir_app.models.backups import BackupPlan
+from ir_app.models.checks import MorningCheck
+from ir_app.services.backups import PlanStatus, plan_statuses, plans_query
+from ir_app.services.due.base import Deadline, DueContext
+from ir_app.services.incident_clocks import DueClock, due_incident_clocks
+
+log = logging.getLogger(__name__)
+
+# --- Level dossiers -------------------------------------------------------------------------------
+
+# States whose step runs against a legal deadline (level_dossiers/workflow.yaml), who must act,
+# and what the step is. Công an xã (officer) follows every dossier up (DOMAIN §10).
+DOSSIER_STEPS = {
+    "submitted": (("appraiser", "officer"), "kiểm tra tính hợp lệ (NĐ 331 Đ23.2)"),
+    "accepted": (("appraiser", "officer"), "thẩm định (NĐ 331 Đ23.3)"),
+    "pending_approval": (("approver", "officer"), "phê duyệt (NĐ 331 Đ24.2)"),
+}
+DOSSIER_THRESHOLDS = (before(3, WORKING_DAYS), before(1, WORKING_DAYS), OVERDUE)
+
+
+def dossier_steps(ctx: DueContext) -> list[Deadline]:
+    """Dossier steps due in 3 and 1 working days, and overdue (Dossier.step_due_on)."""
+    query = (select(Dossier).where(Dossier.step_due_on.is_not(None), Dossier.state.in_(list(DOSSIER_STEPS)))
+             .options(selectinload(Dossier.system)).order_by(Dossier.id))
+    if (scope := ctx.scoped(Dossier.commune_id)) is not None:
+        query = query.where(scope)
+    deadlines = []
+    for dossier in ctx.session.scalars(query):
+        roles, step = DOSSIER_STEPS[dossier.state]
+        deadlines.append(Deadline(
+            uid=f"dossier:{dossier.id}:step:{dossier.state}:{dossier.step_due_on.isoformat()}",
+            kind="dossier_due", title=f"Hồ sơ cấp độ «{dossier.system.name}»: hạn {step}",
+            due=dossier.step_due_on, commune_id=dossier.commune_id, roles=roles,
+            thresholds=DOSSIER_THRESHOLDS, link=f"/dossiers/{dossier.id}",
+            detail="Thời hạn tính theo ngày làm việc (trừ thứ Bảy, Chủ nhật, ngày lễ, Tết)."))
+    return deadlines
+
+
+# --- Periodic reviews -----------------------------------------------------------------------------
+
+REVIEW_THRESHOLDS = (before(30), before(7), before(1), OVERDUE)
+ACTIVE_DOSSIER_STATES = ("approved", "protecting", "operating")
+
+
+def periodic_reviews(ctx: DueContext) -> list[Deadline]:
+    """The next periodic check of each approved dossier (its latest Review.next_due_on):
+    30, 7 and 1 days before, and overdue."""
+    latest = (select(Review.dossier_id, func.max(Review.id).label("review_id"))
+              .group_by(Review.dossier_id).subquery())
+    query = (select(Review).join(latest, Review.id == latest.c.review_id).join(Dossier)
+             .where(Dossier.state.in_(ACTIVE_DOSSIER_STATES))
+             .options(selectinload(Review.dossier).selectinload(Dossier.system)).order_by(Review.id))
+    if (scope := ctx.scoped(Review.commune_id)) is not None:
+        query = query.where(scope)
+    return [Deadline(
+        uid=f"review:dossier:{review.dossier_id}:{review.next_due_on.isoformat()}", kind="review_due",
+        title=f"Kiểm tra, đánh giá định kỳ «{review.dossier.system.name}»", due=review.next_due_on,
+        commune_id=review.commune_id, roles=("officer", "appraiser"), thresholds=REVIEW_THRESHOLDS,
+        link=f"/dossiers/{review.dossier_id}",
+        detail=f"Lần kiểm tra trước: {review.reviewed_on:%d/%m/%Y} ({review.assessor}).")
+        for review in ctx.session.scalars(query)]
+
+
+# --- Backups and restore tests ---------------------------------------------------------------------
+
+RESTORE_THRESHOLDS = (before(7), OVERDUE)
+
+
+def backups(ctx: DueContext) -> list[Deadline]:
+    """Per active plan: the next expected run (calendar only), an overdue plan (reminds the
+    responsible person once per missed run), and the restore test (7 days before, overdue)."""
+    query = plans_query(None).where(BackupPlan.is_active.is_(True))
+    if (scope := ctx.scoped(BackupPlan.commune_id)) is not None:
+        query = query.where(scope)
+    plans = ctx.session.scalars(query).all()
+    deadlines = []
+    for status in plan_statuses(ctx.session, plans, ctx.now, ctx.zone).values():
+        deadlines.extend(_plan_deadlines(ctx, status))
+    return deadlines
+
+
+def _plan_deadlines(ctx: DueContext, status: PlanStatus) -> Iterable[Deadline]:
+    plan = status.plan
+    who: dict[str, Any] = ({"user_ids": (plan.responsible_user_id,)} if plan.responsible_user_id
+                           else {"roles": ("officer",)})
+    label = f"«{plan.name}» ({plan.system.name})"
+    link = f"/backups/plans/{plan.id}"
+    health = status.health
+    if health is not None:  # None: the schedule is unusable (see PlanStatus.schedule_error)
+        yield Deadline(uid=f"backup-plan:{plan.id}:expected:{_stamp(health.expected_at)}", kind="backup_expected",
+                       title=f"Sao lưu {label}", due=health.expected_at, commune_id=plan.commune_id, link=link,
+                       **who)
+    if health is not None and health.is_overdue:
+        last = (f"Lần thành công gần nhất: {health.last_ok_at.astimezone(ctx.zone):%H:%M %d/%m/%Y}."
+                if health.last_ok_at else "Chưa có lần sao lưu thành công nào.")
+        yield Deadline(
+            uid=f"backup-plan:{plan.id}:missed:{_stamp(health.expected_at)}", kind="backup_overdue",
+            title=f"Sao lưu quá hạn: {label}", due=health.due_by, commune_id=plan.commune_id,
+            thresholds=(AT_DUE,), in_calendar=False, show_threshold=False, link=link, **who,
+            detail=(f"Chưa có lần sao lưu thành công cho lần dự kiến "
+                    f"{health.expected_at.astimezone(ctx.zone):%H:%M %d/%m/%Y}. {last} "
+                    "Hãy kiểm tra và ghi nhận lần sao lưu khi đã chạy."))
+    yield Deadline(
+        uid=f"backup-plan:{plan.id}:restore-test:{status.restore_due_on.isoformat()}", kind="restore_test_due",
+        title=f"Khôi phục thử bản sao lưu {label}", due=status.restore_due_on, commune_id=plan.commune_id,
+        thresholds=RESTORE_THRESHOLDS, link=link, **who,
+        detail=f"Khôi phục thử ít nhất mỗi {plan.restore_test_interval_months} tháng để chắc chắn bản sao dùng được.")
+
+
+def _stamp(moment: datetime) -> str:
+    """A compact UTC stamp for keys: 20261125T1500Z."""
+    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%MZ")
+
+
+# --- The morning infrastructure check --------------------------------------------------------------
+
+MORNING_CHECK_AT = time(7, 30)
+
+
+def morning_check(ctx: DueContext) -> list[Deadline]:
+    """At 07:30 on working days, each commune that has not filled in today's check is reminded."""
+    today = ctx.today
+    due = datetime.combine(today, MORNING_CHECK_AT, ctx.zone)
+    if ctx.now < due or not is_working_day(today, ctx.holidays, ctx.extra_workdays):
+        return []
+    done = select(MorningCheck.commune_id).where(MorningCheck.checked_on == today)
+    query = (select(Organisation).where(Organisation.kind == OrgKind.COMMUNE, Organisation.id.not_in(done))
+             .order_by(Organisation.id))
+    if (scope := ctx.scoped(Organisation.id)) is not None:
+        query = query.where(scope)
+    return [Deadline(
+        uid=f"morning-check:{commune.id}:{today.isoformat()}", kind="morning_check",
+        title=f"Chưa kiểm tra hạ tầng sáng nay ({today:%d/%m/%Y}) — {commune.full_name}", due=due,
+        commune_id=commune.id, roles=("officer", "staff"), thresholds=(AT_DUE,), in_calendar=False,
+        show_threshold=False,
+        link=f"/checks/morning?commune={commune.code}",
+        detail="Kiểm tra kết nối Internet, máy tính, máy in, máy quét và phần mềm, rồi ghi kết quả.")
+        for commune in ctx.session.scalars(query)]
+
+
+# --- Dates set by law ---------------------------------------------------------------------------------
+
+ANNUAL_THRESHOLDS = (before(7), before(1))
+TRANSITION_THRESHOLDS = (before(60), before(30), before(7), OVERDUE)
+
+
+def _communes(ctx: DueContext) -> list[Organisation]:
+    query = select(Organisation).where(Organisation.kind == OrgKind.COMMUNE).order_by(Organisation.id)
+    if (scope := ctx.scoped(Organisation.id)) is not None:
+        query = query.where(scope)
+    return list(ctx.session.scalars(query))
+
+
+def annual_report(ctx: DueContext) -> list[Deadline]:
+    """NĐ 331 Đ35–36, Mẫu 08: units report to the owner before 20/12, the owner to Bộ Công an
+    before 25/12 (data period 15/12 of last year to 14/12)."""
+    year = annual_report_year(ctx.today)
+    units_due = datetime(year, *ANNUAL_REPORT_UNITS).date()
+    owner_due = datetime(year, *ANNUAL_REPORT_OWNER).date()
+    period = f"Số liệu từ 15/12/{year - 1} đến 14/12/{year} (Mẫu 08, NĐ 331/2026)."
+    deadlines = []
+    for commune in _communes(ctx):
+        deadlines.append(Deadline(
+            uid=f"annual-report:{year}:units:{commune.id}", kind="annual_report",
+            title=f"Các đơn vị gửi báo cáo năm {year} về an ninh mạng cho chủ quản (trước 20/12)",
+            due=units_due, commune_id=commune.id, roles=("staff", "officer"), thresholds=ANNUAL_THRESHOLDS,
+            detail=period))
+        deadlines.append(Deadline(
+            uid=f"annual-report:{year}:owner:{commune.id}", kind="annual_report",
+            title=f"Chủ quản gửi báo cáo năm {year} cho Bộ Công an (trước 25/12)",
+            due=owner_due, commune_id=commune.id, roles=("officer", "approver"), thresholds=ANNUAL_THRESHOLDS,
+            detail=period))
+    return deadlines
+
+
+def transition(ctx: DueContext) -> list[Deadline]:
+    """Luật 116 Đ45.1, NĐ 331 Đ39: systems under investment finish appraisal/approval under NĐ 85
+    by 01/01/2027; systems approved under NĐ 85 meet the new requirements by 01/07/2027."""
+    query = (select(InformationSystem).where(
+        (InformationSystem.status == "under_investment")
+        | ((InformationSystem.approval_regime == "nd85-2016") & InformationSystem.approved_level.is_not(None)
+           & (InformationSystem.status != "retired"))).order_by(InformationSystem.id))
+    if (scope := ctx.scoped(InformationSystem.commune_id)) is not None:
+        query = query.where(scope)
+    deadlines = []
+    for system in ctx.session.scalars(query):
+        if system.status == "under_investment":
+            due, task = TRANSITION_UNDER_INVESTMENT, "hoàn thành thẩm định, phê duyệt cấp độ theo NĐ 85/2016"
+        else:
+            due, task = TRANSITION_CLASSIFIED, "đáp ứng yêu cầu bảo đảm an ninh mạng theo NĐ 331/2026"
+        deadlines.append(Deadline(
+            uid=f"transition:{due.isoformat()}:system:{system.id}", kind="transition_due",
+            title=f"«{system.name}»: {task} (hạn {due:%d/%m/%Y})", due=due, commune_id=system.commune_id,
+            roles=("officer", "staff"), thresholds=TRANSITION_THRESHOLDS, link=f"/systems/{system.id}",
+            detail="Quy định chuyển tiếp: Luật An ninh mạng 2025 Đ45.1; NĐ 331/2026 Đ39."))
+    return deadlines
+
+
+# --- Playbooks ------------------------------------------------------------------------------------------
+
+PLAYBOOK_THRESHOLDS = (before(30), OVERDUE)
+
+
+def playbook_reviews(ctx: DueContext) -> list[Deadline]:
+    """Response playbooks past their review interval. They are shared by every commune, so the
+    admins who keep the playbooks folder are reminded."""
+    if ctx.playbooks_dir is None:
+        return []
+    try:
+        reviews = _playbook_reviews(Path(ctx.playbooks_dir), _folder_signature(Path(ctx.playbooks_dir)))
+    except (PlaybookError, OSError):
+        log.exception("playbooks could not be loaded for review reminders")
+        return []
+    return [Deadline(
+        uid=f"playbook:{review.id}:review:{review.next_review_on.isoformat()}", kind="playbook_review",
+        title=f"Rà soát kịch bản ứng cứu «{review.title}»", due=review.next_review_on, commune_id=None,
+        roles=("admin",), thresholds=PLAYBOOK_THRESHOLDS,
+        detail=(f"Rà soát lần cuối {review.last_reviewed_on:%d/%m/%Y}, chu kỳ {review.interval_text}. "
+                "Chạy «ir-app playbooks validate» sau khi sửa."))
+        for review in reviews]
+
+
+@dataclass(frozen=True)
+class _PlaybookReview:
+    id: str
+    title: str
+    last_reviewed_on: date
+    next_review_on: date
+    interval_text: str
+
+
+def _folder_signature(directory: Path) -> tuple:
+    """Changes whenever a file in the folder changes, so an edited playbook is read again."""
+    return tuple(sorted((path.name, path.stat().st_mtime_ns, path.stat().st_size)
+                        for path in directory.iterdir() if path.is_file()))
+
+
+@lru_cache(maxsize=4)
+def _playbook_reviews(directory: Path, signature: tuple) -> tuple[_PlaybookReview, ...]:
+    """Loading and validating the playbooks takes most of a second: do it once per folder state."""
+    playbooks = load_playbooks(directory)
+    return tuple(_PlaybookReview(p.id, p.title, p.last_reviewed_on, p.next_review_on, p.review_interval_text)
+                 for p in sorted(playbooks.values(), key=lambda p: p.id))
+
+
+# --- Incident reporting clocks (MERGE HOOK) -------------------------------------------------------------
+
+INCIDENT_THRESHOLDS = (before(12, HOURS), before(2, HOURS), OVERDUE)
+
+
+def incident_clocks(ctx: DueContext) -> list[Deadline]:
+    """Incident reporting clocks of open incidents: 12 h and 2 h before, and overdue (every 15 min)."""
+    return [_clock_deadline(item) for item in due_incident_clocks(ctx.session, ctx.now, commune_ids=ctx.commune_ids)]
+
+
+def _clock_deadline(item: DueClock) -> Deadline:
+    return Deadline(
+        uid=f"incident:{item.incident_id}:clock:{item.rule_id}:{_stamp(item.due_at)}",
+        kind="incident_clock", title=f"{item.incident_code} — {item.rule_title}", due=item.due_at,
+        commune_id=item.commune_id, roles=("officer",), thresholds=INCIDENT_THRESHOLDS,
+        link=f"/incidents/{item.incident_id}")
+
+
+__all__ = ["annual_report", "backups", "dossier_steps", "incident_clocks", "morning_check", "periodic_reviews",
+           "playbook_reviews", "transition"]
