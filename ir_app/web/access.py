@@ -10,6 +10,7 @@ from typing import Any, Callable, TypeVar
 
 from flask import Flask, abort, request
 from flask_login import LoginManager, current_user
+from werkzeug.routing import IntegerConverter
 from sqlalchemy.orm import Session
 
 from ir_app.models import Organisation, OrgKind, User
@@ -25,9 +26,19 @@ login_manager.session_protection = "basic"
 AUTHENTICATED = "authenticated"
 PUBLIC = "public"
 T = TypeVar("T", bound=Callable[..., Any])
+MAX_ID = 2**63 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` limited to what a database id can hold: a longer number is simply a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIdConverter
     login_manager.init_app(app)
 
 

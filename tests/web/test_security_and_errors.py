@@ -60,3 +60,10 @@ def test_secret_key_is_generated_once_and_shared(tmp_path, database_url):
     assert len(first.config["SECRET_KEY"]) >= 32
     first.extensions["ir_engine"].dispose()
     second.extensions["ir_engine"].dispose()
+
+
+def test_huge_ids_in_urls_are_a_404(make_web, make_user, commune):
+    client = make_web(make_user(Role.ADMIN, organisation=commune))
+    for url in ("/systems/99999999999999999999", "/dossiers/99999999999999999999", "/incidents/99999999999999999999",
+                "/backups/plans/99999999999999999999"):
+        assert client.get(url).status_code == 404, url
