@@ -4,22 +4,24 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
+_ = lazy_gettext
 MESSAGES = {
-    400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ."),
-    403: ("Không có quyền truy cập", "Tài khoản của bạn không được phép thực hiện thao tác này."),
-    404: ("Không tìm thấy trang", "Trang hoặc bản ghi bạn tìm không tồn tại, hoặc bạn không có quyền xem."),
-    405: ("Thao tác không được hỗ trợ", "Phương thức này không dùng được cho địa chỉ này."),
-    413: ("Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."),
-    429: ("Quá nhiều yêu cầu", "Bạn thao tác quá nhanh; hãy thử lại sau ít phút."),
-    500: ("Lỗi hệ thống", "Đã có lỗi ngoài ý muốn. Dữ liệu đã lưu trước đó không bị ảnh hưởng; hãy thử lại."),
-    503: ("Tạm thời không truy cập được cơ sở dữ liệu",
-          "Máy chủ cơ sở dữ liệu đang không phản hồi. Hệ thống sẽ tự hoạt động lại khi kết nối được khôi phục."),
+    400: (_("Yêu cầu không hợp lệ"), _("Dữ liệu gửi lên không hợp lệ.")),
+    403: (_("Không có quyền truy cập"), _("Tài khoản của bạn không được phép thực hiện thao tác này.")),
+    404: (_("Không tìm thấy trang"), _("Trang hoặc bản ghi bạn tìm không tồn tại, hoặc bạn không có quyền xem.")),
+    405: (_("Thao tác không được hỗ trợ"), _("Phương thức này không dùng được cho địa chỉ này.")),
+    413: (_("Tệp quá lớn"), _("Tệp tải lên vượt quá dung lượng cho phép.")),
+    429: (_("Quá nhiều yêu cầu"), _("Bạn thao tác quá nhanh; hãy thử lại sau ít phút.")),
+    500: (_("Lỗi hệ thống"), _("Đã có lỗi ngoài ý muốn. Dữ liệu đã lưu trước đó không bị ảnh hưởng; hãy thử lại.")),
+    503: (_("Tạm thời không truy cập được cơ sở dữ liệu"),
+          _("Máy chủ cơ sở dữ liệu đang không phản hồi. Hệ thống sẽ tự hoạt động lại khi kết nối được khôi phục.")),
 }
 
 
@@ -28,7 +30,7 @@ def _wants_json() -> bool:
 
 
 def render_error(status: int, detail: str | None = None):
-    title, message = MESSAGES.get(status, MESSAGES[500])
+    title, message = (str(text) for text in MESSAGES.get(status, MESSAGES[500]))
     if _wants_json():
         return jsonify(error=title, detail=detail or message), status
     return render_template("errors/error.html", status=status, title=title, message=detail or message), status

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
 
 from ir_app.models.org import ROLE_LABELS
 from ir_app.services.authz import Permission
@@ -55,3 +56,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(Permission, "P")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")
     app.add_template_global(page_url, "page_url")
+    app.add_template_global(lambda: str(get_locale() or "vi"), "current_locale")

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -138,7 +139,7 @@ class SimpleForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = StringField("E-mail", render_kw={"autocomplete": "username", "type": "email", "maxlength": 200})
-    password = PasswordField("Mật khẩu", render_kw={"autocomplete": "current-password", "maxlength": 200})
+    password = PasswordField(lazy_gettext("Mật khẩu"), render_kw={"autocomplete": "current-password", "maxlength": 200})
     next = HiddenField()
 
 

@@ -11,6 +11,9 @@ def select_locale() -> str:
     asked = request.args.get("lang") or request.cookies.get("lang")
     if asked in SUPPORTED:
         return asked
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in SUPPORTED:
-        return current_user.locale
+    try:
+        if getattr(current_user, "is_authenticated", False) and current_user.locale in SUPPORTED:
+            return current_user.locale
+    except Exception:  # the database may be down while an error page is drawn
+        pass
     return "vi"

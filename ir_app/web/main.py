@@ -1,7 +1,7 @@
 """Home page (the commune overview) and the health check."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -9,6 +9,8 @@ from ir_app import __version__
 from ir_app.services import overview
 from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
 from ir_app.web.access import public, requires
+from ir_app.web.auth import safe_next
+from ir_app.web.i18n import SUPPORTED
 from ir_app.web.context import db, now
 from ir_app.web.filters import to_local
 
@@ -25,6 +27,17 @@ def index():
     law = current_app.extensions["ir_law"]
     return render_template("main/index.html", communes=communes, figures=figures, today=today,
                            transition=law.default_regime.transition, workflow=law.workflow)
+
+
+@bp.get("/lang/<code>")
+@public
+def set_language(code: str):
+    """Remember the chosen language in a cookie and go back where the user was."""
+    response = redirect(safe_next(request.args.get("next")))
+    if code in SUPPORTED:
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=bool(current_app.config["IR_SECURE_COOKIES"]))
+    return response
 
 
 @bp.get("/healthz")

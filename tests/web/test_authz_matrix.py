@@ -34,7 +34,7 @@ from ir_app.web.access import AUTHENTICATED, PUBLIC
 
 SKIP_ENDPOINTS = {"static"}
 # URL arguments naming shared data files rather than a commune's records: the same on both sides.
-SHARED_ARGUMENTS = {"playbook_id", "document", "regime", "doc_key", "step_id", "action"}
+SHARED_ARGUMENTS = {"playbook_id", "document", "regime", "doc_key", "step_id", "action", "code"}
 
 
 def routes(app):
@@ -72,7 +72,7 @@ def _objects(session, commune, code) -> dict:
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
             "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection",
-            "doc_key": "mau01", "regime": "nd331-2026"}
+            "doc_key": "mau01", "regime": "nd331-2026", "code": "vi"}
 
 
 def _incident(session, commune):
