@@ -13,10 +13,10 @@ from ir_app.domain.backups import format_size
 from ir_app.models import BackupPlan, BackupRun, InformationSystem, RestoreTest, User
 from ir_app.services import backups
 from ir_app.services.authz import Permission, visible_commune_ids
-from ir_app.services.errors import ConflictError, ValidationFailed
+from ir_app.services.errors import ValidationFailed
 from ir_app.web.access import can, load_scoped, page_number, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import SimpleForm, choice_list, expected_version, form_values, show_errors, spec_form
+from ir_app.web.forms import SimpleForm, choice_list, expected_version, form_values, show_errors, spec_form, submit
 from ir_app.web.local_time import local_now, local_today, local_zone
 from ir_app.web.pagination import paginate
 
@@ -139,18 +139,10 @@ def edit(plan_id: int):
     if request.method == "GET":
         _fill(form, backups.form_values_of(plan), plan.responsible_user_id, plan.version)
     elif form.validate_on_submit():
-        try:
-            backups.update_plan(db(), actor(), plan, form_values(form), now(), expected_version(form),
-                                _responsible_id(form))
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-        except ConflictError as conflict:
-            db().rollback()
-            form.form_errors.append(str(conflict))
-        else:
-            db().commit()
-            flash("Đã lưu phương án sao lưu.", "success")
+        if submit(form, lambda: backups.update_plan(
+                db(), actor(), plan, form_values(form), now(), expected_version(form),
+                                            _responsible_id(form)),
+                  "Đã lưu phương án sao lưu."):
             return redirect(url_for("backups.detail", plan_id=plan.id))
     return render_template("backups/plan_form.html", form=form, system=plan.system, plan=plan)
 
@@ -161,14 +153,9 @@ def record_run(plan_id: int):
     plan = load_scoped(BackupPlan, plan_id, Permission.MANAGE_BACKUPS)
     form = RunForm()
     if form.validate_on_submit():
-        try:
-            backups.record_run_from_form(db(), actor(), plan, form_values(form), now(), local_zone())
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-        else:
-            db().commit()
-            flash("Đã ghi nhận lần sao lưu.", "success")
+        if submit(form, lambda: backups.record_run_from_form(
+                db(), actor(), plan, form_values(form), now(), local_zone()),
+                  "Đã ghi nhận lần sao lưu."):
             return redirect(url_for("backups.detail", plan_id=plan.id))
     elif request.method == "GET":
         form.ran_at.data = local_now().strftime("%Y-%m-%dT%H:%M")
@@ -185,14 +172,9 @@ def record_restore_test(plan_id: int):
     plan = load_scoped(BackupPlan, plan_id, Permission.MANAGE_BACKUPS)
     form = RestoreTestForm()
     if form.validate_on_submit():
-        try:
-            backups.record_restore_test(db(), actor(), plan, form_values(form), now(), local_today())
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-        else:
-            db().commit()
-            flash("Đã ghi nhận lần khôi phục thử.", "success")
+        if submit(form, lambda: backups.record_restore_test(
+                db(), actor(), plan, form_values(form), now(), local_today()),
+                  "Đã ghi nhận lần khôi phục thử."):
             return redirect(url_for("backups.detail", plan_id=plan.id))
     elif request.method == "GET":
         form.tested_on.data = local_today().isoformat()

@@ -7,11 +7,10 @@ from sqlalchemy import select
 from ir_app.models import EmergencyContact
 from ir_app.services import inventory
 from ir_app.services.authz import Permission
-from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.inventory import CONTACT_FIELDS
 from ir_app.web.access import load_scoped, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import SimpleForm, expected_version, fill_form, form_values, show_errors, spec_form
+from ir_app.web.forms import SimpleForm, expected_version, fill_form, form_values, spec_form, submit
 from ir_app.web.inventory import target_commune
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -46,14 +45,8 @@ def create():
     commune = target_commune(Permission.EDIT_INVENTORY)
     form = ContactForm()
     if form.validate_on_submit():
-        try:
-            inventory.save_contact(db(), actor(), commune.id, form_values(form), now())
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-        else:
-            db().commit()
-            flash("Đã thêm liên hệ.", "success")
+        if submit(form, lambda: inventory.save_contact(db(), actor(), commune.id, form_values(form), now()),
+                  "Đã thêm liên hệ."):
             return redirect(url_for("contacts.index", commune=commune.code))
     return render_template("contacts/form.html", form=form, contact=None, commune=commune)
 
@@ -66,18 +59,9 @@ def edit(contact_id: int):
     if request.method == "GET":
         fill_form(form, contact)
     elif form.validate_on_submit():
-        try:
-            inventory.save_contact(db(), actor(), contact.commune_id, form_values(form), now(),
-                                   contact=contact, expected_version=expected_version(form))
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-        except ConflictError as conflict:
-            db().rollback()
-            form.form_errors.append(str(conflict))
-        else:
-            db().commit()
-            flash("Đã lưu liên hệ.", "success")
+        if submit(form, lambda: inventory.save_contact(db(), actor(), contact.commune_id, form_values(form), now(),
+                                               contact=contact, expected_version=expected_version(form)),
+                  "Đã lưu liên hệ."):
             return redirect(url_for("contacts.index", commune=contact.commune.code))
     return render_template("contacts/form.html", form=form, contact=contact, commune=contact.commune)
 

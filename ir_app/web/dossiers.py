@@ -24,7 +24,7 @@ from ir_app.services.lawdata import LawData
 from ir_app.web.access import load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import (SimpleForm, choice_list, expected_version, fill_form, form_values, show_errors,
-                              spec_form)
+                              spec_form, submit)
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("dossiers", __name__)
@@ -321,17 +321,9 @@ def plan_item(item_id: int):
     if request.method == "GET":
         fill_form(form, item)
     elif form.validate_on_submit():
-        try:
-            protection.update_plan_item(db(), actor(), item, form_values(form), now(), expected_version(form))
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-        except ConflictError as conflict:
-            db().rollback()
-            form.form_errors.append(str(conflict))
-        else:
-            db().commit()
-            flash("Đã lưu yêu cầu của phương án.", "success")
+        save = lambda: protection.update_plan_item(  # noqa: E731 - a deferred call for submit()
+            db(), actor(), item, form_values(form), now(), expected_version(form))
+        if submit(form, save, "Đã lưu yêu cầu của phương án."):
             return redirect(url_for("dossiers.plan", dossier_id=item.dossier_id, _anchor=f"item-{item.id}"))
     return render_template("dossiers/plan_item.html", item=item, form=form, evidence_form=EvidenceForm(),
                            requirement=law().catalogue.requirement(item.requirement_id))
@@ -400,17 +392,10 @@ def policies():
         require_commune(commune, Permission.EDIT_DOSSIER)
         if form.validate_on_submit():
             upload = evidence.file.data
-            try:
-                protection.record_security_policy(
-                    db(), actor(), commune, form_values(form), now(),
-                    (upload.filename, upload.read()) if upload and upload.filename else None,
-                    current_app.config["IR_MAX_UPLOAD_BYTES"])
-            except ValidationFailed as failure:
-                db().rollback()
-                show_errors(form, failure)
-            else:
-                db().commit()
-                flash("Đã ghi nhận Quy chế bảo đảm an ninh mạng.", "success")
+            attachment = (upload.filename, upload.read()) if upload and upload.filename else None
+            if submit(form, lambda: protection.record_security_policy(
+                    db(), actor(), commune, form_values(form), now(), attachment,
+                    current_app.config["IR_MAX_UPLOAD_BYTES"]), "Đã ghi nhận Quy chế bảo đảm an ninh mạng."):
                 return redirect(url_for("dossiers.policies", commune=commune.code))
     rows = db().scalars(select(SecurityPolicy).where(SecurityPolicy.commune_id == commune.id)
                         .order_by(SecurityPolicy.issued_on.desc()))

@@ -6,10 +6,11 @@ raised next to each field.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask import flash
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,8 +25,9 @@ from wtforms import (
     widgets,
 )
 
-from ir_app.services.errors import ValidationFailed
+from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec
+from ir_app.web.context import db
 
 
 class CheckboxListField(SelectMultipleField):
@@ -131,6 +133,24 @@ def show_errors(form: FlaskForm, failure: ValidationFailed) -> None:
             form[field_name].errors = list(form[field_name].errors or []) + [reason]
         else:
             form.form_errors.append(reason)
+
+
+def submit(form: FlaskForm, action: Callable[[], Any], success: str) -> bool:
+    """Run a service call for a submitted form as one unit of work: commit and flash on success;
+    on refusal roll back and put the service's reasons next to the fields (input is kept)."""
+    try:
+        action()
+    except ValidationFailed as failure:
+        db().rollback()
+        show_errors(form, failure)
+        return False
+    except ConflictError as conflict:
+        db().rollback()
+        form.form_errors.append(str(conflict))
+        return False
+    db().commit()
+    flash(success, "success")
+    return True
 
 
 class SimpleForm(FlaskForm):

@@ -11,11 +11,11 @@ from sqlalchemy.orm import selectinload
 from ir_app.models import InformationSystem, Organisation, SystemComponent
 from ir_app.services import audit, inventory, overview, spreadsheets
 from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
-from ir_app.services.errors import ConflictError, ValidationFailed
+from ir_app.services.errors import ValidationFailed
 from ir_app.services.inventory import COMPONENT_FIELDS, SYSTEM_FIELDS
 from ir_app.web.access import load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import SimpleForm, expected_version, fill_form, form_values, show_errors, spec_form
+from ir_app.web.forms import SimpleForm, expected_version, fill_form, form_values, show_errors, spec_form, submit
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("inventory", __name__, url_prefix="/systems")
@@ -98,18 +98,10 @@ def edit(system_id: int):
     if request.method == "GET":
         fill_form(form, system)
     elif form.validate_on_submit():
-        try:
-            inventory.update_system(db(), actor(), system, form_values(form), now(), expected_version(form),
-                                    unit_id=system.unit_id)
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-        except ConflictError as conflict:
-            db().rollback()
-            form.form_errors.append(str(conflict))
-        else:
-            db().commit()
-            flash("Đã lưu thay đổi.", "success")
+        if submit(form, lambda: inventory.update_system(
+                db(), actor(), system, form_values(form), now(), expected_version(form),
+                                                unit_id=system.unit_id),
+                  "Đã lưu thay đổi."):
             return redirect(url_for("inventory.detail", system_id=system.id))
     return render_template("inventory/form.html", form=form, system=system, commune=system.commune)
 
