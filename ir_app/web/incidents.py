@@ -118,7 +118,9 @@ class TaskForm(FlaskForm):
 def report_form(clocks) -> FlaskForm:
     base = spec_form("ReportFields", incidents.report_fields(clocks), versioned=False)
     form_class = type("ReportForm", (base,), {
-        "file": FileField("Tệp văn bản đã gửi (bản ký, bản chụp) — nếu có"),
+        # Its own id: the evidence form on the same page has a "file" field too, and a shared id
+        # would tie this label to the other input.
+        "file": FileField("Tệp văn bản đã gửi (bản ký, bản chụp) — nếu có", id="report-file"),
         "attach_generated": BooleanField("Không có tệp: lưu kèm bản DOCX do hệ thống tạo"),
     })
     return form_class()

@@ -55,8 +55,10 @@ def server_env(tmp_path_factory) -> dict[str, str]:
 def live_server(server_env):
     _ir_app(server_env, "demo", "--no-serve")
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "ir_app", "serve", "--port", str(port)], env=server_env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # No in-process scheduler: reminders appear only when a journey runs `ir-app jobs run-due`, so
+    # what the inbox shows does not depend on the minute the tests happen to cross.
+    process = subprocess.Popen([sys.executable, "-m", "ir_app", "serve", "--port", str(port), "--no-scheduler"],
+                               env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base_url = f"http://127.0.0.1:{port}"
     _wait_until_up(base_url, process)
     yield base_url

@@ -291,6 +291,16 @@ def test_evidence_upload_download_and_refusal(make_web, officer, commune, sessio
     assert refused.status_code == 422 and "Loại tệp không được chấp nhận" in page(refused)
 
 
+def test_each_field_of_the_incident_page_has_its_own_id(make_web, officer, commune, session, clock):
+    """The evidence and the report forms both upload a "file": a shared id would tie the report's
+    label to the evidence input and leave the report's file input without a name."""
+    incident = quick_report(session, officer, commune, clock.now())
+    html = page(make_web(officer).get(f"/incidents/{incident.id}"))
+    ids = re.findall(r'<(?:input|select|textarea)\b[^>]*\sid="([^"]+)"', html)
+    assert {field_id for field_id in ids if ids.count(field_id) > 1} - {"csrf_token"} == set()
+    assert '<label for="report-file">' in html and '<label for="file">Tệp chứng cứ *</label>' in html
+
+
 def test_documents_download_as_docx(make_web, officer, commune, session, clock):
     incident = quick_report(session, officer, commune, clock.now(), category="data_breach")
     client = make_web(officer)
