@@ -19,6 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from ir_app.datafiles.yamlio import load_yaml
 from ir_app.domain.playbooks import (
     APP_ROLES,
     Catalogue,
@@ -56,7 +57,7 @@ def _read_yaml(path: Path) -> _Document:
     except OSError as error:
         raise PlaybookError(path, "tệp", f"không đọc được: {error.strerror or error}") from error
     try:
-        raw = yaml.safe_load(data.decode("utf-8"))
+        raw = load_yaml(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise PlaybookError(path, "tệp", "không phải văn bản UTF-8") from error
     except yaml.YAMLError as error:

@@ -19,13 +19,13 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, best_match
 
+from ir_app.datafiles.yamlio import load_yaml
 from ir_app.domain.regimes import Regime, RegimeError, build_regime
 
 # The schema sits next to the regime files, so an admin's edited copy travels with its schema.
 SCHEMA_NAME = "schema.json"
 COUNTRY = "VN"
 # The libyaml loader when present: same safe subset of YAML, several times faster.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_regime(path: Path | str, schema_path: Path | str | None = None) -> Regime:
@@ -86,7 +86,7 @@ def vn_weekend_workdays(years: Iterable[int]) -> set[date]:
 def _read_yaml(path: Path, source: str) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_SAFE_LOADER)  # safe: plain data only
+            return load_yaml(handle)
     except OSError as exc:
         raise RegimeError(source, "$", f"không đọc được tệp: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:

@@ -14,6 +14,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from ir_app.datafiles.yamlio import load_yaml
 from ir_app.domain.requirements import Catalogue, CatalogueError, build_catalogue
 
 # The schema sits next to the catalogues, so an admin's edited copy travels with its schema.
@@ -32,7 +33,7 @@ def load_catalogue(path: Path, schema_path: Path | None = None) -> Catalogue:
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return load_yaml(handle)
     except yaml.YAMLError as exc:
         raise CatalogueError(str(path), "$", f"YAML không hợp lệ: {exc}") from exc
 

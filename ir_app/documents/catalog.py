@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from ir_app.datafiles.yamlio import load_yaml
 from ir_app.config import bundled_root
 from ir_app.documents.text import safe_filename
 
@@ -117,7 +118,7 @@ def load_documents(path: Path | str | None = None,
 def _load(path: Path, templates_dir: Path) -> DocumentCatalogue:
     source = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{source}: không đọc được tệp: {exc}") from exc
     regimes = raw.get("regimes") if isinstance(raw, Mapping) else None

@@ -7,8 +7,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
+from ir_app.datafiles.yamlio import load_yaml
 from ir_app.datafiles.regimes import load_regimes, vn_holidays, vn_weekend_workdays
 from ir_app.datafiles.requirements import load_catalogue
 from ir_app.domain import workdays
@@ -55,7 +55,7 @@ class LawData:
 def load_law_data(folder: str, catalogue_file: str = DEFAULT_CATALOGUE) -> LawData:
     root = Path(folder)
     workflow_path = root / "workflow.yaml"
-    raw = yaml.safe_load(workflow_path.read_text(encoding="utf-8"))
+    raw = load_yaml(workflow_path.read_text(encoding="utf-8"))
     workflow = build_workflow(raw, workflow_path, [role.value for role in Role])
     authority_roles = {key: tuple(roles) for key, roles in (raw.get("authority_roles") or {}).items()}
     return LawData(
