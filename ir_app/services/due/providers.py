@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from ir_app.datafiles.playbooks import load_playbooks
@@ -34,8 +34,11 @@ from ir_app.models import Dossier, InformationSystem, Organisation, OrgKind, Rev
 from ir_app.models.backups import BackupPlan
 from ir_app.models.checks import MorningCheck
 from ir_app.services.backups import PlanStatus, plan_statuses, plans_query
+from ir_app.config import load_config
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.incident_clocks import DueClock, due_incident_clocks
+from ir_app.services.lawdata import load_law_data
+from ir_app.services.protection import next_review_due
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +79,8 @@ ACTIVE_DOSSIER_STATES = ("approved", "protecting", "operating")
 
 
 def periodic_reviews(ctx: DueContext) -> list[Deadline]:
-    """The next periodic check of each approved dossier (its latest Review.next_due_on):
-    30, 7 and 1 days before, and overdue."""
+    """The next periodic check of each approved dossier — after its latest Review.next_due_on, or,
+    before any check, one regime interval after approval: 30, 7 and 1 days before, and overdue."""
     latest = (select(Review.dossier_id, func.max(Review.id).label("review_id"))
               .group_by(Review.dossier_id).subquery())
     query = (select(Review).join(latest, Review.id == latest.c.review_id).join(Dossier)
@@ -85,13 +88,33 @@ def periodic_reviews(ctx: DueContext) -> list[Deadline]:
              .options(selectinload(Review.dossier).selectinload(Dossier.system)).order_by(Review.id))
     if (scope := ctx.scoped(Review.commune_id)) is not None:
         query = query.where(scope)
-    return [Deadline(
-        uid=f"review:dossier:{review.dossier_id}:{review.next_due_on.isoformat()}", kind="review_due",
-        title=f"Kiểm tra, đánh giá định kỳ «{review.dossier.system.name}»", due=review.next_due_on,
-        commune_id=review.commune_id, roles=("officer", "appraiser"), thresholds=REVIEW_THRESHOLDS,
-        link=f"/dossiers/{review.dossier_id}",
-        detail=f"Lần kiểm tra trước: {review.reviewed_on:%d/%m/%Y} ({review.assessor}).")
-        for review in ctx.session.scalars(query)]
+    checked = [_review_deadline(review.dossier, review.next_due_on,
+                                f"Lần kiểm tra trước: {review.reviewed_on:%d/%m/%Y} ({review.assessor}).")
+               for review in ctx.session.scalars(query)]
+    return checked + _first_reviews(ctx)
+
+
+def _first_reviews(ctx: DueContext) -> list[Deadline]:
+    law = load_law_data(str(load_config()["IR_LEVEL_DOSSIERS_DIR"]))
+    query = (select(Dossier).where(Dossier.state.in_(ACTIVE_DOSSIER_STATES),
+                                   ~exists().where(Review.dossier_id == Dossier.id))
+             .options(selectinload(Dossier.system)).order_by(Dossier.id))
+    if (scope := ctx.scoped(Dossier.commune_id)) is not None:
+        query = query.where(scope)
+    deadlines = []
+    for dossier in ctx.session.scalars(query):
+        due = next_review_due(dossier, [], law)
+        if due is not None:
+            deadlines.append(_review_deadline(dossier, due, "Chưa có lần kiểm tra nào kể từ khi phê duyệt cấp độ."))
+    return deadlines
+
+
+def _review_deadline(dossier: Dossier, due: date, detail: str) -> Deadline:
+    return Deadline(
+        uid=f"review:dossier:{dossier.id}:{due.isoformat()}", kind="review_due",
+        title=f"Kiểm tra, đánh giá định kỳ «{dossier.system.name}»", due=due, commune_id=dossier.commune_id,
+        roles=("officer", "appraiser"), thresholds=REVIEW_THRESHOLDS, link=f"/dossiers/{dossier.id}",
+        detail=detail)
 
 
 # --- Backups and restore tests ---------------------------------------------------------------------
