@@ -5,9 +5,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from ir_app.models import AuditChainHead, AuditEvent, User
@@ -129,9 +129,12 @@ class Draft:
     changes: dict[str, Any] | None = None
 
 
-def record_many(session: Session, drafts: Iterable[Draft], batch_size: int = 2000) -> int:
-    """Append many events in the given order with Core inserts: the same chain ``record`` builds,
-    for bulk loads (synthetic data) where one flush per event would take minutes. Returns the count."""
+def record_many(session: Session, drafts: Iterable[Draft], batch_size: int = 2000,
+                write: Callable[[Table, list[dict[str, Any]]], None] | None = None) -> int:
+    """Append many events in the given order: the same chain ``record`` builds, for bulk loads
+    (synthetic data) where one flush per event would take minutes. ``write`` inserts a batch of
+    rows (default: a Core insert). Returns the count."""
+    write = write or (lambda table, rows: session.execute(insert(table), rows))
     head = _lock_chain_head(session)
     next_id, previous_hash, batch, written = head.last_event_id + 1, head.last_hash, [], 0
     for draft in drafts:
@@ -144,16 +147,16 @@ def record_many(session: Session, drafts: Iterable[Draft], batch_size: int = 200
         batch.append(row)
         next_id += 1
         if len(batch) >= batch_size:
-            written += _insert_events(session, batch)
-    written += _insert_events(session, batch)
+            written += _write_batch(write, batch)
+    written += _write_batch(write, batch)
     head.last_event_id, head.last_hash = next_id - 1, previous_hash
     session.flush()
     return written
 
 
-def _insert_events(session: Session, rows: list[dict[str, Any]]) -> int:
+def _write_batch(write: Callable[[Table, list[dict[str, Any]]], None], rows: list[dict[str, Any]]) -> int:
     if rows:
-        session.execute(insert(AuditEvent.__table__), rows)
+        write(AuditEvent.__table__, rows)
     count = len(rows)
     rows.clear()
     return count

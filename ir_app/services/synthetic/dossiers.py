@@ -180,7 +180,8 @@ def _dossier_row(seed: Seeder, commune: CommuneRef, system: SystemRef, regime, d
         if proposed and proposed > level else "",
         "risks": RISKS, "step_started_at": last if steps else None,
         "step_due_on": _step_due_on(seed, regime, state, last, proposed or level),
-        "submitted_at": when.get("submit"), "request_number": f"{commune.index + 1}/TTr-UBND" if "submit" in when else "",
+        "submitted_at": when.get("submit"),
+        "request_number": f"{commune.index + 1}/TTr-UBND" if "submit" in when else "",
         "return_reason": "Bổ sung sơ đồ mạng và danh mục thiết bị" if state == "returned" else "",
         "appraisal_result": "phu_hop" if appraised else None,
         "appraisal_text": "Hồ sơ đầy đủ; cấp độ đề xuất phù hợp với tiêu chí." if appraised else "",
@@ -207,8 +208,9 @@ def _add_steps_and_audit(seed: Seeder, commune: CommuneRef, versions) -> None:
     rows = []
     for version in versions:
         system, dossier_id = version.system, version.dossier_id
+        number = 2 if version.state != "superseded" and system.story.previous_steps else 1
         seed.audit(version.created_at, commune.user("staff").actor, "create", "dossier", dossier_id, commune.id,
-                   f"{system.name}: hồ sơ lần {1 + (version.state != 'superseded' and bool(system.story.previous_steps))}")
+                   f"{system.name}: hồ sơ lần {number}")
         state = "draft"
         for action, at in version.steps:
             actor = commune.user(_actor_key(action, system.level))

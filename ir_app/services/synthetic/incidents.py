@@ -314,7 +314,8 @@ class _Writer:
         tasks, settled = [], []
         for (plan, playbook, applied), pinned_id in zip(self.pinned, ids):
             self.log(plan, applied, self.officer, "playbook",
-                     f"Áp dụng kịch bản «{playbook.title}» phiên bản {playbook.version} ({len(playbook.steps)} nhiệm vụ)",
+                     f"Áp dụng kịch bản «{playbook.title}» phiên bản {playbook.version} "
+                     f"({len(playbook.steps)} nhiệm vụ)",
                      "apply_playbook", {"playbook_id": [None, playbook.id]}, object_type="incident_playbook",
                      object_id=pinned_id)
             for position, step in enumerate(playbook.steps, start=1):
@@ -367,6 +368,7 @@ class _Writer:
 
     def _evidence(self) -> None:
         eligible = {plan.id: plan for plan, _p, _a in self.pinned if plan.category in WITH_EVIDENCE}.values()
+        eligible = sorted(eligible, key=lambda plan: plan.state != "closed")  # the first one: a full record
         chosen = [plan for plan in eligible if self.seed.pick("evidence", self.rng, ((True, 1), (False, 99)))]
         for plan in chosen:
             acquired = min(plan.created_at + timedelta(hours=1), self.seed.now)
@@ -374,7 +376,8 @@ class _Writer:
             stored = self.seed.add_file(self.commune.id, name, f"Nhật ký máy trạm, sự cố {plan.row['title']}",
                                         acquired, self.officer, content_type="text/plain")
             evidence_id = self.seed.insert_ids(Evidence, [{
-                "incident_id": plan.id, "number": 1, "file_id": stored.id, "description": "Nhật ký máy trạm bị ảnh hưởng",
+                "incident_id": plan.id, "number": 1, "file_id": stored.id,
+                "description": "Nhật ký máy trạm bị ảnh hưởng",
                 "sha256": stored.sha256, "size": stored.size, "content_type": "text/plain", "filename": name,
                 "acquired_at": acquired, "acquired_by": self.officer.name, "source": "Máy trạm bị ảnh hưởng",
                 "created_at": acquired, "created_by_id": self.officer.id}])[0]

@@ -130,7 +130,8 @@ def _system_row(seed: Seeder, commune: CommuneRef, system: SystemRef, rng) -> di
     return {
         "commune_id": commune.id, "code": system.code, "name": system.name, "purpose": template.purpose,
         "unit_id": commune.unit_ids[3 if template.handles_admin_procedures else 0],
-        "owner_name": f"Ủy ban nhân dân {commune.full_name.lower()}", "owner_functions": "Cơ quan hành chính nhà nước ở địa phương",
+        "owner_name": f"Ủy ban nhân dân {commune.full_name.lower()}",
+        "owner_functions": "Cơ quan hành chính nhà nước ở địa phương",
         "owner_representative": commune.user("approver").name, "owner_address": f"Trụ sở UBND {commune.name}",
         "owner_phone": "", "owner_email": f"ubnd@{commune.slug}.synth.vn",
         "operator_name": "Văn phòng HĐND và UBND", "operator_functions": "Quản lý hạ tầng CNTT dùng chung",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Sequence
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from ir_app.models import StoredFile
@@ -17,10 +17,10 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.incident_data import ResponseData
 from ir_app.services.lawdata import LawData
+from ir_app.services.synthetic.bulk import BulkWriter
 
 # 09:00 on Thursday 26/11/2026 in Hanoi: the same "today" as the test suite's clock.
 BASE_TIME = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)
-BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ class Seeder:
         self.audit_drafts: list[audit.Draft] = []
         self._cycles: Counter[str] = Counter()
         self._due_on: dict[tuple[date, Any], date | None] = {}
+        self.writer = BulkWriter(session)
 
     # ------------------------------------------------------------------ randomness
 
@@ -117,18 +118,16 @@ class Seeder:
 
     def insert(self, model: type | Table, rows: list[dict[str, Any]]) -> None:
         table = model if isinstance(model, Table) else model.__table__
-        for start in range(0, len(rows), BATCH):
-            self.session.execute(insert(table), rows[start:start + BATCH])
+        self.writer.insert(table, rows)
         self.counts[table.name] += len(rows)
 
     def insert_ids(self, model: type, rows: list[dict[str, Any]]) -> list[int]:
         """Insert and return the new ids in the order of ``rows`` (for children to point at)."""
         table = model.__table__
-        ids: list[int] = []
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        for start in range(0, len(rows), BATCH):
-            ids += self.session.execute(statement, rows[start:start + BATCH]).scalars().all()
-        self.counts[table.name] += len(rows)
+        ids = self.writer.new_ids(table, len(rows))
+        for row, new_id in zip(rows, ids):
+            row["id"] = new_id
+        self.insert(table, rows)
         return ids
 
     def add_file(self, commune_id: int, filename: str, text: str, at: datetime, by: UserRef | None,
@@ -151,7 +150,7 @@ class Seeder:
     def write_audit(self) -> int:
         """The whole trail in time order (as the app would have written it), then the chain."""
         self.audit_drafts.sort(key=lambda draft: draft.at)
-        written = audit.record_many(self.session, self.audit_drafts)
+        written = audit.record_many(self.session, self.audit_drafts, write=self.writer.insert)
         self.counts["audit_events"] += written
         self.audit_drafts.clear()
         return written
