@@ -1,6 +1,6 @@
 """Fast bulk writes inside the session's transaction.
 
-SQLite: Core ``insert()`` with lists of dicts (the driver's executemany is already fast).
+SQLite: the driver's ``executemany`` with the columns' own conversions (dates, JSON).
 PostgreSQL: ``COPY … FROM STDIN`` through psycopg — several times faster than multi-row INSERTs,
 whose very long statements the driver re-parses for every batch. Ids are handed out before the
 rows are written (from the table's sequence on PostgreSQL, after the current maximum on SQLite,
@@ -10,12 +10,11 @@ RETURNING round trips.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import JSON, Table, func, insert, select, text
+from sqlalchemy import JSON, Table, func, select, text
 from sqlalchemy.orm import Session
-
-BATCH = 2000
 
 
 class BulkWriter:
@@ -41,25 +40,39 @@ class BulkWriter:
     def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        if self.is_postgres:
-            self._copy(table, rows)
-            return
-        for start in range(0, len(rows), BATCH):
-            self.session.execute(insert(table), rows[start:start + BATCH])
-
-    def _copy(self, table: Table, rows: list[dict[str, Any]]) -> None:
         given = list(rows[0])
         defaults = _python_defaults(table, given)
         names = given + list(defaults)
-        as_json = {name for name in names if isinstance(table.c[name].type, JSON)}
-        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
-        cursor = self.session.connection().connection.dbapi_connection.cursor()
+        values = ([row[name] for name in given] + list(defaults.values()) for row in rows)
+        if self.is_postgres:
+            self._copy(table, names, values)
+        else:
+            self._executemany(table, names, values)
+
+    def _driver_cursor(self):
+        return self.session.connection().connection.dbapi_connection.cursor()
+
+    def _copy(self, table: Table, names: list[str], values: Iterable[list[Any]]) -> None:
+        as_json = [isinstance(table.c[name].type, JSON) for name in names]
+        cursor = self._driver_cursor()
         try:
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    values = [row[name] for name in given] + list(defaults.values())
-                    copy.write_row([json.dumps(value, ensure_ascii=False) if name in as_json and value is not None
-                                    else value for name, value in zip(names, values)])
+            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row([json.dumps(value, ensure_ascii=False) if is_json and value is not None else value
+                                    for value, is_json in zip(row, as_json)])
+        finally:
+            cursor.close()
+
+    def _executemany(self, table: Table, names: list[str], values: Iterable[list[Any]]) -> None:
+        """The driver's executemany with the columns' own conversions (dates, JSON) applied once
+        per value: SQLAlchemy's per-row bookkeeping was most of the time on SQLite."""
+        dialect = self.session.get_bind().dialect
+        converters = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+        statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        cursor = self._driver_cursor()
+        try:
+            cursor.executemany(statement, ([convert(value) if convert else value
+                                            for value, convert in zip(row, converters)] for row in values))
         finally:
             cursor.close()
 
