@@ -198,6 +198,52 @@ def demo(port: int, no_serve: bool, no_scheduler: bool) -> None:
         _serve("127.0.0.1", port, 8, with_scheduler=not no_scheduler)
 
 
+@click.command("seed-synthetic")
+@with_appcontext
+@click.option("--communes", default=100, show_default=True, type=click.IntRange(1, 5000))
+@click.option("--systems-per-commune", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option("--incidents", default=20000, show_default=True, type=click.IntRange(0, 10_000_000),
+              help="Tổng số sự cố của cả tỉnh.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Cùng hạt giống → cùng dữ liệu.")
+@click.option("--province-code", default="91", show_default=True,
+              help="Mã của tỉnh mô phỏng; từ chối chạy nếu mã này đã có trong cơ sở dữ liệu.")
+@click.option("--now", "at", metavar="ISO-8601", help="Mốc «hôm nay» của dữ liệu (mặc định 26/11/2026 09:00, cố định).")
+def seed_synthetic(communes: int, systems_per_commune: int, incidents: int, seed: int, province_code: str,
+                   at: str | None) -> None:
+    """Build a synthetic province (deterministic) for scale tests and benchmarks."""
+    from dataclasses import replace
+
+    from ir_app.migrate import upgrade
+    from ir_app.services.incident_data import response_data
+    from ir_app.services.synthetic import ProvinceExists, SyntheticSpec, seed_province, steps_for
+
+    if not 1 <= len(province_code) <= 8 or not province_code.isalnum():
+        fail("mã tỉnh gồm 1–8 chữ hoặc số.", 2)
+    spec = SyntheticSpec(province_code=province_code, communes=communes, systems_per_commune=systems_per_commune,
+                         incidents=incidents, seed=seed)
+    if at:
+        spec = replace(spec, now=_parse_now(at, _job_env()))
+    upgrade(_engine())
+    session = _session()
+    try:
+        with click.progressbar(length=steps_for(spec), label="Tạo dữ liệu mô phỏng", show_pos=True) as bar:
+            report = seed_province(session, spec, current_app.extensions["ir_law"],
+                                   response_data(current_app.config["IR_PLAYBOOKS_DIR"]),
+                                   current_app.config["IR_DEMO_PASSWORD"], progress=bar.update)
+        session.commit()
+    except ProvinceExists as refused:
+        session.rollback()
+        fail(str(refused))
+    finally:
+        session.close()
+    click.echo(f"Đã tạo tỉnh mô phỏng mã {province_code}: {report.rows} dòng "
+               f"({communes} xã, {communes * systems_per_commune} hệ thống, {incidents} sự cố).")
+    for table, count in sorted(report.counts.items()):
+        click.echo(f"  {table:<22} {count:>9}")
+    click.echo(f"Tài khoản: officer@mp{province_code.lower()}-0001.synth.vn, overseer@mp{province_code.lower()}.synth.vn"
+               f" … (mật khẩu: IR_DEMO_PASSWORD)")
+
+
 # --- Scheduled jobs ---------------------------------------------------------------------------------
 
 jobs_group = AppGroup("jobs", help="Việc định kỳ: nhắc việc, gửi e-mail (dùng được thay bộ lập lịch, qua cron).")
@@ -465,7 +511,7 @@ def audit_export(session, object_type: str, object_id, commune_id, summary: str)
 
 def register(app) -> None:
     for command in (db_group, create_user, audit_group, level_check, playbooks_group, dossier_group, serve, demo,
-                    backup, restore, jobs_group, scheduler_command, backups_group):
+                    seed_synthetic, backup, restore, jobs_group, scheduler_command, backups_group):
         app.cli.add_command(command)
 
 

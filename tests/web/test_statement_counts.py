@@ -1,0 +1,124 @@
+"""Cost that does not grow with the data: each main page issues the same number of SQL statements
+for a small synthetic province and for a bigger one (more communes, systems, dossiers, incidents,
+audit rows, several pages of every list).
+
+Both provinces live in one database built once for this module; every page is loaded once to warm
+caches, then counted on the second load.
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import event, exists, select
+
+from ir_app import create_app
+from ir_app.domain.clock import FixedClock
+from ir_app.models import Dossier, Evidence, Incident, Organisation, Review, ReviewFinding
+from ir_app.services.incident_data import response_data
+from ir_app.services.synthetic import BASE_TIME, SyntheticSpec, seed_province
+from tests.conftest import PG_URL, WebClient, _truncate_all
+
+PASSWORD = "demo12345"
+SMALL = SyntheticSpec(province_code="81", communes=2, systems_per_commune=5, incidents=40)
+BIG = SyntheticSpec(province_code="82", communes=6, systems_per_commune=30, incidents=600)
+PAGES = ("overview (officer)", "overview (overseer)", "systems (officer)", "systems (overseer)",
+         "dossiers (officer)", "dossiers (overseer)", "incidents (officer)", "incidents (overseer)",
+         "overdue incidents (officer)", "backups (officer)", "backups (overseer)", "dossier page",
+         "dossier plan", "incident page", "audit log (auditor)", "audit log (overseer)")
+
+
+@pytest.fixture(scope="module")
+def counts(template_database, tmp_path_factory) -> dict[str, tuple[int, int]]:
+    folder = tmp_path_factory.mktemp("statement-counts")
+    if PG_URL:
+        _truncate_all(PG_URL)
+        url = PG_URL
+    else:
+        shutil.copyfile(template_database, folder / "db.sqlite3")
+        url = f"sqlite:///{folder / 'db.sqlite3'}"
+    app = create_app({"IR_DATABASE_URL": url, "IR_DATA_DIR": folder / "data", "SECRET_KEY": "test-secret-key",
+                      "IR_CLOCK": FixedClock(BASE_TIME), "TESTING": True})
+    try:
+        small = _measure(app, SMALL)
+        big = _measure(app, BIG)
+    finally:
+        app.extensions["ir_engine"].dispose()
+    return {page: (small[page], big[page]) for page in PAGES}
+
+
+def _measure(app, spec: SyntheticSpec) -> dict[str, int]:
+    session = app.extensions["ir_session_factory"]()
+    try:
+        seed_province(session, spec, app.extensions["ir_law"], response_data(app.config["IR_PLAYBOOKS_DIR"]),
+                      PASSWORD)
+        session.commit()
+        # The bigger province is read on its second page of every list: offsets cost nothing either.
+        targets = _targets(session, spec.province_code, page=1 if spec is SMALL else 2)
+    finally:
+        session.close()
+    clients: dict[str, WebClient] = {}
+    measured = {}
+    for page, (email, url) in targets.items():
+        if email not in clients:
+            clients[email] = WebClient(app.test_client())
+            assert clients[email].login(email, PASSWORD).status_code == 302, email
+        client = clients[email]
+        assert client.get(url).status_code == 200, (page, url)
+        measured[page] = _statements(app, lambda: client.get(url))
+    return measured
+
+
+def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
+    """Who loads which page: commune 1's people, the province overseer, and detail pages of records
+    that have every kind of child (so each selectin load runs in both provinces)."""
+    province = f"mp{code}"
+    officer, auditor, overseer = (f"officer@{province}-0001.synth.vn", f"auditor@{province}-0001.synth.vn",
+                                  f"overseer@{province}.synth.vn")
+    in_province = Organisation.slug.startswith(f"{province}-")
+    dossier, dossier_commune = session.execute(
+        select(Dossier.id, Organisation.slug).join(Organisation, Organisation.id == Dossier.commune_id)
+        .where(in_province, Dossier.state == "operating",
+               exists().where(Review.dossier_id == Dossier.id, ReviewFinding.review_id == Review.id))
+        .order_by(Dossier.id).limit(1)).one()
+    incident, incident_commune = session.execute(
+        select(Incident.id, Organisation.slug).join(Organisation, Organisation.id == Incident.commune_id)
+        .where(in_province, Incident.state == "closed", Incident.is_confidential.is_(False),
+               exists().where(Evidence.incident_id == Incident.id))
+        .order_by(Incident.id).limit(1)).one()
+    return {
+        "overview (officer)": (officer, "/"), "overview (overseer)": (overseer, "/"),
+        "systems (officer)": (officer, f"/systems/?page={page}"),
+        "systems (overseer)": (overseer, f"/systems/?page={page}"),
+        "dossiers (officer)": (officer, f"/dossiers/?page={page}"),
+        "dossiers (overseer)": (overseer, f"/dossiers/?page={page}"),
+        "incidents (officer)": (officer, f"/incidents/?page={page}"),
+        "incidents (overseer)": (overseer, f"/incidents/?page={page}"),
+        "overdue incidents (officer)": (officer, "/incidents/?overdue=1"),
+        "backups (officer)": (officer, "/backups/"), "backups (overseer)": (overseer, f"/backups/?page={page}"),
+        "dossier page": (f"officer@{dossier_commune}.synth.vn", f"/dossiers/{dossier}"),
+        "dossier plan": (f"officer@{dossier_commune}.synth.vn", f"/dossiers/{dossier}/plan"),
+        "incident page": (f"officer@{incident_commune}.synth.vn", f"/incidents/{incident}"),
+        "audit log (auditor)": (auditor, f"/audit/?page={page}"),
+        "audit log (overseer)": (overseer, f"/audit/?page={page}"),
+    }
+
+
+def _statements(app, callback) -> int:
+    engine, seen = app.extensions["ir_engine"], []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        callback()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_issues_as_many_statements_for_a_bigger_province(counts, page):
+    small, big = counts[page]
+    assert big == small, f"{page}: {small} statements with the small province, {big} with the bigger one"
