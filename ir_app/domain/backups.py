@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from functools import cached_property, lru_cache
 from typing import Iterable
 
 
@@ -76,16 +77,7 @@ class CronSpec:
 
     @classmethod
     def parse(cls, text: str) -> CronSpec:
-        parts = text.split()
-        if len(parts) != 5:
-            raise ScheduleError("Quy tắc lịch phải có đúng 5 trường: phút giờ ngày tháng thứ "
-                                "(ví dụ «30 22 * * 1-5» là 22:30 từ thứ Hai đến thứ Sáu).")
-        values = [_parse_field(part, *spec) for part, spec in zip(parts, _FIELDS)]
-        weekdays = frozenset((value - 1) % 7 for value in values[4])  # cron 1=Mon → Python 0
-        spec = cls(frozenset(values[0]), frozenset(values[1]), frozenset(values[2]),
-                   frozenset(values[3]), weekdays, any_day=parts[2] == "*", any_weekday=parts[4] == "*")
-        spec._check_fires()
-        return spec
+        return _parse_cron(text)
 
     def matches_day(self, day: date) -> bool:
         if day.month not in self.months:
@@ -96,6 +88,10 @@ class CronSpec:
         return by_day or by_weekday
 
     def times_of_day(self) -> list[time]:
+        return self._times
+
+    @cached_property
+    def _times(self) -> list[time]:
         return [time(hour, minute) for hour in sorted(self.hours) for minute in sorted(self.minutes)]
 
     def next_at_or_after(self, moment: datetime) -> datetime:
@@ -129,6 +125,22 @@ class CronSpec:
 
     def _check_fires(self) -> None:
         self.next_at_or_after(datetime(2000, 1, 1))
+
+
+@lru_cache(maxsize=1024)
+def _parse_cron(text: str) -> CronSpec:
+    """Parsed once per distinct rule (the spec is immutable): the overview of a province computes
+    the health of hundreds of plans that share a handful of schedules."""
+    parts = text.split()
+    if len(parts) != 5:
+        raise ScheduleError("Quy tắc lịch phải có đúng 5 trường: phút giờ ngày tháng thứ "
+                            "(ví dụ «30 22 * * 1-5» là 22:30 từ thứ Hai đến thứ Sáu).")
+    values = [_parse_field(part, *spec) for part, spec in zip(parts, _FIELDS)]
+    weekdays = frozenset((value - 1) % 7 for value in values[4])  # cron 1=Mon → Python 0
+    spec = CronSpec(frozenset(values[0]), frozenset(values[1]), frozenset(values[2]),
+                    frozenset(values[3]), weekdays, any_day=parts[2] == "*", any_weekday=parts[4] == "*")
+    spec._check_fires()
+    return spec
 
 
 def _parse_field(text: str, name: str, low: int, high: int) -> set[int]:

@@ -14,6 +14,8 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_commune_at", "commune_id", "at"),
+        # A commune's log, newest first (the audit page): read backwards, no sort, no filtering.
+        Index("ix_audit_events_commune_id_order", "commune_id", "id"),
         Index("ix_audit_events_object", "object_type", "object_id"),
     )
 

@@ -60,6 +60,8 @@ class Incident(Base):
         CheckConstraint("state <> 'closed' OR closed_at IS NOT NULL", name="closed_has_time"),
         Index("ix_incidents_commune_state", "commune_id", "state"),
         Index("ix_incidents_commune_detected", "commune_id", "detected_at"),
+        # The province list (newest first over every commune) reads this index backwards.
+        Index("ix_incidents_detected_id", "detected_at", "id"),
         Index("ix_incidents_category", "category"),
         Index("ix_incidents_severity", "severity"),
         Index("ix_incidents_reporter_created", "reported_by_id", "created_at"),

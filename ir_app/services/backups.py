@@ -399,8 +399,12 @@ class CommuneBackupSummary:
 
 def commune_summaries(session: Session, commune_ids_query, now: datetime, zone: tzinfo
                       ) -> dict[int, CommuneBackupSummary]:
-    """Backup health per commune for the overview: a fixed number of statements."""
-    plans = session.scalars(plans_query(commune_ids_query).where(BackupPlan.is_active.is_(True))).all()
+    """Backup health per commune for the overview: a fixed number of statements. The plans alone,
+    without their systems, communes and people: a province has hundreds, and the figures need none."""
+    query = select(BackupPlan).where(BackupPlan.is_active.is_(True))
+    if commune_ids_query is not None:
+        query = query.where(BackupPlan.commune_id.in_(commune_ids_query))
+    plans = session.scalars(query).all()
     summaries: dict[int, CommuneBackupSummary] = {}
     for status in plan_statuses(session, plans, now, zone).values():
         summary = summaries.setdefault(status.plan.commune_id, CommuneBackupSummary())

@@ -18,6 +18,8 @@ from ir_app.web.filters import local_tz, vn_datetime
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
+# A province's log holds hundreds of thousands of events: count up to here, then say "more than".
+AUDIT_COUNT_LIMIT = 10_000
 
 
 def _parse_day(value: str) -> datetime | None:
@@ -50,7 +52,7 @@ def filtered_query() -> Select:
 @bp.get("/")
 @requires(Permission.VIEW_AUDIT)
 def index():
-    page = paginate(db(), filtered_query(), page_number(), 50)
+    page = paginate(db(), filtered_query(), page_number(), 50, count_limit=AUDIT_COUNT_LIMIT)
     return render_template("audit/index.html", page=page, args=request.args)
 
 

@@ -14,6 +14,7 @@ class Page:
     total: int
     number: int
     size: int
+    more: bool = False  # the count stopped at its limit: there are more than `total` rows
 
     @property
     def pages(self) -> int:
@@ -25,10 +26,16 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.pages
+        return self.number < self.pages or (self.more and len(self.items) == self.size)
 
 
-def paginate(session: Session, query: Select, number: int, size: int) -> Page:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+def paginate(session: Session, query: Select, number: int, size: int, count_limit: int | None = None) -> Page:
+    """A page of ``query``. With ``count_limit`` the count stops there: counting a province's whole
+    audit log means reading every row of it, for a number nobody needs exactly."""
+    counted = query.order_by(None)
+    if count_limit is not None:
+        counted = counted.limit(count_limit + 1)
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    more = count_limit is not None and total > count_limit
     items = list(session.scalars(query.limit(size).offset((number - 1) * size)).unique())
-    return Page(items, total, number, size)
+    return Page(items, min(total, count_limit) if more else total, number, size, more)
