@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ir_app.jobs.env import JobEnv
 from ir_app.jobs.registry import JOBS, Job
@@ -22,21 +22,41 @@ class JobOutcome:
     summary: str
 
 
+CONFLICT_RETRIES = 3
+
+
 def run_job(env: JobEnv, job: Job, now: datetime) -> JobOutcome:
-    """Run `job` as of `now`; an error is logged and recorded, never raised (the next job runs)."""
+    """Run `job` as of `now`; an error is logged and recorded, never raised (the next job runs).
+
+    A write conflict with a racing process (the same reminder, the next audit row) is retried from
+    scratch: jobs are idempotent, so the second pass simply finds the work already done."""
+    for attempt in range(1, CONFLICT_RETRIES + 1):
+        outcome = _attempt(env, job, now, last=attempt == CONFLICT_RETRIES)
+        if outcome is not None:
+            break
+    _remember(env, outcome, now)
+    return outcome
+
+
+def _attempt(env: JobEnv, job: Job, now: datetime, last: bool) -> JobOutcome | None:
     session = env.session_factory()
     try:
         summary = job.run(env, session, now)
         session.commit()
-        outcome = JobOutcome(job.id, True, summary)
+        return JobOutcome(job.id, True, summary)
+    except (IntegrityError, OperationalError) as conflict:
+        session.rollback()
+        if not last:
+            log.info("job %s met a concurrent write, retrying: %s", job.id, conflict)
+            return None
+        log.exception("job %s failed", job.id)
+        return JobOutcome(job.id, False, f"{type(conflict).__name__}: {conflict}")
     except Exception as error:  # a failing job must not stop the others or the scheduler
         session.rollback()
         log.exception("job %s failed", job.id)
-        outcome = JobOutcome(job.id, False, f"{type(error).__name__}: {error}")
+        return JobOutcome(job.id, False, f"{type(error).__name__}: {error}")
     finally:
         session.close()
-    _remember(env, outcome, now)
-    return outcome
 
 
 def run_due(env: JobEnv, now: datetime, jobs: tuple[Job, ...] = JOBS) -> list[JobOutcome]:
