@@ -18,6 +18,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -59,9 +60,16 @@ class SchedulerNode:
         self.holder = holder or default_holder()
         self.holds_lease = False
         self.announce = announce or log.info
+        # The heartbeat job and job runs call heartbeat() from pool threads; one at a time,
+        # so a slower call cannot overwrite a newer answer.
+        self._heartbeat_lock = threading.Lock()
 
     def heartbeat(self) -> bool:
         """Take or renew the lease; announces when this node gains or loses it."""
+        with self._heartbeat_lock:
+            return self._heartbeat()
+
+    def _heartbeat(self) -> bool:
         session = self.env.session_factory()
         try:
             holds = lease.acquire_or_renew(session, self.holder, self.env.clock.now(), self.ttl)

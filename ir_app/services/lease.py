@@ -50,8 +50,10 @@ def acquire_or_renew(session: Session, holder: str, now: datetime, ttl: timedelt
         session.commit()
         return True
     session.rollback()
-    if session.get(SchedulerLease, name) is not None:
-        return False
+    row = session.get(SchedulerLease, name)
+    if row is not None:
+        # A racing call of the same holder may have just taken it: that is still ours.
+        return row.holder == holder and row.expires_at > now
     try:
         session.add(SchedulerLease(name=name, holder=holder, acquired_at=now, renewed_at=now,
                                    expires_at=now + ttl))

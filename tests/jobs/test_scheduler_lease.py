@@ -158,3 +158,35 @@ def test_lease_race_on_postgresql(app, clock):
             thread.join(30)
         assert len(wins) == 1, wins
         clock.advance(seconds=TTL.total_seconds() + 1)
+
+
+@pytest.mark.postgres
+def test_calls_of_one_holder_racing_for_an_expired_lease_all_see_it_as_theirs(app, clock):
+    """The heartbeat job and a job run of the same process may take the lease at the same moment:
+    the one that loses the UPDATE must not report the lease as lost (it was the other's spurious
+    'lost' answer that made pc-b stand down right after taking over)."""
+    from ir_app.services import lease
+
+    factory = job_env(app).session_factory
+    for round_ in range(10):
+        clock.advance(seconds=TTL.total_seconds() + 1)
+        assert node(app, f"pc-gone-{round_}").heartbeat()
+        clock.advance(seconds=TTL.total_seconds() + 1)  # ... and crashed: its lease has expired
+        barrier = threading.Barrier(4)
+        answers: list[bool] = []
+
+        def contend():
+            session = factory()
+            try:
+                barrier.wait()
+                answers.append(lease.acquire_or_renew(session, "pc-b", clock.now(), TTL))
+            finally:
+                session.close()
+
+        threads = [threading.Thread(target=contend) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert answers == [True] * 4
+        assert node(app, "pc-other").heartbeat() is False
