@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
+from ir_app.db import refresh_statistics
 from ir_app.services.audit import Actor
 
 
@@ -231,6 +232,7 @@ def seed_synthetic(communes: int, systems_per_commune: int, incidents: int, seed
                                    response_data(current_app.config["IR_PLAYBOOKS_DIR"]),
                                    current_app.config["IR_DEMO_PASSWORD"], progress=bar.update)
         session.commit()
+        refresh_statistics(_engine())
     except ProvinceExists as refused:
         session.rollback()
         fail(str(refused))
@@ -426,6 +428,7 @@ def restore(file: Path, yes: bool) -> None:
             report = restore_backup(_engine(), file, progress=lambda _name: bar.update(1))
         except BackupError as error:
             fail(str(error))
+    refresh_statistics(_engine())
     session = _session()
     try:
         verified = audit.verify(session)

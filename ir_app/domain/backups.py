@@ -180,6 +180,7 @@ def parse_time_of_day(text: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+@lru_cache(maxsize=4096)  # pure; a province overview asks for hundreds of plans on every load
 def schedule_spec(frequency: str, time_of_day: str = "22:00", weekday: int | None = None,
                   day_of_month: int | None = None, cron: str = "") -> CronSpec:
     """The cron form of a plan's schedule. Weekday: 0 = Monday … 6 = Sunday."""
@@ -220,6 +221,7 @@ def backup_health(spec: CronSpec, zone: tzinfo, starts_at: datetime, last_ok_at:
     return BackupHealth(expected, due_by, now >= due_by, last_ok_at)
 
 
+@lru_cache(maxsize=16384)  # pure; depends only on the schedule and the last good run
 def first_uncovered(spec: CronSpec, starts: datetime, last_ok: datetime | None) -> datetime:
     """The first expected time >= starts that no good run covers (naive local datetimes)."""
     slot = spec.next_at_or_after(starts if last_ok is None else max(starts, last_ok))

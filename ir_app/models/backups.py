@@ -86,6 +86,8 @@ class BackupRun(Base):
         CheckConstraint("source IN ('manual', 'cli', 'api')", name="source"),
         CheckConstraint("size_bytes IS NULL OR size_bytes >= 0", name="size"),
         Index("ix_backup_runs_plan_ran_at", "plan_id", "ran_at"),
+        # "last good run of each plan" (health, overview) reads one index entry per plan
+        Index("ix_backup_runs_plan_result_ran_at", "plan_id", "result", "ran_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
