@@ -46,8 +46,11 @@ class Organisation(Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def full_name(self) -> str:
@@ -70,8 +73,11 @@ class Unit(Base):
     phone: Mapped[str] = mapped_column(String(50), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     is_cyber_unit: Mapped[bool] = mapped_column(Boolean, default=False)  # đơn vị chuyên trách
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     commune: Mapped[Organisation] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Role(StrEnum):

@@ -76,9 +76,9 @@ def _init_database(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from ir_app.web import (admin, api, audit_log, auth, backups, checks, contacts, documents, dossiers, incidents,
-                            inventory, main, notifications, operations, playbooks)
+                            inventory, main, notifications, operations, organisations, playbooks)
 
-    for module in (main, auth, admin, audit_log, inventory, contacts, dossiers, documents, incidents, playbooks,
-                   backups, checks, notifications, operations, api):
+    for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, incidents,
+                   playbooks, backups, checks, notifications, operations, api):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)

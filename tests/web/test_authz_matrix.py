@@ -26,6 +26,7 @@ from ir_app.models import (
     Role,
     StoredFile,
     SystemComponent,
+    Unit,
 )
 from ir_app.services.audit import Actor
 from ir_app.services.due import calendar
@@ -56,7 +57,8 @@ def _objects(session, commune, code) -> dict:
     contact = EmergencyContact(commune_id=commune.id, name="Trực ban", phone="113")
     stored = StoredFile(commune_id=commune.id, filename="minh-chung.pdf", content_type="application/pdf",
                         size=8, sha256="0" * 64, data=b"%PDF-1.4", uploaded_at=_now())
-    session.add_all([system, contact, stored])
+    unit = Unit(commune_id=commune.id, name=f"Văn phòng {code}")
+    session.add_all([system, contact, stored, unit])
     session.flush()
     dossier = Dossier(system_id=system.id, commune_id=commune.id, regime="nd331-2026", state="approved",
                       determined_level=2, proposed_level=2, decision_number="1/QĐ", decision_on=_now().date(),
@@ -72,7 +74,7 @@ def _objects(session, commune, code) -> dict:
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
             "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection",
-            "doc_key": "mau01", "regime": "nd331-2026", "code": "vi"}
+            "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id}
 
 
 def _incident(session, commune):

@@ -1,0 +1,161 @@
+"""Provinces, communes and the units inside a commune: created, edited and audited.
+
+A commune's code is its official administrative code (mã đơn vị hành chính): it names the commune in
+URLs, exports and the CLI, so it is fixed once created; everything else can be corrected.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ir_app.documents.text import safe_filename
+from ir_app.models import InformationSystem, Organisation, OrgKind, Unit
+from ir_app.models.org import COMMUNE_TYPE_LABELS
+from ir_app.services import audit
+from ir_app.services.audit import Actor
+from ir_app.services.errors import ServiceError, ValidationFailed
+from ir_app.services.fields import FieldSpec, parse_record
+from ir_app.services.inventory import check_version, snapshot
+
+F = FieldSpec
+CODE_RE = re.compile(r"^[0-9A-Za-z]{1,16}$")
+
+ORGANISATION_FIELDS: list[FieldSpec] = [
+    F("name", "Tên (không kèm «Xã», «Phường»)", required=True, max_length=200,
+      help="Ví dụ: Vĩnh Lại. Loại đơn vị hành chính chọn ở ô bên dưới."),
+    F("commune_type", "Loại đơn vị hành chính", "choice", choices=tuple(COMMUNE_TYPE_LABELS.items())),
+    F("address", "Địa chỉ trụ sở", max_length=300),
+    F("phone", "Điện thoại", max_length=50),
+    F("email", "E-mail", "email", max_length=200),
+]
+UNIT_FIELDS: list[FieldSpec] = [
+    F("name", "Tên đơn vị", required=True, max_length=200,
+      help="Ví dụ: Văn phòng HĐND và UBND, Phòng Văn hóa - Xã hội, Trung tâm Phục vụ hành chính công, Công an xã."),
+    F("functions", "Chức năng, nhiệm vụ", "textarea", max_length=1000),
+    F("head_name", "Người đứng đầu", max_length=200),
+    F("phone", "Điện thoại", max_length=50),
+    F("email", "E-mail", "email", max_length=200),
+    F("is_cyber_unit", "Đơn vị chuyên trách về an toàn, an ninh mạng", "bool"),
+]
+
+
+class UnitInUse(ServiceError):
+    """A unit that systems still name as theirs cannot be deleted."""
+
+
+def organisation_fields(kind: str) -> list[FieldSpec]:
+    """A province has no commune type."""
+    return [spec for spec in ORGANISATION_FIELDS if kind == OrgKind.COMMUNE or spec.name != "commune_type"]
+
+
+def _values(specs: list[FieldSpec], raw: dict[str, Any], kind: str) -> dict[str, Any]:
+    values, errors = parse_record(specs, raw)
+    if kind == OrgKind.COMMUNE and not values.get("commune_type") and "commune_type" not in errors:
+        errors["commune_type"] = "Chọn xã, phường hoặc đặc khu."
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+def create_organisation(session: Session, actor: Actor, kind: str, code: str, raw: dict[str, Any],
+                        now: datetime, province: Organisation | None = None) -> Organisation:
+    """A new province, or a commune of `province`."""
+    code = (code or "").strip()
+    errors: dict[str, str] = {}
+    if not CODE_RE.match(code):
+        errors["code"] = "Mã đơn vị hành chính gồm 1–16 chữ số hoặc chữ cái (ví dụ 11017)."
+    elif session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
+        errors["code"] = f"Đã có đơn vị mang mã {code}."
+    if kind == OrgKind.COMMUNE and (province is None or province.kind != OrgKind.PROVINCE):
+        errors["province"] = "Chọn tỉnh, thành phố của xã."
+    try:
+        values = _values(organisation_fields(kind), raw, kind)
+    except ValidationFailed as failure:
+        raise ValidationFailed(errors | failure.errors) from None
+    if errors:
+        raise ValidationFailed(errors)
+    org = Organisation(kind=kind, code=code, slug=_free_slug(session, values["name"], code),
+                       parent_id=province.id if kind == OrgKind.COMMUNE and province else None, **values)
+    session.add(org)
+    session.flush()
+    audit.record(session, actor, "create", now=now, object_type="organisation", object_id=org.id,
+                 commune_id=org.id if kind == OrgKind.COMMUNE else None, summary=f"{org.full_name} ({code})",
+                 changes=audit.diff({}, values | {"code": code}))
+    return org
+
+
+def _free_slug(session: Session, name: str, code: str) -> str:
+    """«Vĩnh Lại» → vinh-lai; another Vĩnh Lại elsewhere gets its code added."""
+    slug = safe_filename(name, 48)
+    if session.scalar(select(Organisation.id).where(Organisation.slug == slug)) is None:
+        return slug
+    return f"{slug}-{code.lower()}"
+
+
+def update_organisation(session: Session, actor: Actor, org: Organisation, raw: dict[str, Any], now: datetime,
+                        expected_version: int | None) -> Organisation:
+    check_version(org, expected_version)
+    specs = organisation_fields(org.kind)
+    values = _values(specs, raw, org.kind)
+    before = snapshot(org, [spec.name for spec in specs])
+    for name, value in values.items():
+        setattr(org, name, value)
+    session.flush()
+    audit.record(session, actor, "update", now=now, object_type="organisation", object_id=org.id,
+                 commune_id=org.id if org.kind == OrgKind.COMMUNE else None, summary=org.full_name,
+                 changes=audit.diff(before, values))
+    return org
+
+
+def save_unit(session: Session, actor: Actor, commune: Organisation, raw: dict[str, Any], now: datetime,
+              unit: Unit | None = None, expected_version: int | None = None) -> Unit:
+    values, errors = parse_record(UNIT_FIELDS, raw)
+    if not errors and _name_taken(session, commune.id, values["name"], unit):
+        errors["name"] = f"Xã đã có đơn vị «{values['name']}»."
+    if errors:
+        raise ValidationFailed(errors)
+    names = [spec.name for spec in UNIT_FIELDS]
+    if unit is None:
+        unit, before, action = Unit(commune_id=commune.id), {}, "create"
+        session.add(unit)
+    else:
+        check_version(unit, expected_version)
+        before, action = snapshot(unit, names), "update"
+    for name, value in values.items():
+        setattr(unit, name, value)
+    session.flush()
+    audit.record(session, actor, action, now=now, object_type="unit", object_id=unit.id, commune_id=commune.id,
+                 summary=unit.name, changes=audit.diff(before, values))
+    return unit
+
+
+def _name_taken(session: Session, commune_id: int, name: str, unit: Unit | None) -> bool:
+    query = select(Unit.id).where(Unit.commune_id == commune_id, func.lower(Unit.name) == name.lower())
+    if unit is not None:
+        query = query.where(Unit.id != unit.id)
+    return session.scalar(query.limit(1)) is not None
+
+
+def systems_of_unit(session: Session, unit: Unit) -> int:
+    return session.scalar(select(func.count()).select_from(InformationSystem)
+                          .where(InformationSystem.unit_id == unit.id)) or 0
+
+
+def delete_unit(session: Session, actor: Actor, unit: Unit, now: datetime) -> None:
+    in_use = systems_of_unit(session, unit)
+    if in_use:
+        raise UnitInUse(f"Không xóa được «{unit.name}»: {in_use} hệ thống thông tin đang ghi đơn vị này là "
+                        "đơn vị quản lý. Hãy đổi đơn vị của các hệ thống đó trước.")
+    audit.record(session, actor, "delete", now=now, object_type="unit", object_id=unit.id,
+                 commune_id=unit.commune_id, summary=unit.name,
+                 changes=audit.diff(snapshot(unit, [spec.name for spec in UNIT_FIELDS]), {}))
+    session.delete(unit)
+    session.flush()
+
+
+def units_of(session: Session, commune_id: int) -> list[Unit]:
+    return list(session.scalars(select(Unit).where(Unit.commune_id == commune_id).order_by(Unit.name)))
