@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ir_app.i18n_markers import N_
 from ir_app.jobs.env import JobEnv
 from ir_app.services import delivery
 from ir_app.services.due.base import DueContext
@@ -47,16 +48,17 @@ def deliver_outbox(env: JobEnv, session: Session, now: datetime) -> str:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("reminders.incident_clocks", "Thời hạn báo cáo sự cố: 12 giờ, 2 giờ trước và quá hạn",
+    Job("reminders.incident_clocks", N_("Thời hạn báo cáo sự cố: 12 giờ, 2 giờ trước và quá hạn"),
         sweep("incident_clocks"), {"trigger": "interval", "minutes": 15}, misfire_grace_seconds=600),
-    Job("reminders.morning_check", "Nhắc kiểm tra hạ tầng buổi sáng (07:30 ngày làm việc)",
+    Job("reminders.morning_check", N_("Nhắc kiểm tra hạ tầng buổi sáng (07:30 ngày làm việc)"),
         sweep("morning_check"), {"trigger": "cron", "hour": "7-11", "minute": 30}, misfire_grace_seconds=1800),
-    Job("reminders.backups", "Sao lưu quá hạn và khôi phục thử đến hạn",
+    Job("reminders.backups", N_("Sao lưu quá hạn và khôi phục thử đến hạn"),
         sweep("backups"), {"trigger": "cron", "minute": 5}, misfire_grace_seconds=1800),
-    Job("reminders.deadlines", "Hạn hồ sơ cấp độ, kiểm tra định kỳ, báo cáo năm, chuyển tiếp, rà soát kịch bản",
+    Job("reminders.deadlines",
+        N_("Hạn hồ sơ cấp độ, kiểm tra định kỳ, báo cáo năm, chuyển tiếp, rà soát kịch bản"),
         sweep("daily"), {"trigger": "cron", "hour": "7-17", "minute": 0}, misfire_grace_seconds=3600),
     # Last, so `run-due` sends in the same run what the reminders above have just queued.
-    Job("outbox.deliver", "Gửi e-mail trong hộp thư đi (thử lại khi lỗi, thư tổng hợp hằng ngày)",
+    Job("outbox.deliver", N_("Gửi e-mail trong hộp thư đi (thử lại khi lỗi, thư tổng hợp hằng ngày)"),
         deliver_outbox, {"trigger": "interval", "minutes": 1}, misfire_grace_seconds=120),
 )
 JOBS_BY_ID = {job.id: job for job in JOBS}

@@ -7,6 +7,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ir_app.i18n_markers import N_
 from ir_app.models.base import Base, UTCDateTime, enum_check, utcnow
 
 
@@ -91,13 +92,13 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.ADMIN: "Quản trị hệ thống",
-    Role.OFFICER: "Cán bộ Công an xã",
-    Role.STAFF: "Cán bộ đơn vị",
-    Role.APPRAISER: "Cán bộ thẩm định",
-    Role.APPROVER: "Lãnh đạo phê duyệt",
-    Role.AUDITOR: "Kiểm tra viên (chỉ đọc)",
-    Role.OVERSEER: "Giám sát cấp tỉnh",
+    Role.ADMIN: N_("Quản trị hệ thống"),
+    Role.OFFICER: N_("Cán bộ Công an xã"),
+    Role.STAFF: N_("Cán bộ đơn vị"),
+    Role.APPRAISER: N_("Cán bộ thẩm định"),
+    Role.APPROVER: N_("Lãnh đạo phê duyệt"),
+    Role.AUDITOR: N_("Kiểm tra viên (chỉ đọc)"),
+    Role.OVERSEER: N_("Giám sát cấp tỉnh"),
 }
 
 

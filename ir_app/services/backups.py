@@ -11,6 +11,7 @@ from typing import Any, Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ir_app.i18n_markers import N_
 from ir_app.domain.backups import (
     BackupHealth,
     Destination,
@@ -36,69 +37,70 @@ from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.inventory import check_version, snapshot
 
 METHOD_CHOICES = (
-    (Method.FULL.value, "Toàn bộ (full)"),
-    (Method.INCREMENTAL.value, "Gia tăng (incremental)"),
-    (Method.IMAGE.value, "Ảnh đĩa / máy ảo (image)"),
-    (Method.EXPORT.value, "Xuất dữ liệu (export)"),
+    (Method.FULL.value, N_("Toàn bộ (full)")),
+    (Method.INCREMENTAL.value, N_("Gia tăng (incremental)")),
+    (Method.IMAGE.value, N_("Ảnh đĩa / máy ảo (image)")),
+    (Method.EXPORT.value, N_("Xuất dữ liệu (export)")),
 )
 FREQUENCY_CHOICES = (
-    (Frequency.DAILY.value, "Hằng ngày"),
-    (Frequency.WEEKLY.value, "Hằng tuần"),
-    (Frequency.MONTHLY.value, "Hằng tháng"),
-    (Frequency.CRON.value, "Theo quy tắc (kiểu cron)"),
+    (Frequency.DAILY.value, N_("Hằng ngày")),
+    (Frequency.WEEKLY.value, N_("Hằng tuần")),
+    (Frequency.MONTHLY.value, N_("Hằng tháng")),
+    (Frequency.CRON.value, N_("Theo quy tắc (kiểu cron)")),
 )
 WEEKDAY_CHOICES = tuple((str(n), label) for n, label in enumerate(
-    ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")))
-RESULT_CHOICES = ((RunResult.OK.value, "Thành công"), (RunResult.PARTIAL.value, "Một phần"),
-                  (RunResult.FAILED.value, "Thất bại"))
+    (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), N_("Thứ Sáu"), N_("Thứ Bảy"), N_("Chủ nhật"))))
+RESULT_CHOICES = ((RunResult.OK.value, N_("Thành công")), (RunResult.PARTIAL.value, N_("Một phần")),
+                  (RunResult.FAILED.value, N_("Thất bại")))
 DESTINATION_LABELS = {
-    DestinationKind.ON_SITE.value: "Tại trụ sở",
-    DestinationKind.OFF_SITE.value: "Ngoài trụ sở",
-    DestinationKind.OFFLINE.value: "Ngoại tuyến (ngắt kết nối)",
-    DestinationKind.CLOUD.value: "Đám mây",
+    DestinationKind.ON_SITE.value: N_("Tại trụ sở"),
+    DestinationKind.OFF_SITE.value: N_("Ngoài trụ sở"),
+    DestinationKind.OFFLINE.value: N_("Ngoại tuyến (ngắt kết nối)"),
+    DestinationKind.CLOUD.value: N_("Đám mây"),
 }
-SOURCE_LABELS = {"manual": "Nhập tay", "cli": "Dòng lệnh", "api": "Tập lệnh sao lưu (API)"}
+SOURCE_LABELS = {"manual": N_("Nhập tay"), "cli": N_("Dòng lệnh"), "api": N_("Tập lệnh sao lưu (API)")}
 
 F = FieldSpec
 PLAN_FIELDS: list[FieldSpec] = [
-    F("name", "Tên phương án sao lưu", required=True, max_length=200,
-      help="Ví dụ: Sao lưu CSDL một cửa hằng đêm."),
-    F("scope", "Dữ liệu được sao lưu", "textarea", max_length=5000),
-    F("method", "Hình thức", "choice", required=True, choices=METHOD_CHOICES, default=Method.FULL.value),
-    F("frequency", "Tần suất", "choice", required=True, choices=FREQUENCY_CHOICES, default=Frequency.DAILY.value),
-    F("time_of_day", "Giờ sao lưu (giờ Việt Nam)", max_length=5, default="22:00", help="Dạng HH:MM, ví dụ 22:00."),
-    F("weekday", "Thứ (sao lưu hằng tuần)", "choice", choices=WEEKDAY_CHOICES),
-    F("day_of_month", "Ngày trong tháng (sao lưu hằng tháng, 1–28)", "int", minimum=1, maximum=28),
-    F("cron", "Quy tắc lịch kiểu cron", max_length=100,
-      help="Năm trường: phút giờ ngày tháng thứ, ví dụ «30 22 * * 1-5» = 22:30 từ thứ Hai đến thứ Sáu."),
-    F("grace_hours", "Thời gian chờ trước khi coi là quá hạn (giờ)", "int", maximum=24 * 31, default=12),
-    F("retention_days", "Thời gian giữ bản sao (ngày)", "int", maximum=36500, default=30),
-    F("dest_on_site", "Bản sao tại trụ sở — mô tả", help="Ví dụ: NAS phòng máy chủ. Để trống nếu không có."),
-    F("dest_off_site", "Bản sao ngoài trụ sở — mô tả"),
-    F("dest_offline", "Bản sao ngoại tuyến — mô tả", help="Ổ cứng rời cất tủ, băng từ… không nối mạng."),
-    F("dest_cloud", "Bản sao trên đám mây — mô tả"),
-    F("is_encrypted", "Bản sao được mã hóa", "bool"),
-    F("encryption_detail", "Cách mã hóa, nơi giữ khóa"),
-    F("rpo_hours", "RPO — mất dữ liệu tối đa chấp nhận được (giờ)", "int", maximum=24 * 366),
-    F("rto_hours", "RTO — thời gian khôi phục tối đa (giờ)", "int", maximum=24 * 366),
-    F("restore_test_interval_months", "Khôi phục thử ít nhất mỗi (tháng)", "int", minimum=1, maximum=60, default=6),
-    F("is_active", "Đang áp dụng", "bool", default=True),
+    F("name", N_("Tên phương án sao lưu"), required=True, max_length=200,
+      help=N_("Ví dụ: Sao lưu CSDL một cửa hằng đêm.")),
+    F("scope", N_("Dữ liệu được sao lưu"), "textarea", max_length=5000),
+    F("method", N_("Hình thức"), "choice", required=True, choices=METHOD_CHOICES, default=Method.FULL.value),
+    F("frequency", N_("Tần suất"), "choice", required=True, choices=FREQUENCY_CHOICES, default=Frequency.DAILY.value),
+    F("time_of_day", N_("Giờ sao lưu (giờ Việt Nam)"), max_length=5, default="22:00",
+      help=N_("Dạng HH:MM, ví dụ 22:00.")),
+    F("weekday", N_("Thứ (sao lưu hằng tuần)"), "choice", choices=WEEKDAY_CHOICES),
+    F("day_of_month", N_("Ngày trong tháng (sao lưu hằng tháng, 1–28)"), "int", minimum=1, maximum=28),
+    F("cron", N_("Quy tắc lịch kiểu cron"), max_length=100,
+      help=N_("Năm trường: phút giờ ngày tháng thứ, ví dụ «30 22 * * 1-5» = 22:30 từ thứ Hai đến thứ Sáu.")),
+    F("grace_hours", N_("Thời gian chờ trước khi coi là quá hạn (giờ)"), "int", maximum=24 * 31, default=12),
+    F("retention_days", N_("Thời gian giữ bản sao (ngày)"), "int", maximum=36500, default=30),
+    F("dest_on_site", N_("Bản sao tại trụ sở — mô tả"), help=N_("Ví dụ: NAS phòng máy chủ. Để trống nếu không có.")),
+    F("dest_off_site", N_("Bản sao ngoài trụ sở — mô tả")),
+    F("dest_offline", N_("Bản sao ngoại tuyến — mô tả"), help=N_("Ổ cứng rời cất tủ, băng từ… không nối mạng.")),
+    F("dest_cloud", N_("Bản sao trên đám mây — mô tả")),
+    F("is_encrypted", N_("Bản sao được mã hóa"), "bool"),
+    F("encryption_detail", N_("Cách mã hóa, nơi giữ khóa")),
+    F("rpo_hours", N_("RPO — mất dữ liệu tối đa chấp nhận được (giờ)"), "int", maximum=24 * 366),
+    F("rto_hours", N_("RTO — thời gian khôi phục tối đa (giờ)"), "int", maximum=24 * 366),
+    F("restore_test_interval_months", N_("Khôi phục thử ít nhất mỗi (tháng)"), "int", minimum=1, maximum=60, default=6),
+    F("is_active", N_("Đang áp dụng"), "bool", default=True),
 ]
 DESTINATION_FIELDS = {f"dest_{kind}": kind for kind in DESTINATION_LABELS}
 OPTIONAL_INTS = ("day_of_month", "rpo_hours", "rto_hours")
 PLAN_COLUMNS = [name for name in (spec.name for spec in PLAN_FIELDS) if name not in DESTINATION_FIELDS]
 
 RUN_FIELDS: list[FieldSpec] = [
-    F("ran_at", "Thời điểm sao lưu (giờ Việt Nam)", required=True, max_length=20),
-    F("result", "Kết quả", "choice", required=True, choices=RESULT_CHOICES, default=RunResult.OK.value),
-    F("size", "Dung lượng", max_length=30, help="Ví dụ 1,5 GB hoặc 700 MB."),
-    F("notes", "Ghi chú", "textarea", max_length=2000),
+    F("ran_at", N_("Thời điểm sao lưu (giờ Việt Nam)"), required=True, max_length=20),
+    F("result", N_("Kết quả"), "choice", required=True, choices=RESULT_CHOICES, default=RunResult.OK.value),
+    F("size", N_("Dung lượng"), max_length=30, help=N_("Ví dụ 1,5 GB hoặc 700 MB.")),
+    F("notes", N_("Ghi chú"), "textarea", max_length=2000),
 ]
 RESTORE_FIELDS: list[FieldSpec] = [
-    F("tested_on", "Ngày khôi phục thử", "date", required=True),
-    F("result", "Kết quả", "choice", required=True, choices=RESULT_CHOICES, default=RunResult.OK.value),
-    F("minutes_to_restore", "Thời gian khôi phục (phút)", "int", maximum=60 * 24 * 31),
-    F("notes", "Ghi chú (dữ liệu nào đã khôi phục, kiểm tra ra sao)", "textarea", max_length=2000),
+    F("tested_on", N_("Ngày khôi phục thử"), "date", required=True),
+    F("result", N_("Kết quả"), "choice", required=True, choices=RESULT_CHOICES, default=RunResult.OK.value),
+    F("minutes_to_restore", N_("Thời gian khôi phục (phút)"), "int", maximum=60 * 24 * 31),
+    F("notes", N_("Ghi chú (dữ liệu nào đã khôi phục, kiểm tra ra sao)"), "textarea", max_length=2000),
 ]
 
 

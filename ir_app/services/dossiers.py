@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ir_app.i18n_markers import N_
 from ir_app.domain.levels import LevelDecision, LevelInputError, determine, highest_level, validate_input
 from ir_app.domain.regimes import Regime
 from ir_app.domain.workflow import Rule, apply_action, available_actions
@@ -28,7 +29,7 @@ LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # deadlines run on Vietnamese calendar 
 OPEN_STATES = ("draft", "submitted", "returned", "accepted", "appraised", "pending_approval")
 IN_FORCE_STATES = ("approved", "protecting", "operating")
 REVIEWABLE_STATES = ("approved", "protecting", "operating")
-APPRAISAL_RESULTS = (("phu_hop", "Phù hợp"), ("chua_phu_hop", "Chưa phù hợp"))
+APPRAISAL_RESULTS = (("phu_hop", N_("Phù hợp")), ("chua_phu_hop", N_("Chưa phù hợp")))
 
 
 # --------------------------------------------------------------------------- starting

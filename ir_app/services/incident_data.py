@@ -13,15 +13,16 @@ from pathlib import Path
 from ir_app.config import load_config
 from ir_app.datafiles.playbooks import load_categories, load_clock_rules, load_lifecycle, load_playbooks
 from ir_app.domain.playbooks import Catalogue, Category, ClockRule, Lifecycle, Playbook
+from ir_app.i18n_markers import N_
 
 CLOCK_KIND_LABELS = {
-    "initial_notice": "Thông báo ban đầu",
-    "report": "Báo cáo sự cố",
-    "update": "Báo cáo cập nhật",
-    "final_report": "Báo cáo kết thúc",
-    "pdp_notice": "Thông báo vi phạm dữ liệu cá nhân",
-    "subject_notice": "Thông báo cho chủ thể dữ liệu",
-    "other": "Văn bản khác",
+    "initial_notice": N_("Thông báo ban đầu"),
+    "report": N_("Báo cáo sự cố"),
+    "update": N_("Báo cáo cập nhật"),
+    "final_report": N_("Báo cáo kết thúc"),
+    "pdp_notice": N_("Thông báo vi phạm dữ liệu cá nhân"),
+    "subject_notice": N_("Thông báo cho chủ thể dữ liệu"),
+    "other": N_("Văn bản khác"),
 }
 
 
@@ -38,11 +39,11 @@ class ResponseData:
 
     def category_title(self, category_id: str | None) -> str:
         category = self.category(category_id)
-        return category.title if category else "Chưa phân loại"
+        return category.title if category else N_("Chưa phân loại")
 
     def severity_title(self, severity_id: str | None) -> str:
         found = next((item for item in self.catalogue.severities if item.id == severity_id), None)
-        return found.title if found else "Chưa phân loại"
+        return found.title if found else N_("Chưa phân loại")
 
     def state_title(self, state_id: str) -> str:
         return self.lifecycle.state(state_id).title

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ir_app.i18n_markers import N_
 from ir_app.models import CustodyEntry, Evidence, Incident, StoredFile
 from ir_app.models.incidents import CUSTODY_ACTIONS
 from ir_app.services.audit import Actor
@@ -44,28 +45,28 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 ACCEPTED_TEXT = ("Chỉ nhận: PDF; ảnh PNG, JPEG, GIF, WebP; video MP4; tệp nén ZIP, Word, Excel; "
                  "tệp văn bản (nhật ký, thư điện tử .eml, CSV); tệp bắt gói tin pcap.")
 CUSTODY_LABELS = {
-    "acquired": "Thu thập", "transferred": "Bàn giao", "examined": "Phân tích, giám định",
-    "stored": "Niêm phong, cất giữ", "returned": "Trả lại", "destroyed": "Hủy",
+    "acquired": N_("Thu thập"), "transferred": N_("Bàn giao"), "examined": N_("Phân tích, giám định"),
+    "stored": N_("Niêm phong, cất giữ"), "returned": N_("Trả lại"), "destroyed": N_("Hủy"),
 }
 
 F = FieldSpec
 EVIDENCE_FIELDS: list[FieldSpec] = [
-    F("description", "Mô tả chứng cứ", "textarea", required=True, max_length=2000,
-      help="Là gì, lấy từ đâu, vì sao liên quan. Ví dụ: ảnh chụp màn hình thông báo đòi tiền trên máy MC-02."),
-    F("acquired_at", "Thời điểm thu thập", "datetime", help="Để trống nếu là lúc này."),
-    F("acquired_by", "Người thu thập", required=True, max_length=200),
-    F("source", "Nguồn (thiết bị, tài khoản, địa điểm)", max_length=300),
-    F("expected_sha256", "Mã SHA-256 đã tính tại hiện trường (nếu có)", max_length=64,
-      help="Hệ thống tự tính mã khi tải lên; nhập mã đã tính trước để đối chiếu."),
+    F("description", N_("Mô tả chứng cứ"), "textarea", required=True, max_length=2000,
+      help=N_("Là gì, lấy từ đâu, vì sao liên quan. Ví dụ: ảnh chụp màn hình thông báo đòi tiền trên máy MC-02.")),
+    F("acquired_at", N_("Thời điểm thu thập"), "datetime", help=N_("Để trống nếu là lúc này.")),
+    F("acquired_by", N_("Người thu thập"), required=True, max_length=200),
+    F("source", N_("Nguồn (thiết bị, tài khoản, địa điểm)"), max_length=300),
+    F("expected_sha256", N_("Mã SHA-256 đã tính tại hiện trường (nếu có)"), max_length=64,
+      help=N_("Hệ thống tự tính mã khi tải lên; nhập mã đã tính trước để đối chiếu.")),
 ]
 CUSTODY_FIELDS: list[FieldSpec] = [
-    F("action", "Hoạt động", "choice", required=True,
+    F("action", N_("Hoạt động"), "choice", required=True,
       choices=tuple((key, CUSTODY_LABELS[key]) for key in CUSTODY_ACTIONS if key != "acquired")),
-    F("at", "Thời điểm", "datetime", help="Để trống nếu là lúc này."),
-    F("from_person", "Người giao", max_length=200),
-    F("to_person", "Người nhận", max_length=200),
-    F("location", "Nơi cất giữ, địa điểm", max_length=300),
-    F("note", "Ghi chú", "textarea", max_length=2000),
+    F("at", N_("Thời điểm"), "datetime", help=N_("Để trống nếu là lúc này.")),
+    F("from_person", N_("Người giao"), max_length=200),
+    F("to_person", N_("Người nhận"), max_length=200),
+    F("location", N_("Nơi cất giữ, địa điểm"), max_length=300),
+    F("note", N_("Ghi chú"), "textarea", max_length=2000),
 ]
 
 

@@ -14,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ir_app.i18n_markers import N_
 from ir_app.models import Incident, Organisation
 from ir_app.models.org import COMMUNE_TYPE_LABELS
 from ir_app.services.incident_clocks import incident_clocks
@@ -125,11 +126,11 @@ def summarise(session: Session, commune: Organisation, period: Period, now: date
         clocks_missed=sum(1 for clock in clocks if clock.is_missed),
         clocks_pending=sum(1 for clock in clocks if not clock.is_met and not clock.is_missed),
         metrics=(
-            Metric("Từ phát hiện đến báo cáo đầu tiên",
+            Metric(N_("Từ phát hiện đến báo cáo đầu tiên"),
                    tuple(min(r.sent_at for r in i.reports) - i.detected_at for i in real if i.reports)),
-            Metric("Từ phát hiện đến ngăn chặn, cô lập",
+            Metric(N_("Từ phát hiện đến ngăn chặn, cô lập"),
                    tuple(i.contained_at - i.detected_at for i in real if i.contained_at)),
-            Metric("Từ phát hiện đến đóng sự cố",
+            Metric(N_("Từ phát hiện đến đóng sự cố"),
                    tuple(i.closed_at - i.detected_at for i in real if i.state == "closed" and i.closed_at)),
         ),
     )

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ir_app.i18n_markers import N_
 from ir_app.domain.playbooks import Transition, TransitionError, available_actions, transition
 from ir_app.models import Incident, IncidentReport, InformationSystem, Organisation, User
 from ir_app.services import notifications
@@ -36,14 +37,14 @@ QUICK_REPORT_WINDOW = timedelta(hours=1)  # ... in this window
 CLOCK_SKEW = timedelta(minutes=5)    # a phone's clock may run a little ahead of the server's
 INCIDENT_LINK = "/incidents/{id}"
 REPORT_CHANNELS = (
-    ("document", "Văn bản giấy (công văn)"),
-    ("email", "Thư điện tử"),
-    ("portal", "Cổng thông tin, hệ thống trực tuyến"),
-    ("phone", "Điện thoại"),
-    ("message", "Tin nhắn (Zalo, SMS)"),
-    ("in_person", "Trực tiếp"),
+    ("document", N_("Văn bản giấy (công văn)")),
+    ("email", N_("Thư điện tử")),
+    ("portal", N_("Cổng thông tin, hệ thống trực tuyến")),
+    ("phone", N_("Điện thoại")),
+    ("message", N_("Tin nhắn (Zalo, SMS)")),
+    ("in_person", N_("Trực tiếp")),
 )
-CYBER_CHOICES = (("auto", "Theo loại sự cố"), ("yes", "Có"), ("no", "Không"))
+CYBER_CHOICES = (("auto", N_("Theo loại sự cố")), ("yes", N_("Có")), ("no", N_("Không")))
 
 F = FieldSpec
 
@@ -67,12 +68,12 @@ def system_choices(systems: Iterable[InformationSystem]) -> tuple[tuple[str, str
 def quick_report_fields(data: ResponseData, systems: Iterable[InformationSystem]) -> list[FieldSpec]:
     """At most five fields: a phone in one hand, a minute to spare."""
     return [
-        F("what", "Chuyện gì đang xảy ra?", "textarea", required=True, max_length=2000,
-          help="Ví dụ: máy tính bị khóa, hiện thông báo đòi tiền; không vào được thư công vụ."),
-        F("category", "Loại sự cố (nếu biết)", "choice", choices=category_choices(data)),
-        F("system_id", "Máy, hệ thống bị ảnh hưởng (nếu biết)", "choice", choices=system_choices(systems)),
-        F("detected_at", "Phát hiện lúc", "datetime", help="Để trống nếu vừa phát hiện."),
-        F("contact", "Số điện thoại để Công an xã gọi lại", max_length=50),
+        F("what", N_("Chuyện gì đang xảy ra?"), "textarea", required=True, max_length=2000,
+          help=N_("Ví dụ: máy tính bị khóa, hiện thông báo đòi tiền; không vào được thư công vụ.")),
+        F("category", N_("Loại sự cố (nếu biết)"), "choice", choices=category_choices(data)),
+        F("system_id", N_("Máy, hệ thống bị ảnh hưởng (nếu biết)"), "choice", choices=system_choices(systems)),
+        F("detected_at", N_("Phát hiện lúc"), "datetime", help=N_("Để trống nếu vừa phát hiện.")),
+        F("contact", N_("Số điện thoại để Công an xã gọi lại"), max_length=50),
     ]
 
 
@@ -80,45 +81,45 @@ def incident_fields(data: ResponseData, systems: Iterable[InformationSystem]) ->
     """The full record (Biểu mẫu 03 fields, NĐ 331 Đ31.2.d contents, personal data, outcome)."""
     severities = tuple((level.id, level.title) for level in data.catalogue.severities)
     return [
-        F("title", "Tên sự cố", required=True, max_length=300),
-        F("category", "Loại sự cố", "choice", choices=category_choices(data)),
-        F("system_ids", "Hệ thống bị ảnh hưởng", "multichoice", choices=system_choices(systems)),
-        F("detected_at", "Thời điểm phát hiện sự cố", "datetime", required=True),
-        F("reporter_name", "Người báo", max_length=200),
-        F("reporter_contact", "Điện thoại, e-mail người báo", max_length=200),
-        F("contact_person", "Người liên hệ xử lý (họ tên, điện thoại)", max_length=300),
-        F("detection_method", "Phát hiện bằng cách nào", "textarea", max_length=5000),
-        F("description", "Mô tả sự cố", "textarea", max_length=10000),
-        F("current_situation", "Tình trạng hiện tại", "textarea", max_length=5000),
-        F("notified_parties", "Đã thông báo cho ai", "textarea", max_length=5000),
-        F("technical_details", "Thông tin kỹ thuật (hệ điều hành, dịch vụ, biện pháp bảo vệ, IP, tên miền)",
+        F("title", N_("Tên sự cố"), required=True, max_length=300),
+        F("category", N_("Loại sự cố"), "choice", choices=category_choices(data)),
+        F("system_ids", N_("Hệ thống bị ảnh hưởng"), "multichoice", choices=system_choices(systems)),
+        F("detected_at", N_("Thời điểm phát hiện sự cố"), "datetime", required=True),
+        F("reporter_name", N_("Người báo"), max_length=200),
+        F("reporter_contact", N_("Điện thoại, e-mail người báo"), max_length=200),
+        F("contact_person", N_("Người liên hệ xử lý (họ tên, điện thoại)"), max_length=300),
+        F("detection_method", N_("Phát hiện bằng cách nào"), "textarea", max_length=5000),
+        F("description", N_("Mô tả sự cố"), "textarea", max_length=10000),
+        F("current_situation", N_("Tình trạng hiện tại"), "textarea", max_length=5000),
+        F("notified_parties", N_("Đã thông báo cho ai"), "textarea", max_length=5000),
+        F("technical_details", N_("Thông tin kỹ thuật (hệ điều hành, dịch vụ, biện pháp bảo vệ, IP, tên miền)"),
           "textarea", max_length=10000),
-        F("support_request", "Đề nghị hỗ trợ", "textarea", max_length=5000),
-        F("severity", "Mức độ", "choice", choices=severities),
-        F("severity_reason", "Lý do phân loại mức độ", "textarea", max_length=5000,
-          help="Bắt buộc khi chọn mức độ: chế độ mới chưa có tiêu chí «nghiêm trọng»."),
-        F("national_security_signs", "Có dấu hiệu xâm phạm an ninh quốc gia, trật tự, an toàn xã hội "
-                                     "(báo cáo NGAY)", "bool"),
-        F("serious_disruption", "Gây gián đoạn nghiêm trọng hoạt động của hệ thống (báo cáo NGAY)", "bool"),
-        F("is_cyber_incident", "Là sự cố an ninh mạng (phải báo cáo Bộ Công an)", "choice", required=True,
+        F("support_request", N_("Đề nghị hỗ trợ"), "textarea", max_length=5000),
+        F("severity", N_("Mức độ"), "choice", choices=severities),
+        F("severity_reason", N_("Lý do phân loại mức độ"), "textarea", max_length=5000,
+          help=N_("Bắt buộc khi chọn mức độ: chế độ mới chưa có tiêu chí «nghiêm trọng».")),
+        F("national_security_signs", N_("Có dấu hiệu xâm phạm an ninh quốc gia, trật tự, an toàn xã hội "
+                                     "(báo cáo NGAY)"), "bool"),
+        F("serious_disruption", N_("Gây gián đoạn nghiêm trọng hoạt động của hệ thống (báo cáo NGAY)"), "bool"),
+        F("is_cyber_incident", N_("Là sự cố an ninh mạng (phải báo cáo Bộ Công an)"), "choice", required=True,
           choices=CYBER_CHOICES, default="auto"),
-        F("is_complex", "Sự cố phức tạp (cần báo cáo cập nhật, báo cáo kết thúc)", "bool"),
-        F("beyond_capacity", "Vượt quá khả năng xử lý của xã", "bool"),
-        F("is_confidential", "Đề nghị giữ bí mật thông tin sự cố", "bool",
-          help="Chỉ cán bộ xử lý sự cố, người báo và người kiểm tra xem được chi tiết."),
-        F("personal_data_involved", "Có vi phạm dữ liệu cá nhân có thể gây tác hại", "bool"),
-        F("discovered_at", "Thời điểm phát hiện vi phạm dữ liệu cá nhân", "datetime",
-          help="Để trống: trùng thời điểm phát hiện sự cố."),
-        F("personal_data_kinds", "Loại dữ liệu cá nhân liên quan", "textarea", max_length=5000),
-        F("personal_data_subjects", "Số người bị ảnh hưởng (ước tính)", "int"),
-        F("location_or_biometric", "Có dữ liệu vị trí hoặc sinh trắc học", "bool"),
-        F("cause", "Nguyên nhân", "textarea", max_length=10000),
-        F("impact", "Phạm vi ảnh hưởng", "textarea", max_length=10000),
-        F("measures", "Biện pháp đã và đang thực hiện", "textarea", max_length=10000),
-        F("resolution", "Kết quả xử lý", "textarea", max_length=10000,
-          help="Bắt buộc trước khi rút kinh nghiệm và đóng sự cố."),
-        F("lessons_learned", "Bài học kinh nghiệm, biện pháp phòng ngừa", "textarea", max_length=10000,
-          help="Bắt buộc trước khi đóng sự cố."),
+        F("is_complex", N_("Sự cố phức tạp (cần báo cáo cập nhật, báo cáo kết thúc)"), "bool"),
+        F("beyond_capacity", N_("Vượt quá khả năng xử lý của xã"), "bool"),
+        F("is_confidential", N_("Đề nghị giữ bí mật thông tin sự cố"), "bool",
+          help=N_("Chỉ cán bộ xử lý sự cố, người báo và người kiểm tra xem được chi tiết.")),
+        F("personal_data_involved", N_("Có vi phạm dữ liệu cá nhân có thể gây tác hại"), "bool"),
+        F("discovered_at", N_("Thời điểm phát hiện vi phạm dữ liệu cá nhân"), "datetime",
+          help=N_("Để trống: trùng thời điểm phát hiện sự cố.")),
+        F("personal_data_kinds", N_("Loại dữ liệu cá nhân liên quan"), "textarea", max_length=5000),
+        F("personal_data_subjects", N_("Số người bị ảnh hưởng (ước tính)"), "int"),
+        F("location_or_biometric", N_("Có dữ liệu vị trí hoặc sinh trắc học"), "bool"),
+        F("cause", N_("Nguyên nhân"), "textarea", max_length=10000),
+        F("impact", N_("Phạm vi ảnh hưởng"), "textarea", max_length=10000),
+        F("measures", N_("Biện pháp đã và đang thực hiện"), "textarea", max_length=10000),
+        F("resolution", N_("Kết quả xử lý"), "textarea", max_length=10000,
+          help=N_("Bắt buộc trước khi rút kinh nghiệm và đóng sự cố.")),
+        F("lessons_learned", N_("Bài học kinh nghiệm, biện pháp phòng ngừa"), "textarea", max_length=10000,
+          help=N_("Bắt buộc trước khi đóng sự cố.")),
     ]
 
 
@@ -378,8 +379,8 @@ def _transition(data: ResponseData, state: str | None, action: str, roles: Itera
 # --------------------------------------------------------------------------- timeline
 
 NOTE_FIELDS = [
-    F("at", "Thời điểm", "datetime", help="Để trống nếu là lúc này."),
-    F("text", "Diễn biến, việc đã làm", "textarea", required=True, max_length=5000),
+    F("at", N_("Thời điểm"), "datetime", help=N_("Để trống nếu là lúc này.")),
+    F("text", N_("Diễn biến, việc đã làm"), "textarea", required=True, max_length=5000),
 ]
 
 
@@ -396,16 +397,16 @@ def add_note(session: Session, actor: Actor, incident: Incident, raw: dict[str, 
 def report_fields(clocks: Iterable[ClockStatus]) -> list[FieldSpec]:
     rules = tuple((clock.rule.id, clock.rule.title) for clock in clocks)
     return [
-        F("clock_rule_id", "Hoàn thành thời hạn", "choice", choices=rules,
-          help="Để trống nếu văn bản không thuộc thời hạn nào."),
-        F("kind", "Loại văn bản", "choice", choices=tuple(CLOCK_KIND_LABELS.items()),
-          help="Để trống: theo thời hạn đã chọn."),
-        F("sent_at", "Thời điểm gửi", "datetime", required=True),
-        F("channel", "Hình thức gửi", "choice", required=True, choices=REPORT_CHANNELS),
-        F("reference_number", "Số, ký hiệu văn bản", max_length=100),
-        F("recipient", "Nơi nhận", max_length=300, help="Để trống: theo quy định của thời hạn."),
-        F("notes", "Ghi chú", "textarea", max_length=5000),
-        F("late_reason", "Lý do chậm (nếu gửi sau thời hạn)", "textarea", max_length=5000),
+        F("clock_rule_id", N_("Hoàn thành thời hạn"), "choice", choices=rules,
+          help=N_("Để trống nếu văn bản không thuộc thời hạn nào.")),
+        F("kind", N_("Loại văn bản"), "choice", choices=tuple(CLOCK_KIND_LABELS.items()),
+          help=N_("Để trống: theo thời hạn đã chọn.")),
+        F("sent_at", N_("Thời điểm gửi"), "datetime", required=True),
+        F("channel", N_("Hình thức gửi"), "choice", required=True, choices=REPORT_CHANNELS),
+        F("reference_number", N_("Số, ký hiệu văn bản"), max_length=100),
+        F("recipient", N_("Nơi nhận"), max_length=300, help=N_("Để trống: theo quy định của thời hạn.")),
+        F("notes", N_("Ghi chú"), "textarea", max_length=5000),
+        F("late_reason", N_("Lý do chậm (nếu gửi sau thời hạn)"), "textarea", max_length=5000),
     ]
 
 

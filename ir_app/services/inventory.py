@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ir_app.i18n_markers import N_
 from ir_app.models import (
     EmergencyContact,
     InformationSystem,
@@ -20,97 +21,98 @@ from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
 
 SYSTEM_TYPE_CHOICES = (
-    ("internal", "Phục vụ hoạt động nội bộ"),
-    ("citizen_service", "Phục vụ người dân, doanh nghiệp"),
-    ("infrastructure", "Cơ sở hạ tầng thông tin"),
-    ("industrial_control", "Điều khiển công nghiệp"),
-    ("other", "Khác"),
+    ("internal", N_("Phục vụ hoạt động nội bộ")),
+    ("citizen_service", N_("Phục vụ người dân, doanh nghiệp")),
+    ("infrastructure", N_("Cơ sở hạ tầng thông tin")),
+    ("industrial_control", N_("Điều khiển công nghiệp")),
+    ("other", N_("Khác")),
 )
 INFORMATION_CHOICES = (
-    ("public", "Thông tin công cộng"),
-    ("private", "Thông tin riêng"),
-    ("personal", "Thông tin cá nhân"),
-    ("state_secret", "Thông tin bí mật nhà nước"),
+    ("public", N_("Thông tin công cộng")),
+    ("private", N_("Thông tin riêng")),
+    ("personal", N_("Thông tin cá nhân")),
+    ("state_secret", N_("Thông tin bí mật nhà nước")),
 )
 HOSTING_CHOICES = (
-    ("on_premises", "Tại trụ sở"),
-    ("provincial_dc", "Trung tâm dữ liệu của tỉnh"),
-    ("cloud", "Điện toán đám mây"),
+    ("on_premises", N_("Tại trụ sở")),
+    ("provincial_dc", N_("Trung tâm dữ liệu của tỉnh")),
+    ("cloud", N_("Điện toán đám mây")),
 )
 STATUS_CHOICES = (
-    ("planned", "Đang lập kế hoạch"),
-    ("under_investment", "Đang đầu tư xây dựng"),
-    ("in_operation", "Đang vận hành"),
-    ("retired", "Đã dừng vận hành"),
+    ("planned", N_("Đang lập kế hoạch")),
+    ("under_investment", N_("Đang đầu tư xây dựng")),
+    ("in_operation", N_("Đang vận hành")),
+    ("retired", N_("Đã dừng vận hành")),
 )
-REGIME_CHOICES = (("nd331-2026", "NĐ 331/2026/NĐ-CP"), ("nd85-2016", "NĐ 85/2016/NĐ-CP"))
-LEVEL_CHOICES = tuple((str(n), f"Cấp độ {n}") for n in range(1, 6))
+REGIME_CHOICES = (("nd331-2026", N_("NĐ 331/2026/NĐ-CP")), ("nd85-2016", N_("NĐ 85/2016/NĐ-CP")))
+LEVEL_CHOICES = tuple((str(n), label) for n, label in enumerate(
+    (N_("Cấp độ 1"), N_("Cấp độ 2"), N_("Cấp độ 3"), N_("Cấp độ 4"), N_("Cấp độ 5")), start=1))
 
 F = FieldSpec
 SYSTEM_FIELDS: list[FieldSpec] = [
-    F("code", "Mã hệ thống", required=True, max_length=32, help="Mã ngắn, duy nhất trong xã, ví dụ QLVB."),
-    F("name", "Tên hệ thống", required=True),
-    F("purpose", "Mục đích, chức năng", "textarea", max_length=5000),
-    F("system_type", "Loại hệ thống (Điều 9)", "choice", required=True, choices=SYSTEM_TYPE_CHOICES,
+    F("code", N_("Mã hệ thống"), required=True, max_length=32, help=N_("Mã ngắn, duy nhất trong xã, ví dụ QLVB.")),
+    F("name", N_("Tên hệ thống"), required=True),
+    F("purpose", N_("Mục đích, chức năng"), "textarea", max_length=5000),
+    F("system_type", N_("Loại hệ thống (Điều 9)"), "choice", required=True, choices=SYSTEM_TYPE_CHOICES,
       default="internal"),
-    F("information_types", "Loại thông tin xử lý", "multichoice", choices=INFORMATION_CHOICES),
-    F("personal_data_subjects", "Số chủ thể dữ liệu cá nhân cơ bản", "int"),
-    F("sensitive_data_subjects", "Số chủ thể dữ liệu cá nhân nhạy cảm", "int"),
-    F("handles_admin_procedures", "Là hệ thống thông tin giải quyết thủ tục hành chính", "bool"),
-    F("status", "Trạng thái", "choice", required=True, choices=STATUS_CHOICES, default="in_operation"),
-    F("owner_name", "Chủ quản: tên cơ quan"),
-    F("owner_functions", "Chủ quản: chức năng, nhiệm vụ", "textarea", max_length=5000),
-    F("owner_representative", "Chủ quản: người đại diện", max_length=200),
-    F("owner_address", "Chủ quản: địa chỉ"),
-    F("owner_phone", "Chủ quản: điện thoại", max_length=50),
-    F("owner_email", "Chủ quản: e-mail", "email", max_length=200),
-    F("operator_name", "Đơn vị vận hành: tên"),
-    F("operator_functions", "Đơn vị vận hành: chức năng, nhiệm vụ", "textarea", max_length=5000),
-    F("operator_representative", "Đơn vị vận hành: người đại diện", max_length=200),
-    F("operator_address", "Đơn vị vận hành: địa chỉ"),
-    F("operator_phone", "Đơn vị vận hành: điện thoại", max_length=50),
-    F("operator_email", "Đơn vị vận hành: e-mail", "email", max_length=200),
-    F("scope", "Phạm vi", "textarea", max_length=5000),
-    F("scale", "Quy mô", "textarea", max_length=5000),
-    F("users_served", "Đối tượng sử dụng"),
-    F("hosting", "Nơi đặt hệ thống", "choice", required=True, choices=HOSTING_CHOICES, default="on_premises"),
-    F("hosting_detail", "Chi tiết nơi đặt"),
-    F("internet_exposed", "Có kết nối, cung cấp dịch vụ ra Internet", "bool"),
-    F("domains", "Tên miền", max_length=500),
-    F("public_ips", "Địa chỉ IP công cộng", max_length=500),
-    F("private_ips", "Dải IP nội bộ", max_length=500),
-    F("approved_level", "Cấp độ đã được phê duyệt", "choice", choices=LEVEL_CHOICES),
-    F("approval_decision_number", "Số quyết định phê duyệt cấp độ", max_length=100),
-    F("approval_decision_on", "Ngày quyết định phê duyệt", "date"),
-    F("approval_regime", "Phê duyệt theo", "choice", choices=REGIME_CHOICES),
+    F("information_types", N_("Loại thông tin xử lý"), "multichoice", choices=INFORMATION_CHOICES),
+    F("personal_data_subjects", N_("Số chủ thể dữ liệu cá nhân cơ bản"), "int"),
+    F("sensitive_data_subjects", N_("Số chủ thể dữ liệu cá nhân nhạy cảm"), "int"),
+    F("handles_admin_procedures", N_("Là hệ thống thông tin giải quyết thủ tục hành chính"), "bool"),
+    F("status", N_("Trạng thái"), "choice", required=True, choices=STATUS_CHOICES, default="in_operation"),
+    F("owner_name", N_("Chủ quản: tên cơ quan")),
+    F("owner_functions", N_("Chủ quản: chức năng, nhiệm vụ"), "textarea", max_length=5000),
+    F("owner_representative", N_("Chủ quản: người đại diện"), max_length=200),
+    F("owner_address", N_("Chủ quản: địa chỉ")),
+    F("owner_phone", N_("Chủ quản: điện thoại"), max_length=50),
+    F("owner_email", N_("Chủ quản: e-mail"), "email", max_length=200),
+    F("operator_name", N_("Đơn vị vận hành: tên")),
+    F("operator_functions", N_("Đơn vị vận hành: chức năng, nhiệm vụ"), "textarea", max_length=5000),
+    F("operator_representative", N_("Đơn vị vận hành: người đại diện"), max_length=200),
+    F("operator_address", N_("Đơn vị vận hành: địa chỉ")),
+    F("operator_phone", N_("Đơn vị vận hành: điện thoại"), max_length=50),
+    F("operator_email", N_("Đơn vị vận hành: e-mail"), "email", max_length=200),
+    F("scope", N_("Phạm vi"), "textarea", max_length=5000),
+    F("scale", N_("Quy mô"), "textarea", max_length=5000),
+    F("users_served", N_("Đối tượng sử dụng")),
+    F("hosting", N_("Nơi đặt hệ thống"), "choice", required=True, choices=HOSTING_CHOICES, default="on_premises"),
+    F("hosting_detail", N_("Chi tiết nơi đặt")),
+    F("internet_exposed", N_("Có kết nối, cung cấp dịch vụ ra Internet"), "bool"),
+    F("domains", N_("Tên miền"), max_length=500),
+    F("public_ips", N_("Địa chỉ IP công cộng"), max_length=500),
+    F("private_ips", N_("Dải IP nội bộ"), max_length=500),
+    F("approved_level", N_("Cấp độ đã được phê duyệt"), "choice", choices=LEVEL_CHOICES),
+    F("approval_decision_number", N_("Số quyết định phê duyệt cấp độ"), max_length=100),
+    F("approval_decision_on", N_("Ngày quyết định phê duyệt"), "date"),
+    F("approval_regime", N_("Phê duyệt theo"), "choice", choices=REGIME_CHOICES),
 ]
 SYSTEM_FIELD_NAMES = [spec.name for spec in SYSTEM_FIELDS]
 
 COMPONENT_FIELDS: list[FieldSpec] = [
-    F("kind", "Loại thành phần", "choice", required=True, choices=(
-        ("equipment", "Thiết bị, thiết bị mạng chính"),
-        ("application", "Ứng dụng, dịch vụ"),
-        ("network_zone", "Vùng mạng, quy hoạch IP"),
+    F("kind", N_("Loại thành phần"), "choice", required=True, choices=(
+        ("equipment", N_("Thiết bị, thiết bị mạng chính")),
+        ("application", N_("Ứng dụng, dịch vụ")),
+        ("network_zone", N_("Vùng mạng, quy hoạch IP")),
     )),
-    F("name", "Tên", required=True),
-    F("component_type", "Chủng loại", max_length=200),
-    F("location", "Vị trí lắp đặt"),
-    F("purpose", "Mục đích sử dụng", max_length=500),
-    F("server", "Máy chủ cài đặt", max_length=200),
-    F("operating_system", "Hệ điều hành", max_length=200),
-    F("ip_range", "Địa chỉ / dải IP", max_length=200),
+    F("name", N_("Tên"), required=True),
+    F("component_type", N_("Chủng loại"), max_length=200),
+    F("location", N_("Vị trí lắp đặt")),
+    F("purpose", N_("Mục đích sử dụng"), max_length=500),
+    F("server", N_("Máy chủ cài đặt"), max_length=200),
+    F("operating_system", N_("Hệ điều hành"), max_length=200),
+    F("ip_range", N_("Địa chỉ / dải IP"), max_length=200),
 ]
 
 CONTACT_FIELDS: list[FieldSpec] = [
-    F("name", "Họ và tên", required=True, max_length=200),
-    F("organisation", "Cơ quan, đơn vị"),
-    F("role", "Vai trò khi có sự cố", max_length=200),
-    F("phone", "Điện thoại", required=True, max_length=50),
-    F("phone_alt", "Điện thoại khác", max_length=50),
-    F("email", "E-mail", "email", max_length=200),
-    F("is_24x7", "Liên hệ được 24/7", "bool"),
-    F("hours", "Giờ liên hệ", max_length=200),
-    F("sort_order", "Thứ tự", "int", maximum=9999),
+    F("name", N_("Họ và tên"), required=True, max_length=200),
+    F("organisation", N_("Cơ quan, đơn vị")),
+    F("role", N_("Vai trò khi có sự cố"), max_length=200),
+    F("phone", N_("Điện thoại"), required=True, max_length=50),
+    F("phone_alt", N_("Điện thoại khác"), max_length=50),
+    F("email", N_("E-mail"), "email", max_length=200),
+    F("is_24x7", N_("Liên hệ được 24/7"), "bool"),
+    F("hours", N_("Giờ liên hệ"), max_length=200),
+    F("sort_order", N_("Thứ tự"), "int", maximum=9999),
 ]
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ir_app.domain.regimes import Regime
+from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, InformationSystem, PlanItem
 
 LEGACY_REGIME = "nd85-2016"
@@ -78,7 +79,9 @@ def transition_deadline(system: InformationSystem, regime: Regime) -> tuple[date
     """The transition deadline a system carries (Luật 116 Đ45.1; NĐ 331 Đ39), with what it asks."""
     rules = regime.transition
     if system.approval_regime == LEGACY_REGIME and system.approved_level:
-        return rules.existing_systems_deadline, "đáp ứng yêu cầu bảo vệ theo NĐ 331/2026 (hệ thống đã được phê duyệt theo NĐ 85/2016)"
+        return rules.existing_systems_deadline, N_(
+            "đáp ứng yêu cầu bảo vệ theo NĐ 331/2026 (hệ thống đã được phê duyệt theo NĐ 85/2016)")
     if system.status == "under_investment":
-        return rules.under_investment_deadline, "hoàn thành thẩm định, phê duyệt cấp độ (hệ thống đang đầu tư xây dựng)"
+        return rules.under_investment_deadline, N_(
+            "hoàn thành thẩm định, phê duyệt cấp độ (hệ thống đang đầu tư xây dựng)")
     return None

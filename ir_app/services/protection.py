@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, Organisation, PlanEvidence, PlanItem, Review, ReviewFinding, SecurityPolicy
 from ir_app.services import audit
 from ir_app.services.audit import Actor
@@ -18,31 +19,31 @@ from ir_app.services.files import store_upload
 from ir_app.services.inventory import check_version, snapshot
 from ir_app.services.lawdata import LawData
 
-PLAN_STATUS_CHOICES = (("not_met", "Chưa đạt"), ("partly", "Đạt một phần"), ("met", "Đạt"),
-                       ("not_applicable", "Không áp dụng"))
+PLAN_STATUS_CHOICES = (("not_met", N_("Chưa đạt")), ("partly", N_("Đạt một phần")), ("met", N_("Đạt")),
+                       ("not_applicable", N_("Không áp dụng")))
 F = FieldSpec
 PLAN_ITEM_FIELDS = [
-    F("status", "Tình trạng", "choice", required=True, choices=PLAN_STATUS_CHOICES),
-    F("how_met", "Cách đáp ứng (đưa vào phương án)", "textarea", max_length=5000),
-    F("na_reason", "Lý do không áp dụng", "textarea", max_length=2000),
-    F("responsible", "Người/đơn vị chịu trách nhiệm", max_length=200),
-    F("due_on", "Hạn hoàn thành", "date"),
+    F("status", N_("Tình trạng"), "choice", required=True, choices=PLAN_STATUS_CHOICES),
+    F("how_met", N_("Cách đáp ứng (đưa vào phương án)"), "textarea", max_length=5000),
+    F("na_reason", N_("Lý do không áp dụng"), "textarea", max_length=2000),
+    F("responsible", N_("Người/đơn vị chịu trách nhiệm"), max_length=200),
+    F("due_on", N_("Hạn hoàn thành"), "date"),
 ]
-REVIEW_RESULT_CHOICES = (("pass", "Đạt yêu cầu"), ("partial", "Đạt một phần"), ("fail", "Không đạt"))
+REVIEW_RESULT_CHOICES = (("pass", N_("Đạt yêu cầu")), ("partial", N_("Đạt một phần")), ("fail", N_("Không đạt")))
 REVIEW_FIELDS = [
-    F("reviewed_on", "Ngày kiểm tra, đánh giá", "date", required=True),
-    F("assessor", "Người/đơn vị kiểm tra", required=True),
-    F("is_independent", "Độc lập với đơn vị vận hành", "bool"),
-    F("external_organisation", "Tổ chức bên ngoài (nếu có)"),
-    F("result", "Kết quả", "choice", required=True, choices=REVIEW_RESULT_CHOICES),
-    F("summary", "Tóm tắt kết quả", "textarea", max_length=10000),
-    F("findings", "Phát hiện (mỗi dòng: mã yêu cầu | nội dung | hạn khắc phục dd/mm/yyyy)", "textarea",
-      max_length=20000, help="Ví dụ: KT.DL.3 | Chưa thử khôi phục bản sao lưu | 31/01/2027"),
+    F("reviewed_on", N_("Ngày kiểm tra, đánh giá"), "date", required=True),
+    F("assessor", N_("Người/đơn vị kiểm tra"), required=True),
+    F("is_independent", N_("Độc lập với đơn vị vận hành"), "bool"),
+    F("external_organisation", N_("Tổ chức bên ngoài (nếu có)")),
+    F("result", N_("Kết quả"), "choice", required=True, choices=REVIEW_RESULT_CHOICES),
+    F("summary", N_("Tóm tắt kết quả"), "textarea", max_length=10000),
+    F("findings", N_("Phát hiện (mỗi dòng: mã yêu cầu | nội dung | hạn khắc phục dd/mm/yyyy)"), "textarea",
+      max_length=20000, help=N_("Ví dụ: KT.DL.3 | Chưa thử khôi phục bản sao lưu | 31/01/2027")),
 ]
 POLICY_FIELDS = [
-    F("title", "Tên quy chế", required=True),
-    F("decision_number", "Số quyết định ban hành", required=True, max_length=100),
-    F("issued_on", "Ngày ban hành", "date", required=True),
+    F("title", N_("Tên quy chế"), required=True),
+    F("decision_number", N_("Số quyết định ban hành"), required=True, max_length=100),
+    F("issued_on", N_("Ngày ban hành"), "date", required=True),
 ]
 
 

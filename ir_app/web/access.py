@@ -9,17 +9,20 @@ from functools import wraps
 from typing import Any, Callable, TypeVar
 
 from flask import Flask, abort, request
+from flask_babel import gettext
 from flask_login import LoginManager, current_user
 from werkzeug.routing import IntegerConverter
 from sqlalchemy.orm import Session
 
+from ir_app.i18n_markers import N_
 from ir_app.models import Organisation, OrgKind, User
 from ir_app.services.authz import Permission, can_reach_commune, has_permission, is_global
 from ir_app.web.context import db
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")  # translated by localize_callback
+login_manager.localize_callback = gettext
 login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 

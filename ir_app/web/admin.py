@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
@@ -18,28 +19,32 @@ from ir_app.web.pagination import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-ROLE_CHOICES = choice_list((role.value, ROLE_LABELS[role]) for role in Role)
+def role_choices():
+    """Called when a form is made (a request): the role names in the page's language."""
+    return choice_list((role.value, _(ROLE_LABELS[role])) for role in Role)
 
 
 class UserCreateForm(FlaskForm):
-    email = StringField("E-mail *", render_kw={"type": "email", "maxlength": 200})
-    name = StringField("Họ và tên *", render_kw={"maxlength": 200})
-    phone = StringField("Điện thoại", render_kw={"maxlength": 50})
-    organisation = SelectField("Xã / tỉnh *", validate_choice=False)
-    roles = CheckboxListField("Vai trò *", choices=ROLE_CHOICES, validate_choice=False)
-    password = PasswordField("Mật khẩu ban đầu (ít nhất 8 ký tự) *", render_kw={"autocomplete": "new-password"})
+    email = StringField(lazy_gettext("E-mail *"), render_kw={"type": "email", "maxlength": 200})
+    name = StringField(lazy_gettext("Họ và tên *"), render_kw={"maxlength": 200})
+    phone = StringField(lazy_gettext("Điện thoại"), render_kw={"maxlength": 50})
+    organisation = SelectField(lazy_gettext("Xã / tỉnh *"), validate_choice=False)
+    roles = CheckboxListField(lazy_gettext("Vai trò *"), choices=role_choices, validate_choice=False)
+    password = PasswordField(lazy_gettext("Mật khẩu ban đầu (ít nhất 8 ký tự) *"),
+                             render_kw={"autocomplete": "new-password"})
 
 
 class UserEditForm(FlaskForm):
-    name = StringField("Họ và tên *", render_kw={"maxlength": 200})
-    phone = StringField("Điện thoại", render_kw={"maxlength": 50})
-    roles = CheckboxListField("Vai trò *", choices=ROLE_CHOICES, validate_choice=False)
-    is_active = BooleanField("Đang hoạt động")
+    name = StringField(lazy_gettext("Họ và tên *"), render_kw={"maxlength": 200})
+    phone = StringField(lazy_gettext("Điện thoại"), render_kw={"maxlength": 50})
+    roles = CheckboxListField(lazy_gettext("Vai trò *"), choices=role_choices, validate_choice=False)
+    is_active = BooleanField(lazy_gettext("Đang hoạt động"))
     version = HiddenField()
 
 
 class PasswordResetForm(FlaskForm):
-    password = PasswordField("Mật khẩu mới (ít nhất 8 ký tự) *", render_kw={"autocomplete": "new-password"})
+    password = PasswordField(lazy_gettext("Mật khẩu mới (ít nhất 8 ký tự) *"),
+                             render_kw={"autocomplete": "new-password"})
 
 
 def _organisation_choices() -> list[tuple[str, str]]:
@@ -73,7 +78,7 @@ def create_user():
             show_errors(form, failure)
         else:
             db().commit()
-            flash(f"Đã tạo tài khoản {user.email}.", "success")
+            flash(_("Đã tạo tài khoản %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -99,7 +104,7 @@ def edit_user(user_id: int):
             form.form_errors.append(str(error))
         else:
             db().commit()
-            flash("Đã lưu tài khoản.", "success")
+            flash(_("Đã lưu tài khoản."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, reset_form=reset_form)
 
@@ -116,5 +121,5 @@ def reset_password(user_id: int):
             flash(" ".join(failure.errors.values()), "error")
         else:
             db().commit()
-            flash("Đã đặt lại mật khẩu; các phiên cũ của người dùng đã kết thúc.", "success")
+            flash(_("Đã đặt lại mật khẩu; các phiên cũ của người dùng đã kết thúc."), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

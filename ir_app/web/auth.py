@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ir_app.services import accounts
@@ -61,7 +62,7 @@ def logout():
         db().commit()
         logout_user()
         session.clear()
-        flash("Đã đăng xuất.", "info")
+        flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -71,7 +72,7 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         if form.new_password.data != form.confirm_password.data:
-            form.confirm_password.errors = ["Hai lần nhập mật khẩu mới không khớp."]
+            form.confirm_password.errors = [_("Hai lần nhập mật khẩu mới không khớp.")]
         else:
             try:
                 accounts.change_password(db(), current_user, form.current_password.data or "",
@@ -81,6 +82,6 @@ def change_password():
             else:
                 db().commit()
                 login_user(current_user)  # new token: this session stays, the others end
-                flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất.", "success")
+                flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất."), "success")
                 return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form)

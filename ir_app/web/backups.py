@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -28,7 +29,7 @@ RestoreTestForm = spec_form("RestoreTestForm", backups.RESTORE_FIELDS, versioned
 
 
 class BackupPlanForm(spec_form("BackupPlanFields", backups.PLAN_FIELDS)):
-    responsible_user_id = SelectField("Người phụ trách (được nhắc khi quá hạn)", validate_choice=False)
+    responsible_user_id = SelectField(lazy_gettext("Người phụ trách (được nhắc khi quá hạn)"), validate_choice=False)
 
 
 def _plan_form(commune_id: int) -> BackupPlanForm:
@@ -36,7 +37,7 @@ def _plan_form(commune_id: int) -> BackupPlanForm:
     users = db().scalars(select(User).where(User.organisation_id == commune_id, User.is_active.is_(True))
                          .order_by(User.name))
     form.responsible_user_id.choices = choice_list(
-        [("", "— Cán bộ Công an xã của xã —")] + [(str(user.id), f"{user.name} ({user.email})") for user in users])
+        [("", _("— Cán bộ Công an xã của xã —"))] + [(str(user.id), f"{user.name} ({user.email})") for user in users])
     return form
 
 
@@ -94,7 +95,7 @@ def create(system_id: int):
             show_errors(form, failure)
         else:
             db().commit()
-            flash("Đã thêm phương án sao lưu.", "success")
+            flash(_("Đã thêm phương án sao lưu."), "success")
             return redirect(url_for("backups.detail", plan_id=plan.id))
     elif request.method == "GET":
         _fill(form, {spec.name: None if spec.name in backups.OPTIONAL_INTS else spec.empty_value()
@@ -142,7 +143,7 @@ def edit(plan_id: int):
         if submit(form, lambda: backups.update_plan(
                 db(), actor(), plan, form_values(form), now(), expected_version(form),
                                             _responsible_id(form)),
-                  "Đã lưu phương án sao lưu."):
+                  _("Đã lưu phương án sao lưu.")):
             return redirect(url_for("backups.detail", plan_id=plan.id))
     return render_template("backups/plan_form.html", form=form, system=plan.system, plan=plan)
 
@@ -155,14 +156,14 @@ def record_run(plan_id: int):
     if form.validate_on_submit():
         if submit(form, lambda: backups.record_run_from_form(
                 db(), actor(), plan, form_values(form), now(), local_zone()),
-                  "Đã ghi nhận lần sao lưu."):
+                  _("Đã ghi nhận lần sao lưu.")):
             return redirect(url_for("backups.detail", plan_id=plan.id))
     elif request.method == "GET":
         form.ran_at.data = local_now().strftime("%Y-%m-%dT%H:%M")
         form.result.data = "ok"
     form.ran_at.render_kw = {"type": "datetime-local"}
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("backups/record_form.html", form=form, plan=plan, title="Ghi nhận lần sao lưu",
+    return render_template("backups/record_form.html", form=form, plan=plan, title=_("Ghi nhận lần sao lưu"),
                            action=url_for("backups.record_run", plan_id=plan.id)), status
 
 
@@ -174,13 +175,13 @@ def record_restore_test(plan_id: int):
     if form.validate_on_submit():
         if submit(form, lambda: backups.record_restore_test(
                 db(), actor(), plan, form_values(form), now(), local_today()),
-                  "Đã ghi nhận lần khôi phục thử."):
+                  _("Đã ghi nhận lần khôi phục thử.")):
             return redirect(url_for("backups.detail", plan_id=plan.id))
     elif request.method == "GET":
         form.tested_on.data = local_today().isoformat()
         form.result.data = "ok"
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("backups/record_form.html", form=form, plan=plan, title="Ghi nhận khôi phục thử",
+    return render_template("backups/record_form.html", form=form, plan=plan, title=_("Ghi nhận khôi phục thử"),
                            action=url_for("backups.record_restore_test", plan_id=plan.id)), status
 
 
@@ -204,5 +205,5 @@ def revoke_token(plan_id: int):
     if SimpleForm().validate_on_submit():
         backups.revoke_api_token(db(), actor(), plan, now())
         db().commit()
-        flash("Đã thu hồi mã của tập lệnh sao lưu; mã cũ không còn dùng được.", "success")
+        flash(_("Đã thu hồi mã của tập lệnh sao lưu; mã cũ không còn dùng được."), "success")
     return redirect(url_for("backups.detail", plan_id=plan.id))

@@ -3,6 +3,7 @@ from a failed item to an incident."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -25,12 +26,12 @@ bp = Blueprint("checks", __name__, url_prefix="/checks")
 class MorningCheckForm(FlaskForm):
     """Per-item fields (status_<n>, note_<n>) are read from the request: the list is editable."""
 
-    notes = TextAreaField("Ghi chú chung", render_kw={"rows": 2, "maxlength": 2000})
+    notes = TextAreaField(lazy_gettext("Ghi chú chung"), render_kw={"rows": 2, "maxlength": 2000})
     version = HiddenField()
 
 
 class ChecklistForm(FlaskForm):
-    items = TextAreaField("Các mục kiểm tra (mỗi dòng một mục)", render_kw={"rows": 8, "maxlength": 8000})
+    items = TextAreaField(lazy_gettext("Các mục kiểm tra (mỗi dòng một mục)"), render_kw={"rows": 8, "maxlength": 8000})
 
 
 @bp.get("/")
@@ -73,7 +74,7 @@ def morning():
             form.form_errors.append(str(conflict))
         else:
             db().commit()
-            flash("Đã lưu kết quả kiểm tra sáng nay.", "success")
+            flash(_("Đã lưu kết quả kiểm tra sáng nay."), "success")
             return redirect(url_for("checks.detail", check_id=check.id))
     status = 422 if form.form_errors else 200
     return render_template("checks/morning.html", commune=commune, form=form, items=items, day=day,
@@ -104,7 +105,7 @@ def items():
             form.items.errors = list(failure.errors.values())
         else:
             db().commit()
-            flash("Đã lưu danh mục kiểm tra buổi sáng.", "success")
+            flash(_("Đã lưu danh mục kiểm tra buổi sáng."), "success")
             return redirect(url_for("checks.index", commune=commune.code))
     return render_template("checks/items.html", commune=commune, form=form)
 
@@ -124,7 +125,7 @@ def escalate(result_id: int):
         return redirect(link)
     db().commit()
     if outcome.incident_id:
-        flash("Đã tạo sự cố từ mục kiểm tra.", "success")
+        flash(_("Đã tạo sự cố từ mục kiểm tra."), "success")
     else:
-        flash(f"Đã báo sự cố cho {outcome.notified} cán bộ Công an xã.", "success")
+        flash(_("Đã báo sự cố cho %(count)s cán bộ Công an xã.", count=outcome.notified), "success")
     return redirect(link)

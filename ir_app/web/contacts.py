@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ir_app.models import EmergencyContact
@@ -46,7 +47,7 @@ def create():
     form = ContactForm()
     if form.validate_on_submit():
         if submit(form, lambda: inventory.save_contact(db(), actor(), commune.id, form_values(form), now()),
-                  "Đã thêm liên hệ."):
+                  _("Đã thêm liên hệ.")):
             return redirect(url_for("contacts.index", commune=commune.code))
     return render_template("contacts/form.html", form=form, contact=None, commune=commune)
 
@@ -61,7 +62,7 @@ def edit(contact_id: int):
     elif form.validate_on_submit():
         if submit(form, lambda: inventory.save_contact(db(), actor(), contact.commune_id, form_values(form), now(),
                                                contact=contact, expected_version=expected_version(form)),
-                  "Đã lưu liên hệ."):
+                  _("Đã lưu liên hệ.")):
             return redirect(url_for("contacts.index", commune=contact.commune.code))
     return render_template("contacts/form.html", form=form, contact=contact, commune=contact.commune)
 
@@ -74,5 +75,5 @@ def delete(contact_id: int):
     if SimpleForm().validate_on_submit():
         inventory.delete_contact(db(), actor(), contact, now())
         db().commit()
-        flash("Đã xóa liên hệ.", "success")
+        flash(_("Đã xóa liên hệ."), "success")
     return redirect(url_for("contacts.index", commune=code))

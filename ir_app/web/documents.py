@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
@@ -27,7 +28,7 @@ DOCX_ONLY = frozenset({"application/zip"})
 
 
 class TemplateUploadForm(FlaskForm):
-    file = FileField("Tệp mẫu .docx thay thế")
+    file = FileField(lazy_gettext("Tệp mẫu .docx thay thế"))
 
 
 def catalogue() -> DocumentCatalogue:
@@ -66,16 +67,17 @@ def download(dossier_id: int, doc_key: str):
     status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
                    if s.spec.key == doc_key), None)
     if status is None:
-        flash("Văn bản này không thuộc hồ sơ ở cấp độ hiện tại.", "error")
+        flash(_("Văn bản này không thuộc hồ sơ ở cấp độ hiện tại."), "error")
         return redirect(url_for("documents.index", dossier_id=dossier.id))
     if not status.ready:
-        flash(f"Chưa tạo được «{status.spec.display_name}». Còn thiếu: {', '.join(status.missing)}.", "error")
+        flash(_("Chưa tạo được «%(name)s». Còn thiếu: %(missing)s.", name=status.spec.display_name,
+                missing=", ".join(status.missing)), "error")
         return redirect(url_for("documents.index", dossier_id=dossier.id))
     try:
         data = documents.render_one(db(), catalogue(), status.spec,
                                     documents.dossier_context(records, status.spec, law(), now()))
     except DocumentError as error:
-        flash(f"Không tạo được văn bản: {error}", "error")
+        flash(_("Không tạo được văn bản: %(error)s", error=error), "error")
         return redirect(url_for("documents.index", dossier_id=dossier.id))
     _audit_download("dossier", dossier.id, dossier.commune_id, f"Tải {status.spec.filename}.docx")
     return _attachment(data, DOCX, f"{status.spec.filename}.docx")
@@ -179,9 +181,10 @@ def upload_template(regime: str, doc_key: str):
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read() if upload else b""
-        problems = check_template(data, regime=regime, doc_key=doc_key) if data else ["Hãy chọn một tệp .docx."]
+        problems = check_template(data, regime=regime, doc_key=doc_key) if data else [_("Hãy chọn một tệp .docx.")]
         if problems:
-            flash(f"Mẫu «{spec.display_name}» chưa được nhận: {' '.join(problems)}", "error")
+            flash(_("Mẫu «%(name)s» chưa được nhận: %(problems)s", name=spec.display_name, problems=" ".join(problems)),
+                  "error")
         else:
             try:
                 documents.replace_template(db(), actor(), spec, upload.filename, data, now())
@@ -190,7 +193,8 @@ def upload_template(regime: str, doc_key: str):
                 flash(" ".join(failure.errors.values()), "error")
             else:
                 db().commit()
-                flash(f"Đã dùng mẫu mới cho «{spec.display_name}» (đã thử tạo văn bản thành công).", "success")
+                flash(_("Đã dùng mẫu mới cho «%(name)s» (đã thử tạo văn bản thành công).", name=spec.display_name),
+                      "success")
     return redirect(url_for("documents.templates"))
 
 
@@ -201,7 +205,7 @@ def reset_template(regime: str, doc_key: str):
     if SimpleForm().validate_on_submit():
         documents.restore_shipped_template(db(), actor(), spec, now())
         db().commit()
-        flash(f"Đã dùng lại mẫu gốc cho «{spec.display_name}».", "success")
+        flash(_("Đã dùng lại mẫu gốc cho «%(name)s».", name=spec.display_name), "success")
     return redirect(url_for("documents.templates"))
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
+from flask_babel import gettext as _, lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -36,40 +37,43 @@ DATE_FIELD = FieldSpec("date", "Ngày", "date")
 
 
 class StartForm(FlaskForm):
-    regime = SelectField("Chế độ pháp lý", validate_choice=False)
+    regime = SelectField(lazy_gettext("Chế độ pháp lý"), validate_choice=False)
 
 
 class ProposalForm(FlaskForm):
-    proposed_level = SelectField("Cấp độ đề xuất", validate_choice=False)
-    justification = TextAreaField("Lý do đề xuất cấp độ cao hơn (đánh giá rủi ro, NĐ 331/2026 Đ10)",
+    proposed_level = SelectField(lazy_gettext("Cấp độ đề xuất"), validate_choice=False)
+    justification = TextAreaField(lazy_gettext("Lý do đề xuất cấp độ cao hơn (đánh giá rủi ro, NĐ 331/2026 Đ10)"),
                                   render_kw={"rows": 3, "maxlength": 5000})
-    risks = TextAreaField("Danh mục sơ bộ rủi ro an ninh mạng (Đ22.4.c) — mỗi dòng một rủi ro",
+    risks = TextAreaField(lazy_gettext("Danh mục sơ bộ rủi ro an ninh mạng (Đ22.4.c) — mỗi dòng một rủi ro"),
                           render_kw={"rows": 4, "maxlength": 10000})
-    parts = TextAreaField("Phân hệ có cấp độ riêng (mỗi dòng: Tên phân hệ | cấp độ | căn cứ)",
+    parts = TextAreaField(lazy_gettext("Phân hệ có cấp độ riêng (mỗi dòng: Tên phân hệ | cấp độ | căn cứ)"),
                           render_kw={"rows": 3, "maxlength": 5000},
-                          description="Hệ thống gồm nhiều phân hệ có cấp độ khác nhau thì lấy cấp độ cao nhất.")
+                          description=lazy_gettext(
+                              "Hệ thống gồm nhiều phân hệ có cấp độ khác nhau thì lấy cấp độ cao nhất."))
     version = StringField(render_kw={"type": "hidden"})
 
 
 class ActionForm(FlaskForm):
-    comment = TextAreaField("Ý kiến / lý do", render_kw={"rows": 2, "maxlength": 5000})
-    request_number = StringField("Số công văn đề nghị thẩm định (nếu đã có)", render_kw={"maxlength": 100})
-    appraisal_number = StringField("Số văn bản ý kiến thẩm định", render_kw={"maxlength": 100})
-    appraisal_result = SelectField("Kết luận thẩm định", validate_choice=False,
-                                   choices=choice_list([("", "— Chọn —"), *dossiers.APPRAISAL_RESULTS]))
-    appraisal_text = TextAreaField("Nội dung ý kiến thẩm định", render_kw={"rows": 4, "maxlength": 20000})
-    appraisal_by = StringField("Đơn vị/người thẩm định", render_kw={"maxlength": 300})
-    appraisal_on = StringField("Ngày thẩm định", render_kw={"type": "date"})
-    appraisal_file = FileField("Văn bản thẩm định (PDF, ảnh; bắt buộc với cấp độ 4–5)")
-    decision_number = StringField("Số quyết định phê duyệt", render_kw={"maxlength": 100})
-    decision_on = StringField("Ngày quyết định", render_kw={"type": "date"})
-    decision_signer = StringField("Người ký", render_kw={"maxlength": 200})
+    comment = TextAreaField(lazy_gettext("Ý kiến / lý do"), render_kw={"rows": 2, "maxlength": 5000})
+    request_number = StringField(lazy_gettext("Số công văn đề nghị thẩm định (nếu đã có)"),
+                                 render_kw={"maxlength": 100})
+    appraisal_number = StringField(lazy_gettext("Số văn bản ý kiến thẩm định"), render_kw={"maxlength": 100})
+    appraisal_result = SelectField(lazy_gettext("Kết luận thẩm định"), validate_choice=False,
+                                   choices=lambda: choice_list([("", _("— Chọn —"))] + [
+                                       (value, _(label)) for value, label in dossiers.APPRAISAL_RESULTS]))
+    appraisal_text = TextAreaField(lazy_gettext("Nội dung ý kiến thẩm định"), render_kw={"rows": 4, "maxlength": 20000})
+    appraisal_by = StringField(lazy_gettext("Đơn vị/người thẩm định"), render_kw={"maxlength": 300})
+    appraisal_on = StringField(lazy_gettext("Ngày thẩm định"), render_kw={"type": "date"})
+    appraisal_file = FileField(lazy_gettext("Văn bản thẩm định (PDF, ảnh; bắt buộc với cấp độ 4–5)"))
+    decision_number = StringField(lazy_gettext("Số quyết định phê duyệt"), render_kw={"maxlength": 100})
+    decision_on = StringField(lazy_gettext("Ngày quyết định"), render_kw={"type": "date"})
+    decision_signer = StringField(lazy_gettext("Người ký"), render_kw={"maxlength": 200})
     version = StringField(render_kw={"type": "hidden"})
 
 
 class EvidenceForm(FlaskForm):
-    file = FileField("Tệp minh chứng (PDF, ảnh, Word/Excel, ZIP; tối đa 10 MB)")
-    note = StringField("Ghi chú", render_kw={"maxlength": 300})
+    file = FileField(lazy_gettext("Tệp minh chứng (PDF, ảnh, Word/Excel, ZIP; tối đa 10 MB)"))
+    note = StringField(lazy_gettext("Ghi chú"), render_kw={"maxlength": 300})
 
 
 def law() -> LawData:
@@ -208,7 +212,7 @@ def proposal(dossier_id: int):
     dossier = load_scoped(Dossier, dossier_id, Permission.EDIT_DOSSIER)
     regime = _regime_of(dossier)
     form = ProposalForm()
-    form.proposed_level.choices = choice_list((str(n), f"Cấp độ {n}") for n in range(1, 6))
+    form.proposed_level.choices = choice_list((str(n), _("Cấp độ %(level)s", level=n)) for n in range(1, 6))
     decision, problem = _decision(dossier, regime)
     if request.method == "GET":
         form.proposed_level.data = str(dossier.proposed_level or dossier.determined_level or "")
@@ -228,7 +232,7 @@ def proposal(dossier_id: int):
             form.form_errors.append(str(conflict))
         else:
             db().commit()
-            flash(f"Đã chốt cấp độ đề xuất: cấp độ {dossier.proposed_level}.", "success")
+            flash(_("Đã chốt cấp độ đề xuất: cấp độ %(level)s.", level=dossier.proposed_level), "success")
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
     return render_template("dossiers/proposal.html", dossier=dossier, regime=regime, form=form,
                            decision=decision, problem=problem)
@@ -280,7 +284,7 @@ def act(dossier_id: int, action: str):
         flash(" ".join(error.errors.values()) if isinstance(error, ValidationFailed) else str(error), "error")
     else:
         db().commit()
-        flash(f"Đã thực hiện: {law().workflow.rule(action).label}.", "success")
+        flash(_("Đã thực hiện: %(action)s.", action=law().workflow.rule(action).label), "success")
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
 
 
@@ -323,7 +327,7 @@ def plan_item(item_id: int):
     elif form.validate_on_submit():
         save = lambda: protection.update_plan_item(  # noqa: E731 - a deferred call for submit()
             db(), actor(), item, form_values(form), now(), expected_version(form))
-        if submit(form, save, "Đã lưu yêu cầu của phương án."):
+        if submit(form, save, _("Đã lưu yêu cầu của phương án.")):
             return redirect(url_for("dossiers.plan", dossier_id=item.dossier_id, _anchor=f"item-{item.id}"))
     return render_template("dossiers/plan_item.html", item=item, form=form, evidence_form=EvidenceForm(),
                            requirement=law().catalogue.requirement(item.requirement_id))
@@ -345,7 +349,7 @@ def add_evidence(item_id: int):
             flash(" ".join(failure.errors.values()), "error")
         else:
             db().commit()
-            flash("Đã thêm minh chứng.", "success")
+            flash(_("Đã thêm minh chứng."), "success")
     return redirect(url_for("dossiers.plan_item", item_id=item.id))
 
 
@@ -376,7 +380,7 @@ def add_review(dossier_id: int):
             flash(" ".join(failure.errors.values()), "error")
         else:
             db().commit()
-            flash("Đã ghi nhận kết quả kiểm tra, đánh giá.", "success")
+            flash(_("Đã ghi nhận kết quả kiểm tra, đánh giá."), "success")
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id, _anchor="reviews"))
 
 
@@ -395,7 +399,7 @@ def policies():
             attachment = (upload.filename, upload.read()) if upload and upload.filename else None
             if submit(form, lambda: protection.record_security_policy(
                     db(), actor(), commune, form_values(form), now(), attachment,
-                    current_app.config["IR_MAX_UPLOAD_BYTES"]), "Đã ghi nhận Quy chế bảo đảm an ninh mạng."):
+                    current_app.config["IR_MAX_UPLOAD_BYTES"]), _("Đã ghi nhận Quy chế bảo đảm an ninh mạng.")):
                 return redirect(url_for("dossiers.policies", commune=commune.code))
     rows = db().scalars(select(SecurityPolicy).where(SecurityPolicy.commune_id == commune.id)
                         .order_by(SecurityPolicy.issued_on.desc()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify, render_template, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -48,8 +48,8 @@ def _rollback() -> None:
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return render_error(400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). "
-                                 "Hãy tải lại trang và gửi lại.")
+        return render_error(400, gettext("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). "
+                                         "Hãy tải lại trang và gửi lại."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,11 +1,12 @@
-"""Jinja filters and globals: Vietnamese dates in the commune's time zone."""
+"""Jinja filters and globals: Vietnamese dates in the commune's time zone, translated labels."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
 
 from ir_app.models.org import ROLE_LABELS
 from ir_app.services.authz import Permission
@@ -37,7 +38,38 @@ def vn_number(value: int | None) -> str:
 
 
 def yes_no(value: bool) -> str:
-    return "Có" if value else "Không"
+    return gettext("Có") if value else gettext("Không")
+
+
+def translate(value: Any) -> Any:
+    """`|t`: a label marked with N_ outside the web layer, in the page's language.
+
+    Unlike `_()` in a template, the result is a plain string (escaped like any value), so it is
+    safe on labels that may hold user data: an unknown text comes back unchanged."""
+    if isinstance(value, str) and value:
+        return gettext(value)
+    return value
+
+
+def format_duration(value: timedelta | None) -> str:
+    """"2 ngày 3 giờ", "5 giờ 20 phút", "45 phút" in the page's language, to the minute."""
+    if value is None:
+        return "—"
+    minutes = max(0, round(value.total_seconds() / 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts: list[str] = []
+    if days:
+        parts.append(ngettext("%(num)s ngày", "%(num)s ngày", days))
+        if hours:
+            parts.append(ngettext("%(num)s giờ", "%(num)s giờ", hours))
+    elif hours:
+        parts.append(ngettext("%(num)s giờ", "%(num)s giờ", hours))
+        if minutes:
+            parts.append(ngettext("%(num)s phút", "%(num)s phút", minutes))
+    else:
+        parts.append(ngettext("%(num)s phút", "%(num)s phút", minutes))
+    return " ".join(parts)
 
 
 def page_url(page: int) -> str:
@@ -52,6 +84,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(vn_datetime)
     app.add_template_filter(vn_number)
     app.add_template_filter(yes_no)
+    app.add_template_filter(translate, "t")
+    app.add_template_global(format_duration, "format_duration")
     app.add_template_global(access.can, "can")
     app.add_template_global(Permission, "P")
     app.add_template_global(ROLE_LABELS, "ROLE_LABELS")

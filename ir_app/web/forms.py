@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask import flash
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -25,6 +25,7 @@ from wtforms import (
     widgets,
 )
 
+from ir_app.i18n_markers import N_
 from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec
 from ir_app.web.context import db
@@ -40,14 +41,14 @@ def choice_list(pairs) -> list[SelectChoice]:
 
 
 def _field_for(spec: FieldSpec):
+    # Labels, help and choices are the services' Vietnamese texts; SpecForm translates them per request.
     options = {"label": spec.label + (" *" if spec.required else ""), "description": spec.help}
     if spec.kind == "textarea":
         return TextAreaField(**options, render_kw={"maxlength": spec.max_length, "rows": 3})
     if spec.kind == "bool":
         return BooleanField(**options)
     if spec.kind == "choice":
-        blank = [] if spec.required else [("", "— Chưa chọn —")]
-        return SelectField(**options, choices=choice_list(blank + list(spec.choices)), validate_choice=False)
+        return SelectField(**options, choices=choice_list(_spec_choices(spec)), validate_choice=False)
     if spec.kind == "multichoice":
         return CheckboxListField(**options, choices=choice_list(spec.choices), validate_choice=False)
     if spec.kind == "int":
@@ -60,12 +61,40 @@ def _field_for(spec: FieldSpec):
     return StringField(**options, render_kw={"maxlength": spec.max_length, "type": kind})
 
 
+NO_CHOICE = N_("— Chưa chọn —")
+
+
+def _spec_choices(spec: FieldSpec) -> list[tuple[str, str]]:
+    blank = [] if spec.required or spec.kind != "choice" else [("", NO_CHOICE)]
+    return blank + list(spec.choices)
+
+
+class SpecForm(FlaskForm):
+    """A form built from field specs; shows their labels, help and choices in the page's language.
+
+    Translated when the form is made (a request), as plain strings: a choice label may hold user
+    data (a system's name), so nothing here is marked safe."""
+
+    specs: dict[str, FieldSpec] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, spec in self.specs.items():
+            field = self[name]
+            field.label.text = (gettext(spec.label) if spec.label else "") + (" *" if spec.required else "")
+            field.description = gettext(spec.help) if spec.help else ""
+            if spec.kind in ("choice", "multichoice"):
+                field.choices = choice_list((value, gettext(label) if label else label)
+                                            for value, label in _spec_choices(spec))
+
+
 def spec_form(name: str, specs: list[FieldSpec], versioned: bool = True) -> type[FlaskForm]:
     attributes: dict[str, Any] = {spec.name: _field_for(spec) for spec in specs}
     if versioned:
         attributes["version"] = HiddenField()
     attributes["field_names"] = [spec.name for spec in specs]
-    return type(name, (FlaskForm,), attributes)
+    attributes["specs"] = {spec.name: spec for spec in specs}
+    return type(name, (SpecForm,), attributes)
 
 
 def fill_form(form: FlaskForm, obj: Any) -> None:
@@ -149,7 +178,7 @@ def submit(form: FlaskForm, action: Callable[[], Any], success: str) -> bool:
         form.form_errors.append(str(conflict))
         return False
     db().commit()
-    flash(success, "success")
+    flash(str(success), "success")
     return True
 
 
@@ -164,6 +193,8 @@ class LoginForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField("Mật khẩu hiện tại", render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField("Mật khẩu mới (ít nhất 8 ký tự)", render_kw={"autocomplete": "new-password"})
-    confirm_password = PasswordField("Nhập lại mật khẩu mới", render_kw={"autocomplete": "new-password"})
+    current_password = PasswordField(lazy_gettext("Mật khẩu hiện tại"),
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(lazy_gettext("Mật khẩu mới (ít nhất 8 ký tự)"),
+                                 render_kw={"autocomplete": "new-password"})
+    confirm_password = PasswordField(lazy_gettext("Nhập lại mật khẩu mới"), render_kw={"autocomplete": "new-password"})

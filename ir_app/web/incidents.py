@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _, lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -27,6 +28,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
+from ir_app.i18n_markers import N_
 from ir_app.models import (
     EmergencyContact,
     Evidence,
@@ -52,7 +54,6 @@ from ir_app.services.incident_evidence import CUSTODY_FIELDS, CUSTODY_LABELS, EV
 from ir_app.services.incident_reports import render_report
 from ir_app.services.incident_summary import (
     PERIODS,
-    format_duration,
     period_of,
     summarise,
     summary_context,
@@ -77,15 +78,15 @@ bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FIELD_GROUPS = (
-    ("Thông tin ban đầu", ("title", "category", "system_ids", "detected_at", "reporter_name", "reporter_contact",
+    (N_("Thông tin ban đầu"), ("title", "category", "system_ids", "detected_at", "reporter_name", "reporter_contact",
                            "contact_person", "detection_method", "description", "current_situation",
                            "notified_parties", "technical_details", "support_request")),
-    ("Phân loại và dấu hiệu — quyết định thời hạn báo cáo", (
+    (N_("Phân loại và dấu hiệu — quyết định thời hạn báo cáo"), (
         "severity", "severity_reason", "national_security_signs", "serious_disruption", "is_cyber_incident",
         "is_complex", "beyond_capacity", "is_confidential")),
-    ("Dữ liệu cá nhân", ("personal_data_involved", "discovered_at", "personal_data_kinds",
+    (N_("Dữ liệu cá nhân"), ("personal_data_involved", "discovered_at", "personal_data_kinds",
                          "personal_data_subjects", "location_or_biometric")),
-    ("Phân tích, xử lý, kết thúc", ("cause", "impact", "measures", "resolution", "lessons_learned")),
+    (N_("Phân tích, xử lý, kết thúc"), ("cause", "impact", "measures", "resolution", "lessons_learned")),
 )
 
 NoteForm = spec_form("NoteForm", NOTE_FIELDS, versioned=False)
@@ -93,17 +94,17 @@ CustodyForm = spec_form("CustodyForm", CUSTODY_FIELDS, versioned=False)
 
 
 class EvidenceForm(spec_form("EvidenceFields", EVIDENCE_FIELDS, versioned=False)):
-    file = FileField("Tệp chứng cứ *")
+    file = FileField(lazy_gettext("Tệp chứng cứ *"))
 
 
 class TransitionForm(FlaskForm):
     action = HiddenField()
-    comment = TextAreaField("Lý do", render_kw={"rows": 2, "maxlength": 5000})
+    comment = TextAreaField(lazy_gettext("Lý do"), render_kw={"rows": 2, "maxlength": 5000})
     version = HiddenField()
 
 
 class ApplyPlaybookForm(FlaskForm):
-    playbook_id = SelectField("Kịch bản", choices=[], validate_choice=False)
+    playbook_id = SelectField(lazy_gettext("Kịch bản"), choices=[], validate_choice=False)
 
 
 class TaskForm(FlaskForm):
@@ -120,8 +121,8 @@ def report_form(clocks) -> FlaskForm:
     form_class = type("ReportForm", (base,), {
         # Its own id: the evidence form on the same page has a "file" field too, and a shared id
         # would tie this label to the other input.
-        "file": FileField("Tệp văn bản đã gửi (bản ký, bản chụp) — nếu có", id="report-file"),
-        "attach_generated": BooleanField("Không có tệp: lưu kèm bản DOCX do hệ thống tạo"),
+        "file": FileField(lazy_gettext("Tệp văn bản đã gửi (bản ký, bản chụp) — nếu có"), id="report-file"),
+        "attach_generated": BooleanField(lazy_gettext("Không có tệp: lưu kèm bản DOCX do hệ thống tạo")),
     })
     return form_class()
 
@@ -278,7 +279,7 @@ def quick_report():
             status = 429 if isinstance(refusal, TooManyReports) else 409
         else:
             db().commit()
-            flash(f"Đã gửi báo cáo {incident.code}. Cán bộ Công an xã đã được thông báo.", "success")
+            flash(_("Đã gửi báo cáo %(code)s. Cán bộ Công an xã đã được thông báo.", code=incident.code), "success")
             return redirect(url_for("incidents.detail", incident_id=incident.id))
     return render_template("incidents/report.html", form=form, commune=commune, data=data,
                            contacts=emergency_contacts(commune.id)), status
@@ -371,7 +372,7 @@ def edit(incident_id: int):
             form.form_errors.append(str(refusal))
         else:
             db().commit()
-            flash("Đã lưu thông tin sự cố.", "success")
+            flash(_("Đã lưu thông tin sự cố."), "success")
             return redirect(url_for("incidents.detail", incident_id=incident.id))
     return render_template("incidents/form.html", form=form, incident=incident, groups=FIELD_GROUPS)
 
@@ -397,7 +398,7 @@ def change_state(incident_id: int):
             flash_refusal(refusal)
         else:
             db().commit()
-            flash(f"Sự cố chuyển sang «{data.state_title(incident.state)}».", "success")
+            flash(_("Sự cố chuyển sang «%(state)s».", state=data.state_title(incident.state)), "success")
     return back_to(incident.id)
 
 
@@ -414,7 +415,7 @@ def apply_playbook(incident_id: int):
             flash_refusal(refusal)
         else:
             db().commit()
-            flash(f"Đã áp dụng kịch bản «{pinned.title}».", "success")
+            flash(_("Đã áp dụng kịch bản «%(title)s».", title=pinned.title), "success")
     return back_to(incident.id, "tasks")
 
 
@@ -433,7 +434,7 @@ def update_task(task_id: int):
             flash_refusal(refusal)
         else:
             db().commit()
-            flash(f"Đã cập nhật nhiệm vụ «{task.title}».", "success")
+            flash(_("Đã cập nhật nhiệm vụ «%(title)s».", title=task.title), "success")
     return back_to(task.incident_id, f"task-{task.id}")
 
 
@@ -450,7 +451,7 @@ def add_note(incident_id: int):
             show_errors(form, failure)
             return render_detail(load_incident(incident_id, Permission.VIEW, *DETAIL_OPTIONS), 422, note_form=form)
         db().commit()
-        flash("Đã ghi diễn biến.", "success")
+        flash(_("Đã ghi diễn biến."), "success")
     return back_to(incident.id, "timeline")
 
 
@@ -472,7 +473,8 @@ def add_evidence(incident_id: int):
             return render_detail(load_incident(incident_id, Permission.VIEW, *DETAIL_OPTIONS), 422,
                                  evidence_form=form)
         db().commit()
-        flash(f"Đã lưu chứng cứ {evidence.code} (SHA-256 {evidence.sha256}).", "success")
+        flash(_("Đã lưu chứng cứ %(code)s (SHA-256 %(sha256)s).", code=evidence.code, sha256=evidence.sha256),
+              "success")
     return back_to(incident.id, "evidence")
 
 
@@ -499,7 +501,7 @@ def add_custody(evidence_id: int):
             flash_refusal(refusal)
         else:
             db().commit()
-            flash(f"Đã ghi nhật ký quản lý chứng cứ {evidence.code}.", "success")
+            flash(_("Đã ghi nhật ký quản lý chứng cứ %(code)s.", code=evidence.code), "success")
     return back_to(evidence.incident_id, f"evidence-{evidence.id}")
 
 
@@ -519,7 +521,7 @@ def record_report(incident_id: int):
             return render_detail(load_incident(incident_id, Permission.VIEW, *DETAIL_OPTIONS), 422,
                                  report_form=form)
         db().commit()
-        flash(f"Đã ghi nhận: {CLOCK_KIND_LABELS[report.kind]}.", "success")
+        flash(_("Đã ghi nhận: %(kind)s.", kind=_(CLOCK_KIND_LABELS[report.kind])), "success")
     return back_to(incident.id, "reports")
 
 
@@ -533,7 +535,7 @@ def _report_upload(form, incident: Incident, data: ResponseData) -> tuple[str, b
     rule = data.rule(form.clock_rule_id.data)
     document = DOCUMENT_FOR_REPORT_KIND.get(form.kind.data or (rule.kind if rule else ""))
     if document is None:
-        raise ValidationFailed({"attach_generated": "Loại văn bản này chưa có mẫu DOCX; hãy tải lên tệp đã gửi."})
+        raise ValidationFailed({"attach_generated": _("Loại văn bản này chưa có mẫu DOCX; hãy tải lên tệp đã gửi.")})
     return document_filename(document, incident), _render_document(document, incident, data)
 
 
@@ -622,5 +624,3 @@ def _audit_export(commune: Organisation, summary_text: str) -> None:
                  summary=summary_text)
     db().commit()
 
-
-bp.add_app_template_global(format_duration, "format_duration")

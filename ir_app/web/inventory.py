@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -27,7 +28,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Tệp XLSX")
+    file = FileField(lazy_gettext("Tệp XLSX"))
 
 
 def target_commune(permission: Permission) -> Organisation:
@@ -70,7 +71,7 @@ def create():
             show_errors(form, failure)
         else:
             db().commit()
-            flash("Đã thêm hệ thống thông tin.", "success")
+            flash(_("Đã thêm hệ thống thông tin."), "success")
             return redirect(url_for("inventory.detail", system_id=system.id))
     return render_template("inventory/form.html", form=form, system=None, commune=commune)
 
@@ -101,7 +102,7 @@ def edit(system_id: int):
         if submit(form, lambda: inventory.update_system(
                 db(), actor(), system, form_values(form), now(), expected_version(form),
                                                 unit_id=system.unit_id),
-                  "Đã lưu thay đổi."):
+                  _("Đã lưu thay đổi.")):
             return redirect(url_for("inventory.detail", system_id=system.id))
     return render_template("inventory/form.html", form=form, system=system, commune=system.commune)
 
@@ -118,7 +119,7 @@ def delete(system_id: int):
             flash(" ".join(failure.errors.values()), "error")
             return redirect(url_for("inventory.detail", system_id=system.id))
         db().commit()
-        flash("Đã xóa hệ thống khỏi danh mục.", "success")
+        flash(_("Đã xóa hệ thống khỏi danh mục."), "success")
     return redirect(url_for("inventory.index"))
 
 
@@ -135,7 +136,7 @@ def add_component(system_id: int):
             show_errors(form, failure)
             return render_detail(system, form), 422
         db().commit()
-        flash("Đã thêm thành phần.", "success")
+        flash(_("Đã thêm thành phần."), "success")
     return redirect(url_for("inventory.detail", system_id=system.id, _anchor="components"))
 
 
@@ -147,7 +148,7 @@ def delete_component(component_id: int):
     if SimpleForm().validate_on_submit():
         inventory.delete_component(db(), actor(), component, now())
         db().commit()
-        flash("Đã xóa thành phần.", "success")
+        flash(_("Đã xóa thành phần."), "success")
     return redirect(url_for("inventory.detail", system_id=system_id, _anchor="components"))
 
 
@@ -180,7 +181,7 @@ def import_xlsx():
         upload = form.file.data
         data = upload.read() if upload else b""
         if not data.startswith(b"PK"):
-            errors = [spreadsheets.CellError(0, "tệp", "Hãy chọn một tệp Excel .xlsx.")]
+            errors = [spreadsheets.CellError(0, "tệp", _("Hãy chọn một tệp Excel .xlsx."))]
         else:
             try:
                 count = spreadsheets.import_systems(db(), actor(), commune, data, now())
@@ -189,7 +190,7 @@ def import_xlsx():
                 errors = rejected.errors
             else:
                 db().commit()
-                flash(f"Đã nhập {count} hệ thống.", "success")
+                flash(_("Đã nhập %(count)s hệ thống.", count=count), "success")
                 return redirect(url_for("inventory.index"))
     status = 422 if errors else 200
     return render_template("inventory/import.html", form=form, errors=errors, commune=commune), status

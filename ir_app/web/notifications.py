@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _, lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
@@ -31,9 +32,9 @@ feeds = Blueprint("feeds", __name__)
 
 
 class PreferencesForm(FlaskForm):
-    email_notifications = BooleanField("Nhận thông báo qua e-mail")
-    daily_digest = BooleanField("Gộp thành một thư tổng hợp mỗi ngày (07:00); việc khẩn như thời hạn báo cáo sự "
-                                "cố vẫn gửi ngay")
+    email_notifications = BooleanField(lazy_gettext("Nhận thông báo qua e-mail"))
+    daily_digest = BooleanField(lazy_gettext("Gộp thành một thư tổng hợp mỗi ngày (07:00); việc khẩn như thời hạn "
+                                             "báo cáo sự cố vẫn gửi ngay"))
     version = HiddenField()
 
 
@@ -77,7 +78,7 @@ def read_all():
     if SimpleForm().validate_on_submit():
         count = notifications.mark_all_read(db(), current_user, now())
         db().commit()
-        flash(f"Đã đánh dấu {count} thông báo là đã đọc.", "success")
+        flash(_("Đã đánh dấu %(count)s thông báo là đã đọc.", count=count), "success")
     return redirect(url_for("notifications.inbox"))
 
 
@@ -99,7 +100,7 @@ def settings():
             form.form_errors.append(str(conflict))
         else:
             db().commit()
-            flash("Đã lưu cách nhận thông báo.", "success")
+            flash(_("Đã lưu cách nhận thông báo."), "success")
             return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form,
                            smtp_configured=bool(current_app.config.get("IR_SMTP_HOST")))
@@ -137,7 +138,7 @@ def revoke_calendar():
     if SimpleForm().validate_on_submit():
         calendar.revoke_feed(db(), actor(), current_user, now())
         db().commit()
-        flash("Đã thu hồi đường dẫn lịch; lịch đã đăng ký trên điện thoại sẽ không cập nhật nữa.", "success")
+        flash(_("Đã thu hồi đường dẫn lịch; lịch đã đăng ký trên điện thoại sẽ không cập nhật nữa."), "success")
     return redirect(url_for("notifications.calendar_settings"))
 
 

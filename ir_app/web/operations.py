@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ir_app.i18n_markers import N_
 from ir_app.jobs.registry import JOBS
 from ir_app.models import JobRun, Notification
 from ir_app.services import delivery, lease
@@ -16,7 +18,8 @@ from ir_app.web.pagination import paginate
 
 bp = Blueprint("operations", __name__, url_prefix="/operations")
 
-STATUS_LABELS = {"pending": "Chờ gửi", "sent": "Đã gửi", "failed": "Gửi lỗi", "skipped": "Không gửi e-mail"}
+STATUS_LABELS = {"pending": N_("Chờ gửi"), "sent": N_("Đã gửi"), "failed": N_("Gửi lỗi"),
+                 "skipped": N_("Không gửi e-mail")}
 
 
 @bp.get("/")
@@ -45,5 +48,5 @@ def retry(notification_id: int):
     if SimpleForm().validate_on_submit() and notification.email_status == "failed":
         delivery.retry_failed(db(), actor(), notification, now())
         db().commit()
-        flash("Thư sẽ được gửi lại trong lần chạy tới của việc gửi e-mail.", "success")
+        flash(_("Thư sẽ được gửi lại trong lần chạy tới của việc gửi e-mail."), "success")
     return redirect(url_for("operations.index"))

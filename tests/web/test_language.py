@@ -1,6 +1,14 @@
 """Vietnamese first; English on request, remembered in a cookie."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+from sqlalchemy import select
+
 from ir_app.models import Role
 
 
@@ -19,3 +27,156 @@ def test_vietnamese_by_default_and_english_on_request(make_web, make_user, commu
 def test_error_pages_follow_the_language(web):
     assert "Không tìm thấy trang" in web.get("/khong-co").get_data(as_text=True)
     assert "Page not found" in web.get("/khong-co?lang=en").get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- every feature page in English
+
+def _text(response) -> str:
+    assert response.status_code == 200, (response.request.path, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def _pages(session) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """url → (who, English text that must show, Vietnamese UI texts that must not), on the demo data.
+
+    The Vietnamese texts are the page's own labels, not data: names, law data (criteria,
+    requirement catalogue, playbooks, workflow states) and generated documents stay Vietnamese."""
+    from ir_app.models import BackupPlan, Dossier, Incident, InformationSystem, Organisation, PlanItem
+
+    commune_id = session.scalar(select(Organisation.id).where(Organisation.slug == "vinh-lai"))
+
+    def first(model):
+        return session.scalar(select(model.id).where(model.commune_id == commune_id).order_by(model.id))
+
+    system, dossier, incident, plan = first(InformationSystem), first(Dossier), first(Incident), first(BackupPlan)
+    item = session.scalar(select(PlanItem.id).join(Dossier).where(Dossier.commune_id == commune_id)
+                          .order_by(PlanItem.id))
+    return {
+        "/systems/": ("officer", "Information system inventory",
+                      ("Danh mục hệ thống thông tin", "Tìm theo tên hoặc mã", "Không có hệ thống nào")),
+        f"/systems/{system}": ("officer", "System components",
+                               ("Thành phần hệ thống", "Thông tin chi tiết", "Sửa thông tin", "Mã hệ thống")),
+        "/systems/new": ("officer", "Add an information system",
+                         ("Thêm hệ thống thông tin", "Thông tin chung", "Tên hệ thống *", "Đơn vị vận hành")),
+        "/dossiers/": ("officer", "Level dossiers", ("Chỉ hồ sơ quá hạn", "Hạn bước hiện tại")),
+        f"/dossiers/{dossier}": ("officer", "Dossier history",
+                                 ("Lịch sử hồ sơ", "Căn cứ xác định cấp độ", "Kết luận:", "Theo tiêu chí:")),
+        f"/dossiers/{dossier}/plan": ("officer", "Cybersecurity protection plan",
+                                      ("Phương án bảo đảm an ninh mạng", "Cách đáp ứng", "Tiến độ chung")),
+        f"/plan-items/{item}": ("officer", "Back to the plan", ("Về phương án", "Tải lên minh chứng")),
+        "/incidents/": ("officer", "Cybersecurity incidents",
+                        ("Báo nhanh sự cố", "Tổng hợp tuần / tháng", "Có báo cáo quá hạn")),
+        f"/incidents/{incident}": ("officer", "Notice and reporting deadlines",
+                                   ("Thời hạn thông báo, báo cáo", "Bước xử lý tiếp theo", "Nhiệm vụ theo kịch bản",
+                                    "Thêm chứng cứ", "Ghi nhận văn bản đã gửi")),
+        "/incidents/report": ("officer", "Quick incident report",
+                              ("Báo nhanh sự cố", "Chuyện gì đang xảy ra?", "Gửi báo cáo")),
+        "/incidents/summary": ("officer", "Incident summary", ("Tổng hợp sự cố", "Thời gian xử lý", "Trung vị")),
+        "/backups/": ("officer", "Data backups", ("Sao lưu dữ liệu", "Lần dự kiến tiếp theo")),
+        f"/backups/plans/{plan}": ("officer", "Backup runs",
+                                   ("Các lần sao lưu", "Ghi nhận lần sao lưu", "Nơi lưu bản sao", "giờ Việt Nam")),
+        "/checks/": ("officer", "Morning infrastructure check", ("Kiểm tra hạ tầng buổi sáng", "Người kiểm tra")),
+        "/checks/morning": ("officer", "Save results", ("Lưu kết quả", "Bình thường", "Hiện tượng")),
+        "/notifications/": ("officer", "Mark all as read", ("Đánh dấu tất cả đã đọc", "Cách nhận thông báo")),
+        "/contacts/": ("officer", "Emergency contacts", ("Danh bạ khẩn cấp", "Bản in một trang", "Cơ quan, đơn vị")),
+        "/playbooks/": ("officer", "Incident response playbooks",
+                        ("Kịch bản ứng cứu sự cố", "Rà soát tiếp theo", "Số bước")),
+        "/admin/users": ("admin", "User accounts", ("Tài khoản người dùng", "Tìm theo e-mail hoặc tên")),
+        "/audit/": ("admin", "Audit log", ("Người thực hiện", "Loại đối tượng", "Xuất CSV")),
+        "/admin/templates": ("admin", "Dossier document templates",
+                             ("Mẫu văn bản hồ sơ", "Tải mẫu đang dùng", "Thay mẫu")),
+        "/operations/": ("admin", "Operations: e-mail and scheduled jobs",
+                         ("Vận hành: e-mail và việc định kỳ", "Thư gửi lỗi", "Bộ lập lịch")),
+    }
+
+
+def test_every_feature_page_is_available_in_english(app, make_web, session):
+    from ir_app.cli import demo
+
+    assert app.test_cli_runner().invoke(demo, ["--no-serve"]).exit_code == 0
+    clients = {}
+    for who in ("officer", "admin"):
+        clients[who] = make_web()
+        assert clients[who].login(f"{who}@vinh-lai.demo.vn", "demo12345").status_code == 302
+    problems = []
+    for url, (who, english, vietnamese) in _pages(session).items():
+        page = _text(clients[who].get(url + "?lang=en"))
+        if '<html lang="en">' not in page or english not in page:
+            problems.append(f"{url}: no {english!r}")
+        problems += [f"{url}: still shows {text!r}" for text in vietnamese if text in page]
+        if url in ("/systems/", "/incidents/", "/backups/"):  # and the default stays Vietnamese
+            assert all(text in _text(clients[who].get(url)) for text in vietnamese[:1])
+    assert problems == []
+
+
+def test_english_form_labels_flashes_and_durations(app, make_web, session, commune, make_user):
+    officer = make_user(Role.OFFICER, organisation=commune)
+    client = make_web(officer)
+    client.set_cookie("lang", "en")
+    form = _text(client.get("/systems/new"))
+    assert "System code *" in form and "Mã hệ thống" not in form and "Internal operations" in form
+    response = client.post_form("/systems/new", {"code": "QLVB", "name": "Quản lý văn bản",
+                                                 "system_type": "internal", "status": "in_operation",
+                                                 "hosting": "on_premises"})
+    assert response.status_code == 302
+    page = _text(client.get(response.location))
+    assert "Information system added." in page and "Đã thêm" not in page
+    assert "Internal operations" in page and "Phục vụ hoạt động nội bộ" not in page  # a choice shown as a value
+    with app.test_request_context("/?lang=en"):
+        from datetime import timedelta
+
+        from ir_app.web.filters import format_duration, yes_no
+
+        assert format_duration(timedelta(days=2, hours=1)) == "2 days 1 hour" and yes_no(True) == "Yes"
+    with app.test_request_context("/"):
+        assert format_duration(timedelta(days=2, hours=1)) == "2 ngày 1 giờ" and yes_no(True) == "Có"
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "ir_app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
+
+
+def _catalogue():
+    with CATALOGUE.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_the_english_catalogue_is_complete():
+    """No entry untranslated or fuzzy (a fuzzy entry is ignored at run time); the same
+    placeholders and HTML tags as the Vietnamese; no double quote that would end an attribute."""
+    problems = []
+    for message in _catalogue():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            problems.append(f"untranslated or fuzzy: {ids[0]!r}")
+            continue
+        for text in strings:
+            if sorted(set(PLACEHOLDER.findall(text))) != sorted(set(PLACEHOLDER.findall(ids[-1]))) \
+                    and not (len(strings) > 1 and text is strings[0]):
+                problems.append(f"placeholders differ: {ids[0]!r}")
+            if re.findall(r"</?\w+>", text) != re.findall(r"</?\w+>", ids[0]) or '"' in text:
+                problems.append(f"markup differs: {ids[0]!r}")
+    assert problems == []
+
+
+def test_every_ui_string_in_the_code_is_in_the_catalogue():
+    """Extract like `pybabel extract -F babel.cfg -k lazy_gettext -k _ -k N_`: a new string that
+    nobody added to the catalogue would show in Vietnamese on an English page."""
+    root = CATALOGUE.parents[4]
+    with (root / "babel.cfg").open(encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
+    keywords = dict(DEFAULT_KEYWORDS, lazy_gettext=None, N_=None)
+    found = set()
+    for _file, _line, message, _comments, context in extract_from_dir(
+            root, method_map, options_map, keywords=keywords,
+            directory_filter=lambda path: Path(path).name not in {"tests", "node_modules"}
+            and not Path(path).name.startswith(".")):
+        found.add((context, message if isinstance(message, str) else message[0]))
+    known = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in _catalogue() if m.id}
+    assert any(message == "Trang sau ›" for _, message in found)  # templates/_macros is read too
+    assert sorted(found - known, key=str) == []
