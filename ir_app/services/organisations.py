@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ir_app.documents.text import safe_filename
+from ir_app.i18n_markers import N_
 from ir_app.models import InformationSystem, Organisation, OrgKind, Unit
-from ir_app.models.org import COMMUNE_TYPE_LABELS
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ServiceError, ValidationFailed
@@ -22,24 +22,26 @@ from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.inventory import check_version, snapshot
 
 F = FieldSpec
+# The same words as in a commune's name (Organisation.full_name, always Vietnamese), offered in a form.
+COMMUNE_TYPE_CHOICES = (("xa", N_("Xã")), ("phuong", N_("Phường")), ("dac_khu", N_("Đặc khu")))
 CODE_RE = re.compile(r"^[0-9A-Za-z]{1,16}$")
 
 ORGANISATION_FIELDS: list[FieldSpec] = [
-    F("name", "Tên (không kèm «Xã», «Phường»)", required=True, max_length=200,
-      help="Ví dụ: Vĩnh Lại. Loại đơn vị hành chính chọn ở ô bên dưới."),
-    F("commune_type", "Loại đơn vị hành chính", "choice", choices=tuple(COMMUNE_TYPE_LABELS.items())),
-    F("address", "Địa chỉ trụ sở", max_length=300),
-    F("phone", "Điện thoại", max_length=50),
-    F("email", "E-mail", "email", max_length=200),
+    F("name", N_("Tên (không kèm «Xã», «Phường»)"), required=True, max_length=200,
+      help=N_("Ví dụ: Vĩnh Lại. Loại đơn vị hành chính chọn ở ô bên dưới.")),
+    F("commune_type", N_("Loại đơn vị hành chính"), "choice", choices=COMMUNE_TYPE_CHOICES),
+    F("address", N_("Địa chỉ trụ sở"), max_length=300),
+    F("phone", N_("Điện thoại"), max_length=50),
+    F("email", N_("E-mail"), "email", max_length=200),
 ]
 UNIT_FIELDS: list[FieldSpec] = [
-    F("name", "Tên đơn vị", required=True, max_length=200,
-      help="Ví dụ: Văn phòng HĐND và UBND, Phòng Văn hóa - Xã hội, Trung tâm Phục vụ hành chính công, Công an xã."),
-    F("functions", "Chức năng, nhiệm vụ", "textarea", max_length=1000),
-    F("head_name", "Người đứng đầu", max_length=200),
-    F("phone", "Điện thoại", max_length=50),
-    F("email", "E-mail", "email", max_length=200),
-    F("is_cyber_unit", "Đơn vị chuyên trách về an toàn, an ninh mạng", "bool"),
+    F("name", N_("Tên đơn vị"), required=True, max_length=200,
+      help=N_("Ví dụ: Văn phòng HĐND và UBND, Phòng Văn hóa - Xã hội, Trung tâm Phục vụ hành chính công, Công an xã.")),
+    F("functions", N_("Chức năng, nhiệm vụ"), "textarea", max_length=1000),
+    F("head_name", N_("Người đứng đầu"), max_length=200),
+    F("phone", N_("Điện thoại"), max_length=50),
+    F("email", N_("E-mail"), "email", max_length=200),
+    F("is_cyber_unit", N_("Đơn vị chuyên trách về an toàn, an ninh mạng"), "bool"),
 ]
 
 

@@ -6,22 +6,38 @@ from flask_babel import gettext as _, lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms import SelectField
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ir_app.models import InformationSystem, Organisation, SystemComponent
-from ir_app.services import audit, inventory, overview, spreadsheets
+from ir_app.services import audit, inventory, organisations, overview, spreadsheets
 from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.inventory import COMPONENT_FIELDS, SYSTEM_FIELDS
 from ir_app.web.access import load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import SimpleForm, expected_version, fill_form, form_values, show_errors, spec_form, submit
+from ir_app.web.forms import (SimpleForm, choice_list, expected_version, fill_form, form_values, show_errors,
+                              spec_form, submit)
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("inventory", __name__, url_prefix="/systems")
 
-SystemForm = spec_form("SystemForm", SYSTEM_FIELDS)
+class SystemForm(spec_form("SystemFields", SYSTEM_FIELDS)):  # type: ignore[misc]
+    unit_id = SelectField(lazy_gettext("Đơn vị của xã quản lý hệ thống"), validate_choice=False,
+                          description=lazy_gettext("Danh sách đơn vị sửa ở trang «Xã, đơn vị»."))
+
+
+def system_form(commune: Organisation) -> SystemForm:
+    form = SystemForm()
+    form.unit_id.choices = choice_list([("", _("— Chưa chọn —"))] + [
+        (str(unit.id), unit.name) for unit in organisations.units_of(db(), commune.id)])
+    return form
+
+
+def chosen_unit(form: SystemForm) -> int | None:
+    value = form.unit_id.data or ""
+    return int(value) if value.isdigit() and len(value) < 19 else None
 ComponentForm = spec_form("ComponentForm", COMPONENT_FIELDS, versioned=False)
 SYSTEM_SPECS = {spec.name: spec for spec in SYSTEM_FIELDS}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,10 +79,11 @@ def index():
 @requires(Permission.EDIT_INVENTORY)
 def create():
     commune = target_commune(Permission.EDIT_INVENTORY)
-    form = SystemForm()
+    form = system_form(commune)
     if form.validate_on_submit():
         try:
-            system = inventory.create_system(db(), actor(), commune, form_values(form), now())
+            system = inventory.create_system(db(), actor(), commune, form_values(form), now(),
+                                             unit_id=chosen_unit(form))
         except ValidationFailed as failure:
             show_errors(form, failure)
         else:
@@ -95,13 +112,14 @@ def render_detail(system: InformationSystem, component_form):
 @requires(Permission.EDIT_INVENTORY)
 def edit(system_id: int):
     system = load_scoped(InformationSystem, system_id, Permission.EDIT_INVENTORY)
-    form = SystemForm()
+    form = system_form(system.commune)
     if request.method == "GET":
         fill_form(form, system)
+        form.unit_id.data = str(system.unit_id or "")
     elif form.validate_on_submit():
         if submit(form, lambda: inventory.update_system(
                 db(), actor(), system, form_values(form), now(), expected_version(form),
-                                                unit_id=system.unit_id),
+                unit_id=chosen_unit(form)),
                   _("Đã lưu thay đổi.")):
             return redirect(url_for("inventory.detail", system_id=system.id))
     return render_template("inventory/form.html", form=form, system=system, commune=system.commune)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectField, StringField
@@ -29,8 +30,8 @@ FORMS = {kind: spec_form(f"{kind.title()}Form", organisation_fields(kind)) for k
 class NewOrganisationMixin:
     """What only a new organisation asks: its fixed code and, for a commune, its province."""
 
-    code = StringField("Mã đơn vị hành chính *", render_kw={"maxlength": 16, "inputmode": "numeric"})
-    province = SelectField("Thuộc tỉnh, thành phố *", validate_choice=False)
+    code = StringField(lazy_gettext("Mã đơn vị hành chính *"), render_kw={"maxlength": 16, "inputmode": "numeric"})
+    province = SelectField(lazy_gettext("Thuộc tỉnh, thành phố *"), validate_choice=False)
 
 
 NEW_FORMS = {kind: type(f"New{kind.title()}Form", (FORMS[kind], NewOrganisationMixin), {}) for kind in OrgKind}

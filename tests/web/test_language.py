@@ -85,6 +85,11 @@ def _pages(session) -> dict[str, tuple[str, str, tuple[str, ...]]]:
         "/audit/": ("admin", "Audit log", ("Người thực hiện", "Loại đối tượng", "Xuất CSV")),
         "/admin/templates": ("admin", "Dossier document templates",
                              ("Mẫu văn bản hồ sơ", "Tải mẫu đang dùng", "Thay mẫu")),
+        "/organisations/": ("officer", "Communes, wards and units", ("Xã, phường và đơn vị", "Chưa có xã nào")),
+        f"/organisations/{commune_id}": ("officer", "Add a unit",
+                                         ("Đơn vị trực thuộc", "Thêm đơn vị", "Người đứng đầu", "Sửa thông tin")),
+        f"/organisations/{commune_id}/edit": ("officer", "Office address", ("Địa chỉ trụ sở", "không đổi được")),
+        "/organisations/new": ("admin", "Administrative unit code", ("Mã đơn vị hành chính", "Thuộc tỉnh")),
         "/operations/": ("admin", "Operations: e-mail and scheduled jobs",
                          ("Vận hành: e-mail và việc định kỳ", "Thư gửi lỗi", "Bộ lập lịch")),
     }

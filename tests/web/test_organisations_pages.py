@@ -144,3 +144,22 @@ def test_an_overseer_reads_the_communes_of_the_province_and_changes_nothing(make
     assert "Phòng Văn hóa - Xã hội" in page and "Thêm đơn vị" not in page and "Sửa thông tin" not in page
     assert overseer.get(f"/organisations/units/{unit.id}").status_code == 403
     assert overseer.get(f"/organisations/{foreign_commune.id}").status_code == 404
+
+
+def test_a_system_names_its_unit_from_the_communes_own_list(make_web, make_user, session, commune,
+                                                            foreign_commune):
+    ours, theirs = _unit(session, commune, "Văn phòng HĐND và UBND"), _unit(session, foreign_commune, "Công an xã")
+    staff = make_web(make_user(Role.STAFF, organisation=commune))
+    form = staff.get("/systems/new").get_data(as_text=True)
+    assert "Văn phòng HĐND và UBND" in form and "Công an xã" not in form
+    fields = {"code": "QLVB", "name": "Quản lý văn bản", "status": "in_operation", "system_type": "internal",
+              "hosting": "on_premises"}
+    refused = staff.post_form("/systems/new", fields | {"unit_id": str(theirs.id)})
+    assert refused.status_code == 200 and "Đơn vị không thuộc xã này." in refused.get_data(as_text=True)
+    assert session.scalar(select(InformationSystem.id)) is None
+    assert staff.post_form("/systems/new", fields | {"unit_id": str(ours.id)}).status_code == 302
+    system = session.scalars(select(InformationSystem)).one()
+    assert system.unit_id == ours.id
+    assert "Văn phòng HĐND và UBND" in staff.get(f"/systems/{system.id}").get_data(as_text=True)
+    edit = staff.get(f"/systems/{system.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{ours.id}">' in edit
