@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from ir_app.models import AuditChainHead, AuditEvent, User
@@ -68,8 +68,17 @@ def row_digest(row: dict[str, Any]) -> str:
 
 
 def _lock_chain_head(session: Session) -> AuditChainHead:
+    """The chain head, locked until the caller commits, and read fresh.
+
+    SQLite ignores FOR UPDATE, and the driver runs reads outside any transaction until the first
+    write: a head read first could be extended by another process before this one writes, and two
+    events would claim the same place. A no-op UPDATE first makes this transaction the writer
+    (others wait on the busy timeout); on PostgreSQL it takes the row lock like FOR UPDATE."""
+    session.execute(update(AuditChainHead.__table__).where(AuditChainHead.id == 1)
+                    .values(last_event_id=AuditChainHead.last_event_id))
     head = session.execute(
         select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
+        .execution_options(populate_existing=True)  # sessions live across commits (CLI, jobs)
     ).scalar_one_or_none()
     if head is None:
         head = AuditChainHead(id=1, last_event_id=0, last_hash=GENESIS_HASH)
