@@ -60,10 +60,12 @@ def notify(session: Session, message: Message, users: Iterable[User], now: datet
     Users who chose a daily digest get the e-mail with the next digest (urgent kinds excepted);
     users who turned e-mail off only see it in the app.
     """
+    users = list(users)
+    holding = set(session.scalars(select(Notification.user_id).where(
+        Notification.dedup_key == message.key, Notification.user_id.in_([user.id for user in users]))))
     added = 0
     for user in users:
-        if session.scalar(select(Notification.id).where(Notification.dedup_key == message.key,
-                                                        Notification.user_id == user.id)):
+        if user.id in holding:
             continue
         row = Notification(dedup_key=message.key, user_id=user.id, commune_id=commune_id, kind=message.kind,
                            subject=message.subject[:300], body=message.body, link=message.link[:500],
