@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 APP_ROLES = ("admin", "officer", "staff", "appraiser", "approver", "auditor", "overseer")
@@ -930,14 +931,24 @@ def _moment(value: Any) -> date | datetime:
     """A date ('2026-07-01') or an aware moment ('2026-07-01T00:00:00+07:00')."""
     if isinstance(value, (date, datetime)):
         moment = value
-    elif isinstance(value, str) and _DATE_ONLY.fullmatch(value):
-        moment = date.fromisoformat(value)
+    elif isinstance(value, str):
+        return _moment_from_text(value)
     else:
-        try:
-            moment = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"'{value}' không phải ngày hoặc thời điểm ISO-8601") from None
+        raise ValueError(f"'{value}' không phải ngày hoặc thời điểm ISO-8601")
     if isinstance(moment, datetime) and moment.tzinfo is None:
+        raise ValueError(f"thời điểm '{value}' phải ghi múi giờ (ví dụ +07:00)")
+    return moment
+
+
+@lru_cache(maxsize=1024)  # the same few bounds in the clock rules, parsed for every incident shown
+def _moment_from_text(value: str) -> date | datetime:
+    if _DATE_ONLY.fullmatch(value):
+        return date.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' không phải ngày hoặc thời điểm ISO-8601") from None
+    if moment.tzinfo is None:
         raise ValueError(f"thời điểm '{value}' phải ghi múi giờ (ví dụ +07:00)")
     return moment
 
@@ -1007,6 +1018,6 @@ def due_clocks(rules: Iterable[ClockRule], facts: Mapping[str, Any], detected_at
         for rule in rules
         if (regime is None or regime in rule.regimes)
         and starts.get(rule.starts_at) is not None
-        and evaluate_condition(rule.applies_when, known)
+        and (rule.applies_when is None or _evaluate(rule.applies_when, known))  # validated on load
     ]
     return sorted(found, key=lambda pair: pair[1])
