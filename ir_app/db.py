@@ -32,6 +32,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # SQLite's own lower() folds only ASCII: «VĨNH LẠI» would not match a search for «vĩnh lại»,
+    # as it does on PostgreSQL. Python's str.lower folds every letter.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def refresh_statistics(engine: Engine) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 
 from ir_app.models import Organisation, Role, User
@@ -58,7 +58,7 @@ def users():
     query = select(User).order_by(User.email)
     text = request.args.get("q", "").strip().lower()
     if text:
-        query = query.where(User.email.contains(text) | User.name.contains(text))
+        query = query.where(func.lower(User.email).contains(text) | func.lower(User.name).contains(text))
     page = paginate(db(), query, page_number(), 50)
     return render_template("admin/users.html", page=page, q=text)
 

@@ -113,6 +113,15 @@ def test_search_and_filters(make_web, staff, session, commune):
     assert "Quản lý văn bản" in page and "Một cửa điện tử" not in page
 
 
+def test_search_ignores_the_case_of_vietnamese_letters(make_web, staff, make_user, commune):
+    client = make_web(staff)
+    client.post_form("/systems/new", dict(VALID, code="CTDT", name="CỔNG THÔNG TIN ĐIỆN TỬ XÃ"))
+    assert "CỔNG THÔNG TIN ĐIỆN TỬ XÃ" in client.get("/systems/?q=cổng thông tin điện").get_data(as_text=True)
+    make_user(Role.OFFICER, organisation=commune, name="Đặng Thị Ánh")
+    admin = make_web(make_user(Role.ADMIN, organisation=commune))
+    assert "Đặng Thị Ánh" in admin.get("/admin/users?q=ĐẶNG THỊ ánh").get_data(as_text=True)
+
+
 def test_components_and_contacts(make_web, staff, session, commune):
     client = make_web(staff)
     client.post_form("/systems/new", VALID)
