@@ -7,6 +7,7 @@ people who edit these files are commune admins.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,6 +126,26 @@ def parse_iso_duration(text: str) -> timedelta:
         days=number["years"] * 365 + number["months"] * 30 + number["days"],
         hours=number["hours"], minutes=number["minutes"], seconds=number["seconds"],
     )
+
+
+_CALENDAR_MONTHS = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?")
+
+
+def calendar_months(text: str) -> int | None:
+    """P1Y → 12, P6M → 6, P1Y6M → 18; None for durations with days or times (counted exactly)."""
+    match = _CALENDAR_MONTHS.fullmatch(text or "")
+    if match is None or not any(match.groups()):
+        return None
+    years, months = (int(group or 0) for group in match.groups())
+    return 12 * years + months
+
+
+def _months_later(day: date, months: int) -> date:
+    """31/01 + 1 month = 28/02 (or 29/02). Kept here: this module imports only the standard library."""
+    year, month_index = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return day.replace(year=year, month=month_index + 1,
+                       day=min(day.day, calendar.monthrange(year, month_index + 1)[1]))
 
 
 def _duration(value: Any, problems: _Problems, where: str) -> tuple[timedelta, str]:
@@ -606,6 +627,10 @@ class Playbook:
 
     @property
     def next_review_on(self) -> date:
+        """A yearly review (P12M, P1Y) falls on the same date a year later, not 360 days on."""
+        months = calendar_months(self.review_interval_text)
+        if months is not None:
+            return _months_later(self.last_reviewed_on, months)
         return self.last_reviewed_on + self.review_interval
 
     def step(self, step_id: str) -> Step:

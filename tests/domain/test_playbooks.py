@@ -18,6 +18,7 @@ from ir_app.domain.playbooks import (
     build_clock_rules,
     build_lifecycle,
     build_playbook,
+    calendar_months,
     check_playbook,
     due_clocks,
     evaluate_condition,
@@ -196,6 +197,18 @@ def test_parse_iso_duration_rejects_garbage(text):
         parse_iso_duration(text)
 
 
+@pytest.mark.parametrize("text, months", [("P12M", 12), ("P1Y", 12), ("P1Y6M", 18), ("P6M", 6),
+                                          ("P30D", None), ("PT12H", None), ("P1M2D", None), ("P", None)])
+def test_calendar_months_of_a_review_interval(text, months):
+    assert calendar_months(text) == months
+
+
+def test_a_review_interval_in_months_follows_the_calendar(lifecycle, rules):
+    raw = dict(PLAYBOOK_RAW, last_reviewed_on="2026-01-31", review_interval="P1M")
+    playbook = build_playbook(raw, SOURCE, lifecycle, CATEGORY_IDS, APP_ROLES, rules)
+    assert playbook.next_review_on == date(2026, 2, 28)
+
+
 # --------------------------------------------------------------------------- playbooks
 
 def test_builds_a_valid_playbook(lifecycle, rules):
@@ -203,7 +216,7 @@ def test_builds_a_valid_playbook(lifecycle, rules):
     assert playbook.id == "ransomware" and playbook.version == "1.0.0"
     assert playbook.last_reviewed_on == date(2026, 11, 1)
     assert playbook.review_interval == timedelta(days=360)
-    assert playbook.next_review_on == date(2027, 10, 27)
+    assert playbook.next_review_on == date(2027, 11, 1)  # P12M: the same date a year later
     step = playbook.step("restore-backup")
     assert step.due.after == "phase_start" and step.due.within == timedelta(days=3)
     assert step.links == ("backups",) and step.continuity and step.depends_on == ("isolate-machines",)

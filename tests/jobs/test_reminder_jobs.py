@@ -213,10 +213,10 @@ def test_annual_report_transition_and_playbook_reviews(app, session, commune, pe
     assert keys(session, people["approver"], "annual-report:") == []  # 24/12 is 12 days away
     run_all(app, hanoi(2026, 12, 17, 8, 0))
     assert keys(session, people["approver"], "annual-report:") == [f"annual-report:2026:owner:{commune.id}:due-7d"]
-    # Playbooks were last reviewed on 01/11/2026 "every P12M", which the playbook rules count as 360 days.
+    # Playbooks were last reviewed on 01/11/2026, "every P12M": next review 01/11/2027, due in 30 days.
     run_all(app, hanoi(2027, 10, 5, 8, 0))
     admin_keys = keys(session, admin)
-    assert "playbook:ransomware:review:2027-10-27:due-30d" in admin_keys
+    assert "playbook:ransomware:review:2027-11-01:due-30d" in admin_keys
     assert not any(key.startswith("playbook:") for key in keys(session, people["officer"]))
     assert f"transition:2027-07-01:system:{qlvb.id}:overdue" in keys(session, people["staff"])
 
