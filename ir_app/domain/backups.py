@@ -87,12 +87,12 @@ class CronSpec:
             return by_day and by_weekday
         return by_day or by_weekday
 
-    def times_of_day(self) -> list[time]:
+    def times_of_day(self) -> tuple[time, ...]:
         return self._times
 
     @cached_property
-    def _times(self) -> list[time]:
-        return [time(hour, minute) for hour in sorted(self.hours) for minute in sorted(self.minutes)]
+    def _times(self) -> tuple[time, ...]:  # a tuple: specs are shared through schedule_spec's cache
+        return tuple(time(hour, minute) for hour in sorted(self.hours) for minute in sorted(self.minutes))
 
     def next_at_or_after(self, moment: datetime) -> datetime:
         """The first expected time >= moment (naive local datetimes)."""

@@ -63,10 +63,13 @@ class SchedulerNode:
         # The heartbeat job and job runs call heartbeat() from pool threads; one at a time,
         # so a slower call cannot overwrite a newer answer.
         self._heartbeat_lock = threading.Lock()
+        self._released = False
 
     def heartbeat(self) -> bool:
         """Take or renew the lease; announces when this node gains or loses it."""
         with self._heartbeat_lock:
+            if self._released:  # shutting down: a job still in flight must not take it back
+                return False
             return self._heartbeat()
 
     def _heartbeat(self) -> bool:
@@ -92,14 +95,16 @@ class SchedulerNode:
         return run_job(self.env, self.jobs[job_id], self.env.clock.now())
 
     def release(self) -> None:
-        if not self.holds_lease:
-            return
-        session = self.env.session_factory()
-        try:
-            lease.release(session, self.holder, self.env.clock.now())
-        finally:
-            session.close()
-        self.holds_lease = False
+        with self._heartbeat_lock:
+            self._released = True
+            if not self.holds_lease:
+                return
+            session = self.env.session_factory()
+            try:
+                lease.release(session, self.holder, self.env.clock.now())
+            finally:
+                session.close()
+            self.holds_lease = False
 
     def current_lease(self) -> LeaseInfo | None:
         session = self.env.session_factory()

@@ -152,14 +152,15 @@ def create_system(
     session.add(system)
     session.flush()
     audit.record(session, actor, "create", now=now, object_type="information_system", object_id=system.id,
-                 commune_id=commune.id, summary=system.name, changes=audit.diff({}, values))
+                 commune_id=commune.id, summary=system.name,
+                 changes=audit.diff({}, values | {"unit_id": system.unit_id}))
     return system
 
 
 def _unit_in_commune(session: Session, commune_id: int, unit_id: int | None) -> int | None:
     if unit_id is None:
         return None
-    unit = session.get(Unit, unit_id)
+    unit = session.get(Unit, unit_id) if unit_id else None
     if unit is None or unit.commune_id != commune_id:
         raise ValidationFailed({"unit_id": "Đơn vị không thuộc xã này."})
     return unit.id
@@ -178,14 +179,15 @@ def update_system(
     check_version(system, expected_version)
     values = validate_system_values(raw)
     _check_code_free(session, system.commune_id, values["code"], system.id)
-    before = snapshot(system, SYSTEM_FIELD_NAMES)
+    before = snapshot(system, [*SYSTEM_FIELD_NAMES, "unit_id"])
     for name, value in values.items():
         setattr(system, name, value)
     system.unit_id = _unit_in_commune(session, system.commune_id, unit_id)
     system.updated_at = now
     session.flush()
     audit.record(session, actor, "update", now=now, object_type="information_system", object_id=system.id,
-                 commune_id=system.commune_id, summary=system.name, changes=audit.diff(before, values))
+                 commune_id=system.commune_id, summary=system.name,
+                 changes=audit.diff(before, values | {"unit_id": system.unit_id}))
     return system
 
 

@@ -49,14 +49,22 @@ class UnitInUse(ServiceError):
     """A unit that systems still name as theirs cannot be deleted."""
 
 
-def organisation_fields(kind: str) -> list[FieldSpec]:
-    """A province has no commune type."""
-    return [spec for spec in ORGANISATION_FIELDS if kind == OrgKind.COMMUNE or spec.name != "commune_type"]
+# The name and type are the commune's identity on every document and in the province's views: only
+# an administrator changes them. The commune's own staff keep its contact details.
+IDENTITY_FIELDS = ("name", "commune_type")
+
+
+def organisation_fields(kind: str, rename: bool = True) -> list[FieldSpec]:
+    """A province has no commune type; without `rename`, only the contact details."""
+    return [spec for spec in ORGANISATION_FIELDS
+            if (kind == OrgKind.COMMUNE or spec.name != "commune_type")
+            and (rename or spec.name not in IDENTITY_FIELDS)]
 
 
 def _values(specs: list[FieldSpec], raw: dict[str, Any], kind: str) -> dict[str, Any]:
     values, errors = parse_record(specs, raw)
-    if kind == OrgKind.COMMUNE and not values.get("commune_type") and "commune_type" not in errors:
+    if (kind == OrgKind.COMMUNE and "commune_type" in values and not values["commune_type"]
+            and "commune_type" not in errors):
         errors["commune_type"] = "Chọn xã, phường hoặc đặc khu."
     if errors:
         raise ValidationFailed(errors)
@@ -70,7 +78,7 @@ def create_organisation(session: Session, actor: Actor, kind: str, code: str, ra
     errors: dict[str, str] = {}
     if not CODE_RE.match(code):
         errors["code"] = "Mã đơn vị hành chính gồm 1–16 chữ số hoặc chữ cái (ví dụ 11017)."
-    elif session.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
+    elif session.scalar(select(Organisation.id).where(func.lower(Organisation.code) == code.lower())) is not None:
         errors["code"] = f"Đã có đơn vị mang mã {code}."
     if kind == OrgKind.COMMUNE and (province is None or province.kind != OrgKind.PROVINCE):
         errors["province"] = "Chọn tỉnh, thành phố của xã."
@@ -91,17 +99,20 @@ def create_organisation(session: Session, actor: Actor, kind: str, code: str, ra
 
 
 def _free_slug(session: Session, name: str, code: str) -> str:
-    """«Vĩnh Lại» → vinh-lai; another Vĩnh Lại elsewhere gets its code added."""
-    slug = safe_filename(name, 48)
-    if session.scalar(select(Organisation.id).where(Organisation.slug == slug)) is None:
-        return slug
-    return f"{slug}-{code.lower()}"
+    """«Vĩnh Lại» → vinh-lai; another Vĩnh Lại elsewhere gets its code added (then a number)."""
+    base = safe_filename(name, 40)
+    candidates = [base, f"{base}-{code.lower()}"] + [f"{base}-{code.lower()}-{n}" for n in range(2, 100)]
+    for slug in candidates:
+        if session.scalar(select(Organisation.id).where(Organisation.slug == slug)) is None:
+            return slug
+    raise ValidationFailed({"name": "Đã có quá nhiều đơn vị cùng tên này."})
 
 
 def update_organisation(session: Session, actor: Actor, org: Organisation, raw: dict[str, Any], now: datetime,
-                        expected_version: int | None) -> Organisation:
+                        expected_version: int | None, rename: bool = True) -> Organisation:
+    """Correct an organisation's details; its name and type only with `rename` (administrators)."""
     check_version(org, expected_version)
-    specs = organisation_fields(org.kind)
+    specs = organisation_fields(org.kind, rename)
     values = _values(specs, raw, org.kind)
     before = snapshot(org, [spec.name for spec in specs])
     for name, value in values.items():

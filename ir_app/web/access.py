@@ -133,4 +133,14 @@ def can(permission: Permission, obj: Any | None = None) -> bool:
 
 def page_number() -> int:
     value = request.args.get("page", "1")
-    return max(1, min(int(value), 100000)) if value.isdigit() else 1
+    return max(1, min(int(value), 100000)) if value.isascii() and value.isdigit() else 1
+
+
+def database_id(text: str | None) -> int | None:
+    """An id typed into a form (a select's value): None unless it is a number a database id can be.
+    ("²".isdigit() is true, yet int("²") fails: only ASCII digits count.)"""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None

@@ -13,6 +13,8 @@ from flask import current_app
 from flask import flash
 from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -169,15 +171,21 @@ def submit(form: FlaskForm, action: Callable[[], Any], success: str) -> bool:
     on refusal roll back and put the service's reasons next to the fields (input is kept)."""
     try:
         action()
+        db().commit()
     except ValidationFailed as failure:
         db().rollback()
         show_errors(form, failure)
         return False
-    except ConflictError as conflict:
+    except (ConflictError, StaleDataError) as conflict:
+        # StaleDataError: another save of the same record landed between our read and our write.
         db().rollback()
-        form.form_errors.append(str(conflict))
+        form.form_errors.append(str(conflict if isinstance(conflict, ConflictError) else ConflictError()))
         return False
-    db().commit()
+    except IntegrityError:  # the same code or name saved by someone else a moment ago
+        db().rollback()
+        form.form_errors.append(gettext("Một người khác vừa lưu bản ghi trùng mã hoặc trùng tên. "
+                                        "Hãy tải lại trang rồi thử lại; dữ liệu bạn nhập vẫn còn ở đây."))
+        return False
     flash(str(success), "success")
     return True
 

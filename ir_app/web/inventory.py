@@ -15,7 +15,7 @@ from ir_app.services import audit, inventory, organisations, overview, spreadshe
 from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.inventory import COMPONENT_FIELDS, SYSTEM_FIELDS
-from ir_app.web.access import load_scoped, page_number, require_commune, requires
+from ir_app.web.access import database_id, load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import (SimpleForm, choice_list, expected_version, fill_form, form_values, show_errors,
                               spec_form, submit)
@@ -36,8 +36,10 @@ def system_form(commune: Organisation) -> SystemForm:
 
 
 def chosen_unit(form: SystemForm) -> int | None:
-    value = form.unit_id.data or ""
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    """None when no unit is chosen; 0 (no such unit: refused by the service) for a forged value."""
+    if not (form.unit_id.data or "").strip():
+        return None
+    return database_id(form.unit_id.data) or 0
 ComponentForm = spec_form("ComponentForm", COMPONENT_FIELDS, versioned=False)
 SYSTEM_SPECS = {spec.name: spec for spec in SYSTEM_FIELDS}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

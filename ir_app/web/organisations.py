@@ -14,10 +14,10 @@ from wtforms import SelectField, StringField
 
 from ir_app.models import Organisation, OrgKind, Unit
 from ir_app.services import organisations
-from ir_app.services.authz import Permission, can_reach_commune, is_global, scope_query
+from ir_app.services.authz import Permission, can_reach_commune, has_permission, is_global, scope_query
 from ir_app.services.errors import ServiceError
 from ir_app.services.organisations import UNIT_FIELDS, organisation_fields
-from ir_app.web.access import load_scoped, requires
+from ir_app.web.access import database_id, load_scoped, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import (SimpleForm, choice_list, expected_version, fill_form, form_values, spec_form,
                               submit)
@@ -25,6 +25,8 @@ from ir_app.web.forms import (SimpleForm, choice_list, expected_version, fill_fo
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 UnitForm = spec_form("UnitForm", UNIT_FIELDS)
 FORMS = {kind: spec_form(f"{kind.title()}Form", organisation_fields(kind)) for kind in OrgKind}
+DETAILS_FORMS = {kind: spec_form(f"{kind.title()}DetailsForm", organisation_fields(kind, rename=False))
+                 for kind in OrgKind}
 
 
 class NewOrganisationMixin:
@@ -68,10 +70,11 @@ def create():
     provinces = db().scalars(select(Organisation).where(Organisation.kind == OrgKind.PROVINCE)
                              .order_by(Organisation.name)).all()
     form.province.choices = choice_list((str(province.id), province.name) for province in provinces)
-    if request.method == "GET" and request.args.get("province", "").isdigit():
-        form.province.data = request.args["province"]
+    if request.method == "GET":
+        form.province.data = request.args.get("province", "")
     if form.validate_on_submit():
-        province = db().get(Organisation, int(form.province.data)) if (form.province.data or "").isdigit() else None
+        province_id = database_id(form.province.data)
+        province = db().get(Organisation, province_id) if province_id else None
         created: list[Organisation] = []
         if submit(form, lambda: created.append(organisations.create_organisation(
                 db(), actor(), kind, form.code.data or "", form_values(form), now(), province)),
@@ -96,12 +99,13 @@ def detail(org_id: int):
 @requires(Permission.EDIT_INVENTORY)
 def edit(org_id: int):
     org = load_organisation(org_id, Permission.EDIT_INVENTORY)
-    form = FORMS[org.kind]()
+    rename = has_permission(current_user, Permission.MANAGE_SETTINGS)
+    form = (FORMS if rename else DETAILS_FORMS)[org.kind]()
     if request.method == "GET":
         fill_form(form, org)
     elif form.validate_on_submit():
         if submit(form, lambda: organisations.update_organisation(db(), actor(), org, form_values(form), now(),
-                                                                  expected_version(form)),
+                                                                  expected_version(form), rename),
                   _("Đã lưu thông tin %(name)s.", name=org.full_name)):
             return redirect(url_for("organisations.detail", org_id=org.id))
     return render_template("organisations/form.html", form=form, org=org, kind=org.kind)

@@ -1,7 +1,7 @@
 """Several people saving at the same moment: every save lands, none gets the 503 page.
 
-On SQLite a transaction that read first and writes later would lose the race to another writer
-(SQLITE_BUSY_SNAPSHOT, no waiting); write requests therefore take the write lock when they begin.
+Every save appends to the audit chain; on SQLite the chain head is locked by a write before it is
+read (SQLite ignores FOR UPDATE), so simultaneous writers queue instead of claiming the same place.
 """
 from __future__ import annotations
 

@@ -62,20 +62,32 @@ def test_only_an_admin_creates_organisations(make_web, make_user, commune):
 def test_commune_staff_correct_the_letterhead_details_but_never_the_code(make_web, make_user, session, commune):
     staff = make_web(make_user(Role.STAFF, organisation=commune))
     form = staff.get(f"/organisations/{commune.id}/edit").get_data(as_text=True)
-    assert 'name="code"' not in form and "không đổi được" in form
+    assert 'name="code"' not in form and 'name="name"' not in form and "không đổi được" in form
     response = staff.post_form(f"/organisations/{commune.id}/edit", {
-        "name": "Vĩnh Lại", "commune_type": "xa", "address": "Số 1 đường Trần Phú", "phone": "0225 3 888 999",
-        "email": "ubnd@vinhlai.gov.vn", "version": str(commune.version), "code": "00000"})
+        "name": "Tên khác", "commune_type": "phuong", "address": "Số 1 đường Trần Phú",
+        "phone": "0225 3 888 999", "email": "ubnd@vinhlai.gov.vn", "version": str(commune.version),
+        "code": "00000"})
     assert response.status_code == 302
     session.refresh(commune)
     assert (commune.address, commune.code, commune.version) == ("Số 1 đường Trần Phú", "11017", 2)
+    assert commune.full_name == "Xã Vĩnh Lại"  # the name on every document is the admin's to change
     event = session.scalars(select(AuditEvent).where(AuditEvent.object_type == "organisation")).one()
     assert event.action == "update" and event.commune_id == commune.id
 
 
+def test_an_admin_corrects_a_communes_name_and_type(make_web, make_user, session, province, commune):
+    admin = make_web(make_user(Role.ADMIN, organisation=province))
+    assert 'name="name"' in admin.get(f"/organisations/{commune.id}/edit").get_data(as_text=True)
+    response = admin.post_form(f"/organisations/{commune.id}/edit", {
+        "name": "Vĩnh Lại", "commune_type": "phuong", "version": str(commune.version)})
+    assert response.status_code == 302
+    session.refresh(commune)
+    assert commune.full_name == "Phường Vĩnh Lại"
+
+
 def test_a_stale_form_does_not_overwrite_a_newer_save(make_web, make_user, session, commune):
     staff = make_web(make_user(Role.STAFF, organisation=commune))
-    fields = {"name": "Vĩnh Lại", "commune_type": "xa", "version": "1"}
+    fields = {"version": "1"}
     assert staff.post_form(f"/organisations/{commune.id}/edit", fields | {"phone": "111"}).status_code == 302
     page = staff.post_form(f"/organisations/{commune.id}/edit", fields | {"phone": "222"}).get_data(as_text=True)
     assert "Bản ghi đã được người khác sửa trong lúc bạn đang sửa." in page
@@ -157,9 +169,27 @@ def test_a_system_names_its_unit_from_the_communes_own_list(make_web, make_user,
     refused = staff.post_form("/systems/new", fields | {"unit_id": str(theirs.id)})
     assert refused.status_code == 200 and "Đơn vị không thuộc xã này." in refused.get_data(as_text=True)
     assert session.scalar(select(InformationSystem.id)) is None
+    for forged in ("²", "99999999999999999999", "abc"):
+        assert "Đơn vị không thuộc xã này." in staff.post_form(
+            "/systems/new", fields | {"unit_id": forged}).get_data(as_text=True)
     assert staff.post_form("/systems/new", fields | {"unit_id": str(ours.id)}).status_code == 302
     system = session.scalars(select(InformationSystem)).one()
     assert system.unit_id == ours.id
     assert "Văn phòng HĐND và UBND" in staff.get(f"/systems/{system.id}").get_data(as_text=True)
     edit = staff.get(f"/systems/{system.id}/edit").get_data(as_text=True)
     assert f'<option selected value="{ours.id}">' in edit
+    created = session.scalars(select(AuditEvent).where(AuditEvent.object_type == "information_system")).one()
+    assert created.changes["unit_id"] == [None, ours.id]  # who put the system under which unit
+
+
+def test_two_units_saved_with_the_same_name_at_once_give_a_clear_message(make_web, make_user, session, commune,
+                                                                          monkeypatch):
+    """The name check passed for both; the database's unique constraint stops the second."""
+    from ir_app.services import organisations
+
+    _unit(session, commune, "Công an xã")
+    monkeypatch.setattr(organisations, "_name_taken", lambda *args: False)  # as if both checked first
+    officer = make_web(make_user(Role.OFFICER, organisation=commune))
+    response = officer.post_form(f"/organisations/{commune.id}/units/new", {"name": "Công an xã"})
+    assert response.status_code == 200
+    assert "Một người khác vừa lưu bản ghi trùng mã hoặc trùng tên." in response.get_data(as_text=True)
