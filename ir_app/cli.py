@@ -428,6 +428,7 @@ def restore(file: Path, yes: bool) -> None:
             report = restore_backup(_engine(), file, progress=lambda _name: bar.update(1))
         except BackupError as error:
             fail(str(error))
+    upgrade(_engine())  # a backup made by an earlier version comes back in its own schema
     refresh_statistics(_engine())
     session = _session()
     try:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -15,6 +17,15 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def is_known_revision(revision: str) -> bool:
+    """Is `revision` one of the migrations shipped with this version of the app?"""
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    try:
+        return scripts.get_revision(revision) is not None
+    except (CommandError, KeyError, ValueError):  # alembic names the unknown revision in its own errors
+        return False
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, LargeBinary, MetaData, Table, delete,
 from sqlalchemy.types import Date, DateTime
 
 from ir_app import __version__
+from ir_app.migrate import is_known_revision
 from ir_app.models import Base
 
 FORMAT = "ir-app-backup/1"
@@ -160,14 +161,20 @@ def restore_backup(engine: Engine, path: Path, progress: Progress = lambda _: No
         raise BackupError(f"không mở được bản sao lưu {path}: {error}") from error
     with archive:
         manifest = read_manifest(archive)
-        with engine.connect() as connection:
-            if _revision(connection) != manifest["schema_revision"]:
-                raise BackupError(f"bản sao lưu có cấu trúc {manifest['schema_revision']}, cơ sở dữ liệu đích là "
-                                  f"{_revision(connection)}: hãy dùng cùng phiên bản ATTT xã (ir-app db upgrade)")
+        revision = manifest["schema_revision"]
         if engine.dialect.name == "sqlite" and SQLITE_MEMBER in manifest["sha256"]:
+            # The whole database file, with its own schema version: a backup made before an upgrade
+            # restores too, and the caller then migrates it (ir-app restore does).
+            if not is_known_revision(revision):
+                raise BackupError(f"bản sao lưu có cấu trúc {revision}, mới hơn phiên bản ATTT xã này: "
+                                  "hãy cài phiên bản đã tạo ra bản sao lưu (hoặc mới hơn)")
             _restore_sqlite_file(engine, archive.read(SQLITE_MEMBER))
             method = "sqlite-online-backup"
         else:
+            with engine.connect() as connection:
+                if _revision(connection) != revision:
+                    raise BackupError(f"bản sao lưu có cấu trúc {revision}, cơ sở dữ liệu đích là "
+                                      f"{_revision(connection)}: hãy dùng cùng phiên bản ATTT xã (ir-app db upgrade)")
             _restore_rows(engine, archive, progress)
             method = "portable-export"
     _check_counts(engine, manifest["row_counts"])

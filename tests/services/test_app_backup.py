@@ -5,7 +5,7 @@ import json
 import zipfile
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ir_app.cli import backup, demo, restore
 from ir_app.models import AuditEvent, InformationSystem, StoredFile
@@ -84,3 +84,44 @@ def test_corrupt_archive_is_refused(app, session, commune, clock, tmp_path):
     not_a_zip.write_bytes(b"rac")
     result = app.test_cli_runner().invoke(restore, [str(not_a_zip), "--yes"])
     assert result.exit_code != 0 and "không mở được" in result.output
+
+
+def test_a_backup_made_before_an_upgrade_restores_and_is_migrated(app, session, tmp_path):
+    """The office PC was upgraded after its last backup: the SQLite file comes back in its own
+    schema and `ir-app restore` migrates it to this version."""
+    import hashlib
+
+    from ir_app.db import make_engine
+    from ir_app.migrate import upgrade
+    from ir_app.services.app_backup import FORMAT, SQLITE_MEMBER
+
+    if session.bind.dialect.name != "sqlite":
+        pytest.skip("the whole-file restore is SQLite's; PostgreSQL restores the portable export")
+    old_file = tmp_path / "truoc-nang-cap.sqlite3"
+    old = make_engine(f"sqlite:///{old_file}")
+    upgrade(old, "0007")  # before organisations had versions (0009) and the chain head row (0010)
+    with old.begin() as connection:
+        connection.execute(text("INSERT INTO organisations (kind, code, slug, name, address, phone, email) "
+                                "VALUES ('province', '31', 'hai-phong', 'Thành phố Hải Phòng', '', '', '')"))
+    old.dispose()
+    data = old_file.read_bytes()
+    manifest = {"format": FORMAT, "schema_revision": "0007", "dialect": "sqlite", "row_counts": {"organisations": 1},
+                "sha256": {SQLITE_MEMBER: hashlib.sha256(data).hexdigest()}, "created_at": "2026-11-01T00:00:00"}
+    archive = tmp_path / "sao-luu-cu.zip"
+    with zipfile.ZipFile(archive, "w") as target:
+        target.writestr(SQLITE_MEMBER, data)
+        target.writestr("manifest.json", json.dumps(manifest))
+    head = session.scalar(text("SELECT version_num FROM alembic_version"))
+    session.close()
+    result = app.test_cli_runner().invoke(restore, [str(archive), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert session.scalar(text("SELECT version_num FROM alembic_version")) == head
+    assert session.execute(text("SELECT name, version FROM organisations")).all() == [("Thành phố Hải Phòng", 1)]
+
+    manifest["schema_revision"] = "9999"  # made by a newer version of the app
+    newer = tmp_path / "sao-luu-moi.zip"
+    with zipfile.ZipFile(newer, "w") as target:
+        target.writestr(SQLITE_MEMBER, data)
+        target.writestr("manifest.json", json.dumps(manifest))
+    result = app.test_cli_runner().invoke(restore, [str(newer), "--yes"])
+    assert result.exit_code != 0 and "mới hơn phiên bản ATTT xã này" in result.output
