@@ -7,7 +7,8 @@ from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ir_app.domain.reminders import next_digest_at
@@ -67,17 +68,22 @@ def notify(session: Session, message: Message, users: Iterable[User], now: datet
     for user in users:
         if user.id in holding:
             continue
-        row = Notification(dedup_key=message.key, user_id=user.id, commune_id=commune_id, kind=message.kind,
-                           subject=message.subject[:300], body=message.body, link=message.link[:500],
-                           created_at=now, next_attempt_at=first_attempt_at(user, message.kind, now, zone),
-                           email_status="pending" if user.email_notifications else "skipped")
-        try:
-            with session.begin_nested():  # a racing scheduler may have inserted it meanwhile
-                session.add(row)
-        except IntegrityError:
-            continue
-        added += 1
+        added += _insert_once(session, dict(
+            dedup_key=message.key, user_id=user.id, commune_id=commune_id, kind=message.kind,
+            subject=message.subject[:300], body=message.body, link=message.link[:500], created_at=now,
+            next_attempt_at=first_attempt_at(user, message.kind, now, zone),
+            email_status="pending" if user.email_notifications else "skipped"))
     return added
+
+
+def _insert_once(session: Session, values: dict) -> int:
+    """INSERT … ON CONFLICT DO NOTHING: a racing scheduler may have queued the same reminder a moment
+    ago. No savepoint: on SQLite the driver would commit a savepoint opened before any other write,
+    outside the job's unit of work. Returns 1 when the row was added."""
+    dialect = session.get_bind().dialect.name
+    statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(Notification).values(**values)
+    result = session.execute(statement.on_conflict_do_nothing(index_elements=["dedup_key", "user_id"]))
+    return 1 if result.rowcount == 1 else 0
 
 
 def notify_roles(session: Session, message: Message, commune_id: int, roles: Iterable[str],

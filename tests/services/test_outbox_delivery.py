@@ -163,3 +163,16 @@ def test_two_deliverers_racing_send_each_row_once(app, session, smtp, commune, m
     assert len(smtp.messages) == 20
     assert sum(report.emails for report in reports) == 20
     assert len({(mail["To"], mail["Message-ID"]) for mail in smtp.messages}) == 20
+
+
+def test_reminders_of_a_job_that_fails_are_not_kept(app, session, commune, make_user, clock):
+    """Queued reminders belong to the job's unit of work: rolled back with it, sent by the next pass."""
+    users = [make_user(Role.OFFICER, organisation=commune) for _ in range(2)]
+    message = Message(key="backup-plan:1:missed:x:due-0h", kind="backup_overdue", subject="Sao lưu quá hạn",
+                      body="Chi tiết", link="/backups/plans/1")
+    assert notify(session, message, users, clock.now()) == 2
+    session.rollback()  # the job failed after queueing
+    assert rows(session) == []
+    assert notify(session, message, users, clock.now()) == 2 and notify(session, message, users, clock.now()) == 0
+    session.commit()
+    assert len(rows(session)) == 2
