@@ -80,10 +80,11 @@ def _insert_once(session: Session, values: dict) -> int:
     """INSERT … ON CONFLICT DO NOTHING: a racing scheduler may have queued the same reminder a moment
     ago. No savepoint: on SQLite the driver would commit a savepoint opened before any other write,
     outside the job's unit of work. Returns 1 when the row was added."""
-    dialect = session.get_bind().dialect.name
-    statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(Notification).values(**values)
-    result = session.execute(statement.on_conflict_do_nothing(index_elements=["dedup_key", "user_id"]))
-    return 1 if result.rowcount == 1 else 0
+    table = Notification.__table__
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    statement = (insert(table).values(**values).on_conflict_do_nothing(index_elements=["dedup_key", "user_id"])
+                 .returning(table.c.id))  # a row back only when it was added (rowcount is not reliable here)
+    return 1 if session.execute(statement).first() is not None else 0
 
 
 def notify_roles(session: Session, message: Message, commune_id: int, roles: Iterable[str],
