@@ -47,7 +47,9 @@ def _ir_app(env, *args, **kwargs):
 def server_env(tmp_path_factory) -> dict[str, str]:
     data_dir = tmp_path_factory.mktemp("e2e-data")
     env = {key: value for key, value in os.environ.items() if not key.startswith("IR_")}
-    env.update(IR_DATA_DIR=str(data_dir), IR_DEMO_PASSWORD=DEMO_PASSWORD, PYTHONPATH=str(Path(__file__).parents[2]))
+    # The checkout first; then whatever made the libraries importable here (see the root conftest.py).
+    python_path = os.pathsep.join(filter(None, [str(Path(__file__).parents[2]), os.environ.get("PYTHONPATH")]))
+    env.update(IR_DATA_DIR=str(data_dir), IR_DEMO_PASSWORD=DEMO_PASSWORD, PYTHONPATH=python_path)
     return env
 
 
