@@ -140,18 +140,25 @@ def _counts(labels: list[str]) -> tuple[Count, ...]:
     return tuple(Count(label, count) for label, count in Counter(labels).most_common())
 
 
-def format_duration(value: timedelta | None) -> str:
-    """"2 ngày 3 giờ", "5 giờ 20 phút", "45 phút" — how long, to the minute."""
-    if value is None:
-        return "—"
+UNIT_WORDS = {"day": "ngày", "hour": "giờ", "minute": "phút"}
+
+
+def duration_parts(value: timedelta) -> list[tuple[int, str]]:
+    """To the minute: the largest unit, and the next one when it is not zero —
+    [(2, "day"), (3, "hour")], [(5, "hour"), (20, "minute")], [(45, "minute")]."""
     minutes = max(0, round(value.total_seconds() / 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{days} ngày" + (f" {hours} giờ" if hours else "")
-    if hours:
-        return f"{hours} giờ" + (f" {minutes} phút" if minutes else "")
-    return f"{minutes} phút"
+    amounts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    first = next((index for index, (amount, _unit) in enumerate(amounts) if amount), len(amounts) - 1)
+    return [amounts[first], *(part for part in amounts[first + 1:first + 2] if part[0])]
+
+
+def format_duration(value: timedelta | None) -> str:
+    """"2 ngày 3 giờ", "5 giờ 20 phút", "45 phút" — for the documents (always Vietnamese)."""
+    if value is None:
+        return "—"
+    return " ".join(f"{amount} {UNIT_WORDS[unit]}" for amount, unit in duration_parts(value))
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> str:

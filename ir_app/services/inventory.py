@@ -230,19 +230,27 @@ def save_contact(session: Session, actor: Actor, commune_id: int, raw: dict[str,
     values, errors = parse_record(CONTACT_FIELDS, raw)
     if errors:
         raise ValidationFailed(errors)
-    names = [f.name for f in CONTACT_FIELDS]
-    if contact is None:
-        contact, before, action = EmergencyContact(commune_id=commune_id), {}, "create"
-        session.add(contact)
+    return save_record(session, actor, contact or EmergencyContact(commune_id=commune_id), values,
+                       object_type="emergency_contact", commune_id=commune_id, now=now,
+                       expected_version=expected_version)
+
+
+def save_record(session: Session, actor: Actor, record: Any, values: dict[str, Any], *, object_type: str,
+                commune_id: int, now: datetime, expected_version: int | None = None) -> Any:
+    """Create `record` (new, never flushed) or update it with `values`: version-checked, and audited
+    with what changed. For a commune's simple records (contacts, units)."""
+    if record.id is None:
+        before, action = {}, "create"
+        session.add(record)
     else:
-        check_version(contact, expected_version)
-        before, action = snapshot(contact, names), "update"
+        check_version(record, expected_version)
+        before, action = snapshot(record, list(values)), "update"
     for name, value in values.items():
-        setattr(contact, name, value)
+        setattr(record, name, value)
     session.flush()
-    audit.record(session, actor, action, now=now, object_type="emergency_contact", object_id=contact.id,
-                 commune_id=commune_id, summary=contact.name, changes=audit.diff(before, values))
-    return contact
+    audit.record(session, actor, action, now=now, object_type=object_type, object_id=record.id,
+                 commune_id=commune_id, summary=record.name, changes=audit.diff(before, values))
+    return record
 
 
 def delete_contact(session: Session, actor: Actor, contact: EmergencyContact, now: datetime) -> None:

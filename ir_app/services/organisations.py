@@ -19,7 +19,7 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ServiceError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
-from ir_app.services.inventory import check_version, snapshot
+from ir_app.services.inventory import check_version, save_record, snapshot
 
 F = FieldSpec
 # The same words as in a commune's name (Organisation.full_name, always Vietnamese), offered in a form.
@@ -131,19 +131,8 @@ def save_unit(session: Session, actor: Actor, commune: Organisation, raw: dict[s
         errors["name"] = f"Xã đã có đơn vị «{values['name']}»."
     if errors:
         raise ValidationFailed(errors)
-    names = [spec.name for spec in UNIT_FIELDS]
-    if unit is None:
-        unit, before, action = Unit(commune_id=commune.id), {}, "create"
-        session.add(unit)
-    else:
-        check_version(unit, expected_version)
-        before, action = snapshot(unit, names), "update"
-    for name, value in values.items():
-        setattr(unit, name, value)
-    session.flush()
-    audit.record(session, actor, action, now=now, object_type="unit", object_id=unit.id, commune_id=commune.id,
-                 summary=unit.name, changes=audit.diff(before, values))
-    return unit
+    return save_record(session, actor, unit or Unit(commune_id=commune.id), values, object_type="unit",
+                       commune_id=commune.id, now=now, expected_version=expected_version)
 
 
 def _name_taken(session: Session, commune_id: int, name: str, unit: Unit | None) -> bool:

@@ -10,6 +10,7 @@ from flask_babel import get_locale, gettext, ngettext
 
 from ir_app.models.org import ROLE_LABELS
 from ir_app.services.authz import Permission
+from ir_app.services.incident_summary import duration_parts
 from ir_app.web import access
 
 
@@ -51,25 +52,19 @@ def translate(value: Any) -> Any:
     return value
 
 
+# One word per unit in the page's language (literal msgids, for extraction).
+_UNIT_TEXTS = {
+    "day": lambda amount: ngettext("%(num)s ngày", "%(num)s ngày", amount),
+    "hour": lambda amount: ngettext("%(num)s giờ", "%(num)s giờ", amount),
+    "minute": lambda amount: ngettext("%(num)s phút", "%(num)s phút", amount),
+}
+
+
 def format_duration(value: timedelta | None) -> str:
     """"2 ngày 3 giờ", "5 giờ 20 phút", "45 phút" in the page's language, to the minute."""
     if value is None:
         return "—"
-    minutes = max(0, round(value.total_seconds() / 60))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts: list[str] = []
-    if days:
-        parts.append(ngettext("%(num)s ngày", "%(num)s ngày", days))
-        if hours:
-            parts.append(ngettext("%(num)s giờ", "%(num)s giờ", hours))
-    elif hours:
-        parts.append(ngettext("%(num)s giờ", "%(num)s giờ", hours))
-        if minutes:
-            parts.append(ngettext("%(num)s phút", "%(num)s phút", minutes))
-    else:
-        parts.append(ngettext("%(num)s phút", "%(num)s phút", minutes))
-    return " ".join(parts)
+    return " ".join(_UNIT_TEXTS[unit](amount) for amount, unit in duration_parts(value))
 
 
 def page_url(page: int) -> str:

@@ -17,8 +17,8 @@ from ir_app.services.errors import ValidationFailed
 from ir_app.services.inventory import COMPONENT_FIELDS, SYSTEM_FIELDS
 from ir_app.web.access import database_id, load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import (SimpleForm, choice_list, expected_version, fill_form, form_values, show_errors,
-                              spec_form, submit)
+from ir_app.web.forms import (NO_CHOICE, SimpleForm, choice_list, expected_version, fill_form, form_values,
+                              show_errors, spec_form, submit)
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("inventory", __name__, url_prefix="/systems")
@@ -30,7 +30,7 @@ class SystemForm(spec_form("SystemFields", SYSTEM_FIELDS)):  # type: ignore[misc
 
 def system_form(commune: Organisation) -> SystemForm:
     form = SystemForm()
-    form.unit_id.choices = choice_list([("", _("— Chưa chọn —"))] + [
+    form.unit_id.choices = choice_list([("", _(NO_CHOICE))] + [
         (str(unit.id), unit.name) for unit in organisations.units_of(db(), commune.id)])
     return form
 

@@ -14,10 +14,10 @@ from wtforms import SelectField, StringField
 
 from ir_app.models import Organisation, OrgKind, Unit
 from ir_app.services import organisations
-from ir_app.services.authz import Permission, can_reach_commune, has_permission, is_global, scope_query
+from ir_app.services.authz import Permission, has_permission, is_global, scope_query
 from ir_app.services.errors import ServiceError
 from ir_app.services.organisations import UNIT_FIELDS, organisation_fields
-from ir_app.web.access import database_id, load_scoped, requires
+from ir_app.web.access import database_id, load_scoped, require_commune, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import (SimpleForm, choice_list, expected_version, fill_form, form_values, spec_form,
                               submit)
@@ -42,13 +42,11 @@ NEW_FORMS = {kind: type(f"New{kind.title()}Form", (FORMS[kind], NewOrganisationM
 def load_organisation(org_id: int, permission: Permission) -> Organisation:
     """A commune the user may reach for `permission`; a province only for administrators."""
     org = db().get(Organisation, org_id)
-    if org is None:
-        abort(404)
-    reachable = is_global(current_user) if org.kind == OrgKind.PROVINCE else \
-        can_reach_commune(current_user, org, permission)
-    if not reachable:
-        abort(404)
-    return org
+    if org is not None and org.kind == OrgKind.PROVINCE:
+        if not is_global(current_user):
+            abort(404)
+        return org
+    return require_commune(org, permission)
 
 
 @bp.get("/")
@@ -114,9 +112,7 @@ def edit(org_id: int):
 @bp.route("/<int:org_id>/units/new", methods=["GET", "POST"])
 @requires(Permission.EDIT_INVENTORY)
 def create_unit(org_id: int):
-    commune = load_organisation(org_id, Permission.EDIT_INVENTORY)
-    if commune.kind != OrgKind.COMMUNE:
-        abort(404)
+    commune = require_commune(db().get(Organisation, org_id), Permission.EDIT_INVENTORY)
     form = UnitForm()
     if form.validate_on_submit():
         if submit(form, lambda: organisations.save_unit(db(), actor(), commune, form_values(form), now()),
