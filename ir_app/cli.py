@@ -215,7 +215,7 @@ def seed_synthetic(communes: int, systems_per_commune: int, incidents: int, seed
     from dataclasses import replace
 
     from ir_app.migrate import upgrade
-    from ir_app.services.incident_data import response_data
+    from ir_app.services.incidents.data import response_data
     from ir_app.services.synthetic import ProvinceExists, SyntheticSpec, seed_province, steps_for
 
     if not 1 <= len(province_code) <= 8 or not province_code.isalnum():

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from ir_app.models import Incident, User
-from ir_app.services import incidents
+from ir_app.services.incidents import record as incidents
 from ir_app.services.audit import Actor
-from ir_app.services.incident_data import ResponseData, response_data
+from ir_app.services.incidents.data import ResponseData, response_data
 
 PLAYBOOKS_DIR = Path(__file__).resolve().parents[1] / "playbooks"
 ICT = timezone(timedelta(hours=7))

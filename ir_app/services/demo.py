@@ -29,7 +29,7 @@ from ir_app.services import audit, demo_incidents
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
 from ir_app.services.lawdata import LawData
-from ir_app.services.incident_data import response_data
+from ir_app.services.incidents.data import response_data
 from ir_app.services.checks import DEFAULT_ITEMS
 
 PROVINCES = [

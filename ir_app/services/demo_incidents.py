@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ir_app.models import Incident, InformationSystem, Organisation, User
-from ir_app.services import incidents
+from ir_app.services.incidents import record as incidents
 from ir_app.services.audit import Actor
-from ir_app.services.incident_data import ResponseData
-from ir_app.services.incident_tasks import apply_playbook, update_task
+from ir_app.services.incidents.data import ResponseData
+from ir_app.services.incidents.tasks import apply_playbook, update_task
 
 
 @dataclass

@@ -10,7 +10,7 @@ from flask_babel import get_locale, gettext, ngettext
 
 from ir_app.models.org import ROLE_LABELS
 from ir_app.services.authz import Permission
-from ir_app.services.incident_summary import duration_parts
+from ir_app.services.incidents.summary import duration_parts
 from ir_app.web import access
 
 

@@ -39,27 +39,31 @@ from ir_app.models import (
     User,
     UserRole,
 )
-from ir_app.services import audit, incident_data, incident_evidence, incident_tasks, incidents
+from ir_app.services import audit
+from ir_app.services.incidents import data as incident_data
+from ir_app.services.incidents import evidence as incident_evidence
+from ir_app.services.incidents import tasks as incident_tasks
+from ir_app.services.incidents import record as incidents
 from ir_app.services.authz import Permission, can_reach_commune, visible_commune_ids, visible_communes
 from ir_app.services.errors import PermissionDenied, ServiceError, ValidationFailed
-from ir_app.services.incident_clocks import DONE, incident_clocks, overdue_incident_ids
-from ir_app.services.incident_data import CLOCK_KIND_LABELS, ResponseData
-from ir_app.services.incident_documents import (
+from ir_app.services.incidents.clocks import DONE, incident_clocks, overdue_incident_ids
+from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
+from ir_app.services.incidents.documents import (
     DOCUMENT_FOR_REPORT_KIND,
     DOCUMENTS,
     document_filename,
     incident_context,
 )
-from ir_app.services.incident_evidence import CUSTODY_FIELDS, CUSTODY_LABELS, EVIDENCE_FIELDS
-from ir_app.services.incident_reports import render_report
-from ir_app.services.incident_summary import (
+from ir_app.services.incidents.evidence import CUSTODY_FIELDS, CUSTODY_LABELS, EVIDENCE_FIELDS
+from ir_app.services.incidents.render import render_report
+from ir_app.services.incidents.summary import (
     PERIODS,
     period_of,
     summarise,
     summary_context,
     summary_xlsx,
 )
-from ir_app.services.incidents import NOTE_FIELDS, REPORT_CHANNELS, TooManyReports
+from ir_app.services.incidents.record import NOTE_FIELDS, REPORT_CHANNELS, TooManyReports
 from ir_app.web.access import can, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import (

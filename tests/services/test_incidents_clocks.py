@@ -9,7 +9,7 @@ from incident_support import ICT, act, classify, data, quick_report, record_repo
 
 from ir_app.models import Role
 from ir_app.services.errors import ValidationFailed
-from ir_app.services.incident_clocks import DONE, OVERDUE, PENDING, due_incident_clocks, incident_clocks
+from ir_app.services.incidents.clocks import DONE, OVERDUE, PENDING, due_incident_clocks, incident_clocks
 
 
 @pytest.fixture

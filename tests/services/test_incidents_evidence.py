@@ -11,7 +11,7 @@ from incident_support import actor, quick_report
 
 from ir_app.models import Role
 from ir_app.services.errors import ValidationFailed
-from ir_app.services.incident_evidence import add_custody_entry, add_evidence, sniff_content_type
+from ir_app.services.incidents.evidence import add_custody_entry, add_evidence, sniff_content_type
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"

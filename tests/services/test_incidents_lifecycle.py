@@ -9,9 +9,10 @@ from incident_support import act, actor, classify, data, quick_report, record_re
 from sqlalchemy import select
 
 from ir_app.models import AuditEvent, Notification, Role, TimelineEntry
-from ir_app.services import audit, incidents
+from ir_app.services import audit
+from ir_app.services.incidents import record as incidents
 from ir_app.services.errors import ConflictError, PermissionDenied, ServiceError, ValidationFailed
-from ir_app.services.incident_tasks import apply_playbook, update_task
+from ir_app.services.incidents.tasks import apply_playbook, update_task
 
 LIFECYCLE_STATES = ("received", "analysed", "contained", "restored", "traced", "reviewed", "closed", "not_incident")
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ir_app.models import IncidentTask, Role, User
 from ir_app.services.errors import ServiceError, ValidationFailed
-from ir_app.services.incident_tasks import apply_playbook, missing_tasks, proposed_playbooks, update_task
+from ir_app.services.incidents.tasks import apply_playbook, missing_tasks, proposed_playbooks, update_task
 
 
 @pytest.fixture

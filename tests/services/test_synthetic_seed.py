@@ -11,7 +11,7 @@ from ir_app.cli import audit_verify, seed_synthetic
 from ir_app.models import Base, Dossier, Incident, InformationSystem, Organisation
 from ir_app.models.dossiers import DOSSIER_STATES
 from ir_app.models.incidents import INCIDENT_STATES
-from ir_app.services.incident_data import response_data
+from ir_app.services.incidents.data import response_data
 from ir_app.services.synthetic import ProvinceExists, SyntheticSpec, seed_province
 
 TINY = ["--communes", "3", "--systems-per-commune", "4", "--incidents", "30"]

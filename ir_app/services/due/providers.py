@@ -36,7 +36,7 @@ from ir_app.models.checks import MorningCheck
 from ir_app.services.backups import PlanStatus, plan_statuses, plans_query
 from ir_app.config import load_config
 from ir_app.services.due.base import Deadline, DueContext
-from ir_app.services.incident_clocks import DueClock, due_incident_clocks
+from ir_app.services.incidents.clocks import DueClock, due_incident_clocks
 from ir_app.services.lawdata import load_law_data
 from ir_app.services.protection import next_review_due
 

@@ -37,7 +37,6 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("playbook_reviews", "daily", providers.playbook_reviews),
     Provider("backups", "backups", providers.backups),
     Provider("morning_check", "morning_check", providers.morning_check),
-    # Wired to ir_app.services.incidents.due_incident_clocks when that module exists.
     Provider("incident_clocks", "incident_clocks", providers.incident_clocks),
 )
 GROUPS = tuple(dict.fromkeys(provider.group for provider in PROVIDERS))

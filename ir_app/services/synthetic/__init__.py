@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ir_app.models import Organisation
 from ir_app.services.accounts import hash_password
 from ir_app.services.errors import ServiceError
-from ir_app.services.incident_data import ResponseData
+from ir_app.services.incidents.data import ResponseData
 from ir_app.services.lawdata import LawData
 from ir_app.services.synthetic import dossiers, incidents, inventory, operations, people
 from ir_app.services.synthetic.seeder import BASE_TIME, Seeder, SyntheticSpec

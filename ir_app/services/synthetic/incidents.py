@@ -24,8 +24,8 @@ from ir_app.models import (
 )
 from ir_app.models.incidents import incident_systems
 from ir_app.services.dossiers import LEGAL_TZ
-from ir_app.services.incident_clocks import incident_facts
-from ir_app.services.incident_data import CLOCK_KIND_LABELS
+from ir_app.services.incidents.clocks import incident_facts
+from ir_app.services.incidents.data import CLOCK_KIND_LABELS
 from ir_app.services.synthetic.seeder import CommuneRef, Seeder, UserRef
 
 # Open incidents are the last few days' arrivals: about 3 % of three years' worth.

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ir_app.models import StoredFile
 from ir_app.services import audit
 from ir_app.services.audit import Actor
-from ir_app.services.incident_data import ResponseData
+from ir_app.services.incidents.data import ResponseData
 from ir_app.services.lawdata import LawData
 from ir_app.services.synthetic.bulk import BulkWriter
 

@@ -22,7 +22,7 @@ from ir_app.models.incidents import CUSTODY_ACTIONS
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
-from ir_app.services.incident_log import log_event
+from ir_app.services.incidents.timeline import log_event
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 OOXML = {

@@ -17,8 +17,8 @@ from ir_app.models import Incident, IncidentPlaybook, IncidentTask, User
 from ir_app.services.audit import Actor
 from ir_app.services.errors import NotFound, ServiceError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
-from ir_app.services.incident_data import ResponseData
-from ir_app.services.incident_log import log_event
+from ir_app.services.incidents.data import ResponseData
+from ir_app.services.incidents.timeline import log_event
 from ir_app.services.inventory import check_version
 
 TASK_OPERATIONS = ("done", "not_applicable", "reopen", "assign")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ir_app.domain.playbooks import ClockRule, due_clocks
 from ir_app.models import Incident, IncidentReport
-from ir_app.services.incident_data import ResponseData, response_data
+from ir_app.services.incidents.data import ResponseData, response_data
 
 PENDING, OVERDUE, DONE = "pending", "overdue", "done"
 NOT_AN_INCIDENT = "not_incident"  # the lifecycle state for a false alarm: nothing to report

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session, selectinload
 from ir_app.i18n_markers import N_
 from ir_app.models import Incident, Organisation
 from ir_app.models.org import COMMUNE_TYPE_LABELS
-from ir_app.services.incident_clocks import incident_clocks
-from ir_app.services.incident_data import ResponseData
-from ir_app.services.incident_documents import owner_name, place_date
-from ir_app.services.incidents import DEFAULT_TZ
+from ir_app.services.incidents.clocks import incident_clocks
+from ir_app.services.incidents.data import ResponseData
+from ir_app.services.incidents.documents import owner_name, place_date
+from ir_app.services.incidents.record import DEFAULT_TZ
 
 PERIODS = ("week", "month")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -9,8 +9,8 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from ir_app.models import Incident, Organisation
-from ir_app.services.incident_data import CLOCK_KIND_LABELS, ResponseData
-from ir_app.services.incidents import DEFAULT_TZ, REPORT_CHANNELS
+from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
+from ir_app.services.incidents.record import DEFAULT_TZ, REPORT_CHANNELS
 
 DOTS = "…………………………"
 MINISTRY = "Cơ quan chuyên trách bảo vệ an ninh mạng – Bộ Công an"

@@ -24,11 +24,11 @@ from ir_app.services.audit import Actor, diff
 from ir_app.services.authz import Permission, has_permission
 from ir_app.services.errors import PermissionDenied, ServiceError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
-from ir_app.services.incident_clocks import ClockStatus, incident_clocks
-from ir_app.services.incident_data import CLOCK_KIND_LABELS, ResponseData
-from ir_app.services.incident_evidence import DEFAULT_MAX_BYTES, check_upload, store_file
-from ir_app.services.incident_log import log_event
-from ir_app.services.incident_tasks import complete_clock_tasks, missing_tasks, refresh_task_dues, require_open
+from ir_app.services.incidents.clocks import ClockStatus, incident_clocks
+from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
+from ir_app.services.incidents.evidence import DEFAULT_MAX_BYTES, check_upload, store_file
+from ir_app.services.incidents.timeline import log_event
+from ir_app.services.incidents.tasks import complete_clock_tasks, missing_tasks, refresh_task_dues, require_open
 from ir_app.services.inventory import check_version
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
