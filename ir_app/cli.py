@@ -457,7 +457,8 @@ def _documents_catalogue():
 def dossier_export(system_id: int, out: Path) -> None:
     """Write the system's dossier documents (.docx) into OUT."""
     from ir_app.models import InformationSystem
-    from ir_app.services import documents, dossiers
+    from ir_app.services.dossiers import documents
+    from ir_app.services.dossiers import lifecycle as dossiers
 
     session = _session()
     try:
@@ -486,7 +487,7 @@ def dossier_bundle(code: str, out: Path) -> None:
     from sqlalchemy import select
 
     from ir_app.models import Organisation
-    from ir_app.services import documents
+    from ir_app.services.dossiers import documents
 
     session = _session()
     try:

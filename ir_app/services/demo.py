@@ -254,7 +254,7 @@ DEMO_DOSSIERS = [
 
 def _load_dossiers(loader: _Loader, law: LawData) -> None:
     from ir_app.models import Dossier, SecurityPolicy
-    from ir_app.services import dossiers
+    from ir_app.services.dossiers import lifecycle as dossiers
 
     session = loader.session
     communes = {o.slug: o for o in session.scalars(select(Organisation).where(Organisation.kind == "commune"))}
@@ -279,7 +279,7 @@ def _load_dossiers(loader: _Loader, law: LawData) -> None:
 
 
 def _demo_action(session: Session, loader: _Loader, law: LawData, dossier, action: str) -> None:
-    from ir_app.services import dossiers
+    from ir_app.services.dossiers import lifecycle as dossiers
 
     step = dossiers.StepInput(
         appraisal_result="phu_hop", appraisal_text="Hồ sơ đầy đủ; cấp độ đề xuất phù hợp với tiêu chí.",

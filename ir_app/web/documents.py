@@ -11,7 +11,8 @@ from ir_app.documents.catalog import DocumentCatalogue, load_documents
 from ir_app.documents.context import field_reference
 from ir_app.documents.render import DocumentError, check_template
 from ir_app.models import DocumentTemplate, Dossier, Review
-from ir_app.services import audit, documents
+from ir_app.services import audit
+from ir_app.services.dossiers import documents
 from ir_app.services.authz import Permission
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.lawdata import LawData

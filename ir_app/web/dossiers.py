@@ -16,7 +16,9 @@ from wtforms import SelectField, StringField, TextAreaField
 from ir_app.domain.regimes import article_sort_key
 from ir_app.domain.workflow import TransitionRefused
 from ir_app.models import Dossier, InformationSystem, PlanItem, Review, SecurityPolicy, StoredFile
-from ir_app.services import audit, dossiers, protection
+from ir_app.services import audit
+from ir_app.services.dossiers import lifecycle as dossiers
+from ir_app.services.dossiers import protection
 from ir_app.services.authz import Permission, scope_query
 from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field

@@ -38,7 +38,7 @@ from ir_app.config import load_config
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.incidents.clocks import DueClock, due_incident_clocks
 from ir_app.services.lawdata import load_law_data
-from ir_app.services.protection import next_review_due
+from ir_app.services.dossiers.protection import next_review_due
 
 log = logging.getLogger(__name__)
 

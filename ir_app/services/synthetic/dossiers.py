@@ -20,8 +20,8 @@ from ir_app.models import (
     ReviewFinding,
     SecurityPolicy,
 )
-from ir_app.services.dossiers import IN_FORCE_STATES, LEGAL_TZ
-from ir_app.services.protection import add_months
+from ir_app.services.dossiers.lifecycle import IN_FORCE_STATES, LEGAL_TZ
+from ir_app.services.dossiers.protection import add_months
 from ir_app.services.synthetic.seeder import CommuneRef, Seeder, SystemRef
 
 # How often each state is the current one (a province is mostly in force, some always in progress).

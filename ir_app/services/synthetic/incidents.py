@@ -23,7 +23,7 @@ from ir_app.models import (
     TimelineEntry,
 )
 from ir_app.models.incidents import incident_systems
-from ir_app.services.dossiers import LEGAL_TZ
+from ir_app.services.dossiers.lifecycle import LEGAL_TZ
 from ir_app.services.incidents.clocks import incident_facts
 from ir_app.services.incidents.data import CLOCK_KIND_LABELS
 from ir_app.services.synthetic.seeder import CommuneRef, Seeder, UserRef
