@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ir_app.models import EmergencyContact
-from ir_app.services import inventory
+from ir_app.services.inventory import systems as inventory
 from ir_app.services.authz import Permission
-from ir_app.services.inventory import CONTACT_FIELDS
+from ir_app.services.inventory.systems import CONTACT_FIELDS
 from ir_app.web.access import load_scoped, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import SimpleForm, expected_version, fill_form, form_values, spec_form, submit

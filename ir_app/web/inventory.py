@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ir_app.models import InformationSystem, Organisation, SystemComponent
-from ir_app.services import audit, inventory, organisations, overview, spreadsheets
+from ir_app.services import audit, organisations, overview
+from ir_app.services.inventory import systems as inventory
+from ir_app.services.inventory import xlsx as spreadsheets
 from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
 from ir_app.services.errors import ValidationFailed
-from ir_app.services.inventory import COMPONENT_FIELDS, SYSTEM_FIELDS
+from ir_app.services.inventory.systems import COMPONENT_FIELDS, SYSTEM_FIELDS
 from ir_app.web.access import database_id, load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import (NO_CHOICE, SimpleForm, choice_list, expected_version, fill_form, form_values,

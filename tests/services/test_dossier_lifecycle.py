@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ir_app.domain.workflow import TransitionRefused
 from ir_app.models import Dossier, Role, SecurityPolicy
-from ir_app.services import inventory
+from ir_app.services.inventory import systems as inventory
 from ir_app.services.dossiers import lifecycle as dossiers
 from ir_app.services.dossiers import protection
 from ir_app.services.audit import Actor

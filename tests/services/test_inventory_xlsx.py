@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from ir_app.models import InformationSystem
-from ir_app.services import inventory, spreadsheets
+from ir_app.services.inventory import systems as inventory
+from ir_app.services.inventory import xlsx as spreadsheets
 from ir_app.services.audit import Actor
-from ir_app.services.inventory import SYSTEM_FIELD_NAMES
+from ir_app.services.inventory.systems import SYSTEM_FIELD_NAMES
 
 ACTOR = Actor.system("test")
 
@@ -64,7 +65,7 @@ def _sheet_with_rows(rows):
 
 
 def _row(**values):
-    from ir_app.services.inventory import SYSTEM_FIELDS
+    from ir_app.services.inventory.systems import SYSTEM_FIELDS
 
     defaults = {"code": "X", "name": "Hệ thống X", "system_type": "Phục vụ hoạt động nội bộ",
                 "status": "Đang vận hành", "hosting": "Tại trụ sở"}

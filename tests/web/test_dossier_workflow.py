@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from ir_app.models import Dossier, InformationSystem, Role, SecurityPolicy
-from ir_app.services import inventory
+from ir_app.services.inventory import systems as inventory
 from ir_app.services.audit import Actor
 
 ONE_STOP_SHOP = {"code": "MOTCUA", "name": "Một cửa điện tử", "system_type": "citizen_service",

@@ -29,7 +29,7 @@ from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
 from ir_app.services.incidents.evidence import DEFAULT_MAX_BYTES, check_upload, store_file
 from ir_app.services.incidents.timeline import log_event
 from ir_app.services.incidents.tasks import complete_clock_tasks, missing_tasks, refresh_task_dues, require_open
-from ir_app.services.inventory import check_version
+from ir_app.services.inventory.systems import check_version
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 QUICK_REPORT_LIMIT = 10              # quick reports per user ...
