@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from ir_app.domain.clock import Clock
-from ir_app.services.delivery import DEFAULT_MAX_ATTEMPTS, SmtpSettings
+from ir_app.services.notifications.delivery import DEFAULT_MAX_ATTEMPTS, SmtpSettings
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ir_app.i18n_markers import N_
 from ir_app.jobs.env import JobEnv
-from ir_app.services import delivery
+from ir_app.services.notifications import delivery
 from ir_app.services.due.base import DueContext
 from ir_app.services.due.registry import collect
 from ir_app.services.due.reminders import send_due_reminders

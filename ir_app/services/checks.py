@@ -18,7 +18,7 @@ from ir_app.services.errors import ConflictError, ServiceError, ValidationFailed
 from ir_app.services.inventory.systems import check_version
 from ir_app.services.incidents.data import response_data
 from ir_app.services.incidents.record import report_quickly
-from ir_app.services.notifications import Message, notify_roles
+from ir_app.services.notifications.outbox import Message, notify_roles
 
 DEFAULT_ITEMS = (
     "Kết nối Internet và mạng truyền số liệu chuyên dùng",

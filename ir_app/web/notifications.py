@@ -18,7 +18,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 
-from ir_app.services import notifications
+from ir_app.services.notifications import outbox as notifications
 from ir_app.services.due import calendar
 from ir_app.services.errors import ConflictError
 from ir_app.web.access import page_number, public, requires

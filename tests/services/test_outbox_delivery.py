@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ir_app.models import Notification, Role
-from ir_app.services import delivery
+from ir_app.services.notifications import delivery
 from ir_app.services.audit import Actor
-from ir_app.services.delivery import SmtpSettings, deliver_due
-from ir_app.services.notifications import Message, notify
+from ir_app.services.notifications.delivery import SmtpSettings, deliver_due
+from ir_app.services.notifications.outbox import Message, notify
 from tests.ops_support import hanoi, smtp  # noqa: F401  (fixture)
 
 
@@ -116,7 +116,7 @@ def test_email_off_and_daily_digest(app, session, smtp, commune, make_user, cloc
 
 
 def test_preferences_move_waiting_emails(app, session, smtp, commune, make_user, clock):
-    from ir_app.services.notifications import update_preferences
+    from ir_app.services.notifications.outbox import update_preferences
 
     user = make_user(Role.OFFICER, organisation=commune)
     now = hanoi(2026, 11, 26, 9, 0)

@@ -17,7 +17,7 @@ from ir_app.models.notifications import Notification
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.due.base import Deadline, DueContext
-from ir_app.services.notifications import Message, notify, recipients, users_with_roles
+from ir_app.services.notifications.outbox import Message, notify, recipients, users_with_roles
 
 KEY_CHUNK = 500
 

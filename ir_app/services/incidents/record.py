@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ir_app.i18n_markers import N_
 from ir_app.domain.playbooks import Transition, TransitionError, available_actions, transition
 from ir_app.models import Incident, IncidentReport, InformationSystem, Organisation, User
-from ir_app.services import notifications
+from ir_app.services.notifications import outbox as notifications
 from ir_app.services.audit import Actor, diff
 from ir_app.services.authz import Permission, has_permission
 from ir_app.services.errors import PermissionDenied, ServiceError, ValidationFailed
