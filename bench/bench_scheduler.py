@@ -34,7 +34,7 @@ from ir_app.jobs.registry import JOBS  # noqa: E402
 from ir_app.jobs.runner import run_job  # noqa: E402
 from ir_app.models import Notification  # noqa: E402
 from ir_app.services.notifications.delivery import SmtpSettings  # noqa: E402
-from ir_app.services.synthetic import BASE_TIME  # noqa: E402
+from ir_app.seed.synthetic import BASE_TIME  # noqa: E402
 
 
 class _Discard:

@@ -180,7 +180,7 @@ def _serve(host: str, port: int, threads: int, with_scheduler: bool = True) -> N
 def demo(port: int, no_serve: bool, no_scheduler: bool) -> None:
     """Create/upgrade the demo database, load demo data idempotently, print the accounts, serve."""
     from ir_app.migrate import upgrade
-    from ir_app.services import demo as demo_data
+    from ir_app.seed import demo as demo_data
 
     upgrade(_engine())
     session = _session()
@@ -216,7 +216,7 @@ def seed_synthetic(communes: int, systems_per_commune: int, incidents: int, seed
 
     from ir_app.migrate import upgrade
     from ir_app.services.incidents.data import response_data
-    from ir_app.services.synthetic import ProvinceExists, SyntheticSpec, seed_province, steps_for
+    from ir_app.seed.synthetic import ProvinceExists, SyntheticSpec, seed_province, steps_for
 
     if not 1 <= len(province_code) <= 8 or not province_code.isalnum():
         fail("mã tỉnh gồm 1–8 chữ hoặc số.", 2)
@@ -346,7 +346,7 @@ def _plan(session, plan_id: int):
 def backups_record(plan_id: int, result: str, size: str, notes: str, at: str | None) -> None:
     """Record a backup run (for backup scripts on the same machine)."""
     from ir_app.domain.backups import parse_size
-    from ir_app.services import backups
+    from ir_app.services.backups import plans as backups
     from ir_app.services.errors import ValidationFailed
 
     env = _job_env()
@@ -373,17 +373,17 @@ def backups_record(plan_id: int, result: str, size: str, notes: str, at: str | N
 @click.option("--revoke", is_flag=True, help="Thu hồi mã hiện có thay vì cấp mã mới.")
 def backups_token(plan_id: int, revoke: bool) -> None:
     """Issue (or revoke) the secret a backup script uses with the HTTP endpoint."""
-    from ir_app.services import backups
+    from ir_app.services.backups import tokens as backup_tokens
 
     session = _session()
     actor = Actor.system("ir-app backups token")
     try:
         plan = _plan(session, plan_id)
         if revoke:
-            backups.revoke_api_token(session, actor, plan, _now())
+            backup_tokens.revoke_api_token(session, actor, plan, _now())
             token = None
         else:
-            token = backups.issue_api_token(session, actor, plan, _now())
+            token = backup_tokens.issue_api_token(session, actor, plan, _now())
         session.commit()
     finally:
         session.close()
@@ -399,7 +399,7 @@ def backups_token(plan_id: int, revoke: bool) -> None:
 @with_appcontext
 def backup(out: Path) -> None:
     """Consistent backup of ATTT xã's own data (files and audit log included)."""
-    from ir_app.services.app_backup import BackupError, make_backup
+    from ir_app.ops.backup import BackupError, make_backup
 
     with click.progressbar(length=0, label="Sao lưu", show_pos=True) as bar:
         try:
@@ -418,7 +418,7 @@ def restore(file: Path, yes: bool) -> None:
     """Replace the configured database's content with a backup made by `ir-app backup`."""
     from ir_app.migrate import upgrade
     from ir_app.services import audit
-    from ir_app.services.app_backup import BackupError, restore_backup
+    from ir_app.ops.backup import BackupError, restore_backup
 
     if not yes:
         click.confirm("Toàn bộ dữ liệu hiện có sẽ bị thay bằng bản sao lưu. Tiếp tục?", abort=True)

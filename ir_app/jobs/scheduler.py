@@ -31,8 +31,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from ir_app.jobs.env import JobEnv
 from ir_app.jobs.registry import JOBS, Job
 from ir_app.jobs.runner import JobOutcome, run_job
-from ir_app.services import lease
-from ir_app.services.lease import LeaseInfo
+from ir_app.jobs import lease
+from ir_app.jobs.lease import LeaseInfo
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from ir_app.domain.backups import parse_size
-from ir_app.services import backups
+from ir_app.services.backups import plans as backups
+from ir_app.services.backups import tokens as backup_tokens
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.web.access import public
@@ -33,7 +34,7 @@ def _token() -> str:
 @public
 @csrf.exempt
 def record_backup_run(plan_id: int):
-    plan = backups.plan_for_token(db(), plan_id, _token())
+    plan = backup_tokens.plan_for_token(db(), plan_id, _token())
     if plan is None:
         return jsonify(error="Mã xác thực không hợp lệ hoặc đã bị thu hồi."), 401
     data = request.get_json(silent=True) if request.is_json else request.form

@@ -12,7 +12,9 @@ from wtforms import SelectField
 
 from ir_app.domain.backups import format_size
 from ir_app.models import BackupPlan, BackupRun, InformationSystem, RestoreTest, User
-from ir_app.services import backups
+from ir_app.services.backups import plans as backups
+from ir_app.services.backups import tokens as backup_tokens
+from ir_app.services.backups import health as backup_health
 from ir_app.services.authz import Permission, visible_commune_ids
 from ir_app.services.errors import ValidationFailed
 from ir_app.web.access import can, load_scoped, page_number, requires
@@ -62,23 +64,23 @@ def file_size_filter(size: int | None) -> str:
 @bp.app_template_global("backup_section")
 def backup_section(system: InformationSystem) -> dict[str, Any]:
     """For the system page: the system's plans and their health (three statements)."""
-    plans = db().scalars(backups.plans_query(system_id=system.id)).all()
-    return {"plans": plans, "statuses": backups.plan_statuses(db(), plans, now(), local_zone()),
+    plans = db().scalars(backup_health.plans_query(system_id=system.id)).all()
+    return {"plans": plans, "statuses": backup_health.plan_statuses(db(), plans, now(), local_zone()),
             "can_manage": can(Permission.MANAGE_BACKUPS, system)}
 
 
 @bp.app_template_global("backup_overview")
-def backup_overview() -> dict[int, backups.CommuneBackupSummary]:
+def backup_overview() -> dict[int, backup_health.CommuneBackupSummary]:
     """For the overview page: backup health per visible commune."""
-    return backups.commune_summaries(db(), visible_commune_ids(current_user), now(), local_zone())
+    return backup_health.commune_summaries(db(), visible_commune_ids(current_user), now(), local_zone())
 
 
 @bp.get("/")
 @requires(Permission.VIEW)
 def index():
-    query = backups.plans_query(visible_commune_ids(current_user))
+    query = backup_health.plans_query(visible_commune_ids(current_user))
     page = paginate(db(), query, page_number(), 25)
-    statuses = backups.plan_statuses(db(), page.items, now(), local_zone())
+    statuses = backup_health.plan_statuses(db(), page.items, now(), local_zone())
     return render_template("backups/index.html", page=page, statuses=statuses)
 
 
@@ -125,7 +127,7 @@ def _render_detail(plan: BackupPlan, new_token: str | None = None):
                     .order_by(BackupRun.ran_at.desc(), BackupRun.id.desc()), page_number(), 20)
     tests = db().scalars(select(RestoreTest).where(RestoreTest.plan_id == plan.id)
                          .order_by(RestoreTest.tested_on.desc(), RestoreTest.id.desc()).limit(20)).all()
-    status = backups.plan_statuses(db(), [plan], now(), local_zone())[plan.id]
+    status = backup_health.plan_statuses(db(), [plan], now(), local_zone())[plan.id]
     return render_template("backups/plan.html", plan=plan, status=status, runs=runs, tests=tests,
                            specs=PLAN_SPECS, action_form=SimpleForm(), new_token=new_token,
                            destination_labels=backups.DESTINATION_LABELS, source_labels=backups.SOURCE_LABELS,
@@ -191,7 +193,7 @@ def issue_token(plan_id: int):
     plan = load_scoped(BackupPlan, plan_id, Permission.MANAGE_BACKUPS)
     if not SimpleForm().validate_on_submit():
         return redirect(url_for("backups.detail", plan_id=plan.id))
-    token = backups.issue_api_token(db(), actor(), plan, now())
+    token = backup_tokens.issue_api_token(db(), actor(), plan, now())
     db().commit()
     # Shown once, on the page this redirects to; only the hash stays in the database.
     session[NEW_TOKEN_KEY] = {"plan_id": plan.id, "token": token}
@@ -203,7 +205,7 @@ def issue_token(plan_id: int):
 def revoke_token(plan_id: int):
     plan = load_scoped(BackupPlan, plan_id, Permission.MANAGE_BACKUPS)
     if SimpleForm().validate_on_submit():
-        backups.revoke_api_token(db(), actor(), plan, now())
+        backup_tokens.revoke_api_token(db(), actor(), plan, now())
         db().commit()
         flash(_("Đã thu hồi mã của tập lệnh sao lưu; mã cũ không còn dùng được."), "success")
     return redirect(url_for("backups.detail", plan_id=plan.id))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from ir_app.i18n_markers import N_
 from ir_app.jobs.registry import JOBS
 from ir_app.models import JobRun, Notification
-from ir_app.services import lease
+from ir_app.jobs import lease
 from ir_app.services.notifications import delivery
 from ir_app.services.authz import Permission
 from ir_app.web.access import page_number, requires

@@ -164,7 +164,7 @@ def test_calls_of_one_holder_racing_for_an_expired_lease_all_see_it_as_theirs(ap
     """The heartbeat job and a job run of the same process may take the lease at the same moment:
     the one that loses the UPDATE must not report the lease as lost (it was the other's spurious
     'lost' answer that made pc-b stand down right after taking over)."""
-    from ir_app.services import lease
+    from ir_app.jobs import lease
 
     factory = job_env(app).session_factory
     for round_ in range(10):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from ir_app.cli import backup, demo, restore
 from ir_app.models import AuditEvent, InformationSystem, StoredFile
 from ir_app.services import audit
-from ir_app.services.app_backup import BackupError, make_backup, restore_backup
+from ir_app.ops.backup import BackupError, make_backup, restore_backup
 from ir_app.services.audit import Actor
 from ir_app.services.files import store_upload
 
@@ -93,7 +93,7 @@ def test_a_backup_made_before_an_upgrade_restores_and_is_migrated(app, session, 
 
     from ir_app.db import make_engine
     from ir_app.migrate import upgrade
-    from ir_app.services.app_backup import FORMAT, SQLITE_MEMBER
+    from ir_app.ops.backup import FORMAT, SQLITE_MEMBER
 
     if session.bind.dialect.name != "sqlite":
         pytest.skip("the whole-file restore is SQLite's; PostgreSQL restores the portable export")

@@ -12,7 +12,7 @@ from ir_app.models import Base, Dossier, Incident, InformationSystem, Organisati
 from ir_app.models.dossiers import DOSSIER_STATES
 from ir_app.models.incidents import INCIDENT_STATES
 from ir_app.services.incidents.data import response_data
-from ir_app.services.synthetic import ProvinceExists, SyntheticSpec, seed_province
+from ir_app.seed.synthetic import ProvinceExists, SyntheticSpec, seed_province
 
 TINY = ["--communes", "3", "--systems-per-commune", "4", "--incidents", "30"]
 # Runtime state the app writes while it runs, not data a province holds.

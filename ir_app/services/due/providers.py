@@ -33,7 +33,7 @@ from ir_app.domain.workdays import is_working_day
 from ir_app.models import Dossier, InformationSystem, Organisation, OrgKind, Review
 from ir_app.models.backups import BackupPlan
 from ir_app.models.checks import MorningCheck
-from ir_app.services.backups import PlanStatus, plan_statuses, plans_query
+from ir_app.services.backups.health import PlanStatus, plan_statuses, plans_query
 from ir_app.config import load_config
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.incidents.clocks import DueClock, due_incident_clocks

@@ -25,7 +25,8 @@ from ir_app.models import (
 from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
 from ir_app.models.checks import CheckItem
 from ir_app.models.org import ROLE_LABELS
-from ir_app.services import audit, demo_incidents
+from ir_app.services import audit
+from ir_app.seed import demo_incidents
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
 from ir_app.services.lawdata import LawData

@@ -1,31 +1,19 @@
-"""Backup plans, recorded runs, restore tests, script tokens and backup health."""
+"""Backup plans, recorded runs and restore tests."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any, Iterable
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ir_app.i18n_markers import N_
 from ir_app.domain.backups import (
-    BackupHealth,
-    Destination,
     DestinationKind,
     Frequency,
     Method,
     RunResult,
     ScheduleError,
-    backup_health,
-    has_away_copy,
     parse_size,
-    restore_test_due_on,
-    restore_test_overdue,
-    rule_321_warnings,
     schedule_spec,
 )
 from ir_app.models import InformationSystem, User
@@ -268,169 +256,3 @@ def record_restore_test(session: Session, actor: Actor, plan: BackupPlan, raw: d
                  commune_id=plan.commune_id, summary=f"{plan.name}: {values['result']}",
                  changes=audit.diff({}, dict(values, plan_id=plan.id)))
     return test
-
-
-# --- Tokens for backup scripts ---------------------------------------------------------------------
-
-TOKEN_PREFIX = "irb_"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def issue_api_token(session: Session, actor: Actor, plan: BackupPlan, now: datetime) -> str:
-    """A new secret for the plan's backup script; shown once, kept only as a hash. Replaces any old one."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    plan.api_token_hash, plan.api_token_created_at = token_hash(token), now
-    session.flush()
-    audit.record(session, actor, "issue_token", now=now, object_type="backup_plan", object_id=plan.id,
-                 commune_id=plan.commune_id, summary=f"{plan.name}: cấp mã cho tập lệnh sao lưu")
-    return token
-
-
-def revoke_api_token(session: Session, actor: Actor, plan: BackupPlan, now: datetime) -> None:
-    plan.api_token_hash, plan.api_token_created_at = None, None
-    session.flush()
-    audit.record(session, actor, "revoke_token", now=now, object_type="backup_plan", object_id=plan.id,
-                 commune_id=plan.commune_id, summary=f"{plan.name}: thu hồi mã tập lệnh sao lưu")
-
-
-def plan_for_token(session: Session, plan_id: int, token: str) -> BackupPlan | None:
-    """The plan when `token` is its current secret (compared in constant time); None otherwise."""
-    if not 0 < plan_id < 2**63 or not token:  # an id past 64 bits would crash the database driver
-        return None
-    plan = session.get(BackupPlan, plan_id)
-    if plan is None or not plan.api_token_hash:
-        return None
-    return plan if hmac.compare_digest(plan.api_token_hash, token_hash(token)) else None
-
-
-# --- Health --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PlanStatus:
-    plan: BackupPlan
-    health: BackupHealth | None           # None: inactive plan
-    last_run_at: datetime | None
-    last_run_result: str | None
-    restore_due_on: date
-    restore_overdue: bool
-    warnings: list[str] = field(default_factory=list)
-    schedule_error: str = ""            # a schedule that cannot be read (edited outside the app)
-
-    @property
-    def is_overdue(self) -> bool:
-        return bool(self.health and self.health.is_overdue)
-
-    @property
-    def is_healthy(self) -> bool:
-        return not self.is_overdue and not self.restore_overdue
-
-
-def destinations_of(plan: BackupPlan) -> list[Destination]:
-    return [Destination(item["kind"], item.get("description", "")) for item in plan.destinations or []]
-
-
-# What `_status` reads of a plan: enough for the overview to skip loading whole plans.
-SCHEDULE_COLUMNS = (BackupPlan.id, BackupPlan.commune_id, BackupPlan.is_active, BackupPlan.frequency,
-                    BackupPlan.time_of_day, BackupPlan.weekday, BackupPlan.day_of_month, BackupPlan.cron,
-                    BackupPlan.starts_at, BackupPlan.grace_hours, BackupPlan.restore_test_interval_months,
-                    BackupPlan.destinations)
-
-
-def plan_statuses(session: Session, plans: Iterable[BackupPlan], now: datetime, zone: tzinfo) -> dict[int, PlanStatus]:
-    """Health of many plans in three statements, whatever their number."""
-    plans = list(plans)
-    ids = [plan.id for plan in plans]
-    if not ids:
-        return {}
-    last_ok, last_test = _last_good(session, ids)
-    last_any = _last_runs(session, ids)
-    today = now.astimezone(zone).date()
-    return {plan.id: _status(plan, last_ok.get(plan.id), last_any.get(plan.id, (None, None)),
-                             last_test.get(plan.id), now, zone, today) for plan in plans}
-
-
-def _last_good(session: Session, plan_ids) -> tuple[dict[int, datetime], dict[int, date]]:
-    """Per plan: the last good backup run and the last good restore test. `plan_ids` is a list
-    or a SELECT of ids (a province's hundreds of plans are better named by their query)."""
-    runs = (select(BackupRun.plan_id, func.max(BackupRun.ran_at))
-            .where(BackupRun.plan_id.in_(plan_ids), BackupRun.result == RunResult.OK).group_by(BackupRun.plan_id))
-    tests = (select(RestoreTest.plan_id, func.max(RestoreTest.tested_on))
-             .where(RestoreTest.plan_id.in_(plan_ids), RestoreTest.result == RunResult.OK)
-             .group_by(RestoreTest.plan_id))
-    return ({plan_id: _aware(ran_at) for plan_id, ran_at in session.execute(runs)},
-            dict(session.execute(tests).all()))
-
-
-def _last_runs(session: Session, ids: list[int]) -> dict[int, tuple[datetime, str]]:
-    latest = (select(BackupRun.plan_id, func.max(BackupRun.ran_at).label("ran_at"))
-              .where(BackupRun.plan_id.in_(ids)).group_by(BackupRun.plan_id).subquery())
-    rows = session.execute(select(BackupRun.plan_id, BackupRun.ran_at, BackupRun.result).join(
-        latest, (BackupRun.plan_id == latest.c.plan_id) & (BackupRun.ran_at == latest.c.ran_at)))
-    return {plan_id: (ran_at, result) for plan_id, ran_at, result in rows}
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """Aggregates bypass the UTC column type on SQLite: put the zone back."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=timezone.utc)
-
-
-def _status(plan: BackupPlan, last_ok: datetime | None, last_run: tuple, last_test: date | None,
-            now: datetime, zone: tzinfo, today: date) -> PlanStatus:
-    """`plan` is a BackupPlan or a row of SCHEDULE_COLUMNS (same attribute names)."""
-    health, error = None, ""
-    if plan.is_active:
-        try:
-            spec = schedule_spec(plan.frequency, plan.time_of_day, plan.weekday, plan.day_of_month, plan.cron)
-        except ScheduleError as problem:  # validated on save; a row edited by hand must not break pages
-            error = str(problem)
-        else:
-            health = backup_health(spec, zone, plan.starts_at, last_ok, now, timedelta(hours=plan.grace_hours))
-    due_on = restore_test_due_on(last_test, plan.starts_at.astimezone(zone).date(),
-                                 plan.restore_test_interval_months)
-    return PlanStatus(plan, health, _aware(last_run[0]), last_run[1], due_on,
-                      plan.is_active and restore_test_overdue(due_on, today),
-                      rule_321_warnings(destinations_of(plan)), error)
-
-
-def plans_query(commune_ids_query=None, system_id: int | None = None):
-    query = (select(BackupPlan).options(selectinload(BackupPlan.system), selectinload(BackupPlan.commune),
-                                        selectinload(BackupPlan.responsible_user))
-             .order_by(BackupPlan.commune_id, BackupPlan.system_id, BackupPlan.id))
-    if commune_ids_query is not None:
-        query = query.where(BackupPlan.commune_id.in_(commune_ids_query))
-    if system_id is not None:
-        query = query.where(BackupPlan.system_id == system_id)
-    return query
-
-
-@dataclass
-class CommuneBackupSummary:
-    plans: int = 0
-    overdue: int = 0
-    restore_overdue: int = 0
-    without_offsite: int = 0
-
-
-def commune_summaries(session: Session, commune_ids_query, now: datetime, zone: tzinfo
-                      ) -> dict[int, CommuneBackupSummary]:
-    """Backup health per commune for the overview, in three statements. A province has hundreds of
-    plans: only the columns the figures need are read, and the plans are named by their query."""
-    plans = select(*SCHEDULE_COLUMNS).where(BackupPlan.is_active.is_(True))
-    if commune_ids_query is not None:
-        plans = plans.where(BackupPlan.commune_id.in_(commune_ids_query))
-    last_ok, last_test = _last_good(session, plans.with_only_columns(BackupPlan.id).scalar_subquery())
-    today = now.astimezone(zone).date()
-    summaries: dict[int, CommuneBackupSummary] = {}
-    for plan in session.execute(plans):
-        status = _status(plan, last_ok.get(plan.id), (None, None), last_test.get(plan.id), now, zone, today)
-        summary = summaries.setdefault(plan.commune_id, CommuneBackupSummary())
-        summary.plans += 1
-        summary.overdue += status.is_overdue
-        summary.restore_overdue += status.restore_overdue
-        summary.without_offsite += not has_away_copy(destinations_of(plan))
-    return summaries

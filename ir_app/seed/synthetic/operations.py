@@ -15,7 +15,7 @@ from ir_app.models import (
     RestoreTest,
 )
 from ir_app.services.checks import DEFAULT_ITEMS
-from ir_app.services.synthetic.seeder import CommuneRef, Seeder, SystemRef
+from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, SystemRef
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 RUN_HISTORY_DAYS = 45      # runs older than this add rows but nothing a page or a job looks at

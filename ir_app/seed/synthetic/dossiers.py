@@ -22,7 +22,7 @@ from ir_app.models import (
 )
 from ir_app.services.dossiers.lifecycle import IN_FORCE_STATES, LEGAL_TZ
 from ir_app.services.dossiers.protection import add_months
-from ir_app.services.synthetic.seeder import CommuneRef, Seeder, SystemRef
+from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, SystemRef
 
 # How often each state is the current one (a province is mostly in force, some always in progress).
 CURRENT_STATES = (("draft", 14), ("submitted", 7), ("returned", 5), ("accepted", 6), ("appraised", 4),
@@ -122,7 +122,7 @@ def _previous_steps(rng, before: datetime) -> list[tuple[str, datetime]]:
 def add_dossiers(seed: Seeder, commune: CommuneRef) -> None:
     rng = seed.rng("dossiers", commune.index)
     regime = seed.law.default_regime
-    from ir_app.services.synthetic.inventory import level_of
+    from ir_app.seed.synthetic.inventory import level_of
 
     with_previous = [system for system in commune.systems if system.story.previous_steps]
     previous_ids = seed.insert_ids(Dossier, [

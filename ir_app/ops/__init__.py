@@ -1,0 +1,1 @@
+"""Operating the app itself: consistent backup and restore of its own database."""
