@@ -28,6 +28,7 @@ from ir_app.documents import (
 )
 from ir_app.documents import context as contract
 from ir_app.documents.catalog import ROLES
+from ir_app.documents.context.convert import _hints
 
 ROOT = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -345,7 +346,7 @@ def test_contract_field_names_do_not_shadow_dict_methods():
     def walk(cls):
         for spec in fields(cls):
             assert spec.name not in reserved, f"{cls.__name__}.{spec.name}"
-            hint = contract._hints(cls)[spec.name]
+            hint = _hints(cls)[spec.name]
             for candidate in (hint, *getattr(hint, "__args__", ())):
                 if is_dataclass(candidate):
                     walk(candidate)
@@ -404,7 +405,7 @@ def test_every_tag_sits_in_one_run(spec):
 
 def test_documents_package_is_free_of_web_and_database():
     package = ROOT / "ir_app" / "documents"
-    for path in package.glob("*.py"):
+    for path in package.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
