@@ -75,8 +75,24 @@ def _init_database(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ir_app.web import (admin, api, audit_log, auth, backups, checks, contacts, documents, dossiers, incidents,
-                            inventory, main, notifications, operations, organisations, playbooks)
+    from ir_app.web import (
+        admin,
+        api,
+        audit_log,
+        auth,
+        backups,
+        checks,
+        contacts,
+        incidents,
+        inventory,
+        main,
+        notifications,
+        operations,
+        organisations,
+        playbooks,
+    )
+    from ir_app.web.dossiers import documents
+    from ir_app.web.dossiers import views as dossiers
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, incidents,
                    playbooks, backups, checks, notifications, operations, api):

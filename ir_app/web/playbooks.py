@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from ir_app.services.authz import Permission
 from ir_app.web.access import requires
 from ir_app.web.context import now
-from ir_app.web.incidents import local_zone, response_data
+from ir_app.web.incidents.common import local_zone, response_data
 
 bp = Blueprint("playbooks", __name__, url_prefix="/playbooks")
 
