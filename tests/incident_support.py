@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from ir_app.models import Incident, User
-from ir_app.services.incidents import record as incidents
 from ir_app.services.audit import Actor
+from ir_app.services.incidents import record as incidents
 from ir_app.services.incidents.data import ResponseData, response_data
 
 PLAYBOOKS_DIR = Path(__file__).resolve().parents[1] / "playbooks"

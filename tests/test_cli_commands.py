@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ir_app.cli import create_user, demo
+from ir_app.cli.admin import create_user
+from ir_app.cli.serving import demo
 from ir_app.models import InformationSystem, Organisation, User
 
 
@@ -50,7 +51,7 @@ def test_create_user_command(app, session, commune):
 def test_playbooks_validate_command(app, tmp_path):
     import shutil
 
-    from ir_app.cli import playbooks_validate
+    from ir_app.cli.admin import playbooks_validate
 
     runner = app.test_cli_runner()
     ok = runner.invoke(playbooks_validate, [])
@@ -67,7 +68,7 @@ def test_playbooks_validate_command(app, tmp_path):
 def test_level_check_prints_the_contract(app, tmp_path):
     import json
 
-    from ir_app.cli import level_check
+    from ir_app.cli.admin import level_check
 
     path = tmp_path / "mot-cua.json"
     path.write_text(json.dumps({"regime": "nd331-2026", "system_type": "citizen_service",
@@ -81,7 +82,7 @@ def test_level_check_prints_the_contract(app, tmp_path):
 
 
 def test_level_check_rejects_bad_input_with_exit_2(app, tmp_path):
-    from ir_app.cli import level_check
+    from ir_app.cli.admin import level_check
 
     runner = app.test_cli_runner()
     bad = tmp_path / "bad.json"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from ir_app.cli import backups_group, jobs_group
+from ir_app.cli.jobs import backups_group, jobs_group
 from ir_app.jobs.runner import run_due
 from ir_app.models import (
     BackupRun,

@@ -10,7 +10,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from ir_app import create_app
-from ir_app.cli import scheduler_command
+from ir_app.cli.jobs import scheduler_command
 from ir_app.domain.clock import SystemClock
 from ir_app.jobs.registry import JOBS, Job
 from ir_app.jobs.scheduler import HEARTBEAT_JOB_ID, SchedulerNode, build_scheduler

@@ -7,10 +7,11 @@ import zipfile
 import pytest
 from sqlalchemy import func, select, text
 
-from ir_app.cli import backup, demo, restore
+from ir_app.cli.data import backup, restore
+from ir_app.cli.serving import demo
 from ir_app.models import AuditEvent, InformationSystem, StoredFile
-from ir_app.services import audit
 from ir_app.ops.backup import BackupError, make_backup, restore_backup
+from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.files import store_upload
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from ir_app.cli import audit_verify
+from ir_app.cli.admin import audit_verify
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from ir_app.domain.workflow import TransitionRefused
 from ir_app.models import Dossier, Role, SecurityPolicy
-from ir_app.services.inventory import systems as inventory
+from ir_app.services.audit import Actor
 from ir_app.services.dossiers import lifecycle as dossiers
 from ir_app.services.dossiers import protection
-from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
+from ir_app.services.inventory import systems as inventory
 
 LAN = {"code": "LAN", "name": "Mạng LAN", "system_type": "infrastructure", "status": "in_operation",
        "hosting": "on_premises", "information_types": ["private", "personal"]}

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from ir_app.models import AuditEvent, Notification, Role, TimelineEntry
 from ir_app.services import audit
-from ir_app.services.incidents import record as incidents
 from ir_app.services.errors import ConflictError, PermissionDenied, ServiceError, ValidationFailed
+from ir_app.services.incidents import record as incidents
 from ir_app.services.incidents.tasks import apply_playbook, update_task
 
 LIFECYCLE_STATES = ("received", "analysed", "contained", "restored", "traced", "reviewed", "closed", "not_incident")

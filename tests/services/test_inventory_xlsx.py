@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from ir_app.models import InformationSystem
+from ir_app.services.audit import Actor
 from ir_app.services.inventory import systems as inventory
 from ir_app.services.inventory import xlsx as spreadsheets
-from ir_app.services.audit import Actor
 from ir_app.services.inventory.systems import SYSTEM_FIELD_NAMES
 
 ACTOR = Actor.system("test")

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ir_app.models import Notification, Role
-from ir_app.services.notifications import delivery
 from ir_app.services.audit import Actor
+from ir_app.services.notifications import delivery
 from ir_app.services.notifications.delivery import SmtpSettings, deliver_due
 from ir_app.services.notifications.outbox import Message, notify
 from tests.ops_support import hanoi, smtp  # noqa: F401  (fixture)

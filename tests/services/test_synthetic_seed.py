@@ -7,12 +7,13 @@ import hashlib
 import pytest
 from sqlalchemy import func, select, text
 
-from ir_app.cli import audit_verify, seed_synthetic
+from ir_app.cli.admin import audit_verify
+from ir_app.cli.serving import seed_synthetic
 from ir_app.models import Base, Dossier, Incident, InformationSystem, Organisation
 from ir_app.models.dossiers import DOSSIER_STATES
 from ir_app.models.incidents import INCIDENT_STATES
-from ir_app.services.incidents.data import response_data
 from ir_app.seed.synthetic import ProvinceExists, SyntheticSpec, seed_province
+from ir_app.services.incidents.data import response_data
 
 TINY = ["--communes", "3", "--systems-per-commune", "4", "--incidents", "30"]
 # Runtime state the app writes while it runs, not data a province holds.

@@ -29,8 +29,8 @@ from ir_app.models import (
     Unit,
 )
 from ir_app.services.audit import Actor
-from ir_app.services.due import calendar
 from ir_app.services.authz import ROLE_PERMISSIONS, Permission
+from ir_app.services.due import calendar
 from ir_app.web.access import AUTHENTICATED, PUBLIC
 
 SKIP_ENDPOINTS = {"static"}

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from ir_app import create_app
-from ir_app.cli import demo
+from ir_app.cli.serving import demo
 from ir_app.domain.clock import FixedClock
 from ir_app.models import CheckResult, Incident, MorningCheck, Notification, Organisation, User
 from tests.conftest import PG_URL, _truncate_all

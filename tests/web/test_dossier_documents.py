@@ -10,7 +10,8 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from ir_app.cli import demo, dossier_bundle, dossier_export
+from ir_app.cli.data import dossier_bundle, dossier_export
+from ir_app.cli.serving import demo
 from ir_app.models import AuditEvent, Dossier, InformationSystem, Organisation
 
 TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from ir_app.models import Dossier, InformationSystem, Role, SecurityPolicy
-from ir_app.services.inventory import systems as inventory
 from ir_app.services.audit import Actor
+from ir_app.services.inventory import systems as inventory
 
 ONE_STOP_SHOP = {"code": "MOTCUA", "name": "Một cửa điện tử", "system_type": "citizen_service",
                  "status": "in_operation", "hosting": "provincial_dc", "information_types": ["public", "personal"],

@@ -9,8 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import MetaData, func, select
 
-from ir_app.models import Role
-from ir_app.models import InformationSystem
+from ir_app.models import InformationSystem, Role
 from tests.web.test_authz_matrix import _incident, _objects, _operations
 
 SKIP = {"auth.logout", "auth.login", "static",

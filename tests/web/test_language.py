@@ -96,7 +96,7 @@ def _pages(session) -> dict[str, tuple[str, str, tuple[str, ...]]]:
 
 
 def test_every_feature_page_is_available_in_english(app, make_web, session):
-    from ir_app.cli import demo
+    from ir_app.cli.serving import demo
 
     assert app.test_cli_runner().invoke(demo, ["--no-serve"]).exit_code == 0
     clients = {}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
-from ir_app.cli import demo
+from ir_app.cli.serving import demo
 from ir_app.models import Role
 
 

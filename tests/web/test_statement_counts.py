@@ -15,8 +15,8 @@ from sqlalchemy import event, exists, select
 from ir_app import create_app
 from ir_app.domain.clock import FixedClock
 from ir_app.models import Dossier, Evidence, Incident, Organisation, Review, ReviewFinding
-from ir_app.services.incidents.data import response_data
 from ir_app.seed.synthetic import BASE_TIME, SyntheticSpec, seed_province
+from ir_app.services.incidents.data import response_data
 from tests.conftest import PG_URL, WebClient, _truncate_all
 
 PASSWORD = "demo12345"

@@ -1,0 +1,112 @@
+"""Setting up and checking: the database, users, the audit chain, the law and response data files."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from ir_app.cli.common import _engine, _now, _session, fail
+from ir_app.services.audit import Actor
+
+db_group = AppGroup("db", help="Cơ sở dữ liệu.")
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations shipped with the package."""
+    from ir_app.migrate import upgrade
+
+    upgrade(_engine())
+    click.echo("Đã cập nhật cấu trúc cơ sở dữ liệu.")
+
+
+@click.command("create-user")
+@with_appcontext
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", "roles", required=True, multiple=True, help="Có thể lặp lại để gán nhiều vai trò.")
+@click.option("--commune", required=True, help="Mã (hoặc slug) của xã, hoặc của tỉnh cho tài khoản giám sát.")
+@click.password_option("--password", prompt="Mật khẩu", confirmation_prompt="Nhập lại mật khẩu")
+def create_user(email: str, name: str, roles: tuple[str, ...], commune: str, password: str) -> None:
+    """Create a user; asks for the password."""
+    from ir_app.services import accounts
+    from ir_app.services.errors import ValidationFailed
+
+    session = _session()
+    try:
+        user = accounts.create_user(session, Actor.system("ir-app create-user"), email=email, name=name,
+                                    password=password, roles=list(roles), organisation_code=commune,
+                                    now=_now())
+        session.commit()
+    except ValidationFailed as failure:
+        fail("; ".join(failure.errors.values()))
+    finally:
+        session.close()
+    click.echo(f"Đã tạo tài khoản {user.email}.")
+
+
+audit_group = AppGroup("audit", help="Nhật ký kiểm tra.")
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 at the first broken row."""
+    from ir_app.services import audit
+
+    session = _session()
+    try:
+        result = audit.verify(session)
+    finally:
+        session.close()
+    if not result.ok:
+        fail(f"chuỗi nhật ký bị phá vỡ tại bản ghi #{result.broken_id}: {result.reason} "
+             f"({result.checked} bản ghi trước đó hợp lệ).")
+    click.echo(f"Nhật ký toàn vẹn: {result.checked} bản ghi đã kiểm tra.")
+
+
+@click.command("level-check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def level_check(file: Path) -> None:
+    """Print the level decision for the system described in FILE (JSON, DESIGN.md §5)."""
+    from ir_app.domain.levels import LevelInputError, determine, regime_for
+
+    try:
+        raw = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        fail(f"không đọc được tệp JSON {file}: {error}", code=2)
+    law = current_app.extensions["ir_law"]
+    try:
+        decision = determine(raw, regime_for(raw, law.regimes))
+    except LevelInputError as error:
+        for name, message in error.problems:
+            click.echo(f"  {name}: {message}", err=True)
+        fail(f"dữ liệu kiểm tra cấp độ không hợp lệ ({len(error.problems)} lỗi).", code=2)
+    click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
+
+
+playbooks_group = AppGroup("playbooks", help="Kịch bản ứng cứu sự cố.")
+
+
+@playbooks_group.command("validate")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def playbooks_validate(directory: Path | None) -> None:
+    """Validate every playbook (schema and meaning); non-zero exit on any error."""
+    from ir_app.datafiles.playbooks import playbook_paths, validate_directory
+
+    folder = directory or current_app.config["IR_PLAYBOOKS_DIR"]
+    errors = validate_directory(folder)
+    for error in errors:
+        click.echo(f"LỖI {error}", err=True)
+    if errors:
+        fail(f"{len(errors)} lỗi trong {folder}")
+    click.echo(f"Hợp lệ: {len(playbook_paths(folder))} kịch bản trong {folder}.")
+
+
+# --- Scheduled jobs ---------------------------------------------------------------------------------
+
+
+# --- Backups (for backup scripts) ---------------------------------------------------------------------
