@@ -1,0 +1,94 @@
+"""Incident response as data: playbooks, the incident lifecycle and the reporting clocks.
+
+Pure rules over plain dicts (already parsed from YAML by ``ir_app.datafiles.playbooks``):
+standard library only. Every ``build_*`` function checks meaning, not just shape, and reports
+problems as ``PlaybookError(source, where, reason)`` with a Vietnamese reason, because the
+people who edit these files are commune admins.
+
+One module per responsibility; import from this package, which re-exports the public names:
+``errors`` (PlaybookError, TransitionError), ``readers`` (raw-dict fields), ``durations``,
+``lifecycle`` (the incident state machine), ``categories``, ``playbook``, ``clocks`` (reporting
+deadlines) and ``conditions`` (the clock rules' ``applies_when``).
+"""
+from __future__ import annotations
+
+from ir_app.domain.playbooks.categories import (
+    Catalogue,
+    Category,
+    Flag,
+    Severity,
+    SeverityCriteria,
+    build_categories,
+)
+from ir_app.domain.playbooks.clocks import (
+    CLOCK_KINDS,
+    CLOCK_STARTS,
+    TIME_FACTS,
+    ClockRule,
+    build_clock_rules,
+    due_clocks,
+)
+from ir_app.domain.playbooks.conditions import evaluate_condition, validate_condition
+from ir_app.domain.playbooks.durations import calendar_months, parse_iso_duration
+from ir_app.domain.playbooks.errors import PlaybookError, TransitionError
+from ir_app.domain.playbooks.lifecycle import (
+    APP_ROLES,
+    Guard,
+    Lifecycle,
+    Phase,
+    State,
+    Transition,
+    available_actions,
+    build_lifecycle,
+    transition,
+)
+from ir_app.domain.playbooks.playbook import (
+    DUE_ANCHORS,
+    PLAYBOOK_STATUSES,
+    STEP_LINKS,
+    Due,
+    Playbook,
+    Step,
+    build_playbook,
+    check_playbook,
+    find_cycle,
+)
+
+__all__ = [
+    "APP_ROLES",
+    "CLOCK_KINDS",
+    "CLOCK_STARTS",
+    "DUE_ANCHORS",
+    "PLAYBOOK_STATUSES",
+    "STEP_LINKS",
+    "TIME_FACTS",
+    "Catalogue",
+    "Category",
+    "ClockRule",
+    "Due",
+    "Flag",
+    "Guard",
+    "Lifecycle",
+    "Phase",
+    "Playbook",
+    "PlaybookError",
+    "Severity",
+    "SeverityCriteria",
+    "State",
+    "Step",
+    "Transition",
+    "TransitionError",
+    "available_actions",
+    "build_categories",
+    "build_clock_rules",
+    "build_lifecycle",
+    "build_playbook",
+    "calendar_months",
+    "check_playbook",
+    "due_clocks",
+    "evaluate_condition",
+    "find_cycle",
+    "parse_iso_duration",
+    "transition",
+    "validate_condition",
+]

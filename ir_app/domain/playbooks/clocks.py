@@ -1,0 +1,112 @@
+"""Reporting clocks: the legal deadline rules and which of them apply to an incident, and when."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ir_app.domain.playbooks.conditions import _evaluate, validate_condition
+from ir_app.domain.playbooks.durations import _duration
+from ir_app.domain.playbooks.errors import _field, _Problems
+from ir_app.domain.playbooks.readers import _flag, _ident, _items, _mapping, _text, _texts, _unique
+
+CLOCK_STARTS = ("detected_at", "discovered_at", "resolved_at")
+CLOCK_KINDS = ("initial_notice", "report", "update", "final_report", "pdp_notice", "subject_notice")
+# Facts the clock arithmetic itself supplies; conditions may always refer to them.
+TIME_FACTS = CLOCK_STARTS
+
+
+@dataclass(frozen=True)
+class ClockRule:
+    """A legal (or commune-default) reporting deadline, applicable when ``applies_when`` holds."""
+
+    id: str
+    title: str
+    recipient: str
+    starts_at: str
+    duration: timedelta
+    duration_text: str
+    applies_when: Any = field(hash=False)  # a condition (evaluate_condition); None = always
+    regimes: tuple[str, ...]
+    kind: str
+    article: str
+    statutory: bool = True  # False: no fixed legal deadline, the duration is the commune's default
+    form: str = ""
+    contents: tuple[str, ...] = ()
+    note: str = ""
+
+
+def build_clock_rules(raw: Any, source: object,
+                      known_facts: Iterable[str] | None = None) -> tuple[ClockRule, ...]:
+    raw = _mapping(raw, source, "clocks")
+    problems = _Problems(source)
+    regimes = raw.get("regimes")
+    regime_ids = {item.get("id") for item in regimes if isinstance(item, Mapping)} \
+        if isinstance(regimes, list) else set()
+    if not regime_ids:
+        problems.add(_field("regimes"), "phải khai báo danh sách chế độ báo cáo (id, title)")
+    facts = None if known_facts is None else set(known_facts) | set(TIME_FACTS)
+    rules = tuple(_clock_rule(item, regime_ids, facts, problems)
+                  for item in _items(raw, "rules", problems, _field("rules")))
+    _unique((rule.id for rule in rules), problems, _field("rules"), "quy tắc")
+    problems.raise_first()
+    return rules
+
+
+def _clock_rule(raw: Mapping, regime_ids: set[str], facts: set[str] | None,
+                problems: _Problems) -> ClockRule:
+    where = f"quy tắc '{raw.get('id')}'"
+    duration, duration_text = _duration(raw.get("duration"), problems, f"{where}, trường 'duration'")
+    regimes = raw.get("regime")
+    regimes = (regimes,) if isinstance(regimes, str) else \
+        tuple(regimes) if isinstance(regimes, list) else ()
+    for regime in regimes:
+        if regime not in regime_ids:
+            problems.add(where, f"chế độ '{regime}' chưa khai báo trong 'regimes'")
+    if not regimes:
+        problems.add(where, "thiếu 'regime'")
+    for key, allowed in (("starts_at", CLOCK_STARTS), ("kind", CLOCK_KINDS)):
+        if raw.get(key) not in allowed:
+            problems.add(where, f"{key} '{raw.get(key)}' không hợp lệ; chọn trong: {', '.join(allowed)}")
+    condition = raw.get("applies_when")
+    try:
+        validate_condition(condition, facts)
+    except ValueError as error:
+        problems.add(f"{where}, trường 'applies_when'", str(error))
+    return ClockRule(
+        id=_ident(raw, "id", problems, where), title=_text(raw, "title", problems, where),
+        recipient=_text(raw, "recipient", problems, where), starts_at=str(raw.get("starts_at")),
+        duration=duration, duration_text=duration_text, applies_when=condition, regimes=regimes,
+        kind=str(raw.get("kind")), article=_text(raw, "article", problems, where),
+        statutory=_flag(raw, "statutory", problems, where, default=True),
+        form=_text(raw, "form", problems, where, required=False),
+        contents=_texts(raw, "contents", problems, where),
+        note=_text(raw, "note", problems, where, required=False),
+    )
+
+
+def due_clocks(rules: Iterable[ClockRule], facts: Mapping[str, Any], detected_at: datetime,
+               discovered_at: datetime | None = None, regime: str | None = None, *,
+               resolved_at: datetime | None = None) -> list[tuple[ClockRule, datetime]]:
+    """The reporting deadlines that apply to an incident, earliest first.
+
+    ``discovered_at`` (when a personal-data breach was found) defaults to ``detected_at``;
+    rules counted from ``resolved_at`` appear only once the incident is resolved.
+    ``regime`` None lets the rules' own conditions (detection date) choose.
+    """
+    discovered_at = discovered_at or detected_at
+    for name, moment in (("detected_at", detected_at), ("discovered_at", discovered_at),
+                         ("resolved_at", resolved_at)):
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError(f"{name} phải là thời điểm có múi giờ")
+    starts = {"detected_at": detected_at, "discovered_at": discovered_at, "resolved_at": resolved_at}
+    known = {**facts, **starts}
+    found = [
+        (rule, starts[rule.starts_at] + rule.duration)
+        for rule in rules
+        if (regime is None or regime in rule.regimes)
+        and starts.get(rule.starts_at) is not None
+        and (rule.applies_when is None or _evaluate(rule.applies_when, known))  # validated on load
+    ]
+    return sorted(found, key=lambda pair: pair[1])
