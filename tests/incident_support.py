@@ -7,7 +7,10 @@ from typing import Any
 
 from ir_app.models import Incident, User
 from ir_app.services.audit import Actor
+from ir_app.services.incidents import lifecycle as incident_lifecycle
+from ir_app.services.incidents import queries as incident_queries
 from ir_app.services.incidents import record as incidents
+from ir_app.services.incidents import reports as incident_reports
 from ir_app.services.incidents.data import ResponseData, response_data
 
 PLAYBOOKS_DIR = Path(__file__).resolve().parents[1] / "playbooks"
@@ -47,13 +50,13 @@ def record_report(session, user: User, incident: Incident, now: datetime, rule_i
                   sent_at: datetime | None = None, **extra: Any):
     values = {"clock_rule_id": rule_id, "sent_at": sent_at or now, "channel": "document",
               "reference_number": "12/BC-UBND", **extra}
-    report = incidents.record_report(session, actor(user), incident, values, now, data())
+    report = incident_reports.record_report(session, actor(user), incident, values, now, data())
     session.commit()
     return report
 
 
 def act(session, user: User, incident: Incident, action: str, now: datetime, comment: str | None = None):
-    incidents.apply_action(session, actor(user), incident, action, incidents.incident_roles(user), comment, now,
+    incident_lifecycle.apply_action(session, actor(user), incident, action, incident_queries.incident_roles(user), comment, now,
                            data())
     session.commit()
     return incident

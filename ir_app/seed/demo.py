@@ -25,13 +25,13 @@ from ir_app.models import (
 from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
 from ir_app.models.checks import CheckItem
 from ir_app.models.org import ROLE_LABELS
-from ir_app.services import audit
 from ir_app.seed import demo_incidents
+from ir_app.services import audit
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
-from ir_app.services.lawdata import LawData
-from ir_app.services.incidents.data import response_data
 from ir_app.services.checks import DEFAULT_ITEMS
+from ir_app.services.incidents.data import response_data
+from ir_app.services.lawdata import LawData
 
 PROVINCES = [
     {"code": "31", "slug": "hai-phong", "name": "Thành phố Hải Phòng"},

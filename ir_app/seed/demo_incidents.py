@@ -12,8 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ir_app.models import Incident, InformationSystem, Organisation, User
-from ir_app.services.incidents import record as incidents
 from ir_app.services.audit import Actor
+from ir_app.services.incidents import lifecycle as incident_lifecycle
+from ir_app.services.incidents import queries as incident_queries
+from ir_app.services.incidents import record as incidents
+from ir_app.services.incidents import reports as incident_reports
 from ir_app.services.incidents.data import ResponseData
 from ir_app.services.incidents.tasks import apply_playbook, update_task
 
@@ -45,7 +48,7 @@ class _Scene:
         incidents.update_incident(self.session, self.actor, incident, {**values, **changes}, at, self.data)
 
     def act(self, incident: Incident, action: str, at: datetime, comment: str | None = None) -> None:
-        incidents.apply_action(self.session, self.actor, incident, action, incidents.incident_roles(self.officer),
+        incident_lifecycle.apply_action(self.session, self.actor, incident, action, incident_queries.incident_roles(self.officer),
                                comment, at, self.data)
 
     def playbook(self, incident: Incident, playbook_id: str, at: datetime) -> None:
@@ -63,7 +66,7 @@ class _Scene:
                 update_task(self.session, self.actor, task, "not_applicable", {"na_reason": reason}, at)
 
     def sent(self, incident: Incident, rule_id: str, at: datetime, number: str, now: datetime) -> None:
-        incidents.record_report(self.session, self.actor, incident, {
+        incident_reports.record_report(self.session, self.actor, incident, {
             "clock_rule_id": rule_id, "sent_at": at, "channel": "document", "reference_number": number}, now,
             self.data)
 

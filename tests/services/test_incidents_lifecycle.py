@@ -11,6 +11,8 @@ from sqlalchemy import select
 from ir_app.models import AuditEvent, Notification, Role, TimelineEntry
 from ir_app.services import audit
 from ir_app.services.errors import ConflictError, PermissionDenied, ServiceError, ValidationFailed
+from ir_app.services.incidents import lifecycle as incident_lifecycle
+from ir_app.services.incidents import queries as incident_queries
 from ir_app.services.incidents import record as incidents
 from ir_app.services.incidents.tasks import apply_playbook, update_task
 
@@ -122,7 +124,7 @@ def test_closing_waits_for_required_tasks_written_outcome_and_due_reports(sessio
     act(session, officer, incident, "review_directly", clock.now(), comment="Nguyên nhân đã rõ")
 
     options = {option.rule.action: option for option in
-               incidents.action_options(incident, data(), incidents.incident_roles(officer), clock.now())}
+               incident_lifecycle.action_options(incident, data(), incident_queries.incident_roles(officer), clock.now())}
     blocked = options["close"].blocked
     assert not options["close"].enabled
     assert "chưa ghi bài học kinh nghiệm" in blocked

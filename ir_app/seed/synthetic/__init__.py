@@ -19,12 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ir_app.models import Organisation
+from ir_app.seed.synthetic import dossiers, incidents, inventory, operations, people
+from ir_app.seed.synthetic.seeder import BASE_TIME, Seeder, SyntheticSpec
 from ir_app.services.accounts import hash_password
 from ir_app.services.errors import ServiceError
 from ir_app.services.incidents.data import ResponseData
 from ir_app.services.lawdata import LawData
-from ir_app.seed.synthetic import dossiers, incidents, inventory, operations, people
-from ir_app.seed.synthetic.seeder import BASE_TIME, Seeder, SyntheticSpec
 
 __all__ = ["BASE_TIME", "ProvinceExists", "SeedReport", "SyntheticSpec", "seed_province", "steps_for"]
 

@@ -23,10 +23,10 @@ from ir_app.models import (
     TimelineEntry,
 )
 from ir_app.models.incidents import incident_systems
+from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, UserRef
 from ir_app.services.dossiers.lifecycle import LEGAL_TZ
 from ir_app.services.incidents.clocks import incident_facts
 from ir_app.services.incidents.data import CLOCK_KIND_LABELS
-from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, UserRef
 
 # Open incidents are the last few days' arrivals: about 3 % of three years' worth.
 STATES = (("closed", 89), ("not_incident", 7.5), ("received", 0.8), ("analysed", 0.7), ("contained", 0.5),

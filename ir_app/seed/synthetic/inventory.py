@@ -9,9 +9,9 @@ from typing import Any
 
 from ir_app.domain.levels import LevelInputError, determine
 from ir_app.models import InformationSystem, SystemComponent
-from ir_app.services.dossiers.lifecycle import prefill_answers
 from ir_app.seed.synthetic import dossiers as dossier_stories
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, SystemRef
+from ir_app.services.dossiers.lifecycle import prefill_answers
 
 
 @dataclass(frozen=True)

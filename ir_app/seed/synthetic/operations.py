@@ -14,8 +14,8 @@ from ir_app.models import (
     Notification,
     RestoreTest,
 )
-from ir_app.services.checks import DEFAULT_ITEMS
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, SystemRef
+from ir_app.services.checks import DEFAULT_ITEMS
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 RUN_HISTORY_DAYS = 45      # runs older than this add rows but nothing a page or a job looks at

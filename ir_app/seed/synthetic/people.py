@@ -15,10 +15,10 @@ from ir_app.models import (
     User,
     UserRole,
 )
-from ir_app.services.checks import DEFAULT_ITEMS
 from ir_app.seed.demo import CONTACTS, UNITS
 from ir_app.seed.synthetic.names import commune_name, person_name, phone
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, UserRef
+from ir_app.services.checks import DEFAULT_ITEMS
 
 # Who works in each commune: the key names the account (officer@…, staff2@…) and its role.
 COMMUNE_ACCOUNTS = (("officer", "officer"), ("staff", "staff"), ("staff2", "staff"), ("appraiser", "appraiser"),

@@ -13,11 +13,11 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from ir_app.models import StoredFile
+from ir_app.seed.synthetic.bulk import BulkWriter
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.incidents.data import ResponseData
 from ir_app.services.lawdata import LawData
-from ir_app.seed.synthetic.bulk import BulkWriter
 
 # 09:00 on Thursday 26/11/2026 in Hanoi: the same "today" as the test suite's clock.
 BASE_TIME = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)

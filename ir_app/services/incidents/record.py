@@ -7,29 +7,26 @@ flushes and writes the audit event; the caller commits once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ir_app.i18n_markers import N_
-from ir_app.domain.playbooks import Transition, TransitionError, available_actions, transition
-from ir_app.models import Incident, IncidentReport, InformationSystem, Organisation, User
+from ir_app.models import Incident, InformationSystem, Organisation, User
 from ir_app.services.notifications import outbox as notifications
 from ir_app.services.audit import Actor, diff
-from ir_app.services.authz import Permission, has_permission
-from ir_app.services.errors import PermissionDenied, ServiceError, ValidationFailed
+from ir_app.services.errors import ServiceError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
-from ir_app.services.incidents.clocks import ClockStatus, incident_clocks
-from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
-from ir_app.services.incidents.evidence import DEFAULT_MAX_BYTES, check_upload, store_file
+from ir_app.services.incidents.data import ResponseData
 from ir_app.services.incidents.timeline import log_event
-from ir_app.services.incidents.tasks import complete_clock_tasks, missing_tasks, refresh_task_dues, require_open
+from ir_app.services.incidents.tasks import refresh_task_dues, require_open
 from ir_app.services.inventory.systems import check_version
+from ir_app.services.incidents.lifecycle import _start_phases, _transition
+from ir_app.services.incidents.queries import commune_systems, incident_roles
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 QUICK_REPORT_LIMIT = 10              # quick reports per user ...
@@ -124,37 +121,6 @@ def incident_fields(data: ResponseData, systems: Iterable[InformationSystem]) ->
 
 
 # --------------------------------------------------------------------------- who may do what
-
-def incident_roles(user: User) -> set[str]:
-    """The user's roles as the lifecycle sees them.
-
-    Anyone the permission map lets report (REPORT_INCIDENT: appraisers and leaders too) files
-    the quick report as "staff" does; lifecycle.yaml names only the roles that handle incidents.
-    """
-    roles = {role.value for role in user.roles}
-    if has_permission(user, Permission.REPORT_INCIDENT):
-        roles.add("staff")
-    return roles
-
-
-def may_read(user: User, incident: Incident) -> bool:
-    """A confidential incident is read by its handlers, inspectors and the person who reported it."""
-    if not incident.is_confidential or incident.reported_by_id == user.id:
-        return True
-    return has_permission(user, Permission.HANDLE_INCIDENT) or has_permission(user, Permission.VIEW_AUDIT)
-
-
-def readable_filter(user: User):
-    """The same rule as a WHERE clause for lists (None = no restriction)."""
-    if has_permission(user, Permission.HANDLE_INCIDENT) or has_permission(user, Permission.VIEW_AUDIT):
-        return None
-    return or_(Incident.is_confidential.is_(False), Incident.reported_by_id == user.id)
-
-
-def commune_systems(session: Session, commune_id: int) -> list[InformationSystem]:
-    query = select(InformationSystem).where(InformationSystem.commune_id == commune_id).order_by(
-        InformationSystem.code)
-    return list(session.scalars(query))
 
 
 # --------------------------------------------------------------------------- quick report
@@ -280,101 +246,6 @@ def _parse(specs: list[FieldSpec], raw: dict[str, Any]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- lifecycle
 
-@dataclass(frozen=True)
-class ActionOption:
-    """A button on the incident page: the rule, and why it is disabled (empty = enabled)."""
-
-    rule: Transition
-    blocked: tuple[str, ...]
-
-    @property
-    def enabled(self) -> bool:
-        return not self.blocked
-
-
-def guard_problems(incident: Incident, data: ResponseData, now: datetime) -> dict[str, list[str]]:
-    """Each lifecycle guard → what is still missing (an empty list = the guard holds)."""
-    clocks = incident_clocks(incident, data, now)
-    applicable = {clock.rule.id for clock in clocks}
-    return {
-        "severity_classified": [] if incident.severity and incident.severity_reason.strip()
-        else ["chưa phân loại mức độ sự cố hoặc chưa ghi lý do"],
-        "required_tasks_done": [f"nhiệm vụ bắt buộc chưa xong: «{task.title}»"
-                                for task in missing_tasks(incident, applicable)],
-        "resolution_written": [] if incident.resolution.strip() else ["chưa ghi kết quả xử lý"],
-        "lessons_written": [] if incident.lessons_learned.strip() else ["chưa ghi bài học kinh nghiệm"],
-        "due_reports_recorded": [f"chưa ghi nhận «{clock.rule.title}»" for clock in clocks if clock.report is None],
-    }
-
-
-def action_options(incident: Incident, data: ResponseData, roles: Iterable[str], now: datetime) -> list[ActionOption]:
-    problems = guard_problems(incident, data, now)
-
-    def blocked(guard: str) -> list[str]:
-        # A guard added to lifecycle.yaml that the server does not know yet never passes.
-        return problems.get(guard, [f"chưa đạt: {data.lifecycle.guard(guard).title}"])
-
-    return [ActionOption(rule, tuple(item for guard in rule.guards for item in blocked(guard)))
-            for rule in available_actions(data.lifecycle, incident.state, roles)]
-
-
-def apply_action(session: Session, actor: Actor, incident: Incident, action: str, roles: Iterable[str],
-                 comment: str | None, now: datetime, data: ResponseData,
-                 expected_version: int | None = None) -> Incident:
-    """Move the incident along the lifecycle; the guards are evaluated here, never trusted from the form."""
-    check_version(incident, expected_version)
-    comment = (comment or "").strip()[:5000]
-    old_state = incident.state
-    new_state = _transition(data, old_state, action, roles, comment, guard_problems(incident, data, now))
-    incident.state, incident.state_changed_at, incident.updated_at = new_state, now, now
-    _enter_state(incident, action, new_state, now, data)
-    refresh_task_dues(incident)
-    session.flush()
-    text = f"{data.lifecycle.action(action).label}: {data.state_title(old_state)} → {data.state_title(new_state)}"
-    log_event(session, actor, incident, now, "transition", text + (f". Lý do: {comment}" if comment else ""),
-              action=f"transition:{action}", changes={"state": [old_state, new_state], "comment": [None, comment]})
-    return incident
-
-
-def _enter_state(incident: Incident, action: str, state: str, now: datetime, data: ResponseData) -> None:
-    """Milestones for the clocks and the metrics, and the start of the phases reached."""
-    if action == "reopen":
-        incident.closed_at = incident.resolved_at = None
-    if state in ("contained", "restored", "traced", "reviewed") and incident.contained_at is None:
-        incident.contained_at = now  # skipping containment counts from the start of restoration
-    if state in ("traced", "reviewed", "closed") and incident.resolved_at is None:
-        incident.resolved_at = now  # restoration finished: "kết thúc ứng cứu" for the legacy clocks
-    if state in data.terminal_states:
-        incident.closed_at = now
-    _start_phases(incident, state, now, data)
-
-
-def _start_phases(incident: Incident, state: str, now: datetime, data: ResponseData) -> None:
-    """A phase starts when the incident first reaches its state, or passes it (a skipped state)."""
-    lifecycle = data.lifecycle
-    if lifecycle.state(state).terminal:
-        return
-    order = lifecycle.state_ids
-    starts = dict(incident.phase_starts or {})
-    for phase in lifecycle.phases:
-        if phase.id not in starts and order.index(phase.starts_on) <= order.index(state):
-            starts[phase.id] = now.isoformat()
-    incident.phase_starts = starts
-
-
-def _transition(data: ResponseData, state: str | None, action: str, roles: Iterable[str], comment: str | None,
-                problems: dict[str, list[str]] | None = None) -> str:
-    """The lifecycle's answer; a refusal carries its reason and, for guards, what is still missing."""
-    problems = problems or {}
-    try:
-        return transition(data.lifecycle, state, action, roles,
-                          {guard: not missing for guard, missing in problems.items()}, comment)
-    except TransitionError as error:
-        if error.code == "forbidden":
-            raise PermissionDenied(error.reason) from error
-        details = [item for guard in error.failed_guards for item in problems.get(guard, [])]
-        raise ServiceError(error.reason + (f" Còn thiếu: {'; '.join(details)}." if details else "")) from error
-
 
 # --------------------------------------------------------------------------- timeline
 
@@ -393,74 +264,3 @@ def add_note(session: Session, actor: Actor, incident: Incident, raw: dict[str, 
 
 
 # --------------------------------------------------------------------------- reports
-
-def report_fields(clocks: Iterable[ClockStatus]) -> list[FieldSpec]:
-    rules = tuple((clock.rule.id, clock.rule.title) for clock in clocks)
-    return [
-        F("clock_rule_id", N_("Hoàn thành thời hạn"), "choice", choices=rules,
-          help=N_("Để trống nếu văn bản không thuộc thời hạn nào.")),
-        F("kind", N_("Loại văn bản"), "choice", choices=tuple(CLOCK_KIND_LABELS.items()),
-          help=N_("Để trống: theo thời hạn đã chọn.")),
-        F("sent_at", N_("Thời điểm gửi"), "datetime", required=True),
-        F("channel", N_("Hình thức gửi"), "choice", required=True, choices=REPORT_CHANNELS),
-        F("reference_number", N_("Số, ký hiệu văn bản"), max_length=100),
-        F("recipient", N_("Nơi nhận"), max_length=300, help=N_("Để trống: theo quy định của thời hạn.")),
-        F("notes", N_("Ghi chú"), "textarea", max_length=5000),
-        F("late_reason", N_("Lý do chậm (nếu gửi sau thời hạn)"), "textarea", max_length=5000),
-    ]
-
-
-def record_report(session: Session, actor: Actor, incident: Incident, raw: dict[str, Any], now: datetime,
-                  data: ResponseData, upload: tuple[str, bytes] | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES, tz: tzinfo = DEFAULT_TZ) -> IncidentReport:
-    """Record a notice or report sent; one tied to a clock completes it (and its playbook tasks)."""
-    clocks = incident_clocks(incident, data, now)
-    values, errors = parse_record(report_fields(clocks), raw)
-    clock = next((item for item in clocks if item.rule.id == values.get("clock_rule_id")), None)
-    if not errors:
-        errors.update(_report_problems(incident, values, clock, now, tz))
-    content_type = ""
-    if upload is not None and not errors:
-        try:
-            content_type = check_upload(upload[1], upload[0], max_bytes)
-        except ValidationFailed as failure:
-            errors.update(failure.errors)
-    if errors:
-        raise ValidationFailed(errors)
-    report = IncidentReport(
-        incident_id=incident.id, clock_rule_id=clock.rule.id if clock else None,
-        kind=values["kind"] or clock.rule.kind, sent_at=values["sent_at"], channel=values["channel"],
-        reference_number=values["reference_number"], recipient=values["recipient"] or clock.rule.recipient,
-        notes=values["notes"], late_reason=values["late_reason"], recorded_at=now, recorded_by_id=actor.user_id)
-    if upload is not None:
-        report.file_id = store_file(session, actor, incident.commune_id, upload[0], upload[1], content_type, now).id
-    session.add(report)
-    session.flush()
-    session.refresh(incident, ["reports"])
-    label = CLOCK_KIND_LABELS[report.kind]
-    number = f" số {report.reference_number}" if report.reference_number else ""
-    if clock:
-        complete_clock_tasks(session, actor, incident, clock.rule.id, f"Đã gửi {label}{number}.", now)
-    channel = dict(REPORT_CHANNELS)[report.channel].lower()
-    log_event(session, actor, incident, now, "report", f"Đã gửi {label}{number} tới {report.recipient} ({channel})",
-              at=report.sent_at, action="create", object_type="incident_report", object_id=report.id,
-              changes=diff({}, {**values, "clock_rule_id": report.clock_rule_id}))
-    return report
-
-
-def _report_problems(incident: Incident, values: dict[str, Any], clock: ClockStatus | None, now: datetime,
-                     tz: tzinfo) -> dict[str, str]:
-    problems = {}
-    if clock is None and not values["kind"]:
-        problems["kind"] = "Chọn loại văn bản (hoặc chọn thời hạn mà văn bản này hoàn thành)."
-    if clock is None and not values["recipient"]:
-        problems["recipient"] = "Ghi nơi nhận."
-    sent_at = values["sent_at"]
-    if sent_at > now + CLOCK_SKEW:
-        problems["sent_at"] = "Thời điểm gửi không được ở tương lai."
-    elif sent_at < incident.detected_at:
-        problems["sent_at"] = "Thời điểm gửi không được trước thời điểm phát hiện sự cố."
-    elif clock is not None and sent_at > clock.due_at and not values["late_reason"]:
-        due = clock.due_at.astimezone(tz).strftime("%H:%M %d/%m/%Y")
-        problems["late_reason"] = f"Gửi sau thời hạn ({due}): ghi lý do chậm."
-    return problems

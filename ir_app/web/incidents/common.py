@@ -32,7 +32,8 @@ from ir_app.models import (
 from ir_app.services.authz import Permission, can_reach_commune
 from ir_app.services.errors import ServiceError, ValidationFailed
 from ir_app.services.incidents import data as incident_data
-from ir_app.services.incidents import record as incidents
+from ir_app.services.incidents import queries as incident_queries
+from ir_app.services.incidents import reports as incident_reports
 from ir_app.services.incidents.data import ResponseData
 from ir_app.services.incidents.evidence import CUSTODY_FIELDS, EVIDENCE_FIELDS
 from ir_app.services.incidents.record import NOTE_FIELDS
@@ -77,7 +78,7 @@ class TaskForm(FlaskForm):
 
 
 def report_form(clocks) -> FlaskForm:
-    base = spec_form("ReportFields", incidents.report_fields(clocks), versioned=False)
+    base = spec_form("ReportFields", incident_reports.report_fields(clocks), versioned=False)
     form_class = type("ReportForm", (base,), {
         # Its own id: the evidence form on the same page has a "file" field too, and a shared id
         # would tie this label to the other input.
@@ -122,7 +123,7 @@ def load_incident(incident_id: int, permission: Permission, *options) -> Inciden
     """The incident if the user may use it for ``permission`` and read it; 404 otherwise."""
     incident = db().get(Incident, incident_id, options=list(options))
     if incident is None or not can_reach_commune(current_user, incident.commune, permission) \
-            or not incidents.may_read(user(), incident):
+            or not incident_queries.may_read(user(), incident):
         abort(404)
     return incident
 

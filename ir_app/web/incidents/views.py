@@ -29,6 +29,8 @@ from ir_app.models import (
 )
 from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
 from ir_app.services.errors import PermissionDenied, ServiceError, ValidationFailed
+from ir_app.services.incidents import lifecycle as incident_lifecycle
+from ir_app.services.incidents import queries as incident_queries
 from ir_app.services.incidents import record as incidents
 from ir_app.services.incidents import tasks as incident_tasks
 from ir_app.services.incidents.clocks import DONE, incident_clocks, overdue_incident_ids
@@ -94,7 +96,7 @@ def list_query(data: ResponseData):
              .order_by(Incident.detected_at.desc(), Incident.id.desc()))
     if visible is not None:
         query = query.where(Incident.commune_id.in_(visible))
-    readable = incidents.readable_filter(user())
+    readable = incident_queries.readable_filter(user())
     if readable is not None:
         query = query.where(readable)
     if args.get("commune"):
@@ -148,7 +150,7 @@ def _next_open_clock(incident: Incident, data: ResponseData, moment):
 def quick_report():
     commune = target_commune(Permission.REPORT_INCIDENT)
     data = response_data()
-    form = spec_form("QuickReportForm", incidents.quick_report_fields(data, incidents.commune_systems(
+    form = spec_form("QuickReportForm", incidents.quick_report_fields(data, incident_queries.commune_systems(
         db(), commune.id)), versioned=False)()
     status = 200
     if request.method == "GET":
@@ -195,7 +197,7 @@ def render_detail(incident: Incident, status: int = 200, **forms: Any):
     data, moment = response_data(), now()
     clocks = incident_clocks(incident, data, moment)
     handles = can(Permission.HANDLE_INCIDENT, incident)
-    options = incidents.action_options(incident, data, incidents.incident_roles(user()), moment) if handles else []
+    options = incident_lifecycle.action_options(incident, data, incident_queries.incident_roles(user()), moment) if handles else []
     apply_form = ApplyPlaybookForm()
     proposed = incident_tasks.proposed_playbooks(incident, data)
     applied = {pinned.playbook_id for pinned in incident.playbooks}
@@ -240,7 +242,7 @@ def edit(incident_id: int):
     incident = load_incident(incident_id, Permission.HANDLE_INCIDENT, selectinload(Incident.tasks),
                              selectinload(Incident.systems))
     data = response_data()
-    form = spec_form("IncidentForm", incidents.incident_fields(data, incidents.commune_systems(
+    form = spec_form("IncidentForm", incidents.incident_fields(data, incident_queries.commune_systems(
         db(), incident.commune_id)))()
     if request.method == "GET":
         fill_form(form, _as_form_values(incident, form.field_names))
@@ -276,7 +278,7 @@ def change_state(incident_id: int):
     if form.validate_on_submit():
         data = response_data()
         try:
-            incidents.apply_action(db(), actor(), incident, form.action.data or "", incidents.incident_roles(user()),
+            incident_lifecycle.apply_action(db(), actor(), incident, form.action.data or "", incident_queries.incident_roles(user()),
                                    form.comment.data, now(), data, expected_version(form))
         except ServiceError as refusal:
             flash_refusal(refusal)

@@ -17,6 +17,7 @@ from ir_app.services.authz import Permission
 from ir_app.services.errors import ServiceError, ValidationFailed
 from ir_app.services.incidents import evidence as incident_evidence
 from ir_app.services.incidents import record as incidents
+from ir_app.services.incidents import reports as incident_reports
 from ir_app.services.incidents import tasks as incident_tasks
 from ir_app.services.incidents.clocks import incident_clocks
 from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
@@ -166,7 +167,7 @@ def record_report(incident_id: int):
     form = report_form(incident_clocks(incident, data, moment))
     if form.validate_on_submit():
         try:
-            report = incidents.record_report(db(), actor(), incident, form_values(form), moment, data,
+            report = incident_reports.record_report(db(), actor(), incident, form_values(form), moment, data,
                                              _report_upload(form, incident, data), max_upload(), local_zone())
         except ValidationFailed as failure:
             db().rollback()
