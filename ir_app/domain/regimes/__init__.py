@@ -1,0 +1,91 @@
+"""Legal regimes as data: level criteria, authority, deadlines, forms of one decree.
+
+A regime file (level_dossiers/regimes/*.yaml) is read and schema-checked in ``ir_app.datafiles``;
+``build_regime`` gets the plain dict and checks what a JSON Schema cannot: unique ids, every
+level covered, rules that name declared input fields with operators and values fitting the
+field's type. Criteria carry a small declarative rule (never code), so editing the law never
+means editing Python. Standard library only.
+
+Rule language (a rule is one mapping):
+    {all: [rule, ...]}   {any: [rule, ...]}   {not: rule}
+    {field: NAME, OP: VALUE} with OP by field type:
+        enum, nullable_enum, int, nullable_int: eq, ne, in, not_in
+        int, nullable_int (also):               gt, gte, lt, lte   (false when the value is null)
+        bool:                                   is
+        enum_list:                              contains, contains_any, contains_all,
+                                                contains_none, contains_only
+"""
+
+from ir_app.domain.regimes.build import build_regime
+from ir_app.domain.regimes.model import (
+    APPROVAL_SUBJECTS,
+    DEADLINE_KEYS,
+    DEADLINE_UNITS,
+    DOCUMENT_KINDS,
+    FIELD_TYPES,
+    LEVELS,
+    PARTY_KEYS,
+    AnnualReport,
+    Approval,
+    Authority,
+    Choice,
+    Condition,
+    Criterion,
+    Deadline,
+    DocumentSpec,
+    InputField,
+    LegalDocument,
+    MonthDay,
+    Party,
+    Regime,
+    ReviewInterval,
+    Transition,
+    Undetermined,
+    WizardStep,
+    article_sort_key,
+)
+from ir_app.domain.regimes.reader import RegimeError
+from ir_app.domain.regimes.rules import (
+    OPERATORS_BY_TYPE,
+    AllOf,
+    AnyOf,
+    Compare,
+    Not,
+    Rule,
+)
+
+__all__ = [
+    "APPROVAL_SUBJECTS",
+    "DEADLINE_KEYS",
+    "DEADLINE_UNITS",
+    "DOCUMENT_KINDS",
+    "FIELD_TYPES",
+    "LEVELS",
+    "OPERATORS_BY_TYPE",
+    "PARTY_KEYS",
+    "AllOf",
+    "AnnualReport",
+    "AnyOf",
+    "Approval",
+    "Authority",
+    "Choice",
+    "Compare",
+    "Condition",
+    "Criterion",
+    "Deadline",
+    "DocumentSpec",
+    "InputField",
+    "LegalDocument",
+    "MonthDay",
+    "Not",
+    "Party",
+    "Regime",
+    "RegimeError",
+    "ReviewInterval",
+    "Rule",
+    "Transition",
+    "Undetermined",
+    "WizardStep",
+    "article_sort_key",
+    "build_regime",
+]

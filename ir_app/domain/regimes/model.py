@@ -1,0 +1,283 @@
+"""The regime model: frozen dataclasses of one decree's criteria, authority, deadlines, forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ir_app.domain.regimes.rules import Rule
+
+LEVELS = (1, 2, 3, 4, 5)
+FIELD_TYPES = ("enum", "enum_list", "int", "bool", "nullable_enum", "nullable_int")
+PARTY_KEYS = ("specialised_unit", "owner", "ministry_of_public_security", "prime_minister")
+APPROVAL_SUBJECTS = ("level", "protection_plan", "national_list")
+DEADLINE_KEYS = ("validity_check", "appraisal", "approval")
+DEADLINE_UNITS = ("working_days", "calendar_days")
+DOCUMENT_KINDS = ("dossier", "attachment", "prerequisite", "request", "opinion", "submission",
+                  "decision", "report")
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: Any
+    label: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A rule plus the Vietnamese message shown when an input breaks it."""
+
+    rule: Rule
+    message: str
+
+
+@dataclass(frozen=True)
+class InputField:
+    """One key of the level-check input (DESIGN.md §5), with what the wizard needs to ask it."""
+
+    name: str
+    type: str
+    label: str
+    step: str
+    help: str = ""
+    choices: tuple[Choice, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    min_items: int = 0
+    required: bool = False
+    default: Any = None
+    applies: bool = True  # false: accepted for a shared input, ignored by this regime's criteria
+    ask_when: Rule | None = None  # wizard hint: ask only when the earlier answers satisfy this
+    required_when: Condition | None = None  # must not be null when the rule holds
+    only_when: Condition | None = None  # a non-default value is allowed only when the rule holds
+
+    @property
+    def values(self) -> tuple[Any, ...]:
+        return tuple(choice.value for choice in self.choices)
+
+    @property
+    def nullable(self) -> bool:
+        return self.type.startswith("nullable_")
+
+    def label_of(self, value: Any) -> str:
+        return next((c.label for c in self.choices if c.value == value), str(value))
+
+
+@dataclass(frozen=True)
+class WizardStep:
+    id: str
+    title: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    level: int
+    article: str
+    question: str
+    help: str
+    text: str
+    rule: Rule
+    note: str = ""
+
+    def is_met(self, values: Mapping[str, Any]) -> bool:
+        return self.rule.evaluate(values)
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    """What to ask for when no criterion is met (the decree leaves that case to a risk assessment)."""
+
+    field: str
+    article: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Party:
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Approval:
+    key: str
+    text: str
+    subject: str  # level | protection_plan | national_list
+
+
+@dataclass(frozen=True)
+class Authority:
+    level: int
+    appraiser: Party
+    approvers: tuple[Approval, ...]
+    expert_opinion: Party | None
+    article: str
+    note: str = ""
+
+    @property
+    def expert_opinion_required(self) -> bool:
+        return self.expert_opinion is not None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str  # validity_check | appraisal | approval
+    level: int
+    days: int | None  # None: the text sets no time limit (see note)
+    unit: str  # working_days | calendar_days
+    article: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewInterval:
+    level: int
+    months: int
+    external_assessment: bool
+    article: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    key: str
+    title: str
+    form: str | None
+    article: str
+    kind: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LegalDocument:
+    code: str
+    title: str
+    issued: date | None
+    effective: date | None
+
+
+@dataclass(frozen=True)
+class Transition:
+    new_regime_effective: date
+    under_investment_deadline: date
+    existing_systems_deadline: date
+    article: str
+    note: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class MonthDay:
+    month: int
+    day: int
+
+    def in_year(self, year: int) -> date:
+        return date(year, self.month, self.day)
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    period_start: MonthDay
+    period_end: MonthDay
+    units_to_owner_by: MonthDay
+    owner_to_ministry_by: MonthDay
+    deadline_semantics: str  # "before": submit strictly before the named day ("trước ngày")
+    recipient: str
+    form: str | None
+    article: str
+    note: str = ""
+
+    def period(self, year: int) -> tuple[date, date]:
+        """Data period of the report for ``year`` (15/12 of the year before to 14/12)."""
+        start_year = year - 1 if self.period_start > self.period_end else year
+        return self.period_start.in_year(start_year), self.period_end.in_year(year)
+
+
+@dataclass(frozen=True)
+class Regime:
+    id: str
+    title: str
+    short_title: str
+    citation_prefix: str
+    legal_basis: tuple[LegalDocument, ...]
+    valid_from: date
+    valid_until: date | None
+    is_default: bool
+    wizard_steps: tuple[WizardStep, ...]
+    input_fields: tuple[InputField, ...]
+    criteria: tuple[Criterion, ...]
+    undetermined: Undetermined
+    authority: tuple[Authority, ...]
+    deadlines: tuple[Deadline, ...]
+    review_intervals: tuple[ReviewInterval, ...]
+    documents: tuple[DocumentSpec, ...]
+    level_documents: tuple[tuple[int, tuple[str, ...]], ...]
+    transition: Transition
+    annual_report: AnnualReport
+    notes: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.input_fields)
+
+    def field(self, name: str) -> InputField:
+        return _find(self.input_fields, lambda f: f.name == name, name)
+
+    def criteria_for(self, level: int) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.level == level)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        return _find(self.criteria, lambda c: c.id == criterion_id, criterion_id)
+
+    def authority_for(self, level: int) -> Authority:
+        return _find(self.authority, lambda a: a.level == level, level)
+
+    def deadline(self, key: str, level: int) -> Deadline:
+        return _find(self.deadlines, lambda d: d.key == key and d.level == level, (key, level))
+
+    def review_interval(self, level: int) -> ReviewInterval:
+        return _find(self.review_intervals, lambda r: r.level == level, level)
+
+    def document(self, key: str) -> DocumentSpec:
+        return _find(self.documents, lambda d: d.key == key, key)
+
+    def documents_for(self, level: int) -> tuple[DocumentSpec, ...]:
+        keys = _find(self.level_documents, lambda item: item[0] == level, level)[1]
+        return tuple(self.document(key) for key in keys)
+
+    def cite(self, article: str) -> str:
+        """Full citation, e.g. "NĐ 331/2026 Đ13.2.b"."""
+        return f"{self.citation_prefix} {article}"
+
+    def is_in_force(self, on: date) -> bool:
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+
+def _find(items: Iterable[Any], test: Callable[[Any], bool], key: Any) -> Any:
+    for item in items:
+        if test(item):
+            return item
+    raise KeyError(key)
+
+
+# Vietnamese order for the lettered points of a clause (a, b, c, d, đ, e, g, ...).
+_VN_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+
+
+def article_sort_key(article: str) -> tuple:
+    """Natural order of "Đ13.2.b" style references: numbers numerically, letters Vietnamese-wise."""
+    key = []
+    for token in re.findall(r"[0-9]+|[^\W\d_]+", article.lower()):
+        if token.isdigit():
+            key.append((0, int(token), ()))
+        else:
+            key.append((1, 0, tuple(_VN_ALPHABET.find(ch) for ch in token)))
+    return tuple(key)
