@@ -1,0 +1,130 @@
+"""Load measure libraries (level_dossiers/measures/*.yaml) and threat catalogues
+(level_dossiers/threats/*.yaml) into domain objects.
+
+Two passes, as for the requirement catalogue: the JSON Schema next to the files catches shape
+errors with a precise JSON path, then ``ir_app.domain.measures`` checks ids, references to the
+requirement and threat catalogues, and the coverage rule.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from ir_app.datafiles.yamlio import load_yaml
+from ir_app.domain.measures import (
+    LibraryError,
+    MeasureLibrary,
+    ThreatCatalogue,
+    build_measure_library,
+    build_threat_catalogue,
+)
+from ir_app.domain.requirements import Catalogue
+
+# Each folder carries its own schema, so an admin's edited copy travels with its schema.
+SCHEMA_NAME = "schema.json"
+MEASURES_FOLDER = "measures"
+THREATS_FOLDER = "threats"
+
+
+def load_threat_catalogue(path: Path | str) -> ThreatCatalogue:
+    """Read, validate and build the threat catalogue at ``path``; raise ``LibraryError``."""
+    path = Path(path)
+    return build_threat_catalogue(_read_valid(path), str(path))
+
+
+def load_measure_library(
+    path: Path | str, catalogue: Catalogue, threats: ThreatCatalogue
+) -> MeasureLibrary:
+    """Read, validate and build the measure library at ``path`` against both catalogues."""
+    path = Path(path)
+    return build_measure_library(_read_valid(path), str(path), catalogue, threats)
+
+
+def validate_measures_dir(
+    directory: Path | str, catalogue: Catalogue, threats_directory: Path | str | None = None
+) -> list[str]:
+    """Every problem in the measure libraries of ``directory`` (empty list = valid), for the CLI.
+
+    The threat catalogues are read from ``threats_directory``, by default the ``threats`` folder
+    next to ``directory`` (level_dossiers/measures → level_dossiers/threats); each library is
+    checked against the catalogue its ``library.threats`` names.
+    """
+    directory = Path(directory)
+    threats_dir = Path(threats_directory) if threats_directory else directory.parent / THREATS_FOLDER
+    errors: list[str] = []
+    threat_catalogues = _load_all_threats(threats_dir, errors)
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        errors.append(f"{directory}: $: không có thư viện biện pháp (*.yaml) nào")
+    library_ids: dict[str, Path] = {}
+    for path in paths:
+        try:
+            raw = _read_valid(path)
+            threats = threat_catalogues.get(raw["library"]["threats"])
+            if threats is None:
+                raise LibraryError(str(path), "library.threats",
+                                   f"không có danh mục nguy cơ hợp lệ mã "
+                                   f"'{raw['library']['threats']}' trong {threats_dir}")
+            library = build_measure_library(raw, str(path), catalogue, threats)
+        except LibraryError as error:
+            errors.append(str(error))
+            continue
+        if library.id in library_ids:
+            errors.append(f"{path}: library.id: mã thư viện '{library.id}' đã có trong "
+                          f"{library_ids[library.id]}")
+        library_ids.setdefault(library.id, path)
+    return errors
+
+
+def _load_all_threats(directory: Path, errors: list[str]) -> dict[str, ThreatCatalogue]:
+    catalogues: dict[str, ThreatCatalogue] = {}
+    sources: dict[str, Path] = {}
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        errors.append(f"{directory}: $: không có danh mục nguy cơ (*.yaml) nào")
+    for path in paths:
+        try:
+            threats = load_threat_catalogue(path)
+        except LibraryError as error:
+            errors.append(str(error))
+            continue
+        if threats.id in catalogues:
+            errors.append(f"{path}: library.id: mã danh mục nguy cơ '{threats.id}' đã có trong "
+                          f"{sources[threats.id]}")
+            continue
+        catalogues[threats.id] = threats
+        sources[threats.id] = path
+    return catalogues
+
+
+def _read_valid(path: Path) -> Any:
+    """The file's data once it matches the schema next to it; ``LibraryError`` otherwise."""
+    source = str(path)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            raw = load_yaml(handle)
+    except yaml.YAMLError as exc:
+        raise LibraryError(source, "$", f"YAML không hợp lệ: {exc}") from exc
+    except OSError as exc:
+        raise LibraryError(source, "$", f"không đọc được tệp: {exc.strerror or exc}") from exc
+    schema = json.loads(path.with_name(SCHEMA_NAME).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    error = best_match(Draft202012Validator(schema).iter_errors(_as_json(raw)))
+    if error is not None:
+        raise LibraryError(source, error.json_path, f"sai lược đồ: {error.message}")
+    return raw
+
+
+def _as_json(value: Any) -> Any:
+    """YAML allows integer mapping keys ({1: "Hiếm khi"}); JSON Schema only knows string keys."""
+    if isinstance(value, dict):
+        return {str(key): _as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    return value
