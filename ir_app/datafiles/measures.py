@@ -8,15 +8,11 @@ requirement and threat catalogues, and the coverage rule.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
-from ir_app.datafiles.yamlio import load_yaml
+from ir_app.datafiles.loader import load_document
 from ir_app.domain.measures import (
     LibraryError,
     MeasureLibrary,
@@ -105,26 +101,4 @@ def _load_all_threats(directory: Path, errors: list[str]) -> dict[str, ThreatCat
 
 def _read_valid(path: Path) -> Any:
     """The file's data once it matches the schema next to it; ``LibraryError`` otherwise."""
-    source = str(path)
-    try:
-        with path.open(encoding="utf-8") as handle:
-            raw = load_yaml(handle)
-    except yaml.YAMLError as exc:
-        raise LibraryError(source, "$", f"YAML không hợp lệ: {exc}") from exc
-    except OSError as exc:
-        raise LibraryError(source, "$", f"không đọc được tệp: {exc.strerror or exc}") from exc
-    schema = json.loads(path.with_name(SCHEMA_NAME).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    error = best_match(Draft202012Validator(schema).iter_errors(_as_json(raw)))
-    if error is not None:
-        raise LibraryError(source, error.json_path, f"sai lược đồ: {error.message}")
-    return raw
-
-
-def _as_json(value: Any) -> Any:
-    """YAML allows integer mapping keys ({1: "Hiếm khi"}); JSON Schema only knows string keys."""
-    if isinstance(value, dict):
-        return {str(key): _as_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_as_json(item) for item in value]
-    return value
+    return load_document(path, path.with_name(SCHEMA_NAME), LibraryError).raw

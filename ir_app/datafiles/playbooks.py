@@ -8,18 +8,15 @@ Two passes per playbook: the JSON Schema catches shape errors with a JSON path, 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from ir_app.datafiles.yamlio import load_yaml
+from ir_app.datafiles.loader import DataDocument, read_document
 from ir_app.domain.playbooks import (
     APP_ROLES,
     Catalogue,
@@ -44,46 +41,22 @@ RESERVED_STEMS = frozenset(Path(name).stem for name in (LIFECYCLE_FILE, CATEGORI
 T = TypeVar("T")
 
 
-@dataclasses.dataclass(frozen=True)
-class _Document:
-    raw: Any
-    sha256: str
+def _playbook_error(source: str, where: str, reason: str) -> PlaybookError:
+    return PlaybookError(Path(source), where, reason)
 
 
-def _read_yaml(path: Path) -> _Document:
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise PlaybookError(path, "tệp", f"không đọc được: {error.strerror or error}") from error
-    try:
-        raw = load_yaml(data.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise PlaybookError(path, "tệp", "không phải văn bản UTF-8") from error
-    except yaml.YAMLError as error:
-        raise PlaybookError(path, "YAML", f"cú pháp không hợp lệ: {error}") from error
-    return _Document(_as_json(raw), hashlib.sha256(data).hexdigest())
-
-
-def _as_json(value: Any) -> Any:
-    """YAML turns 2026-11-01 into a date; JSON Schema and the domain expect ISO strings."""
-    if isinstance(value, dict):
-        return {str(key): _as_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_as_json(item) for item in value]
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
+def _read_yaml(path: Path) -> DataDocument:
+    return read_document(path, _playbook_error)
 
 
 def load_lifecycle(directory: Path, roles: Sequence[str] = APP_ROLES) -> Lifecycle:
     path = Path(directory) / LIFECYCLE_FILE
-    return build_lifecycle(_read_yaml(path).raw, path, roles)
+    return build_lifecycle(_read_yaml(path).json, path, roles)
 
 
 def load_categories(directory: Path) -> Catalogue:
     path = Path(directory) / CATEGORIES_FILE
-    return build_categories(_read_yaml(path).raw, path)
+    return build_categories(_read_yaml(path).json, path)
 
 
 def load_clock_rules(directory: Path, known_facts: Iterable[str] | None = None) -> tuple[ClockRule, ...]:
@@ -91,7 +64,7 @@ def load_clock_rules(directory: Path, known_facts: Iterable[str] | None = None) 
     path = Path(directory) / CLOCKS_FILE
     if known_facts is None:
         known_facts = load_categories(directory).fact_names
-    return build_clock_rules(_read_yaml(path).raw, path, known_facts)
+    return build_clock_rules(_read_yaml(path).json, path, known_facts)
 
 
 def load_schema(directory: Path) -> dict[str, Any]:
@@ -118,11 +91,11 @@ def load_playbook(path: Path, *, lifecycle: Lifecycle, category_ids: Iterable[st
     path = Path(path)
     document = _read_yaml(path)
     schema = load_schema(path.parent) if schema is None else schema
-    error = best_match(Draft202012Validator(schema).iter_errors(document.raw))
+    error = best_match(Draft202012Validator(schema).iter_errors(document.json))
     if error is not None:
-        raise _schema_error(path, document.raw, error)
-    _check_file_name(path, document.raw)
-    playbook = build_playbook(document.raw, path, lifecycle, category_ids, roles, clock_rules)
+        raise _schema_error(path, document.json, error)
+    _check_file_name(path, document.json)
+    playbook = build_playbook(document.json, path, lifecycle, category_ids, roles, clock_rules)
     return dataclasses.replace(playbook, sha256=document.sha256)
 
 
@@ -167,7 +140,7 @@ def _attempt(errors: list[PlaybookError], load: Callable[[], T]) -> T | None:
 def _playbook_errors(path: Path, lifecycle: Lifecycle | None, catalogue: Catalogue | None,
                      clocks: Sequence[ClockRule] | None, schema: dict | None) -> list[PlaybookError]:
     try:
-        raw = _read_yaml(path).raw
+        raw = _read_yaml(path).json
     except PlaybookError as error:
         return [error]
     if schema is not None:

@@ -7,19 +7,13 @@ coverage. Also builds the Vietnamese public holidays the working-day functions n
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from functools import lru_cache
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import holidays as holidays_lib
-import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, best_match
 
-from ir_app.datafiles.yamlio import load_yaml
+from ir_app.datafiles.loader import load_document
 from ir_app.domain.regimes import Regime, RegimeError, build_regime
 
 # The schema sits next to the regime files, so an admin's edited copy travels with its schema.
@@ -31,11 +25,8 @@ COUNTRY = "VN"
 def load_regime(path: Path | str, schema_path: Path | str | None = None) -> Regime:
     """Read, validate and build the regime at ``path``; raise ``RegimeError`` if unusable."""
     path = Path(path)
-    source = str(path)
-    raw = _read_yaml(path, source)
-    schema_file = Path(schema_path) if schema_path else path.with_name(SCHEMA_NAME)
-    _validate(raw, schema_file, source)
-    return build_regime(raw, source)
+    document = load_document(path, Path(schema_path) if schema_path else path.with_name(SCHEMA_NAME), RegimeError)
+    return build_regime(document.raw, document.source)
 
 
 def load_regimes(directory: Path | str) -> dict[str, Regime]:
@@ -81,42 +72,3 @@ def vn_weekend_workdays(years: Iterable[int]) -> set[date]:
     wanted = set(years)
     calendar = holidays_lib.country_holidays(COUNTRY, years=sorted(wanted))
     return {day for day in getattr(calendar, "weekend_workdays", ()) if day.year in wanted}
-
-
-def _read_yaml(path: Path, source: str) -> Any:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return load_yaml(handle)
-    except OSError as exc:
-        raise RegimeError(source, "$", f"không đọc được tệp: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise RegimeError(source, "$", f"YAML không hợp lệ: {exc}") from exc
-
-
-def _validate(raw: Any, schema_path: Path, source: str) -> None:
-    try:
-        validator = _validator(schema_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, SchemaError) as exc:
-        raise RegimeError(str(schema_path), "$", f"lược đồ không dùng được: {exc}") from exc
-    error = best_match(validator.iter_errors(_as_json(raw)))
-    if error is not None:
-        raise RegimeError(source, error.json_path, f"sai lược đồ: {error.message}")
-
-
-@lru_cache(maxsize=8)
-def _validator(schema_text: str) -> Draft202012Validator:
-    """Checking the schema itself is slow; do it once per distinct schema text."""
-    schema = json.loads(schema_text)
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
-
-
-def _as_json(value: Any) -> Any:
-    """YAML turns unquoted dates into date objects and allows integer keys; JSON has neither."""
-    if isinstance(value, dict):
-        return {str(key): _as_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_as_json(item) for item in value]
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value

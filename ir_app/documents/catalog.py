@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from ir_app.datafiles.yamlio import load_yaml
+from ir_app.datafiles.loader import load_yaml
 from ir_app.config import bundled_root
 from ir_app.documents.text import safe_filename
 

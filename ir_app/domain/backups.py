@@ -11,13 +11,14 @@ period, has passed. A new plan is never overdue for times before it started.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import Iterable
+
+from ir_app.domain.dates import add_months
 
 
 class Frequency(StrEnum):
@@ -249,11 +250,6 @@ def _local(moment: datetime, zone: tzinfo) -> datetime:
 DEFAULT_RESTORE_TEST_MONTHS = 6
 
 
-def add_months(day: date, months: int) -> date:
-    """Same day `months` later, clamped to the month's end (31/08 + 6 months = 28/02)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def restore_test_due_on(last_ok_test_on: date | None, plan_started_on: date,

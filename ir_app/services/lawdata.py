@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 
-from ir_app.datafiles.yamlio import load_yaml
+from ir_app.datafiles.loader import load_yaml
 from ir_app.datafiles.regimes import load_regimes, vn_holidays, vn_weekend_workdays
 from ir_app.datafiles.requirements import load_catalogue
 from ir_app.domain import workdays

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from ir_app.domain.dates import add_months
 from ir_app.domain.backups import (
     CronSpec,
     Destination,
     ScheduleError,
-    add_months,
     backup_health,
     format_size,
     parse_size,

@@ -1,14 +1,10 @@
 """Playbooks, the incident lifecycle and reporting clocks (ir_app.domain.playbooks), on in-memory data."""
 
-import ast
 import copy
-import sys
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
-import ir_app.domain.playbooks as playbooks_module
 from ir_app.domain.playbooks import (
     APP_ROLES,
     PlaybookError,
@@ -554,18 +550,7 @@ def test_categories_expose_the_fact_names():
     assert {"complex", "severity", "detected_at", "discovered_at"} <= catalogue.fact_names
 
 
-# --------------------------------------------------------------------------- purity
-
-def test_domain_module_imports_only_the_standard_library():
-    # ir_app.domain.playbooks is a package: every module imports the standard library or a sibling.
-    for path in Path(playbooks_module.__file__).parent.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                    for alias in node.names}
-        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                     if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
-                     and not node.module.startswith("ir_app.domain.playbooks.")}
-        assert imported <= set(sys.stdlib_module_names) | {"__future__"}, (path.name, imported)
+# Purity of the whole domain (this package included) is checked by tests/domain/test_domain_is_pure.py.
 
 
 def test_every_error_inside_a_step_carries_the_step_id(lifecycle):

@@ -1,9 +1,8 @@
 """ISO-8601 durations: parsing them, calendar months, and adding months to a date."""
 from __future__ import annotations
 
-import calendar
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from ir_app.domain.playbooks.errors import _Problems
@@ -50,12 +49,6 @@ def calendar_months(text: str) -> int | None:
     return 12 * years + months
 
 
-def _months_later(day: date, months: int) -> date:
-    """31/01 + 1 month = 28/02 (or 29/02). Kept here: this module imports only the standard library."""
-    year, month_index = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return day.replace(year=year, month=month_index + 1,
-                       day=min(day.day, calendar.monthrange(year, month_index + 1)[1]))
 
 
 def _duration(value: Any, problems: _Problems, where: str) -> tuple[timedelta, str]:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ir_app.domain.dates import add_months
 from ir_app.domain.playbooks.clocks import ClockRule
-from ir_app.domain.playbooks.durations import _duration, _months_later, calendar_months, parse_iso_duration
+from ir_app.domain.playbooks.durations import _duration, calendar_months, parse_iso_duration
 from ir_app.domain.playbooks.errors import PlaybookError, _at_step, _field, _Problems, _StepProblems
 from ir_app.domain.playbooks.lifecycle import APP_ROLES, Lifecycle, _by_id
 from ir_app.domain.playbooks.readers import _as_date, _flag, _ident, _items, _mapping, _text, _texts, _unique
@@ -75,7 +76,7 @@ class Playbook:
         """A yearly review (P12M, P1Y) falls on the same date a year later, not 360 days on."""
         months = calendar_months(self.review_interval_text)
         if months is not None:
-            return _months_later(self.last_reviewed_on, months)
+            return add_months(self.last_reviewed_on, months)
         return self.last_reviewed_on + self.review_interval
 
     def step(self, step_id: str) -> Step:

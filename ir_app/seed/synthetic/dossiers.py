@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ir_app.domain.dates import add_months
 from ir_app.models import (
     Dossier,
     DossierStep,
@@ -22,7 +23,6 @@ from ir_app.models import (
 )
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, SystemRef
 from ir_app.services.dossiers.lifecycle import IN_FORCE_STATES, LEGAL_TZ
-from ir_app.services.dossiers.protection import add_months
 
 # How often each state is the current one (a province is mostly in force, some always in progress).
 CURRENT_STATES = (("draft", 14), ("submitted", 7), ("returned", 5), ("accepted", 6), ("appraised", 4),

@@ -2,13 +2,13 @@
 security policy."""
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ir_app.domain.dates import add_months
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, Organisation, PlanEvidence, PlanItem, Review, ReviewFinding, SecurityPolicy
 from ir_app.services import audit
@@ -115,10 +115,6 @@ def grouped_plan(dossier: Dossier, law: LawData) -> list[tuple[Any, list[PlanIte
 
 # --------------------------------------------------------------------------- reviews
 
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def parse_findings(text: str) -> list[dict[str, Any]]:
