@@ -15,7 +15,7 @@ from ir_app.models.checks import CheckItem, CheckResult, MorningCheck
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ConflictError, ServiceError, ValidationFailed
-from ir_app.services.inventory.systems import check_version
+from ir_app.services.records import check_version
 from ir_app.services.incidents.data import response_data
 from ir_app.services.incidents.record import report_quickly
 from ir_app.services.notifications.outbox import Message, notify_roles

@@ -19,7 +19,7 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ServiceError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
-from ir_app.services.inventory.systems import check_version, save_record, snapshot
+from ir_app.services.records import check_version, save_record, snapshot
 
 F = FieldSpec
 # The same words as in a commune's name (Organisation.full_name, always Vietnamese), offered in a form.

@@ -22,7 +22,7 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
-from ir_app.services.inventory.systems import check_version, snapshot
+from ir_app.services.records import check_version, snapshot
 
 METHOD_CHOICES = (
     (Method.FULL.value, N_("Toàn bộ (full)")),

@@ -22,7 +22,7 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
-from ir_app.services.inventory.systems import check_version
+from ir_app.services.records import check_version
 from ir_app.services.lawdata import LawData
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # deadlines run on Vietnamese calendar days

@@ -16,7 +16,7 @@ from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.files import store_upload
-from ir_app.services.inventory.systems import check_version, snapshot
+from ir_app.services.records import check_version, snapshot
 from ir_app.services.lawdata import LawData
 
 PLAN_STATUS_CHOICES = (("not_met", N_("Chưa đạt")), ("partly", N_("Đạt một phần")), ("met", N_("Đạt")),

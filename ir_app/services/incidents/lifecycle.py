@@ -15,7 +15,7 @@ from ir_app.services.incidents.clocks import incident_clocks
 from ir_app.services.incidents.data import ResponseData
 from ir_app.services.incidents.timeline import log_event
 from ir_app.services.incidents.tasks import missing_tasks, refresh_task_dues
-from ir_app.services.inventory.systems import check_version
+from ir_app.services.records import check_version
 
 
 @dataclass(frozen=True)

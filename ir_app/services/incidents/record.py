@@ -24,7 +24,7 @@ from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.incidents.data import ResponseData
 from ir_app.services.incidents.timeline import log_event
 from ir_app.services.incidents.tasks import refresh_task_dues, require_open
-from ir_app.services.inventory.systems import check_version
+from ir_app.services.records import check_version
 from ir_app.services.incidents.lifecycle import _start_phases, _transition
 from ir_app.services.incidents.queries import commune_systems, incident_roles
 

@@ -19,7 +19,7 @@ from ir_app.services.errors import NotFound, ServiceError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.incidents.data import ResponseData
 from ir_app.services.incidents.timeline import log_event
-from ir_app.services.inventory.systems import check_version
+from ir_app.services.records import check_version
 
 TASK_OPERATIONS = ("done", "not_applicable", "reopen", "assign")
 CLOSED_MESSAGE = "Sự cố đã kết thúc: hãy mở lại sự cố (ghi lý do) trước khi cập nhật nhiệm vụ, kịch bản."

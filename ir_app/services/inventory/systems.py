@@ -17,8 +17,9 @@ from ir_app.models import (
 )
 from ir_app.services import audit
 from ir_app.services.audit import Actor
-from ir_app.services.errors import ConflictError, ValidationFailed
+from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
+from ir_app.services.records import check_version, save_record, snapshot
 
 SYSTEM_TYPE_CHOICES = (
     ("internal", N_("Phục vụ hoạt động nội bộ")),
@@ -137,9 +138,6 @@ def _check_code_free(session: Session, commune_id: int, code: str, system_id: in
         raise ValidationFailed({"code": f"Mã «{code}» đã được dùng cho một hệ thống khác trong xã."})
 
 
-def snapshot(obj: Any, names: list[str]) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in names}
-
 
 def create_system(
     session: Session, actor: Actor, commune: Organisation, raw: dict[str, Any], now: datetime,
@@ -165,11 +163,6 @@ def _unit_in_commune(session: Session, commune_id: int, unit_id: int | None) -> 
         raise ValidationFailed({"unit_id": "Đơn vị không thuộc xã này."})
     return unit.id
 
-
-def check_version(obj: Any, expected_version: int | None) -> None:
-    """Optimistic locking for forms: the version the user loaded must still be current."""
-    if expected_version is not None and obj.version != expected_version:
-        raise ConflictError()
 
 
 def update_system(
@@ -234,23 +227,6 @@ def save_contact(session: Session, actor: Actor, commune_id: int, raw: dict[str,
                        object_type="emergency_contact", commune_id=commune_id, now=now,
                        expected_version=expected_version)
 
-
-def save_record(session: Session, actor: Actor, record: Any, values: dict[str, Any], *, object_type: str,
-                commune_id: int, now: datetime, expected_version: int | None = None) -> Any:
-    """Create `record` (new, never flushed) or update it with `values`: version-checked, and audited
-    with what changed. For a commune's simple records (contacts, units)."""
-    if record.id is None:
-        before, action = {}, "create"
-        session.add(record)
-    else:
-        check_version(record, expected_version)
-        before, action = snapshot(record, list(values)), "update"
-    for name, value in values.items():
-        setattr(record, name, value)
-    session.flush()
-    audit.record(session, actor, action, now=now, object_type=object_type, object_id=record.id,
-                 commune_id=commune_id, summary=record.name, changes=audit.diff(before, values))
-    return record
 
 
 def delete_contact(session: Session, actor: Actor, contact: EmergencyContact, now: datetime) -> None:

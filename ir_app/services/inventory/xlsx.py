@@ -18,7 +18,8 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import display_value
-from ir_app.services.inventory.systems import SYSTEM_FIELD_NAMES, SYSTEM_FIELDS, snapshot, validate_system_values
+from ir_app.services.inventory.systems import SYSTEM_FIELD_NAMES, SYSTEM_FIELDS, validate_system_values
+from ir_app.services.records import snapshot
 
 SHEET_TITLE = "Danh mục HTTT"
 MAX_IMPORT_ROWS = 5000

@@ -16,7 +16,7 @@ from ir_app.models import Organisation, User, UserRole
 from ir_app.models.notifications import Notification
 from ir_app.services import audit
 from ir_app.services.audit import Actor
-from ir_app.services.inventory.systems import check_version
+from ir_app.services.records import check_version
 
 DEFAULT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # Kinds that never wait for a user's daily digest: a reporting clock cannot wait until tomorrow.
