@@ -1,12 +1,17 @@
-"""Who may read which incidents (confidential ones too), and the systems an incident can name."""
+"""Who may read which incidents (confidential ones too), the filtered incident list, and the systems an
+incident can name."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from ir_app.models import Incident, InformationSystem, User
-from ir_app.services.authz import Permission, has_permission
+from ir_app.models import Incident, InformationSystem, Organisation, User
+from ir_app.services.authz import Permission, has_permission, visible_commune_ids
+from ir_app.services.incidents.clocks import overdue_incident_ids
+from ir_app.services.incidents.data import ResponseData
 
 
 def incident_roles(user: User) -> set[str]:
@@ -39,3 +44,49 @@ def commune_systems(session: Session, commune_id: int) -> list[InformationSystem
     query = select(InformationSystem).where(InformationSystem.commune_id == commune_id).order_by(
         InformationSystem.code)
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    """What the list page asks for; values outside the data's own lists are ignored, never an error."""
+    commune_code: str = ""
+    state: str = ""          # a lifecycle state, or "open"
+    category: str = ""
+    severity: str = ""
+    overdue: bool = False
+    text: str = ""           # words of the title, or a number such as SC-2026-0007
+
+
+def incident_list_query(session: Session, user: User, filters: IncidentFilters, data: ResponseData, now: datetime):
+    """The incidents ``user`` may read, newest first, narrowed by ``filters``."""
+    visible = visible_commune_ids(user)
+    query = (select(Incident).options(selectinload(Incident.reports), selectinload(Incident.commune))
+             .order_by(Incident.detected_at.desc(), Incident.id.desc()))
+    if visible is not None:
+        query = query.where(Incident.commune_id.in_(visible))
+    readable = readable_filter(user)
+    if readable is not None:
+        query = query.where(readable)
+    if filters.commune_code:
+        query = query.where(Incident.commune.has(Organisation.code == filters.commune_code[:16]))
+    if filters.state in data.lifecycle.state_ids:
+        query = query.where(Incident.state == filters.state)
+    elif filters.state == "open":
+        query = query.where(Incident.state.not_in(data.terminal_states))
+    if filters.category in data.catalogue.category_ids:
+        query = query.where(Incident.category == filters.category)
+    if filters.severity in [level.id for level in data.catalogue.severities]:
+        query = query.where(Incident.severity == filters.severity)
+    if filters.overdue:
+        query = query.where(Incident.id.in_(overdue_incident_ids(session, now, visible, data)))
+    text = filters.text.strip()[:100]
+    if text:
+        query = query.where(or_(func.lower(Incident.title).like(f"%{text.lower()}%"), *_number_match(text)))
+    return query
+
+
+def _number_match(text: str) -> list:
+    parts = text.upper().removeprefix("SC-").split("-")
+    if len(parts) == 2 and all(part.isdigit() for part in parts):
+        return [(Incident.year == int(parts[0])) & (Incident.number == int(parts[1]))]
+    return []

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ir_app.i18n_markers import N_
@@ -25,15 +25,14 @@ from ir_app.models import (
     EmergencyContact,
     Incident,
     IncidentTask,
-    Organisation,
 )
-from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
+from ir_app.services.authz import Permission, visible_communes
 from ir_app.services.errors import PermissionDenied, ServiceError, ValidationFailed
 from ir_app.services.incidents import lifecycle as incident_lifecycle
 from ir_app.services.incidents import queries as incident_queries
 from ir_app.services.incidents import record as incidents
 from ir_app.services.incidents import tasks as incident_tasks
-from ir_app.services.incidents.clocks import DONE, incident_clocks, overdue_incident_ids
+from ir_app.services.incidents.clocks import DONE, incident_clocks
 from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
 from ir_app.services.incidents.documents import (
     DOCUMENTS,
@@ -89,47 +88,19 @@ FIELD_GROUPS = (
 
 # --------------------------------------------------------------------------- list
 
-def list_query(data: ResponseData):
+def list_filters() -> incident_queries.IncidentFilters:
     args = request.args
-    visible = visible_commune_ids(current_user)
-    query = (select(Incident).options(selectinload(Incident.reports), selectinload(Incident.commune))
-             .order_by(Incident.detected_at.desc(), Incident.id.desc()))
-    if visible is not None:
-        query = query.where(Incident.commune_id.in_(visible))
-    readable = incident_queries.readable_filter(user())
-    if readable is not None:
-        query = query.where(readable)
-    if args.get("commune"):
-        query = query.where(Incident.commune.has(Organisation.code == args["commune"][:16]))
-    if args.get("state") in data.lifecycle.state_ids:
-        query = query.where(Incident.state == args["state"])
-    elif args.get("state") == "open":
-        query = query.where(Incident.state.not_in(data.terminal_states))
-    if args.get("category") in data.catalogue.category_ids:
-        query = query.where(Incident.category == args["category"])
-    if args.get("severity") in [level.id for level in data.catalogue.severities]:
-        query = query.where(Incident.severity == args["severity"])
-    if args.get("overdue"):
-        query = query.where(Incident.id.in_(overdue_incident_ids(db(), now(), visible, data)))
-    text = args.get("q", "").strip()[:100]
-    if text:
-        query = query.where(or_(func.lower(Incident.title).like(f"%{text.lower()}%"),
-                                *_code_match(text)))
-    return query
-
-
-def _code_match(text: str) -> list:
-    parts = text.upper().removeprefix("SC-").split("-")
-    if len(parts) == 2 and all(part.isdigit() for part in parts):
-        return [(Incident.year == int(parts[0])) & (Incident.number == int(parts[1]))]
-    return []
+    return incident_queries.IncidentFilters(
+        commune_code=args.get("commune", ""), state=args.get("state", ""), category=args.get("category", ""),
+        severity=args.get("severity", ""), overdue=bool(args.get("overdue")), text=args.get("q", ""))
 
 
 @bp.get("/")
 @requires(Permission.VIEW)
 def index():
     data = response_data()
-    page = paginate(db(), list_query(data), page_number(), current_app.config["IR_PAGE_SIZE"])
+    query = incident_queries.incident_list_query(db(), user(), list_filters(), data, now())
+    page = paginate(db(), query, page_number(), current_app.config["IR_PAGE_SIZE"])
     moment = now()
     next_clock = {incident.id: _next_open_clock(incident, data, moment) for incident in page.items}
     return render_template("incidents/index.html", page=page, data=data, args=request.args,
@@ -197,7 +168,8 @@ def render_detail(incident: Incident, status: int = 200, **forms: Any):
     data, moment = response_data(), now()
     clocks = incident_clocks(incident, data, moment)
     handles = can(Permission.HANDLE_INCIDENT, incident)
-    options = incident_lifecycle.action_options(incident, data, incident_queries.incident_roles(user()), moment) if handles else []
+    roles = incident_queries.incident_roles(user())
+    options = incident_lifecycle.action_options(incident, data, roles, moment) if handles else []
     apply_form = ApplyPlaybookForm()
     proposed = incident_tasks.proposed_playbooks(incident, data)
     applied = {pinned.playbook_id for pinned in incident.playbooks}
@@ -278,8 +250,9 @@ def change_state(incident_id: int):
     if form.validate_on_submit():
         data = response_data()
         try:
-            incident_lifecycle.apply_action(db(), actor(), incident, form.action.data or "", incident_queries.incident_roles(user()),
-                                   form.comment.data, now(), data, expected_version(form))
+            incident_lifecycle.apply_action(db(), actor(), incident, form.action.data or "",
+                                            incident_queries.incident_roles(user()), form.comment.data, now(),
+                                            data, expected_version(form))
         except ServiceError as refusal:
             flash_refusal(refusal)
         else:
