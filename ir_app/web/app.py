@@ -9,7 +9,7 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from ir_app import __version__
-from ir_app.config import PACKAGE_DIR, load_config, load_secret_key
+from ir_app.config import PACKAGE_DIR, load_config, load_secret_key, make_private_dir
 from ir_app.db import make_engine, make_session_factory
 from ir_app.domain.clock import SystemClock
 from ir_app.services.lawdata import load_law_data
@@ -27,6 +27,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PACKAGE_DIR / "static"),
     )
     app.config.update(config)
+    make_private_dir(Path(app.config["IR_DATA_DIR"]), tighten=True)  # keys, SQLite database, backups
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or load_secret_key(Path(app.config["IR_DATA_DIR"]))
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
