@@ -99,6 +99,19 @@ def env_bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ConfigError(f"{name} phải là số nguyên từ {minimum} trở lên (đang là «{value}»).")
+    return int(value)
+
+
+def env_list(value: str | None, default: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in (default if value is None else value).split(",") if part.strip())
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     data_dir = Path(env.get("IR_DATA_DIR") or "instance").resolve()
@@ -132,4 +145,12 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "IR_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
         "IR_LOGIN_MAX_FAILURES": 5,
         "IR_LOGIN_LOCK_MINUTES": 15,
+        # Behind nginx: how many proxies in front of the app set X-Forwarded-For/-Proto. 0 (default):
+        # the headers are ignored, since anyone can send them to an app reached directly.
+        "IR_PROXY_HOPS": env_int(env, "IR_PROXY_HOPS", 0),
+        # Addresses of reverse proxies: never locked as a whole, since every user comes through them.
+        "IR_PROXY_ADDRESSES": env_list(env.get("IR_PROXY_ADDRESSES"), "127.0.0.1,::1"),
+        # A session ends after this long without a request, and this long after sign-in in any case.
+        "IR_SESSION_IDLE_MINUTES": env_int(env, "IR_SESSION_IDLE_MINUTES", 8 * 60, minimum=1),
+        "IR_SESSION_MAX_HOURS": env_int(env, "IR_SESSION_MAX_HOURS", 24, minimum=1),
     }
