@@ -70,7 +70,7 @@ def test_data_folder_key_and_database_files_are_private(tmp_path):
 def test_an_older_install_with_open_files_is_tightened(tmp_path):
     data = tmp_path / "data"
     data.mkdir(mode=0o755)
-    os.chmod(data, 0o755)
+    os.chmod(data, 0o755)  # noqa: S103 - the open folder of an older install, to be tightened
     (data / "secret_key").write_text(STRONG_KEY, encoding="ascii")
     os.chmod(data / "secret_key", 0o644)
     (data / "ir_app.sqlite3").touch()

@@ -123,7 +123,7 @@ def add_months(day: date, months: int) -> date:
 
 def parse_findings(text: str) -> list[dict[str, Any]]:
     findings = []
-    for number, line in enumerate(filter(None, (l.strip() for l in (text or "").splitlines())), start=1):
+    for number, line in enumerate(filter(None, (raw.strip() for raw in (text or "").splitlines())), start=1):
         pieces = [piece.strip() for piece in line.split("|")]
         if len(pieces) == 1:
             pieces = ["", pieces[0], ""]
