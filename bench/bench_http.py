@@ -265,7 +265,7 @@ def _print_load(moment: str) -> None:
 
 
 def _print_table(rows: list[tuple[str, Stats]], floor: Stats) -> None:
-    print(f"| page | median ms | p95 ms | req/s | median / bare | bare req/s ÷ page req/s | errors |")
+    print("| page | median ms | p95 ms | req/s | median / bare | bare req/s ÷ page req/s | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for label, stats in rows:
         if not stats.latencies:

@@ -69,7 +69,8 @@ def sqlite_url(data_dir: Path) -> str:
 def server_env(url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     """What every process of a benchmark gets: the database, a shared secret, the worktree first."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    return {**os.environ, "IR_DATABASE_URL": url, "IR_DATA_DIR": str(data_dir), "IR_SECRET_KEY": "bench-secret",
+    return {**os.environ, "IR_DATABASE_URL": url, "IR_DATA_DIR": str(data_dir),
+            "IR_SECRET_KEY": "bench-secret-key-only-for-benchmarks-0123456789",
             "IR_DEMO_PASSWORD": PASSWORD, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
             **extra}
 

@@ -7,14 +7,16 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from ir_app.config import make_private_dir, make_private_file
+
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
 
 def make_engine(url: str, **kwargs) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            _private_sqlite_files(Path(parsed.database))
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
@@ -23,6 +25,16 @@ def make_engine(url: str, **kwargs) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         url = parsed.set(drivername="postgresql+psycopg")
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _private_sqlite_files(path: Path) -> None:
+    """The database holds personal data: 0600 for it, and so for the WAL and SHM files, which
+    SQLite creates with the database file's own mode."""
+    make_private_dir(path.parent)
+    make_private_file(path)
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if extra.exists():
+            make_private_file(extra)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

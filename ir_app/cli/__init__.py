@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 from ir_app.cli.admin import audit_group, create_user, db_group, level_check, playbooks_group
+from ir_app.cli.common import fail
 from ir_app.cli.data import backup, dossier_group, restore
 from ir_app.cli.jobs import backups_group, jobs_group, scheduler_command
 from ir_app.cli.serving import demo, seed_synthetic, serve
@@ -15,8 +16,19 @@ def register(app) -> None:
         app.cli.add_command(command)
 
 
+def _create_app():
+    """The app for a command; a refused setting (a weak IR_SECRET_KEY…) stops with its message."""
+    from ir_app import create_app
+    from ir_app.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as refused:
+        fail(str(refused), 2)
+
+
 def main() -> None:
-    group = FlaskGroup(create_app=lambda: __import__("ir_app").create_app(), add_default_commands=False,
+    group = FlaskGroup(create_app=_create_app, add_default_commands=False,
                        add_version_option=False, load_dotenv=False,
                        help="ATTT xã — quản lý an ninh mạng hệ thống thông tin cấp xã.")
     group.main(prog_name="ir-app")

@@ -37,6 +37,7 @@ from ir_app.models.notifications import Notification
 from ir_app.models.org import (
     CommuneType,
     LoginAttempt,
+    LoginThrottle,
     Organisation,
     OrgKind,
     Role,
@@ -52,7 +53,8 @@ __all__ = [
     "JobRun", "MorningCheck", "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep",
     "PlanEvidence", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "CommuneType", "ComponentKind", "EmergencyContact",
-    "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "OrgKind", "Organisation",
+    "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OrgKind",
+    "Organisation",
     "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
     "User", "UserRole",
 ]

@@ -21,6 +21,9 @@ class CheckItem(Base):
     commune_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(200))
+    # The version of the whole list, the same on every line: saving replaces every line, so a
+    # save made from an older page must be refused (optimistic locking), not overwrite silently.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class MorningCheck(Base):

@@ -33,7 +33,7 @@ class InformationType(StrEnum):
     PUBLIC = "public"
     PRIVATE = "private"
     PERSONAL = "personal"
-    STATE_SECRET = "state_secret"
+    STATE_SECRET = "state_secret"  # noqa: S105 - a classification of information (bí mật nhà nước), not a password
 
 
 class Hosting(StrEnum):

@@ -163,3 +163,15 @@ class LoginAttempt(Base):
     ip_address: Mapped[str] = mapped_column(String(64), index=True)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins counted per key (an account and address, a whole account, a whole address)
+    within a window. The count is reserved by one atomic upsert *before* a password is checked,
+    so parallel guesses never get more evaluations than the limit."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)

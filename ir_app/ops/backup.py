@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, LargeBinary, MetaData, Table, delete,
 from sqlalchemy.types import Date, DateTime
 
 from ir_app import __version__
+from ir_app.config import make_private_dir, make_private_file
 from ir_app.migrate import is_known_revision
 from ir_app.models import Base
 
@@ -84,10 +85,10 @@ def _revision(connection: Connection) -> str:
 def make_backup(engine: Engine, out: Path, now: datetime, progress: Progress = lambda _: None) -> dict[str, Any]:
     """Write the archive atomically (a half-written file never takes the final name)."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(out.parent)
     members: dict[str, str] = {}
     counts: dict[str, int] = {}
-    partial = out.with_name(out.name + ".partial")
+    partial = make_private_file(out.with_name(out.name + ".partial"))  # personal data: 0600
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with engine.connect() as connection:
             if engine.dialect.name == "postgresql":
@@ -215,8 +216,9 @@ def _reset_sequences(connection: Connection, tables: Iterable[Table]) -> None:
     for table in tables:
         for column in table.primary_key.columns:
             if column.autoincrement is True or (column.autoincrement == "auto" and column.type.python_type is int):
+                # Names from our own table metadata, no user input in the SQL text.
                 connection.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "  # noqa: S608
                     f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"))
 
 

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ir_app.models import LoginAttempt, Organisation, Role, User, UserRole
+from ir_app.models import LoginAttempt, LoginThrottle, Organisation, Role, User, UserRole
+from ir_app.models.base import UTCDateTime
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ConflictError, NotFound, ValidationFailed
@@ -43,8 +45,22 @@ def check_password_strength(password: str, field: str = "password") -> None:
 
 @dataclass(frozen=True)
 class Throttle:
+    """Failed sign-ins allowed per window: `max_failures` for one account from one address,
+    `wide_max_failures` for one account from anywhere or one address on any account. An address
+    in `proxies` is every user's (nginx in front): it is never counted as a whole."""
+
     max_failures: int = 5
     lock_minutes: int = 15
+    wide_max_failures: int = 20
+    proxies: frozenset[str] = frozenset()
+
+    def limits(self, email: str, ip: str) -> dict[str, int]:
+        account = f"account:{email[:200]}"
+        if not ip or ip in self.proxies:
+            return {account: self.max_failures}
+        ip = ip[:64]
+        return {f"account-ip:{email[:200]}|{ip}": self.max_failures, account: self.wide_max_failures,
+                f"ip:{ip}": self.wide_max_failures}
 
 
 class LoginRefused(Exception):
@@ -53,36 +69,42 @@ class LoginRefused(Exception):
         self.message = message
 
 
-def _recent_failures(session: Session, column, value: str, since: datetime) -> int:
-    return session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
-        )
-    ) or 0
+def _reserve_attempt(session: Session, keys: list[str], now: datetime, window: timedelta) -> dict[str, int]:
+    """Count this attempt as a failure under every key *before* the password is checked, one
+    atomic upsert per key (INSERT … ON CONFLICT DO UPDATE … RETURNING, on SQLite and PostgreSQL)
+    in a transaction of its own: parallel guesses each get their own number, so no more than the
+    limit are ever evaluated, and no lock is held while the password hash is computed."""
+    table = LoginThrottle.__table__
+    engine = session.get_bind()
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    moment = literal(now, UTCDateTime())
+    expired = table.c.window_started_at < literal(now - window, UTCDateTime())
+    counts: dict[str, int] = {}
+    with engine.begin() as connection:
+        for key in sorted(keys):  # the same order everywhere: no deadlock between two attempts
+            statement = insert(table).values(key=key, failures=1, window_started_at=now)
+            statement = statement.on_conflict_do_update(index_elements=[table.c.key], set_={
+                "failures": case((expired, 1), else_=table.c.failures + 1),
+                "window_started_at": case((expired, moment), else_=table.c.window_started_at),
+            }).returning(table.c.failures)
+            counts[key] = connection.execute(statement).scalar_one()
+    return counts
 
 
-def _last_success(session: Session, column, value: str) -> datetime | None:
-    return session.scalar(
-        select(func.max(LoginAttempt.attempted_at)).where(column == value, LoginAttempt.succeeded.is_(True))
-    )
-
-
-def is_locked(session: Session, email: str, ip: str, now: datetime, throttle: Throttle) -> bool:
-    """Locked after N failures within the window, counted since the last success."""
-    window_start = now - timedelta(minutes=throttle.lock_minutes)
-    for column, value in ((LoginAttempt.email, email), (LoginAttempt.ip_address, ip)):
-        since = max(filter(None, [window_start, _last_success(session, column, value)]))
-        if _recent_failures(session, column, value, since) >= throttle.max_failures:
-            return True
-    return False
+def _forget_failures(session: Session, keys: list[str]) -> None:
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
 
 
 def authenticate(
     session: Session, email: str, password: str, ip: str, now: datetime, throttle: Throttle
 ) -> User:
-    """Returns the user, or raises LoginRefused with a Vietnamese message. Every attempt is audited."""
+    """Returns the user, or raises LoginRefused with a Vietnamese message. Every attempt is audited.
+
+    The message never tells a wrong password from an unknown or disabled account."""
     email = email.strip().lower()
-    if is_locked(session, email, ip, now, throttle):
+    limits = throttle.limits(email, ip)
+    counts = _reserve_attempt(session, list(limits), now, timedelta(minutes=throttle.lock_minutes))
+    if any(counts[key] > limit for key, limit in limits.items()):
         _record_attempt(session, email, ip, now, False, None, "login_locked")
         raise LoginRefused(
             f"Đăng nhập sai quá {throttle.max_failures} lần. Tài khoản hoặc máy này tạm bị khóa "
@@ -92,11 +114,11 @@ def authenticate(
     valid = password_matches(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.is_active):
         _record_attempt(session, email, ip, now, False, user, "login_failed")
-        if user and valid and not user.is_active:
-            raise LoginRefused("Tài khoản đã bị vô hiệu hóa. Hãy liên hệ quản trị viên.")
         raise LoginRefused("Sai địa chỉ e-mail hoặc mật khẩu.")
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    # The account's own counts start over; the whole address keeps its count (password spraying).
+    _forget_failures(session, [key for key in limits if not key.startswith("ip:")])
     _record_attempt(session, email, ip, now, True, user, "login")
     return user
 

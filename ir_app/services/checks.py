@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -49,8 +49,15 @@ def checklist(session: Session, commune_id: int) -> list[str]:
     return list(labels) or list(DEFAULT_ITEMS)
 
 
-def save_checklist(session: Session, actor: Actor, commune: Organisation, text: str, now: datetime) -> list[str]:
-    """Replace the checklist with the given lines (one item per line). Past checks keep their labels."""
+def checklist_version(session: Session, commune_id: int) -> int:
+    """The version of the commune's list; 0 while it is still the default list."""
+    return session.scalar(select(func.max(CheckItem.version)).where(CheckItem.commune_id == commune_id)) or 0
+
+
+def save_checklist(session: Session, actor: Actor, commune: Organisation, text: str, now: datetime,
+                   expected_version: int | None = None) -> list[str]:
+    """Replace the checklist with the given lines (one item per line). Past checks keep their labels.
+    A save from a page showing an older list (`expected_version`) is refused with ConflictError."""
     labels = [line.strip() for line in (text or "").replace("\x00", "").splitlines() if line.strip()]
     if not labels:
         raise ValidationFailed({"items": "Danh mục cần ít nhất một mục."})
@@ -59,10 +66,19 @@ def save_checklist(session: Session, actor: Actor, commune: Organisation, text: 
     too_long = [label for label in labels if len(label) > MAX_LABEL]
     if too_long:
         raise ValidationFailed({"items": f"Mỗi mục tối đa {MAX_LABEL} ký tự: «{too_long[0][:40]}…»."})
+    current = checklist_version(session, commune.id)
+    if expected_version is not None and expected_version != current:
+        raise ConflictError()
     before = checklist(session, commune.id)
-    session.execute(delete(CheckItem).where(CheckItem.commune_id == commune.id))
-    session.add_all(CheckItem(commune_id=commune.id, position=n, label=label) for n, label in enumerate(labels))
-    session.flush()
+    # Only the lines of the version read above: a list saved meanwhile stays, and the new lines
+    # then collide with it on (commune, position) -> a conflict, never a silent overwrite.
+    session.execute(delete(CheckItem).where(CheckItem.commune_id == commune.id, CheckItem.version == current))
+    session.add_all(CheckItem(commune_id=commune.id, position=n, label=label, version=current + 1)
+                    for n, label in enumerate(labels))
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise ConflictError() from error
     audit.record(session, actor, "update", now=now, object_type="check_items", object_id=commune.id,
                  commune_id=commune.id, summary="Danh mục kiểm tra buổi sáng",
                  changes=audit.diff({"items": before}, {"items": labels}))

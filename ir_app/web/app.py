@@ -7,9 +7,10 @@ from typing import Any
 from flask import Flask, g
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ir_app import __version__
-from ir_app.config import PACKAGE_DIR, load_config, load_secret_key
+from ir_app.config import PACKAGE_DIR, load_config, load_secret_key, make_private_dir
 from ir_app.db import make_engine, make_session_factory
 from ir_app.domain.clock import SystemClock
 from ir_app.services.lawdata import load_law_data
@@ -27,6 +28,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PACKAGE_DIR / "static"),
     )
     app.config.update(config)
+    make_private_dir(Path(app.config["IR_DATA_DIR"]), tighten=True)  # keys, SQLite database, backups
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or load_secret_key(Path(app.config["IR_DATA_DIR"]))
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -40,6 +42,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_TIMEZONE=app.config["IR_TIMEZONE"],
         IR_VERSION=__version__,
     )
+    _trust_proxies(app)
     _init_database(app)
     app.extensions["ir_clock"] = app.config.get("IR_CLOCK") or SystemClock()
     # Validates the law files now: a broken regime or catalogue stops start-up with its name.
@@ -49,9 +52,10 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(PACKAGE_DIR / "translations"))
-    from ir_app.web import access, errors, filters, security
+    from ir_app.web import access, errors, filters, security, session_limits
 
     access.init_app(app)
+    session_limits.init_app(app)
     filters.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -60,6 +64,14 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     cli.register(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx every request comes from 127.0.0.1: take the client's address and scheme from
+    the X-Forwarded-* headers the configured number of proxies add (only then: anyone can send them)."""
+    hops = int(app.config["IR_PROXY_HOPS"])
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _init_database(app: Flask) -> None:

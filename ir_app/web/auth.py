@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from ir_app.services import accounts
 from ir_app.services.accounts import LoginRefused, Throttle
 from ir_app.services.errors import ValidationFailed
+from ir_app.web import session_limits
 from ir_app.web.access import AUTHENTICATED, public, requires
 from ir_app.web.context import client_ip, db, now
 from ir_app.web.forms import LoginForm, PasswordChangeForm, SimpleForm, show_errors
@@ -28,7 +29,9 @@ def safe_next(target: str | None) -> str:
 
 
 def throttle() -> Throttle:
-    return Throttle(current_app.config["IR_LOGIN_MAX_FAILURES"], current_app.config["IR_LOGIN_LOCK_MINUTES"])
+    config = current_app.config
+    return Throttle(config["IR_LOGIN_MAX_FAILURES"], config["IR_LOGIN_LOCK_MINUTES"],
+                    proxies=frozenset(config["IR_PROXY_ADDRESSES"]))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,6 +50,7 @@ def login():
         else:
             session.clear()  # a fresh session on sign-in
             login_user(user)
+            session_limits.start(now())
             db().commit()
             return redirect(safe_next(form.next.data))
         db().commit()  # keep the failed attempt: throttling and audit depend on it

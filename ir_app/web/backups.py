@@ -112,7 +112,7 @@ def detail(plan_id: int):
     return _render_detail(plan, new_token=_pop_new_token(plan.id))
 
 
-NEW_TOKEN_KEY = "ir_new_backup_token"
+NEW_TOKEN_KEY = "ir_new_backup_token"  # noqa: S105 - the name of a session entry, not a secret
 
 
 def _pop_new_token(plan_id: int) -> str | None:

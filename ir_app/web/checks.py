@@ -32,6 +32,7 @@ class MorningCheckForm(FlaskForm):
 
 class ChecklistForm(FlaskForm):
     items = TextAreaField(lazy_gettext("Các mục kiểm tra (mỗi dòng một mục)"), render_kw={"rows": 8, "maxlength": 8000})
+    version = HiddenField()
 
 
 @bp.get("/")
@@ -62,6 +63,8 @@ def morning():
         items = [checks.ItemState(label, True) for label in labels]
     if request.method == "GET" and existing:
         form.notes.data, form.version.data = existing.notes, str(existing.version)
+    elif request.method == "GET":
+        form.version.data = "0"  # none yet: a check saved meanwhile by someone else is a conflict
     if form.validate_on_submit():
         try:
             check = checks.record_check(db(), actor(), commune, items, day=day, now=now(),
@@ -97,12 +100,17 @@ def items():
     form = ChecklistForm()
     if request.method == "GET":
         form.items.data = "\n".join(checks.checklist(db(), commune.id))
+        form.version.data = str(checks.checklist_version(db(), commune.id))
     elif form.validate_on_submit():
         try:
-            checks.save_checklist(db(), actor(), commune, form.items.data or "", now())
+            checks.save_checklist(db(), actor(), commune, form.items.data or "", now(),
+                                  expected_version=expected_version(form))
         except ValidationFailed as failure:
             db().rollback()
             form.items.errors = list(failure.errors.values())
+        except ConflictError as conflict:
+            db().rollback()
+            form.form_errors.append(str(conflict))
         else:
             db().commit()
             flash(_("Đã lưu danh mục kiểm tra buổi sáng."), "success")

@@ -14,6 +14,6 @@ def select_locale() -> str:
     try:
         if getattr(current_user, "is_authenticated", False) and current_user.locale in SUPPORTED:
             return current_user.locale
-    except Exception:  # the database may be down while an error page is drawn
+    except Exception:  # noqa: S110 - the database may be down while an error page is drawn: Vietnamese then
         pass
     return "vi"

@@ -13,7 +13,7 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 
 
-TOKEN_PREFIX = "irb_"
+TOKEN_PREFIX = "irb_"  # noqa: S105 - the public prefix that marks our tokens, not a secret
 
 
 def token_hash(token: str) -> str:

@@ -166,7 +166,7 @@ class Proposal:
 def parse_parts(lines: str) -> list[dict[str, Any]]:
     """Parts as "name | level | ground" lines: a system made of parts takes the highest level."""
     parts = []
-    for number, line in enumerate(filter(None, (l.strip() for l in lines.splitlines())), start=1):
+    for number, line in enumerate(filter(None, (raw.strip() for raw in lines.splitlines())), start=1):
         pieces = [piece.strip() for piece in line.split("|")]
         if len(pieces) < 2 or not pieces[1].isdigit() or not 1 <= int(pieces[1]) <= 5:
             raise ValidationFailed({"parts": f"Dòng {number}: ghi theo dạng «Tên phân hệ | cấp độ 1–5 | căn cứ»."})

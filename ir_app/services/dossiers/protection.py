@@ -119,7 +119,7 @@ def grouped_plan(dossier: Dossier, law: LawData) -> list[tuple[Any, list[PlanIte
 
 def parse_findings(text: str) -> list[dict[str, Any]]:
     findings = []
-    for number, line in enumerate(filter(None, (l.strip() for l in (text or "").splitlines())), start=1):
+    for number, line in enumerate(filter(None, (raw.strip() for raw in (text or "").splitlines())), start=1):
         pieces = [piece.strip() for piece in line.split("|")]
         if len(pieces) == 1:
             pieces = ["", pieces[0], ""]

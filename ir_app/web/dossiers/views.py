@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from ir_app.domain.regimes import article_sort_key
 from ir_app.domain.workflow import TransitionRefused
@@ -52,7 +52,7 @@ class ProposalForm(FlaskForm):
                           render_kw={"rows": 3, "maxlength": 5000},
                           description=lazy_gettext(
                               "Hệ thống gồm nhiều phân hệ có cấp độ khác nhau thì lấy cấp độ cao nhất."))
-    version = StringField(render_kw={"type": "hidden"})
+    version = HiddenField()  # rendered by hidden_tag(): a save from an outdated page is a conflict
 
 
 class ActionForm(FlaskForm):
