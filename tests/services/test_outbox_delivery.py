@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from ir_app.jobs.registry import JOBS_BY_ID
+from ir_app.jobs.runner import run_job
 from ir_app.models import Notification, Role
 from ir_app.services.audit import Actor
 from ir_app.services.notifications import delivery
 from ir_app.services.notifications.delivery import SmtpSettings, deliver_due
 from ir_app.services.notifications.outbox import Message, notify
-from tests.ops_support import hanoi, smtp  # noqa: F401  (fixture)
+from tests.ops_support import SmtpSink, hanoi, job_env, smtp  # noqa: F401  (fixture)
 
 
 def settings_for(app) -> SmtpSettings:
@@ -131,12 +133,25 @@ def test_preferences_move_waiting_emails(app, session, smtp, commune, make_user,
     assert rows(session)[0].email_status == "skipped"
 
 
-def test_without_smtp_settings_emails_are_skipped_not_piled_up(app, session, commune, make_user, clock):
+def test_without_smtp_settings_emails_wait_and_go_out_once_a_server_is_configured(app, session, commune, make_user,
+                                                                                   clock):
     user = make_user(Role.OFFICER, organisation=commune)
     queue(session, [user], clock.now())
-    report = deliver_due(session, SmtpSettings(host=""), clock.now())
-    assert report.skipped == 1 and rows(session)[0].email_status == "skipped"
-    assert rows(session)[0].read_at is None  # still in the in-app inbox
+    app.config["IR_SMTP_HOST"] = ""
+    outcome = run_job(job_env(app), JOBS_BY_ID["outbox.deliver"], clock.now())
+    assert outcome.ok and "chưa cấu hình máy chủ thư (IR_SMTP_HOST): 1 thư chờ gửi" in outcome.summary
+    [row] = rows(session)
+    assert (row.email_status, row.attempts, row.read_at) == ("pending", 0, None)  # still in the in-app inbox too
+    sink = SmtpSink()
+    sink.start()
+    try:
+        app.config.update(IR_SMTP_HOST="127.0.0.1", IR_SMTP_PORT=sink.port)
+        clock.advance(days=3)
+        assert run_job(job_env(app), JOBS_BY_ID["outbox.deliver"], clock.now()).ok
+        assert [mail["To"] for mail in sink.messages] == [user.email]
+        assert rows(session)[0].email_status == "sent"
+    finally:
+        sink.stop()
 
 
 def test_two_deliverers_racing_send_each_row_once(app, session, smtp, commune, make_user, clock):

@@ -6,7 +6,8 @@ exponential back-off, and `failed` after `max_attempts` (admins see those and ca
 
 When the SMTP server cannot be reached at all, nothing is claimed and nothing is counted
 against the messages: they simply stay due, and the next run (every minute) tries again. So an
-outage of any length loses nothing, and the queue drains as soon as the server is back.
+outage of any length loses nothing, and the queue drains as soon as the server is back. The same
+holds while no server is configured (IR_SMTP_HOST unset): the e-mails wait, they are not dropped.
 
 Exactly once: the reminder side inserts one row per (key, recipient); the delivery side claims
 each row with a conditional UPDATE, so two racing schedulers never send the same row twice. A
@@ -26,7 +27,7 @@ from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import format_datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ir_app.domain.reminders import retry_delay
@@ -94,9 +95,14 @@ class DeliveryReport:
     failed: int = 0
     skipped: int = 0
     smtp_down: str = ""
+    waiting: int = 0         # due e-mails left pending because no SMTP server is configured
+    unconfigured: bool = False
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        if self.unconfigured:
+            return (f"chưa cấu hình máy chủ thư (IR_SMTP_HOST): {self.waiting} thư chờ gửi, "
+                    "sẽ gửi khi có máy chủ thư")
         if self.smtp_down:
             return f"máy chủ thư không truy cập được ({self.smtp_down}); thư vẫn chờ gửi"
         return (f"đã gửi {self.emails} thư ({self.sent} thông báo), chờ gửi lại {self.retrying}, "
@@ -119,9 +125,8 @@ def deliver_due(session: Session, settings: SmtpSettings, now: datetime, *, base
                 connect: Callable[[SmtpSettings], smtplib.SMTP] = open_smtp) -> DeliveryReport:
     """Send every e-mail that is due. Commits as it goes: each e-mail is its own unit of work."""
     report = DeliveryReport()
-    if not settings.enabled:
-        report.skipped = _skip_all_due(session, now, "chưa cấu hình máy chủ thư (IR_SMTP_HOST)")
-        session.commit()
+    if not settings.enabled:  # the e-mails wait for a server, as during an outage
+        report.unconfigured, report.waiting = True, count_due(session, now)
         return report
     candidates = _due_ids(session, now, batch_size)
     if not candidates:
@@ -149,11 +154,10 @@ def _due_ids(session: Session, now: datetime, limit: int) -> list[int]:
         .order_by(Notification.next_attempt_at, Notification.id).limit(limit)))
 
 
-def _skip_all_due(session: Session, now: datetime, reason: str) -> int:
-    result = session.execute(update(Notification).where(
-        Notification.email_status == "pending", Notification.next_attempt_at <= now)
-        .values(email_status="skipped", last_error=reason))
-    return result.rowcount or 0
+def count_due(session: Session, now: datetime) -> int:
+    """E-mails waiting to go out at `now` (the operations page shows them)."""
+    return session.scalar(select(func.count(Notification.id)).where(
+        Notification.email_status == "pending", Notification.next_attempt_at <= now)) or 0
 
 
 def _claim(session: Session, ids: list[int], now: datetime) -> list[int]:
