@@ -4,6 +4,7 @@ Import the `smtp` fixture into a test module with `from tests.ops_support import
 """
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import threading
@@ -39,6 +40,8 @@ class _Collector:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.sink.delay:
+            await asyncio.sleep(self.sink.delay)  # a slow server: other connections go on meanwhile
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self.sink.lock:
             self.sink.messages.append(message)
@@ -48,7 +51,8 @@ class _Collector:
 class SmtpSink:
     """A real SMTP server on 127.0.0.1 that keeps what it receives; stop() it to simulate an outage."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay  # seconds the server takes to accept each message
         self.port = free_port()
         self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()

@@ -1,7 +1,9 @@
 """E-mail delivery from the outbox through a real local SMTP server, with a controlled clock."""
 from __future__ import annotations
 
+import dataclasses
 import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -191,3 +193,43 @@ def test_reminders_of_a_job_that_fails_are_not_kept(app, session, commune, make_
     assert notify(session, message, users, clock.now()) == 2 and notify(session, message, users, clock.now()) == 0
     session.commit()
     assert len(rows(session)) == 2
+
+
+class RunningClock:
+    """Real time passing from a fixed start: the clock of a run that takes a while."""
+
+    def __init__(self, start):
+        self.start, self.origin = start, time.monotonic()
+
+    def now(self):
+        return self.start + timedelta(seconds=time.monotonic() - self.origin)
+
+
+def test_a_slow_mail_server_gets_each_email_once_when_the_next_run_starts_before_this_one_ends(
+        app, session, commune, make_user, clock, monkeypatch):
+    """A batch outlasting its claim used to be sent again by the next cron run (D6)."""
+    users = [make_user(Role.OFFICER, organisation=commune) for _ in range(12)]
+    queue(session, users, clock.now())
+    sink = SmtpSink(delay=0.3)  # 12 e-mails take about 3.6 s: longer than a claim
+    sink.start()
+    monkeypatch.setattr(delivery, "CLAIM_FOR", timedelta(seconds=2))
+    env = dataclasses.replace(job_env(app), clock=RunningClock(clock.now()),
+                              smtp=SmtpSettings(host="127.0.0.1", port=sink.port, sender="attt@vinh-lai.test"))
+    outcomes = []
+
+    def cron_run(after: float):
+        time.sleep(after)
+        outcomes.append(run_job(env, JOBS_BY_ID["outbox.deliver"], env.clock.now()))
+
+    runs = [threading.Thread(target=cron_run, args=(after,)) for after in (0, 2.5)]
+    try:
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join(60)
+    finally:
+        sink.stop()
+    assert all(outcome.ok for outcome in outcomes), outcomes
+    received = sorted(mail["To"] for mail in sink.messages)
+    assert received == sorted(user.email for user in users)  # every e-mail, none twice
+    assert {row.email_status for row in rows(session)} == {"sent"}
