@@ -314,6 +314,25 @@ def seal_head(session: Session) -> bool:
     return True
 
 
+def rebuild_head(session: Session) -> AuditChainHead:
+    """After a restore: derive the head from the events restored instead of trusting the archived
+    head row (an archive read table by table had its head older than its events). Where keying
+    starts is derived too: the first event whose hash is an HMAC under this key. Then seal it.
+    Flushes; the caller commits; `verify` then checks the whole chain as usual."""
+    key = chain_key(session)
+    head = _lock_chain_head(session)
+    last_id, last_hash, keyed_from = 0, GENESIS_HASH, None
+    for event in _iterate_events(session, 1000):
+        if keyed_from is None and hmac.compare_digest(event_digest(event, key), event.hash):
+            keyed_from = event.id
+        last_id, last_hash = event.id, event.hash
+    head.last_event_id, head.last_hash = last_id, last_hash
+    head.keyed_from_id = keyed_from if keyed_from is not None else last_id + 1
+    head.mac = head_mac(key, last_id, last_hash, head.keyed_from_id)
+    session.flush()
+    return head
+
+
 # --- Checkpoints: the head, signed, kept outside the database --------------------------------------
 
 def _checkpoint_mac(key: bytes, body: dict[str, Any]) -> str:
