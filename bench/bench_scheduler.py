@@ -33,6 +33,7 @@ from ir_app.jobs.env import JobEnv  # noqa: E402
 from ir_app.jobs.registry import JOBS  # noqa: E402
 from ir_app.jobs.runner import run_job  # noqa: E402
 from ir_app.models import Notification  # noqa: E402
+from ir_app.ops.audit_key import resolve_audit_key  # noqa: E402
 from ir_app.services.notifications.delivery import SmtpSettings  # noqa: E402
 from ir_app.seed.synthetic import BASE_TIME  # noqa: E402
 
@@ -103,7 +104,8 @@ def bench(url: str, label: str, use_smtp: bool) -> None:
     config = load_config()
     try:
         with (smtp_sink() if use_smtp else _no_smtp()) as smtp:
-            env = JobEnv(session_factory=make_session_factory(engine), clock=FixedClock(BASE_TIME),
+            audit_key = resolve_audit_key(config["IR_AUDIT_KEY"], config["IR_DATA_DIR"])
+            env = JobEnv(session_factory=make_session_factory(engine, audit_key), clock=FixedClock(BASE_TIME),
                          zone=ZoneInfo("Asia/Ho_Chi_Minh"), smtp=smtp, playbooks_dir=config["IR_PLAYBOOKS_DIR"])
             print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
             run_pass(env, engine, "first pass (reminders queued and e-mailed for the first time)")

@@ -122,6 +122,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "IR_DATABASE_URL": database_url,
         # An explicit key must be strong; without one the app generates and keeps its own.
         "SECRET_KEY": check_secret_key(env["IR_SECRET_KEY"]) if env.get("IR_SECRET_KEY") else None,
+        "IR_AUDIT_KEY": env.get("IR_AUDIT_KEY") or None,  # else the data dir's audit_key file (ops/audit_key.py)
         "IR_TIMEZONE": env.get("IR_TIMEZONE") or "Asia/Ho_Chi_Minh",
         "IR_DEMO_PASSWORD": env.get("IR_DEMO_PASSWORD") or "demo12345",
         "IR_SMTP_HOST": env.get("IR_SMTP_HOST") or "",

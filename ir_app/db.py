@@ -61,5 +61,6 @@ def refresh_statistics(engine: Engine) -> None:
         connection.commit()
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, audit_key: bytes | None = None) -> sessionmaker[Session]:
+    """Sessions carry the audit key (`session.info`), with which services seal the audit chain."""
+    return sessionmaker(bind=engine, expire_on_commit=False, info={"audit_key": audit_key} if audit_key else {})

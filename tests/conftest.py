@@ -22,6 +22,10 @@ from ir_app.models import Organisation, Role, User, UserRole
 from ir_app.services.accounts import hash_password, new_session_token
 
 PG_URL = os.environ.get("IR_TEST_DATABASE_URL", "")
+# One audit key for every app a test builds (databases are copied between apps with their own data
+# dirs); tests of the key file itself override it with IR_AUDIT_KEY=None.
+TEST_AUDIT_KEY = "cle-nhat-ky-thu-nghiem-0123456789abcdef"
+os.environ.setdefault("IR_AUDIT_KEY", TEST_AUDIT_KEY)
 PASSWORD = "mat-khau-thu-nghiem"
 _FAST_HASH = None
 

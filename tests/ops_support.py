@@ -4,6 +4,7 @@ Import the `smtp` fixture into a test module with `from tests.ops_support import
 """
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import threading
@@ -39,6 +40,8 @@ class _Collector:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.sink.delay:
+            await asyncio.sleep(self.sink.delay)  # a slow server: other connections go on meanwhile
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self.sink.lock:
             self.sink.messages.append(message)
@@ -48,7 +51,8 @@ class _Collector:
 class SmtpSink:
     """A real SMTP server on 127.0.0.1 that keeps what it receives; stop() it to simulate an outage."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay  # seconds the server takes to accept each message
         self.port = free_port()
         self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()
@@ -117,3 +121,23 @@ def make_plan(session, system, responsible=None, starts_at=None, **values) -> Ba
 def hanoi(*args) -> datetime:
     """A Hanoi wall-clock time as aware UTC (Vietnam has no daylight saving)."""
     return datetime(*args, tzinfo=timezone(timedelta(hours=7))).astimezone(UTC)
+
+
+def scratch_database_url(kind: str, tmp_path, name: str) -> str:
+    """A new, empty database of the kind ("sqlite" or "postgresql"): a SQLite file, or a schema of
+    its own inside the test PostgreSQL database (IR_TEST_DATABASE_URL), found through search_path."""
+    from sqlalchemy import text
+
+    from ir_app.db import make_engine
+    from tests.conftest import PG_URL
+
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / (name + '.sqlite3')}"
+    if not PG_URL:
+        pytest.skip("cần PostgreSQL: đặt IR_TEST_DATABASE_URL")
+    engine = make_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+    engine.dispose()
+    return f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{name}"

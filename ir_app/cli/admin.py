@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from ir_app.cli.common import _engine, _now, _session, fail
+from ir_app.cli.common import _now, _session, fail, upgrade_database
 from ir_app.services.audit import Actor
 
 db_group = AppGroup("db", help="Cơ sở dữ liệu.")
@@ -16,10 +16,8 @@ db_group = AppGroup("db", help="Cơ sở dữ liệu.")
 
 @db_group.command("upgrade")
 def db_upgrade() -> None:
-    """Apply the migrations shipped with the package."""
-    from ir_app.migrate import upgrade
-
-    upgrade(_engine())
+    """Apply the migrations shipped with the package (and seal the audit chain's head)."""
+    upgrade_database()
     click.echo("Đã cập nhật cấu trúc cơ sở dữ liệu.")
 
 
@@ -52,19 +50,52 @@ audit_group = AppGroup("audit", help="Nhật ký kiểm tra.")
 
 
 @audit_group.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain; exit 1 at the first broken row."""
+@click.option("--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Điểm kiểm tra đã xuất (ir-app audit checkpoint): chứng minh không bản ghi nào trước đó bị đổi.")
+def audit_verify(checkpoint_file: Path | None) -> None:
+    """Check the keyed hash chain and its sealed head; exit 1 at the first broken row."""
     from ir_app.services import audit
 
+    checkpoint = _read_checkpoint(checkpoint_file) if checkpoint_file else None
     session = _session()
     try:
-        result = audit.verify(session)
+        result = audit.verify(session, checkpoint=checkpoint)
     finally:
         session.close()
     if not result.ok:
         fail(f"chuỗi nhật ký bị phá vỡ tại bản ghi #{result.broken_id}: {result.reason} "
              f"({result.checked} bản ghi trước đó hợp lệ).")
     click.echo(f"Nhật ký toàn vẹn: {result.checked} bản ghi đã kiểm tra.")
+    if result.checkpoint_id is not None:
+        click.echo(f"Khớp điểm kiểm tra: bản ghi #1–#{result.checkpoint_id} không thay đổi từ lúc xuất điểm kiểm tra "
+                   f"({checkpoint['created_at']}).")
+
+
+def _read_checkpoint(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        fail(f"không đọc được tệp điểm kiểm tra {path}: {error}", code=2)
+
+
+@audit_group.command("checkpoint")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def audit_checkpoint(out: Path) -> None:
+    """Export the chain's end, signed with the audit key: keep it off this machine."""
+    from ir_app.services import audit
+
+    session = _session()
+    try:
+        checkpoint = audit.make_checkpoint(session, _now())
+    except ValueError as broken:
+        fail(f"không xuất điểm kiểm tra: {broken}")
+    finally:
+        session.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(checkpoint, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    click.echo(f"Đã ghi điểm kiểm tra vào {out}: {checkpoint['count']} bản ghi, bản ghi cuối "
+               f"#{checkpoint['last_event_id']}. Hãy cất tệp này ngoài máy chủ (USB, thư điện tử) để sau này "
+               f"chạy «ir-app audit verify --checkpoint {out.name}».")
 
 
 @click.command("level-check")

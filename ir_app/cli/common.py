@@ -22,6 +22,21 @@ def _now():
     return current_app.extensions["ir_clock"].now()
 
 
+def upgrade_database() -> None:
+    """Apply the migrations, then seal the audit chain's head with the audit key (migrations do
+    not have the key: a database upgraded to the keyed chain is sealed here)."""
+    from ir_app.migrate import upgrade
+    from ir_app.services import audit
+
+    upgrade(_engine())
+    session = _session()
+    try:
+        audit.seal_head(session)
+        session.commit()
+    finally:
+        session.close()
+
+
 def fail(message: str, code: int = 1) -> None:
     click.echo(f"Lỗi: {message}", err=True)
     sys.exit(code)

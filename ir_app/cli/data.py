@@ -20,7 +20,8 @@ def backup(out: Path) -> None:
 
     with click.progressbar(length=0, label="Sao lưu", show_pos=True) as bar:
         try:
-            manifest = make_backup(_engine(), out, _now(), progress=lambda _name: bar.update(1))
+            manifest = make_backup(_engine(), out, _now(), progress=lambda _name: bar.update(1),
+                                   audit_key=current_app.extensions["ir_audit_key"])
         except (BackupError, OSError) as error:
             fail(str(error))
     click.echo(f"Đã sao lưu {sum(manifest['row_counts'].values())} dòng của {len(manifest['row_counts'])} bảng "
@@ -42,18 +43,23 @@ def restore(file: Path, yes: bool) -> None:
     upgrade(_engine())
     with click.progressbar(length=0, label="Khôi phục", show_pos=True) as bar:
         try:
-            report = restore_backup(_engine(), file, progress=lambda _name: bar.update(1))
+            report = restore_backup(_engine(), file, progress=lambda _name: bar.update(1),
+                                    audit_key=current_app.extensions["ir_audit_key"])
         except BackupError as error:
             fail(str(error))
     upgrade(_engine())  # a backup made by an earlier version comes back in its own schema
     refresh_statistics(_engine())
     session = _session()
     try:
+        audit.rebuild_head(session)  # derived from the restored events, not taken from the archive
+        session.commit()
         verified = audit.verify(session)
     finally:
         session.close()
     if not verified.ok:
         fail(f"đã khôi phục nhưng chuỗi nhật ký hỏng tại bản ghi #{verified.broken_id}: {verified.reason}")
+    if report.nul_cleaned:
+        click.echo(f"Đã bỏ ký tự NUL (0x00) khỏi {report.nul_cleaned} ô văn bản: PostgreSQL không lưu được ký tự này.")
     click.echo(f"Đã khôi phục {report.rows} dòng ({report.tables} bảng, cách: {report.method}); "
                f"nhật ký toàn vẹn ({verified.checked} bản ghi).")
 

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ir_app.cli.common import _engine, _job_env, _now, _parse_now, _session, fail
+from ir_app.cli.common import _engine, _job_env, _now, _parse_now, _session, fail, upgrade_database
 from ir_app.db import refresh_statistics
 
 NO_SCHEDULER_HELP = ("Không chạy bộ lập lịch trong tiến trình này (khi đã có một «ir-app scheduler» "
@@ -62,10 +62,9 @@ def _serve(host: str, port: int, threads: int, with_scheduler: bool = True) -> N
 @click.option("--no-scheduler", is_flag=True, help=NO_SCHEDULER_HELP)
 def demo(port: int, no_serve: bool, no_scheduler: bool) -> None:
     """Create/upgrade the demo database, load demo data idempotently, print the accounts, serve."""
-    from ir_app.migrate import upgrade
     from ir_app.seed import demo as demo_data
 
-    upgrade(_engine())
+    upgrade_database()
     session = _session()
     try:
         created = demo_data.load(session, current_app.config["IR_DEMO_PASSWORD"], _now(),
@@ -97,7 +96,6 @@ def seed_synthetic(communes: int, systems_per_commune: int, incidents: int, seed
     """Build a synthetic province (deterministic) for scale tests and benchmarks."""
     from dataclasses import replace
 
-    from ir_app.migrate import upgrade
     from ir_app.seed.synthetic import ProvinceExists, SyntheticSpec, seed_province, steps_for
     from ir_app.services.incidents.data import response_data
 
@@ -107,7 +105,7 @@ def seed_synthetic(communes: int, systems_per_commune: int, incidents: int, seed
                          incidents=incidents, seed=seed)
     if at:
         spec = replace(spec, now=_parse_now(at, _job_env()))
-    upgrade(_engine())
+    upgrade_database()
     session = _session()
     try:
         with click.progressbar(length=steps_for(spec), label="Tạo dữ liệu mô phỏng", show_pos=True) as bar:

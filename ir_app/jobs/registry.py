@@ -43,8 +43,9 @@ def sweep(group: str) -> Callable[[JobEnv, Session, datetime], str]:
 
 
 def deliver_outbox(env: JobEnv, session: Session, now: datetime) -> str:
-    return delivery.deliver_due(session, env.smtp, now, base_url=env.base_url,
-                                max_attempts=env.max_attempts).summary()
+    # The clock, not `now`, dates the claims: a long run must not outlast them (`--now` may be any time).
+    return delivery.deliver_due(session, env.smtp, now, base_url=env.base_url, max_attempts=env.max_attempts,
+                                clock=env.clock.now).summary()
 
 
 JOBS: tuple[Job, ...] = (

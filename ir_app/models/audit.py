@@ -35,10 +35,16 @@ class AuditEvent(Base):
 
 
 class AuditChainHead(Base):
-    """A single row locked by every writer so the chain has one order."""
+    """A single row locked by every writer so the chain has one order.
+
+    Events from `keyed_from_id` on are sealed with HMAC-SHA256 under the audit key (kept outside
+    the database); older ones, written before keying, keep their plain SHA-256. `mac` seals this
+    row itself, so dropping the last events and moving the head back is noticed."""
 
     __tablename__ = "audit_chain_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_event_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+    keyed_from_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    mac: Mapped[str] = mapped_column(String(64), default="", server_default="")

@@ -1,7 +1,16 @@
-"""Record and verify the hash-chained audit log."""
+"""Record and verify the hash-chained audit log.
+
+Each event's hash covers its content and the previous event's hash. Since the keyed chain, the
+hash is an HMAC-SHA256 under the audit key, which lives outside the database (ops/audit_key.py):
+someone able to write to the database can no longer edit an event and recompute the hashes that
+follow. The head row (last id, last hash) is sealed with the same key, so dropping the last events
+and moving the head back is noticed too. What the database alone cannot show — an old, validly
+sealed state put back — a signed checkpoint kept elsewhere does (`ir-app audit checkpoint`).
+"""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -13,6 +22,24 @@ from sqlalchemy.orm import Session
 from ir_app.models import AuditChainHead, AuditEvent, User
 
 GENESIS_HASH = "0" * 64
+CHECKPOINT_FORMAT = "ir-app-audit-checkpoint/1"
+
+
+class AuditKeyMissing(RuntimeError):
+    """The session has no audit key: it was not made by the app's session factory."""
+
+
+def chain_key(session: Session) -> bytes:
+    """The audit key the app's session factory put on the session (db.make_session_factory)."""
+    key = session.info.get("audit_key")
+    if not key:
+        raise AuditKeyMissing("phiên làm việc không có khóa nhật ký: hãy tạo phiên từ ir_session_factory của ứng dụng")
+    return key
+
+
+def key_id(key: bytes) -> str:
+    """A short public fingerprint of the key: names it in backups and checkpoints, reveals nothing."""
+    return hashlib.sha256(b"ir-app audit key id\0" + key).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -55,16 +82,42 @@ HASHED_FIELDS = ("id", "at", "actor_id", "actor_label", "commune_id", "action", 
                  "summary", "changes", "ip_address", "prev_hash")
 
 
-def event_digest(event: AuditEvent) -> str:
-    return row_digest({name: getattr(event, name) for name in HASHED_FIELDS})
+def event_digest(event: AuditEvent, key: bytes | None = None) -> str:
+    return row_digest({name: getattr(event, name) for name in HASHED_FIELDS}, key)
 
 
-def row_digest(row: dict[str, Any]) -> str:
-    """The hash of one event given as a plain row (the columns of HASHED_FIELDS)."""
+def row_digest(row: dict[str, Any], key: bytes | None = None) -> str:
+    """The hash of one event given as a plain row (the columns of HASHED_FIELDS): HMAC-SHA256 under
+    `key`, or plain SHA-256 for the events written before the chain was keyed (key None)."""
     payload = {name: row[name] for name in HASHED_FIELDS}
     payload["at"] = row["at"].isoformat()
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(canonical).hexdigest()
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()
+
+
+def head_mac(key: bytes, last_event_id: int, last_hash: str, keyed_from_id: int) -> str:
+    """The seal of the head row: where the chain ends, and from where events are keyed."""
+    message = f"ir-app audit head|{last_event_id}|{last_hash}|{keyed_from_id}".encode("ascii")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _head_is_sealed(key: bytes, head: AuditChainHead) -> bool:
+    expected = head_mac(key, head.last_event_id, head.last_hash, head.keyed_from_id)
+    return hmac.compare_digest(head.mac or "", expected)
+
+
+def _advance_head(key: bytes, head: AuditChainHead, last_event_id: int, last_hash: str) -> None:
+    """Move the head to the new last event and re-seal it — unless its seal was already wrong.
+
+    A head that does not verify was changed behind the app's back; sealing the moved head would
+    launder that change, so the broken seal is left for `audit verify` to report. Only an empty
+    chain (a new database) may start unsealed."""
+    trusted = _head_is_sealed(key, head) or (not head.mac and head.last_event_id == 0)
+    head.last_event_id, head.last_hash = last_event_id, last_hash
+    if trusted:
+        head.mac = head_mac(key, last_event_id, last_hash, head.keyed_from_id)
 
 
 def _lock_chain_head(session: Session) -> AuditChainHead:
@@ -81,7 +134,7 @@ def _lock_chain_head(session: Session) -> AuditChainHead:
         .execution_options(populate_existing=True)  # sessions live across commits (CLI, jobs)
     ).scalar_one_or_none()
     if head is None:
-        head = AuditChainHead(id=1, last_event_id=0, last_hash=GENESIS_HASH)
+        head = AuditChainHead(id=1, last_event_id=0, last_hash=GENESIS_HASH, keyed_from_id=1, mac="")
         session.add(head)
         session.flush()
     return head
@@ -100,6 +153,7 @@ def record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Flushes; the caller commits with its own unit of work."""
+    key = chain_key(session)
     head = _lock_chain_head(session)
     event = AuditEvent(
         id=head.last_event_id + 1,
@@ -116,10 +170,9 @@ def record(
         prev_hash=head.last_hash,
         hash="",
     )
-    event.hash = event_digest(event)
+    event.hash = event_digest(event, key)
     session.add(event)
-    head.last_event_id = event.id
-    head.last_hash = event.hash
+    _advance_head(key, head, event.id, event.hash)
     session.flush()
     return event
 
@@ -144,6 +197,7 @@ def record_many(session: Session, drafts: Iterable[Draft], batch_size: int = 200
     (synthetic data) where one flush per event would take minutes. ``write`` inserts a batch of
     rows (default: a Core insert). Returns the count."""
     write = write or (lambda table, rows: session.execute(insert(table), rows))
+    key = chain_key(session)
     head = _lock_chain_head(session)
     next_id, previous_hash, batch, written = head.last_event_id + 1, head.last_hash, [], 0
     for draft in drafts:
@@ -152,13 +206,13 @@ def record_many(session: Session, drafts: Iterable[Draft], batch_size: int = 200
                "object_type": draft.object_type, "object_id": str(draft.object_id or ""),
                "summary": draft.summary[:500], "changes": _plain(draft.changes or {}),
                "ip_address": draft.actor.ip_address, "prev_hash": previous_hash}
-        row["hash"] = previous_hash = row_digest(row)
+        row["hash"] = previous_hash = row_digest(row, key)
         batch.append(row)
         next_id += 1
         if len(batch) >= batch_size:
             written += _write_batch(write, batch)
     written += _write_batch(write, batch)
-    head.last_event_id, head.last_hash = next_id - 1, previous_hash
+    _advance_head(key, head, next_id - 1, previous_hash)
     session.flush()
     return written
 
@@ -176,27 +230,145 @@ class VerifyResult:
     checked: int
     broken_id: int | None = None
     reason: str = ""
+    checkpoint_id: int | None = None  # the checkpoint's last event, when one was checked
 
     @property
     def ok(self) -> bool:
         return self.broken_id is None
 
 
-def verify(session: Session, batch_size: int = 1000) -> VerifyResult:
-    """Walk the chain in id order; report the first row whose hash or link is wrong."""
+def verify(session: Session, batch_size: int = 1000, checkpoint: dict[str, Any] | None = None) -> VerifyResult:
+    """Walk the chain in id order; report the first row whose hash or link is wrong, then check
+    the head's seal and, when given, that the chain still holds the checkpoint's events unchanged."""
+    key = chain_key(session)
+    if checkpoint is not None and (problem := checkpoint_problem(key, checkpoint)):
+        return VerifyResult(0, int(checkpoint.get("last_event_id") or 0), problem)
+    head = session.execute(select(AuditChainHead).where(AuditChainHead.id == 1)
+                           .execution_options(populate_existing=True)).scalar_one_or_none()
+    mark = (int(checkpoint["last_event_id"]), checkpoint["last_hash"]) if checkpoint else None
+    walked, last_hash = _walk(session, key, head.keyed_from_id if head is not None else 1, mark, batch_size)
+    if not walked.ok:
+        return walked
+    checked = walked.checked
+    if mark and checked < mark[0]:
+        return VerifyResult(checked, checked + 1, f"các bản ghi đến #{mark[0]} có trong điểm kiểm tra đã bị xóa")
+    problem = _head_problem(key, head, checked, last_hash)
+    if problem:
+        return VerifyResult(checked, checked + 1 if head is None or head.last_event_id > checked else checked,
+                            problem)
+    return VerifyResult(checked, checkpoint_id=mark[0] if mark else None)
+
+
+def _walk(session: Session, key: bytes, keyed_from: int, mark: tuple[int, str] | None,
+          batch_size: int) -> tuple[VerifyResult, str]:
+    """Every event's link and hash (SHA-256 before `keyed_from`, HMAC from it); the last hash."""
     previous_hash, expected_id, checked = GENESIS_HASH, 1, 0
     for event in _iterate_events(session, batch_size):
         if event.id != expected_id:
-            return VerifyResult(checked, expected_id, "thiếu bản ghi (đã bị xóa)")
+            return VerifyResult(checked, expected_id, "thiếu bản ghi (đã bị xóa)"), previous_hash
         if event.prev_hash != previous_hash:
-            return VerifyResult(checked, event.id, "liên kết với bản ghi trước bị sai")
-        if event_digest(event) != event.hash:
-            return VerifyResult(checked, event.id, "nội dung đã bị sửa (mã băm không khớp)")
+            return VerifyResult(checked, event.id, "liên kết với bản ghi trước bị sai"), previous_hash
+        keyed = event.id >= keyed_from
+        if not hmac.compare_digest(event_digest(event, key if keyed else None), event.hash):
+            reason = ("nội dung đã bị sửa (mã xác thực HMAC không khớp, hoặc khóa nhật ký không phải khóa đã ký)"
+                      if keyed else "nội dung đã bị sửa (mã băm không khớp)")
+            return VerifyResult(checked, event.id, reason), previous_hash
+        if mark and event.id == mark[0] and event.hash != mark[1]:
+            return (VerifyResult(checked, event.id, "khác với điểm kiểm tra: nhật ký đến bản ghi này đã bị viết lại"),
+                    previous_hash)
         previous_hash, expected_id, checked = event.hash, event.id + 1, checked + 1
+    return VerifyResult(checked), previous_hash
+
+
+def _head_problem(key: bytes, head: AuditChainHead | None, last_id: int, last_hash: str) -> str:
+    if head is None:
+        return "thiếu dòng đầu chuỗi nhật ký" if last_id else ""
+    if head.last_event_id != last_id or head.last_hash != last_hash:
+        return ("các bản ghi cuối chuỗi đã bị xóa" if head.last_event_id > last_id else
+                "đầu chuỗi không khớp với bản ghi cuối (bản ghi cuối đã bị thêm, xóa hoặc sửa)")
+    if not head.mac and last_id >= head.keyed_from_id:  # keyed events exist: the app sealed this head
+        return "đầu chuỗi chưa được niêm phong dù đã có bản ghi có khóa: đầu chuỗi đã bị sửa"
+    if not head.mac:
+        return ("đầu chuỗi chưa được niêm phong bằng khóa nhật ký (cơ sở dữ liệu vừa nâng cấp?): "
+                "chạy «ir-app db upgrade»" if last_id else "")
+    if not _head_is_sealed(key, head):
+        return ("niêm phong đầu chuỗi không khớp: đầu chuỗi đã bị sửa (các bản ghi cuối bị xóa?), "
+                "hoặc khóa nhật ký không phải khóa đã ký")
+    return ""
+
+
+def seal_head(session: Session) -> bool:
+    """Seal the head of a database just upgraded to the keyed chain (no keyed event yet), when the
+    chain verifies and ends where the head says. Any other unsealed or wrongly sealed head stays as
+    it is: the app seals every head it moves, so that is for `audit verify` to report. Returns True
+    when it sealed. Flushes; the caller commits."""
+    key = chain_key(session)
+    head = _lock_chain_head(session)
+    if head.mac or head.last_event_id >= head.keyed_from_id:
+        return False
+    walked, last_hash = _walk(session, key, head.keyed_from_id, None, 1000)
+    if not walked.ok or (head.last_event_id, head.last_hash) != (walked.checked, last_hash):
+        return False
+    head.mac = head_mac(key, head.last_event_id, head.last_hash, head.keyed_from_id)
+    session.flush()
+    return True
+
+
+def rebuild_head(session: Session) -> AuditChainHead:
+    """After a restore: derive the head from the events restored instead of trusting the archived
+    head row (an archive read table by table had its head older than its events). Where keying
+    starts is derived too: the first event whose hash is an HMAC under this key. Then seal it.
+    Flushes; the caller commits; `verify` then checks the whole chain as usual."""
+    key = chain_key(session)
+    head = _lock_chain_head(session)
+    last_id, last_hash, keyed_from = 0, GENESIS_HASH, None
+    for event in _iterate_events(session, 1000):
+        if keyed_from is None and hmac.compare_digest(event_digest(event, key), event.hash):
+            keyed_from = event.id
+        last_id, last_hash = event.id, event.hash
+    head.last_event_id, head.last_hash = last_id, last_hash
+    head.keyed_from_id = keyed_from if keyed_from is not None else last_id + 1
+    head.mac = head_mac(key, last_id, last_hash, head.keyed_from_id)
+    session.flush()
+    return head
+
+
+# --- Checkpoints: the head, signed, kept outside the database --------------------------------------
+
+def _checkpoint_mac(key: bytes, body: dict[str, Any]) -> str:
+    canonical = json.dumps({name: body[name] for name in sorted(body) if name != "mac"}, sort_keys=True,
+                           ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def make_checkpoint(session: Session, now: datetime) -> dict[str, Any]:
+    """The current end of a chain that verifies, signed with the audit key. Raises ValueError with
+    the reason when the chain does not verify (a broken chain is not worth certifying)."""
+    key = chain_key(session)
+    result = verify(session)
+    if not result.ok:
+        raise ValueError(f"chuỗi nhật ký bị phá vỡ tại bản ghi #{result.broken_id}: {result.reason}")
     head = session.get(AuditChainHead, 1)
-    if head is not None and head.last_event_id != checked:
-        return VerifyResult(checked, checked + 1, "các bản ghi cuối chuỗi đã bị xóa")
-    return VerifyResult(checked)
+    body = {"format": CHECKPOINT_FORMAT, "last_event_id": head.last_event_id if head else 0,
+            "last_hash": head.last_hash if head else GENESIS_HASH, "count": result.checked,
+            "created_at": now.astimezone(timezone.utc).isoformat(), "key_id": key_id(key)}
+    body["mac"] = _checkpoint_mac(key, body)
+    return body
+
+
+def checkpoint_problem(key: bytes, checkpoint: dict[str, Any]) -> str:
+    """Why the checkpoint cannot be trusted, or "" when its signature holds."""
+    fields = {"format", "last_event_id", "last_hash", "count", "created_at", "key_id", "mac"}
+    if not isinstance(checkpoint, dict) or checkpoint.get("format") != CHECKPOINT_FORMAT or set(checkpoint) != fields:
+        return "tệp điểm kiểm tra không đúng định dạng"
+    if checkpoint["key_id"] != key_id(key):
+        return (f"điểm kiểm tra được ký bằng khóa nhật ký khác (mã khóa {checkpoint['key_id']}, "
+                f"máy này dùng {key_id(key)})")
+    if not hmac.compare_digest(str(checkpoint["mac"]), _checkpoint_mac(key, checkpoint)):
+        return "chữ ký của điểm kiểm tra không khớp: tệp đã bị sửa"
+    if checkpoint["count"] != checkpoint["last_event_id"]:
+        return "điểm kiểm tra không nhất quán (số bản ghi khác mã bản ghi cuối)"
+    return ""
 
 
 def _iterate_events(session: Session, batch_size: int) -> Iterable[AuditEvent]:

@@ -75,9 +75,13 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_database(app: Flask) -> None:
+    from ir_app.ops.audit_key import resolve_audit_key
+
     engine = make_engine(app.config["IR_DATABASE_URL"])
+    audit_key = resolve_audit_key(app.config.get("IR_AUDIT_KEY"), Path(app.config["IR_DATA_DIR"]))
     app.extensions["ir_engine"] = engine
-    app.extensions["ir_session_factory"] = make_session_factory(engine)
+    app.extensions["ir_audit_key"] = audit_key
+    app.extensions["ir_session_factory"] = make_session_factory(engine, audit_key)
 
     @app.teardown_appcontext
     def close_session(_exc: BaseException | None) -> None:

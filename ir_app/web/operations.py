@@ -33,9 +33,10 @@ def index():
                       .options(selectinload(Notification.user)).order_by(Notification.id.desc()), page_number(), 25)
     runs = {row.job_id: row for row in session.scalars(select(JobRun))}
     smtp = delivery.SmtpSettings.from_config(current_app.config)
+    waiting = 0 if smtp.enabled else delivery.count_due(session, now())
     return render_template("operations/index.html", counts=counts, failed=failed, runs=runs, jobs=JOBS,
-                           lease_info=lease.current(session), now=now(), smtp=smtp, labels=STATUS_LABELS,
-                           action_form=SimpleForm())
+                           lease_info=lease.current(session), now=now(), smtp=smtp, waiting=waiting,
+                           labels=STATUS_LABELS, action_form=SimpleForm())
 
 
 @bp.post("/outbox/<int:notification_id>/retry")

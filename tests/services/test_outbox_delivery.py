@@ -1,17 +1,21 @@
 """E-mail delivery from the outbox through a real local SMTP server, with a controlled clock."""
 from __future__ import annotations
 
+import dataclasses
 import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from ir_app.jobs.registry import JOBS_BY_ID
+from ir_app.jobs.runner import run_job
 from ir_app.models import Notification, Role
 from ir_app.services.audit import Actor
 from ir_app.services.notifications import delivery
 from ir_app.services.notifications.delivery import SmtpSettings, deliver_due
 from ir_app.services.notifications.outbox import Message, notify
-from tests.ops_support import hanoi, smtp  # noqa: F401  (fixture)
+from tests.ops_support import SmtpSink, hanoi, job_env, smtp  # noqa: F401  (fixture)
 
 
 def settings_for(app) -> SmtpSettings:
@@ -131,12 +135,25 @@ def test_preferences_move_waiting_emails(app, session, smtp, commune, make_user,
     assert rows(session)[0].email_status == "skipped"
 
 
-def test_without_smtp_settings_emails_are_skipped_not_piled_up(app, session, commune, make_user, clock):
+def test_without_smtp_settings_emails_wait_and_go_out_once_a_server_is_configured(app, session, commune, make_user,
+                                                                                   clock):
     user = make_user(Role.OFFICER, organisation=commune)
     queue(session, [user], clock.now())
-    report = deliver_due(session, SmtpSettings(host=""), clock.now())
-    assert report.skipped == 1 and rows(session)[0].email_status == "skipped"
-    assert rows(session)[0].read_at is None  # still in the in-app inbox
+    app.config["IR_SMTP_HOST"] = ""
+    outcome = run_job(job_env(app), JOBS_BY_ID["outbox.deliver"], clock.now())
+    assert outcome.ok and "chưa cấu hình máy chủ thư (IR_SMTP_HOST): 1 thư chờ gửi" in outcome.summary
+    [row] = rows(session)
+    assert (row.email_status, row.attempts, row.read_at) == ("pending", 0, None)  # still in the in-app inbox too
+    sink = SmtpSink()
+    sink.start()
+    try:
+        app.config.update(IR_SMTP_HOST="127.0.0.1", IR_SMTP_PORT=sink.port)
+        clock.advance(days=3)
+        assert run_job(job_env(app), JOBS_BY_ID["outbox.deliver"], clock.now()).ok
+        assert [mail["To"] for mail in sink.messages] == [user.email]
+        assert rows(session)[0].email_status == "sent"
+    finally:
+        sink.stop()
 
 
 def test_two_deliverers_racing_send_each_row_once(app, session, smtp, commune, make_user, clock):
@@ -176,3 +193,43 @@ def test_reminders_of_a_job_that_fails_are_not_kept(app, session, commune, make_
     assert notify(session, message, users, clock.now()) == 2 and notify(session, message, users, clock.now()) == 0
     session.commit()
     assert len(rows(session)) == 2
+
+
+class RunningClock:
+    """Real time passing from a fixed start: the clock of a run that takes a while."""
+
+    def __init__(self, start):
+        self.start, self.origin = start, time.monotonic()
+
+    def now(self):
+        return self.start + timedelta(seconds=time.monotonic() - self.origin)
+
+
+def test_a_slow_mail_server_gets_each_email_once_when_the_next_run_starts_before_this_one_ends(
+        app, session, commune, make_user, clock, monkeypatch):
+    """A batch outlasting its claim used to be sent again by the next cron run (D6)."""
+    users = [make_user(Role.OFFICER, organisation=commune) for _ in range(12)]
+    queue(session, users, clock.now())
+    sink = SmtpSink(delay=0.3)  # 12 e-mails take about 3.6 s: longer than a claim
+    sink.start()
+    monkeypatch.setattr(delivery, "CLAIM_FOR", timedelta(seconds=2))
+    env = dataclasses.replace(job_env(app), clock=RunningClock(clock.now()),
+                              smtp=SmtpSettings(host="127.0.0.1", port=sink.port, sender="attt@vinh-lai.test"))
+    outcomes = []
+
+    def cron_run(after: float):
+        time.sleep(after)
+        outcomes.append(run_job(env, JOBS_BY_ID["outbox.deliver"], env.clock.now()))
+
+    runs = [threading.Thread(target=cron_run, args=(after,)) for after in (0, 2.5)]
+    try:
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join(60)
+    finally:
+        sink.stop()
+    assert all(outcome.ok for outcome in outcomes), outcomes
+    received = sorted(mail["To"] for mail in sink.messages)
+    assert received == sorted(user.email for user in users)  # every e-mail, none twice
+    assert {row.email_status for row in rows(session)} == {"sent"}

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ir_app import create_app
 from ir_app.cli.serving import demo
@@ -248,3 +248,17 @@ def test_demo_reload_adds_no_duplicate_backups_or_checklists(app, session, demo_
     assert "0 bản ghi mới" in again.output
     assert [len(session.scalars(select(model)).all()) for model in (BackupPlan, BackupRun, CheckItem)] == counts
     assert counts[0] == 12 and counts[2] == 20
+
+
+def test_operations_page_says_emails_wait_while_no_mail_server_is_configured(app, session, make_web, demo_data,
+                                                                             clock):
+    app.config["IR_SMTP_HOST"] = ""
+    run_all(app, clock.now())
+    waiting = session.scalar(select(func.count(Notification.id)).where(Notification.email_status == "pending",
+                                                                       Notification.next_attempt_at <= clock.now()))
+    assert waiting > 0  # the demo's reminders, kept for when a server is configured
+    page = sign_in(make_web, "admin@vinh-lai.demo.vn").get("/operations/").get_data(as_text=True)
+    notice = page[page.index('id="smtp-unconfigured"'):][:600]
+    assert f"{waiting} thư đang chờ gửi" in notice and "sẽ được gửi khi máy chủ thư được cấu hình" in notice
+    assert session.scalar(select(func.count(Notification.id)).where(
+        Notification.last_error.like("%IR_SMTP_HOST%"))) == 0

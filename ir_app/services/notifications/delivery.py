@@ -6,12 +6,15 @@ exponential back-off, and `failed` after `max_attempts` (admins see those and ca
 
 When the SMTP server cannot be reached at all, nothing is claimed and nothing is counted
 against the messages: they simply stay due, and the next run (every minute) tries again. So an
-outage of any length loses nothing, and the queue drains as soon as the server is back.
+outage of any length loses nothing, and the queue drains as soon as the server is back. The same
+holds while no server is configured (IR_SMTP_HOST unset): the e-mails wait, they are not dropped.
 
 Exactly once: the reminder side inserts one row per (key, recipient); the delivery side claims
-each row with a conditional UPDATE, so two racing schedulers never send the same row twice. A
-process that dies between sending and recording may resend that one message after the claim
-expires — SMTP offers no stronger promise; a stable Message-ID lets mail clients drop the copy.
+each e-mail with a conditional UPDATE just before sending it (not the whole batch up front: a slow
+server would let the batch outlive its claim, and the next run would send the rest again), so
+racing or overlapping runs never send the same row twice. A process that dies between sending and
+recording may resend that one message after the claim expires — SMTP offers no stronger promise;
+a stable Message-ID lets mail clients drop the copy.
 """
 from __future__ import annotations
 
@@ -26,10 +29,11 @@ from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import format_datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ir_app.domain.reminders import retry_delay
+from ir_app.models import User
 from ir_app.models.notifications import Notification
 from ir_app.services import audit
 from ir_app.services.audit import Actor
@@ -94,9 +98,14 @@ class DeliveryReport:
     failed: int = 0
     skipped: int = 0
     smtp_down: str = ""
+    waiting: int = 0         # due e-mails left pending because no SMTP server is configured
+    unconfigured: bool = False
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        if self.unconfigured:
+            return (f"chưa cấu hình máy chủ thư (IR_SMTP_HOST): {self.waiting} thư chờ gửi, "
+                    "sẽ gửi khi có máy chủ thư")
         if self.smtp_down:
             return f"máy chủ thư không truy cập được ({self.smtp_down}); thư vẫn chờ gửi"
         return (f"đã gửi {self.emails} thư ({self.sent} thông báo), chờ gửi lại {self.retrying}, "
@@ -116,12 +125,17 @@ class Envelope:
 
 def deliver_due(session: Session, settings: SmtpSettings, now: datetime, *, base_url: str = "",
                 max_attempts: int = DEFAULT_MAX_ATTEMPTS, batch_size: int = BATCH_SIZE,
-                connect: Callable[[SmtpSettings], smtplib.SMTP] = open_smtp) -> DeliveryReport:
-    """Send every e-mail that is due. Commits as it goes: each e-mail is its own unit of work."""
+                connect: Callable[[SmtpSettings], smtplib.SMTP] = open_smtp,
+                clock: Callable[[], datetime] | None = None, claim_for: timedelta | None = None) -> DeliveryReport:
+    """Send every e-mail that is due at `now`. Commits as it goes: each e-mail is its own unit of work.
+
+    Each e-mail is claimed just before it is sent, until `clock()` + `claim_for` (`clock` reads the
+    time as the run goes on; without one, `now` stands for it). A slow server may make one run last
+    longer than a claim: the next run then takes the e-mails this one has not reached yet, and this
+    one skips them when it gets there, so none goes out twice."""
     report = DeliveryReport()
-    if not settings.enabled:
-        report.skipped = _skip_all_due(session, now, "chưa cấu hình máy chủ thư (IR_SMTP_HOST)")
-        session.commit()
+    if not settings.enabled:  # the e-mails wait for a server, as during an outage
+        report.unconfigured, report.waiting = True, count_due(session, now)
         return report
     candidates = _due_ids(session, now, batch_size)
     if not candidates:
@@ -132,9 +146,14 @@ def deliver_due(session: Session, settings: SmtpSettings, now: datetime, *, base
         report.smtp_down = str(down)[:300]
         log.warning("SMTP unavailable, %d e-mails wait: %s", len(candidates), down)
         return report
+    current, claim_for = clock or (lambda: now), claim_for or CLAIM_FOR
     try:
-        claimed = _claim(session, candidates, now)
-        _send_all(session, connection, settings, _envelopes(session, claimed), now, base_url, max_attempts, report)
+        for ids in _groups(session, candidates):
+            envelope = _claim(session, ids, now, max(now, current()) + claim_for)
+            if envelope is None:
+                continue  # another run took it (and sends it)
+            if not _send(session, connection, settings, envelope, now, base_url, max_attempts, report):
+                break  # the connection broke: the rest waits for the next run, unclaimed
     finally:
         try:
             connection.quit()
@@ -149,70 +168,74 @@ def _due_ids(session: Session, now: datetime, limit: int) -> list[int]:
         .order_by(Notification.next_attempt_at, Notification.id).limit(limit)))
 
 
-def _skip_all_due(session: Session, now: datetime, reason: str) -> int:
-    result = session.execute(update(Notification).where(
-        Notification.email_status == "pending", Notification.next_attempt_at <= now)
-        .values(email_status="skipped", last_error=reason))
-    return result.rowcount or 0
+def count_due(session: Session, now: datetime) -> int:
+    """E-mails waiting to go out at `now` (the operations page shows them)."""
+    return session.scalar(select(func.count(Notification.id)).where(
+        Notification.email_status == "pending", Notification.next_attempt_at <= now)) or 0
 
 
-def _claim(session: Session, ids: list[int], now: datetime) -> list[int]:
-    """Take the rows no other process has taken; the claim is committed before any sending."""
-    mine = []
-    for notification_id in ids:
-        result = session.execute(update(Notification).where(
-            Notification.id == notification_id, Notification.email_status == "pending",
-            Notification.next_attempt_at <= now).values(next_attempt_at=now + CLAIM_FOR))
-        if result.rowcount == 1:
-            mine.append(notification_id)
-    session.commit()
-    return mine
-
-
-def _envelopes(session: Session, ids: list[int]) -> list[Envelope]:
-    if not ids:
-        return []
-    rows = session.scalars(select(Notification).where(Notification.id.in_(ids))
-                           .options(selectinload(Notification.user)).order_by(Notification.id)).all()
-    by_user: dict[int, list[Notification]] = defaultdict(list)
-    envelopes = []
+def _groups(session: Session, ids: list[int]) -> list[tuple[int, ...]]:
+    """The rows of each e-mail to send: one row alone, or a digest reader's rows together."""
+    rows = session.execute(select(Notification.id, Notification.user_id, User.daily_digest)
+                           .join(User, User.id == Notification.user_id)
+                           .where(Notification.id.in_(ids)).order_by(Notification.id)).all()
+    by_user: dict[int, list[int]] = defaultdict(list)
+    groups = []
     for row in rows:
-        if row.user.daily_digest:
-            by_user[row.user_id].append(row)
+        if row.daily_digest:
+            by_user[row.user_id].append(row.id)
         else:
-            envelopes.append(Envelope((row,)))
-    envelopes.extend(Envelope(tuple(group)) for group in by_user.values())
-    return envelopes
+            groups.append((row.id,))
+    groups.extend(tuple(group) for group in by_user.values())
+    return groups
 
 
-def _send_all(session: Session, connection: smtplib.SMTP, settings: SmtpSettings, envelopes: list[Envelope],
-              now: datetime, base_url: str, max_attempts: int, report: DeliveryReport) -> None:
-    for index, envelope in enumerate(envelopes):
-        user = envelope.user
-        if not user.is_active or not user.email_notifications:
-            _finish(session, envelope, "skipped", now, "tài khoản đã khóa hoặc đã tắt e-mail")
-            report.skipped += len(envelope.rows)
-            continue
-        try:
-            connection.send_message(build_email(envelope, settings, now, base_url))
-        except smtplib.SMTPServerDisconnected as error:
-            _connection_lost(session, envelopes[index:], now, error, report)
-            return
-        except smtplib.SMTPException as error:  # the server refused this e-mail: count it, back off
-            _failed_attempt(session, envelope, now, f"{type(error).__name__}: {error}", max_attempts, report)
-            continue
-        except OSError as error:  # (SMTPException is an OSError too: this clause must come after it)
-            _connection_lost(session, envelopes[index:], now, error, report)
-            return
-        _finish(session, envelope, "sent", now)
-        report.sent += len(envelope.rows)
-        report.emails += 1
+def _claim(session: Session, ids: tuple[int, ...], now: datetime, until: datetime) -> Envelope | None:
+    """Take the e-mail's rows, all or none, if no other process has; committed before sending.
+    Returns them freshly read, or None when another run was first."""
+    result = session.execute(
+        update(Notification).where(Notification.id.in_(ids), Notification.email_status == "pending",
+                                   Notification.next_attempt_at <= now)
+        .values(next_attempt_at=until).execution_options(synchronize_session=False))
+    if result.rowcount != len(ids):
+        session.rollback()
+        return None
+    session.commit()
+    rows = session.scalars(select(Notification).where(Notification.id.in_(ids))
+                           .options(selectinload(Notification.user)).order_by(Notification.id)
+                           .execution_options(populate_existing=True)).all()
+    return Envelope(tuple(rows))
 
 
-def _connection_lost(session: Session, envelopes: list[Envelope], now: datetime, error: Exception,
+def _send(session: Session, connection: smtplib.SMTP, settings: SmtpSettings, envelope: Envelope, now: datetime,
+          base_url: str, max_attempts: int, report: DeliveryReport) -> bool:
+    """Send one claimed e-mail and record the outcome. False when the connection itself broke."""
+    user = envelope.user
+    if not user.is_active or not user.email_notifications:
+        _finish(session, envelope, "skipped", now, "tài khoản đã khóa hoặc đã tắt e-mail")
+        report.skipped += len(envelope.rows)
+        return True
+    try:
+        connection.send_message(build_email(envelope, settings, now, base_url))
+    except smtplib.SMTPServerDisconnected as error:
+        _connection_lost(session, envelope, now, error, report)
+        return False
+    except smtplib.SMTPException as error:  # the server refused this e-mail: count it, back off
+        _failed_attempt(session, envelope, now, f"{type(error).__name__}: {error}", max_attempts, report)
+        return True
+    except OSError as error:  # (SMTPException is an OSError too: this clause must come after it)
+        _connection_lost(session, envelope, now, error, report)
+        return False
+    _finish(session, envelope, "sent", now)
+    report.sent += len(envelope.rows)
+    report.emails += 1
+    return True
+
+
+def _connection_lost(session: Session, envelope: Envelope, now: datetime, error: Exception,
                      report: DeliveryReport) -> None:
     """The connection itself broke: this e-mail and the rest wait for the next run, uncounted."""
-    _release(session, envelopes, now)
+    _release(session, envelope, now)
     report.smtp_down = f"{type(error).__name__}: {error}"[:300]
 
 
@@ -239,10 +262,9 @@ def _failed_attempt(session: Session, envelope: Envelope, now: datetime, reason:
     session.commit()
 
 
-def _release(session: Session, envelopes: list[Envelope], now: datetime) -> None:
-    for envelope in envelopes:
-        for row in envelope.rows:
-            row.next_attempt_at = now
+def _release(session: Session, envelope: Envelope, now: datetime) -> None:
+    for row in envelope.rows:
+        row.next_attempt_at = now
     session.commit()
 
 
