@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ir_app.domain.reminders import latest_reached
 from ir_app.models import Dossier, Incident, IncidentTask, InformationSystem, OrgKind, PlanItem, User
@@ -85,7 +85,7 @@ def dossier_steps(ctx: WorkContext) -> list[WorkItem]:
         return []
     states = {state for rule in ctx.law.workflow.rules for state in rule.from_states} - {"protecting"}
     query = (select(Dossier).where(Dossier.commune_id == ctx.commune_id, Dossier.state.in_(sorted(states)))
-             .options(selectinload(Dossier.system)).order_by(Dossier.id))
+             .options(joinedload(Dossier.system)).order_by(Dossier.id))
     items = []
     for dossier in ctx.session.scalars(query):
         if not waits_on(dossier, ctx.law, ctx.user):
