@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
@@ -45,8 +46,8 @@ bp.add_app_template_global(KIND_LABELS, "WORK_KINDS")
 def my_work() -> list[WorkItem]:
     """The signed-in user's queue, computed once per request (the menu count reuses it)."""
     if "my_work" not in g:
-        ctx = WorkContext(db(), current_user._get_current_object(), now(), local_zone(), current_app.extensions["ir_law"],
-                          current_app.config.get("IR_PLAYBOOKS_DIR"))
+        ctx = WorkContext(db(), current_user._get_current_object(), now(), local_zone(),
+                          current_app.extensions["ir_law"], current_app.config.get("IR_PLAYBOOKS_DIR"))
         g.my_work = work_for(ctx)
     return g.my_work
 

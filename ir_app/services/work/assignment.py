@@ -62,7 +62,8 @@ def assign_step(session: Session, user: User, actor: Actor, dossier: Dossier, as
     session.flush()
     who = assignee.name if assignee else "theo vai trò"
     audit.record(session, actor, "assign", now=now, object_type="dossier", object_id=dossier.id,
-                 commune_id=dossier.commune_id, summary=f"{step_task(dossier, law)} «{dossier.system.name}»: giao cho {who}",
+                 commune_id=dossier.commune_id,
+                 summary=f"{step_task(dossier, law)} «{dossier.system.name}»: giao cho {who}",
                  changes={"step_assignee_id": [before, assignee_id]})
     handoff.dossier_assigned(session, actor, dossier, assignee, law, now)
     return dossier

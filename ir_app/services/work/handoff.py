@@ -50,12 +50,13 @@ def dossier_moved(session: Session, actor: Actor, dossier: Dossier, law: LawData
     added = 0
     submitter = _submitter(session, dossier)
     if step.to_state in SUBMITTER_STATES and submitter is not None and submitter.id not in told:
-        added += notify(session, _outcome_message(key, dossier, step, law), [submitter], now, dossier.commune_id)
+        message = _outcome_message(session, key, dossier, step, law)
+        added += notify(session, message, [submitter], now, dossier.commune_id)
         told.add(submitter.id)
     roles = next_roles(dossier, law)
     if roles and not law.workflow.state(dossier.state).terminal:
         users = [user for user in recipients(session, dossier.commune_id, roles) if user.id not in told]
-        added += notify(session, _turn_message(key, dossier, step, law), users, now, dossier.commune_id)
+        added += notify(session, _turn_message(session, key, dossier, step, law), users, now, dossier.commune_id)
     return added
 
 
@@ -65,16 +66,17 @@ def _submitter(session: Session, dossier: Dossier) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def _turn_message(key: str, dossier: Dossier, step: DossierStep, law: LawData) -> Message:
-    body = [_what_happened(dossier, step, law)]
+def _turn_message(session: Session, key: str, dossier: Dossier, step: DossierStep, law: LawData) -> Message:
+    body = [_what_happened(session, dossier, step, law)]
     if dossier.step_due_on:
-        body.append(f"Hạn theo quy định: {dossier.step_due_on:%d/%m/%Y} (tính theo ngày làm việc).")
+        body.append(f"Hạn theo quy định: {dossier.step_due_on:%d/%m/%Y}.")
     body.append("Việc này có trong mục «Việc của tôi».")
-    return Message(key=key, kind=DOSSIER_KIND, subject=f"Đến lượt bạn: {step_task(dossier, law)} «{dossier.system.name}»",
+    subject = f"Đến lượt bạn: {step_task(dossier, law)} «{dossier.system.name}»"
+    return Message(key=key, kind=DOSSIER_KIND, subject=subject,
                    body="\n".join(body), link=dossier_link(dossier))
 
 
-def _outcome_message(key: str, dossier: Dossier, step: DossierStep, law: LawData) -> Message:
+def _outcome_message(session: Session, key: str, dossier: Dossier, step: DossierStep, law: LawData) -> Message:
     name = dossier.system.name
     if step.to_state == "returned":
         subject = f"Hồ sơ «{name}» được trả lại để bổ sung, hoàn thiện"
@@ -83,21 +85,29 @@ def _outcome_message(key: str, dossier: Dossier, step: DossierStep, law: LawData
         subject = f"Hồ sơ «{name}» đã có ý kiến thẩm định" + (f": {result}" if result else "")
     else:
         subject = f"Hồ sơ «{name}» đã được phê duyệt cấp độ {dossier.level}"
-    body = [_what_happened(dossier, step, law)]
+    body = [_what_happened(session, dossier, step, law)]
     if step.to_state == "approved" and dossier.decision_number:
         body.append(f"Quyết định số {dossier.decision_number}"
-                    + (f" ngày {dossier.decision_on:%d/%m/%Y}" if dossier.decision_on else "") + ".")
+                    + (f" ngày {dossier.decision_on:%d/%m/%Y}" if dossier.decision_on else "")
+                    + (f", người ký: {dossier.decision_signer}" if dossier.decision_signer else "") + ".")
     return Message(key=key, kind=DOSSIER_KIND, subject=subject, body="\n".join(body), link=dossier_link(dossier))
 
 
-def _what_happened(dossier: Dossier, step: DossierStep, law: LawData) -> str:
+def _what_happened(session: Session, dossier: Dossier, step: DossierStep, law: LawData) -> str:
     rule = law.workflow.rule(step.action)
     label = rule.label if rule else step.action
-    lines = [f"{step.actor_label} đã thực hiện «{label}» với hồ sơ cấp độ «{dossier.system.name}». "
-             f"Trạng thái mới: {_state_title(law, step.to_state)}."]
+    who = name_of(session, step.actor_id, step.actor_label)
+    lines = [(f"{who} đã thực hiện «{label}» với hồ sơ cấp độ «{dossier.system.name}». "
+              f"Trạng thái mới: {_state_title(law, step.to_state)}.")]
     if step.comment:
         lines.append(f"Ý kiến / lý do: {step.comment}")
     return "\n".join(lines)
+
+
+def name_of(session: Session, user_id: int | None, label: str) -> str:
+    """The person's name for a message (the audit keeps their e-mail as the label)."""
+    user = session.get(User, user_id) if user_id else None
+    return user.name if user is not None else label
 
 
 def _state_title(law: LawData, state: str) -> str:
@@ -112,7 +122,7 @@ def dossier_assigned(session: Session, actor: Actor, dossier: Dossier, assignee:
     """A step given to a named person: they are told (keyed by the dossier's version)."""
     if assignee is None or assignee.id == actor.user_id:
         return 0
-    body = f"{actor.label} giao cho bạn bước «{step_task(dossier, law)}»."
+    body = f"{name_of(session, actor.user_id, actor.label)} giao cho bạn bước «{step_task(dossier, law)}»."
     if dossier.step_due_on:
         body += f"\nHạn theo quy định: {dossier.step_due_on:%d/%m/%Y}."
     message = Message(key=f"dossier:{dossier.id}:assigned:v{dossier.version}", kind=DOSSIER_KIND,
@@ -135,7 +145,8 @@ def task_assigned(session: Session, actor: Actor, task: IncidentTask, previous_a
     due = f"\nThời hạn: {task.due_at.astimezone(DEFAULT_ZONE):%H:%M %d/%m/%Y}." if task.due_at else ""
     message = Message(key=f"incident-task:{task.id}:assigned:v{task.version}", kind=TASK_KIND,
                       subject=f"[{incident.code}] Bạn được giao nhiệm vụ: {task.title}"[:300],
-                      body=f"{actor.label} giao cho bạn nhiệm vụ «{task.title}» của sự cố «{incident.title}».{due}",
+                      body=f"{name_of(session, actor.user_id, actor.label)} giao cho bạn nhiệm vụ «{task.title}» "
+                           f"của sự cố «{incident.title}».{due}",
                       link=f"/incidents/{incident.id}#task-{task.id}")
     return notify(session, message, [assignee], now, incident.commune_id)
 
@@ -156,6 +167,7 @@ def incident_escalated(session: Session, actor: Actor, incident: Incident, befor
     reasons = "; ".join(ESCALATIONS[name][1] for name in raised)
     message = Message(key=f"incident:{incident.id}:escalated:{'+'.join(raised)}", kind=ESCALATION_KIND,
                       subject=f"[{incident.code}] Sự cố cần báo cáo, chỉ đạo: {incident.title}"[:300],
-                      body=f"{actor.label} cập nhật sự cố: {reasons}.\nHãy xem sự cố và các thời hạn báo cáo.",
+                      body=f"{name_of(session, actor.user_id, actor.label)} cập nhật sự cố: {reasons}.\n"
+                           "Hãy xem sự cố và các thời hạn báo cáo.",
                       link=f"/incidents/{incident.id}")
     return notify(session, message, users, now, incident.commune_id)

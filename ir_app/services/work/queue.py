@@ -29,7 +29,7 @@ from ir_app.services.authz import Permission, has_permission
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.due.registry import PROVIDERS
 from ir_app.services.lawdata import LawData
-from ir_app.services.work.steps import next_roles, step_task, waits_on
+from ir_app.services.work.steps import step_task, waits_on
 
 # Kinds of work, in the order the filter offers them (labels are translated in the web layer).
 DOSSIER_STEP, PLAN_GAPS, INCIDENT_TASK = "dossier_step", "plan_gaps", "incident_task"
@@ -104,7 +104,7 @@ def _dossier_detail(dossier: Dossier, law: LawData) -> str:
     except KeyError:
         state = dossier.state
     level = f"Cấp độ {dossier.level} · " if dossier.level else ""
-    return f"{level}{state}" + (" · thời hạn theo ngày làm việc" if dossier.step_due_on else "")
+    return f"{level}{state}"
 
 
 def plan_gaps(ctx: WorkContext) -> list[WorkItem]:
