@@ -76,7 +76,7 @@ def _staff(session: Session, role: Role, commune_id: int, work: list[WorkItem], 
         Dossier.commune_id == commune_id, Dossier.state.in_(OPEN_DOSSIER_STATES))) or 0
     steps, gaps = _of(work, DOSSIER_STEP), _of(work, PLAN_GAPS)
     return Panel(role.value, N_("Đơn vị: hệ thống, hồ sơ, phương án"), [
-        Figure(N_("Hệ thống thông tin của xã"), systems, "/systems/"),
+        Figure(N_("Hệ thống của xã"), systems, "/systems/"),
         Figure(N_("Hồ sơ đang xử lý"), in_progress, "/dossiers/"),
         Figure(N_("Bước hồ sơ chờ bạn"), len(steps), "/work?kind=dossier_step", alert=bool(steps)),
         Figure(N_("Phương án còn yêu cầu chưa đạt"), len(gaps), "/work?kind=plan_gaps"),
