@@ -15,7 +15,7 @@ SYSTEM = "Phần mềm quản lý hộ tịch của xã"
 
 
 def _add_level_3_system(page) -> None:
-    page.get_by_role("link", name="Hệ thống thông tin").click()
+    page.get_by_role("link", name="Hệ thống thông tin", exact=True).click()
     page.get_by_role("button", name="Thêm hệ thống").click()
     page.get_by_label("Mã hệ thống").fill("HOTICH")
     page.get_by_label("Tên hệ thống").fill(SYSTEM)
