@@ -63,10 +63,13 @@ def dossier_steps(ctx: DueContext) -> list[Deadline]:
     deadlines = []
     for dossier in ctx.session.scalars(query):
         roles, step = DOSSIER_STEPS[dossier.state]
+        named = (dossier.step_assignee_id,) if dossier.step_assignee_id else ()
+        if named:  # given to a person (services/work): them, and the officer who follows every dossier up
+            roles = tuple(role for role in roles if role == "officer")
         deadlines.append(Deadline(
             uid=f"dossier:{dossier.id}:step:{dossier.state}:{dossier.step_due_on.isoformat()}",
             kind="dossier_due", title=f"Hồ sơ cấp độ «{dossier.system.name}»: hạn {step}",
-            due=dossier.step_due_on, commune_id=dossier.commune_id, roles=roles,
+            due=dossier.step_due_on, commune_id=dossier.commune_id, roles=roles, user_ids=named,
             thresholds=DOSSIER_THRESHOLDS, link=f"/dossiers/{dossier.id}",
             detail="Thời hạn tính theo ngày làm việc (trừ thứ Bảy, Chủ nhật, ngày lễ, Tết)."))
     return deadlines

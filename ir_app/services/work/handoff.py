@@ -45,7 +45,7 @@ def dossier_moved(session: Session, actor: Actor, dossier: Dossier, law: LawData
     if dossier.step_assignee_id is not None:
         dossier.step_assignee_id = None
         session.flush()
-    key = f"dossier:{dossier.id}:step:{step.id}"
+    key = f"dossier:{dossier.id}:handoff:{step.id}"
     told: set[int] = {actor.user_id} if actor.user_id else set()
     added = 0
     submitter = _submitter(session, dossier)
