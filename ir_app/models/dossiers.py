@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ir_app.models.base import Base, UTCDateTime
 from ir_app.models.files import StoredFile
 from ir_app.models.inventory import InformationSystem
-from ir_app.models.org import Organisation
+from ir_app.models.org import Organisation, User
 
 DOSSIER_STATES = ("draft", "submitted", "returned", "accepted", "appraised", "pending_approval",
                   "approved", "protecting", "operating", "superseded")
@@ -84,9 +84,13 @@ class Dossier(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The person the current step waits on; None = every holder of the role the workflow names.
+    # Cleared when the dossier moves on (services/work/handoff.py).
+    step_assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     system: Mapped[InformationSystem] = relationship()
+    step_assignee: Mapped[User | None] = relationship(foreign_keys=[step_assignee_id])
     commune: Mapped[Organisation] = relationship()
     appraisal_file: Mapped[StoredFile | None] = relationship()
     plan_items: Mapped[list[PlanItem]] = relationship(back_populates="dossier", cascade="all, delete-orphan",

@@ -106,11 +106,12 @@ def _register_blueprints(app: Flask) -> None:
         operations,
         organisations,
         playbooks,
+        work,
     )
     from ir_app.web.dossiers import documents
     from ir_app.web.dossiers import views as dossiers
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, incidents,
-                   playbooks, backups, checks, notifications, operations, api):
+                   playbooks, backups, checks, notifications, operations, api, work):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)

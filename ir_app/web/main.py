@@ -7,12 +7,14 @@ from sqlalchemy import text
 
 from ir_app import __version__
 from ir_app.services import overview
+from ir_app.services.work import dashboard
 from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
 from ir_app.web.access import public, requires
 from ir_app.web.auth import safe_next
 from ir_app.web.i18n import SUPPORTED
 from ir_app.web.context import db, now
 from ir_app.web.filters import to_local
+from ir_app.web.work import my_work
 
 bp = Blueprint("main", __name__)
 
@@ -25,8 +27,9 @@ def index():
     today = to_local(now()).date()
     figures = overview.commune_figures(session, visible_commune_ids(current_user), today)
     law = current_app.extensions["ir_law"]
+    panels = dashboard.panels_for(session, current_user, my_work(), today)
     return render_template("main/index.html", communes=communes, figures=figures, today=today,
-                           transition=law.default_regime.transition, workflow=law.workflow)
+                           transition=law.default_regime.transition, workflow=law.workflow, panels=panels)
 
 
 @bp.get("/lang/<code>")

@@ -31,7 +31,7 @@ def _act(page, label: str, fill: dict[str, str] | None = None, select: dict[str,
 
 def test_staff_adds_a_system_runs_the_wizard_and_submits(make_page):
     page = sign_in(make_page(), "staff@vinh-lai.demo.vn")
-    page.get_by_role("link", name="Hệ thống thông tin").click()
+    page.get_by_role("link", name="Hệ thống thông tin", exact=True).click()
     page.get_by_role("button", name="Thêm hệ thống").click()
     assert_fields_labelled(page)
     page.get_by_label("Mã hệ thống").fill("DVCTT")
@@ -90,7 +90,7 @@ def test_appraisal_approval_and_protection_plan(make_page):
 
 def test_user_cannot_open_another_communes_system_by_editing_the_url(make_page):
     own = sign_in(make_page(), "staff@vinh-lai.demo.vn")
-    own.get_by_role("link", name="Hệ thống thông tin").click()
+    own.get_by_role("link", name="Hệ thống thông tin", exact=True).click()
     own.get_by_role("link", name="Cổng thông tin điện tử xã").click()
     system_url = own.url
     stranger = sign_in(make_page(), "officer@mai-phu.demo.vn")

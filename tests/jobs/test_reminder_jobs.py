@@ -282,3 +282,14 @@ def test_systems_are_not_reminded_in_other_communes(app, session, commune, other
     run_all(app, hanoi(2026, 11, 26, 10, 15))
     assert keys(session, far_officer, "backup-plan:") == []
     assert session.scalar(select(func.count(InformationSystem.id))) == 1
+
+
+def test_a_dossier_step_given_to_a_person_reminds_them_not_the_whole_role(app, session, commune, people, make_user):
+    colleague = make_user(Role.APPRAISER, organisation=commune)
+    system = make_system(session, commune)
+    dossier = _dossier(session, system, "accepted", step_due_on=date(2027, 1, 5), step_assignee_id=colleague.id)
+    run_all(app, hanoi(2026, 12, 30, 8, 0))
+    base = f"dossier:{dossier.id}:step:accepted:2027-01-05"
+    assert keys(session, colleague, "dossier:") == [f"{base}:due-3wd"]
+    assert keys(session, people["appraiser"], "dossier:") == []
+    assert keys(session, people["officer"], "dossier:") == [f"{base}:due-3wd"]  # who follows every dossier up

@@ -220,3 +220,22 @@ def test_anonymous_is_sent_to_login(app, world):
             continue
         response = client.get(_url(rule, objects["own"]))
         assert response.status_code == 302 and "/login" in response.location, rule.rule
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_my_work_never_shows_another_communes_records(session, world, make_web, role):
+    """/work lists only the user's own commune, even when a record elsewhere names them."""
+    users, objects = world
+    far, own = objects["far"], objects["own"]
+    far_dossier = session.get(Dossier, far["dossier_id"])
+    far_dossier.step_assignee_id = users[role].id      # stray names must not pull records across communes
+    session.get(IncidentTask, far["task_id"]).assignee_id = users[role].id
+    session.get(IncidentTask, own["task_id"]).assignee_id = users[Role.STAFF].id
+    session.commit()
+    page = make_web(users[role]).get("/work").get_data(as_text=True)
+    assert f'/dossiers/{far["dossier_id"]}"' not in page and f'/incidents/{far["incident_id"]}' not in page
+    assert f'/backups/plans/{far["plan_id"]}"' not in page and "Hệ thống FAR" not in page
+    if role in (Role.STAFF, Role.OFFICER):  # the own approved dossier waits on them (start the plan)
+        assert f'/dossiers/{own["dossier_id"]}"' in page
+    if role == Role.STAFF:
+        assert f'/incidents/{own["incident_id"]}#task-{own["task_id"]}' in page

@@ -90,6 +90,8 @@ def _pages(session) -> dict[str, tuple[str, str, tuple[str, ...]]]:
                                          ("Đơn vị trực thuộc", "Thêm đơn vị", "Người đứng đầu", "Sửa thông tin")),
         f"/organisations/{commune_id}/edit": ("officer", "Office address", ("Địa chỉ trụ sở", "không đổi được")),
         "/organisations/new": ("admin", "Administrative unit code", ("Mã đơn vị hành chính", "Thuộc tỉnh")),
+        "/work": ("officer", "Filter by kind of work", ("Lọc theo loại việc", "Những việc đang chờ bạn",
+                                                        "Nhiệm vụ xử lý sự cố")),
         "/operations/": ("admin", "Operations: e-mail and scheduled jobs",
                          ("Vận hành: e-mail và việc định kỳ", "Thư gửi lỗi", "Bộ lập lịch")),
     }

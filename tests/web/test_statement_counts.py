@@ -25,7 +25,9 @@ BIG = SyntheticSpec(province_code="82", communes=6, systems_per_commune=30, inci
 PAGES = ("overview (officer)", "overview (overseer)", "systems (officer)", "systems (overseer)",
          "dossiers (officer)", "dossiers (overseer)", "incidents (officer)", "incidents (overseer)",
          "overdue incidents (officer)", "backups (officer)", "backups (overseer)", "dossier page",
-         "dossier plan", "incident page", "audit log (auditor)", "audit log (overseer)")
+         "dossier plan", "incident page", "audit log (auditor)", "audit log (overseer)",
+         "my work (officer)", "my work (staff)", "my work (appraiser)", "my work (approver)", "my work (overseer)",
+         "overview (appraiser)", "overview (admin)")
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +103,14 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
         "incident page": (f"officer@{incident_commune}.synth.vn", f"/incidents/{incident}"),
         "audit log (auditor)": (auditor, f"/audit/?page={page}"),
         "audit log (overseer)": (overseer, f"/audit/?page={page}"),
+        # "Việc của tôi" and the role dashboards: dossier steps, plan gaps, incident tasks and clocks,
+        # backups, reviews… a fixed number of statements however many of each the commune has.
+        "my work (officer)": (officer, "/work"), "my work (staff)": (f"staff@{province}-0001.synth.vn", "/work"),
+        "my work (appraiser)": (f"appraiser@{province}-0001.synth.vn", "/work"),
+        "my work (approver)": (f"approver@{province}-0001.synth.vn", "/work"),
+        "my work (overseer)": (overseer, "/work"),
+        "overview (appraiser)": (f"appraiser@{province}-0001.synth.vn", "/"),
+        "overview (admin)": (f"admin@{province}.synth.vn", "/"),
     }
 
 

@@ -24,6 +24,7 @@ from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
 from ir_app.services.records import check_version
 from ir_app.services.lawdata import LawData
+from ir_app.services.work import handoff
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # deadlines run on Vietnamese calendar days
 OPEN_STATES = ("draft", "submitted", "returned", "accepted", "appraised", "pending_approval")
@@ -295,6 +296,7 @@ def take_action(session: Session, user: User, actor: Actor, dossier: Dossier, ac
     audit.record(session, actor, "transition", now=now, object_type="dossier", object_id=dossier.id,
                  commune_id=dossier.commune_id, summary=f"{rule.label}: {from_state} → {rule.to}",
                  changes=audit.diff(before, _state_snapshot(dossier)))
+    handoff.dossier_moved(session, actor, dossier, law, now)  # tell who acts next (services/work)
     return dossier
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ir_app.datafiles.playbooks import load_playbooks
 from ir_app.domain.playbooks import PlaybookError
@@ -63,10 +63,13 @@ def dossier_steps(ctx: DueContext) -> list[Deadline]:
     deadlines = []
     for dossier in ctx.session.scalars(query):
         roles, step = DOSSIER_STEPS[dossier.state]
+        named = (dossier.step_assignee_id,) if dossier.step_assignee_id else ()
+        if named:  # given to a person (services/work): them, and the officer who follows every dossier up
+            roles = tuple(role for role in roles if role == "officer")
         deadlines.append(Deadline(
             uid=f"dossier:{dossier.id}:step:{dossier.state}:{dossier.step_due_on.isoformat()}",
             kind="dossier_due", title=f"Hồ sơ cấp độ «{dossier.system.name}»: hạn {step}",
-            due=dossier.step_due_on, commune_id=dossier.commune_id, roles=roles,
+            due=dossier.step_due_on, commune_id=dossier.commune_id, roles=roles, user_ids=named,
             thresholds=DOSSIER_THRESHOLDS, link=f"/dossiers/{dossier.id}",
             detail="Thời hạn tính theo ngày làm việc (trừ thứ Bảy, Chủ nhật, ngày lễ, Tết)."))
     return deadlines
@@ -83,9 +86,11 @@ def periodic_reviews(ctx: DueContext) -> list[Deadline]:
     before any check, one regime interval after approval: 30, 7 and 1 days before, and overdue."""
     latest = (select(Review.dossier_id, func.max(Review.id).label("review_id"))
               .group_by(Review.dossier_id).subquery())
+    # Joined, not selectin: the same statements whether or not the commune has reviews yet
+    # ("Việc của tôi" runs this on every page and must not grow with the data).
     query = (select(Review).join(latest, Review.id == latest.c.review_id).join(Dossier)
              .where(Dossier.state.in_(ACTIVE_DOSSIER_STATES))
-             .options(selectinload(Review.dossier).selectinload(Dossier.system)).order_by(Review.id))
+             .options(joinedload(Review.dossier).joinedload(Dossier.system)).order_by(Review.id))
     if (scope := ctx.scoped(Review.commune_id)) is not None:
         query = query.where(scope)
     checked = [_review_deadline(review.dossier, review.next_due_on,
@@ -98,7 +103,7 @@ def _first_reviews(ctx: DueContext) -> list[Deadline]:
     law = load_law_data(str(load_config()["IR_LEVEL_DOSSIERS_DIR"]))
     query = (select(Dossier).where(Dossier.state.in_(ACTIVE_DOSSIER_STATES),
                                    ~exists().where(Review.dossier_id == Dossier.id))
-             .options(selectinload(Dossier.system)).order_by(Dossier.id))
+             .options(joinedload(Dossier.system)).order_by(Dossier.id))
     if (scope := ctx.scoped(Dossier.commune_id)) is not None:
         query = query.where(scope)
     deadlines = []

@@ -27,6 +27,7 @@ from ir_app.services.incidents.tasks import refresh_task_dues, require_open
 from ir_app.services.records import check_version
 from ir_app.services.incidents.lifecycle import _start_phases, _transition
 from ir_app.services.incidents.queries import commune_systems, incident_roles
+from ir_app.services.work import handoff
 
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 QUICK_REPORT_LIMIT = 10              # quick reports per user ...
@@ -218,6 +219,7 @@ def update_incident(session: Session, actor: Actor, incident: Incident, raw: dic
     labels = {spec.name: spec.label for spec in incident_fields(data, ())}
     changed = ", ".join(labels.get(name, name).lower() for name in changes) or "không có thay đổi"
     log_event(session, actor, incident, now, "edit", f"Cập nhật thông tin sự cố: {changed}"[:1000], changes=changes)
+    handoff.incident_escalated(session, actor, incident, before, now)
     return incident
 
 

@@ -20,6 +20,7 @@ from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.incidents.data import ResponseData
 from ir_app.services.incidents.timeline import log_event
 from ir_app.services.records import check_version
+from ir_app.services.work import handoff
 
 TASK_OPERATIONS = ("done", "not_applicable", "reopen", "assign")
 CLOSED_MESSAGE = "Sự cố đã kết thúc: hãy mở lại sự cố (ghi lý do) trước khi cập nhật nhiệm vụ, kịch bản."
@@ -180,6 +181,7 @@ def _assign(session: Session, actor: Actor, task: IncidentTask, raw: dict[str, A
     name = next((user.name for user in assignable if user.id == assignee_id), "chưa giao")
     _log(session, actor, task, now, f"Giao cho {name}",
          {"assignee_id": [before["assignee_id"], assignee_id], "due_at": [before["due_at"], task.due_at]})
+    handoff.task_assigned(session, actor, task, before["assignee_id"], now)
     return task
 
 

@@ -1,0 +1,154 @@
+""""Việc của tôi" (/work): what waits on the signed-in user; and giving a dossier step to a person."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+
+from ir_app.i18n_markers import N_
+from ir_app.models import Dossier
+from ir_app.services.authz import Permission
+from ir_app.services.errors import ConflictError, PermissionDenied, ValidationFailed
+from ir_app.services.work import assignment
+from ir_app.services.work.queue import WorkContext, WorkItem, counts_by_kind, due_moment, work_for
+from ir_app.services.work.steps import step_task
+from ir_app.web.access import database_id, load_scoped, requires
+from ir_app.web.context import actor, db, now
+from ir_app.web.forms import choice_list, expected_version
+from ir_app.web.local_time import local_zone
+
+bp = Blueprint("work", __name__)
+
+# The kinds of work, in the order the filter offers them.
+KIND_LABELS = {
+    "dossier_step": N_("Bước hồ sơ cấp độ"),
+    "plan_gaps": N_("Phương án chưa đạt"),
+    "incident_task": N_("Nhiệm vụ xử lý sự cố"),
+    "incident_clock": N_("Thời hạn báo cáo sự cố"),
+    "backup_overdue": N_("Sao lưu quá hạn"),
+    "restore_test_due": N_("Khôi phục thử"),
+    "morning_check": N_("Kiểm tra buổi sáng"),
+    "review_due": N_("Kiểm tra, đánh giá định kỳ"),
+    "annual_report": N_("Báo cáo năm"),
+    "transition_due": N_("Hạn chuyển tiếp"),
+    "playbook_review": N_("Rà soát kịch bản"),
+}
+
+
+bp.add_app_template_global(KIND_LABELS, "WORK_KINDS")
+
+
+def my_work() -> list[WorkItem]:
+    """The signed-in user's queue, computed once per request (the menu count reuses it)."""
+    if "my_work" not in g:
+        ctx = WorkContext(db(), current_user._get_current_object(), now(), local_zone(),
+                          current_app.extensions["ir_law"], current_app.config.get("IR_PLAYBOOKS_DIR"))
+        g.my_work = work_for(ctx)
+    return g.my_work
+
+
+@bp.app_template_global("work_count")
+def work_count() -> int:
+    """For the navigation bar."""
+    return len(my_work()) if current_user.is_authenticated else 0
+
+
+@bp.app_template_global("work_remaining")
+def work_remaining(item: WorkItem) -> tuple[str, str]:
+    """(badge class, text): "Còn 2 ngày", "Hạn hôm nay", "Quá hạn 5 giờ"; dates count whole days."""
+    if item.due is None:
+        return "", _("Không có thời hạn")
+    moment = now()
+    if isinstance(item.due, datetime):
+        left = item.due - moment
+        return _badge(left), (_("Còn %(duration)s", duration=_duration(left)) if left >= timedelta(0)
+                              else _("Quá hạn %(duration)s", duration=_duration(-left)))
+    days = (item.due - moment.astimezone(local_zone()).date()).days
+    left = due_moment(item.due, local_zone()) - moment
+    if days > 0:
+        return _badge(left), _("Còn %(count)s ngày", count=days)
+    if days == 0:
+        return "warn", _("Hạn hôm nay")
+    return "overdue", _("Quá hạn %(count)s ngày", count=-days)
+
+
+def _badge(left: timedelta) -> str:
+    if left < timedelta(0):
+        return "overdue"
+    return "warn" if left <= timedelta(days=1) else "pending"
+
+
+def _duration(value: timedelta) -> str:
+    from ir_app.web.filters import format_duration
+
+    return format_duration(value)
+
+
+@bp.get("/work")
+@requires(Permission.VIEW)
+def index():
+    items = my_work()
+    kind = request.args.get("kind", "")[:32]
+    shown = [item for item in items if item.kind == kind] if kind else items
+    return render_template("work/index.html", items=shown, total=len(items), counts=counts_by_kind(items),
+                           kind=kind)
+
+
+# --------------------------------------------------------------------------- assigning a dossier step
+
+class StepAssigneeForm(FlaskForm):
+    assignee_id = SelectField(lazy_gettext("Người thực hiện bước này"), validate_choice=False)
+    version = HiddenField()
+
+
+def step_assignee_form(dossier: Dossier) -> StepAssigneeForm | None:
+    """The form on the dossier page, or None when the user may not assign this step."""
+    law = current_app.extensions["ir_law"]
+    if not assignment.may_assign(current_user, dossier, law):
+        return None
+    people = assignment.candidates(db(), dossier, law)
+    if not people:
+        return None
+    form = StepAssigneeForm()
+    form.assignee_id.choices = choice_list([("", _("— Theo vai trò (mọi người có vai trò) —"))]
+                                           + [(str(person.id), person.name) for person in people])
+    form.assignee_id.data = str(dossier.step_assignee_id or "")
+    form.version.data = str(dossier.version)
+    return form
+
+
+@bp.app_template_global("step_assignee_form")
+def _step_assignee_form(dossier: Dossier) -> StepAssigneeForm | None:
+    return step_assignee_form(dossier)
+
+
+@bp.post("/dossiers/<int:dossier_id>/assignee")
+@requires(Permission.VIEW)
+def assign_step(dossier_id: int):
+    dossier = load_scoped(Dossier, dossier_id, Permission.VIEW)
+    law = current_app.extensions["ir_law"]
+    form = StepAssigneeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    raw = (form.assignee_id.data or "").strip()
+    assignee_id = database_id(raw)
+    try:
+        if raw and assignee_id is None:
+            raise ValidationFailed({"assignee_id": _("Hãy chọn một người trong danh sách.")})
+        assignment.assign_step(db(), current_user, actor(), dossier, assignee_id, law, now(), expected_version(form))
+    except PermissionDenied:
+        db().rollback()
+        abort(403)
+    except (ValidationFailed, ConflictError) as error:
+        db().rollback()
+        flash(" ".join(error.errors.values()) if isinstance(error, ValidationFailed) else str(error), "error")
+    else:
+        db().commit()
+        who = dossier.step_assignee.name if dossier.step_assignee else _("mọi người có vai trò")
+        flash(_("Đã giao bước «%(step)s» cho %(who)s.", step=step_task(dossier, law), who=who), "success")
+    return redirect(url_for("dossiers.detail", dossier_id=dossier.id))

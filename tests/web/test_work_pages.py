@@ -1,0 +1,108 @@
+""""Việc của tôi" in the browser's terms: the page, the menu count, assigning a step, the role dashboards."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from ir_app.models import Notification, Role
+from ir_app.services.audit import Actor
+from ir_app.services.dossiers import lifecycle as dossiers
+from ir_app.services.inventory import systems as inventory
+from tests import incident_support
+
+LAN = {"code": "LAN", "name": "Mạng LAN trụ sở", "system_type": "infrastructure", "status": "in_operation",
+       "hosting": "on_premises", "information_types": ["private", "personal"]}
+
+
+@pytest.fixture
+def law(app):
+    return app.extensions["ir_law"]
+
+
+@pytest.fixture
+def team(make_user, commune):
+    return {role: make_user(role, organisation=commune, name=f"Cán bộ {role.value}")
+            for role in (Role.STAFF, Role.APPRAISER, Role.OFFICER, Role.AUDITOR, Role.APPROVER)}
+
+
+@pytest.fixture
+def submitted(session, law, commune, team, clock):
+    staff = team[Role.STAFF]
+    system = inventory.create_system(session, Actor.system(), commune, LAN, clock.now())
+    dossier = dossiers.start_dossier(session, Actor.of(staff), system, law.default_regime, clock.now())
+    dossier.answers = {"system_type": "infrastructure", "information": ["private", "personal"],
+                       "infrastructure_scope": "one_org"}
+    dossiers.save_proposal(session, Actor.of(staff), dossier, law.default_regime, dossiers.Proposal(None, "", "", []),
+                           clock.now(), None)
+    dossiers.take_action(session, staff, Actor.of(staff), dossier, "submit", dossiers.StepInput(), law, clock.now())
+    session.commit()
+    return dossier
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def test_my_work_shows_the_dossier_with_its_deadline_and_the_menu_counts_it(make_web, team, submitted, clock):
+    client = make_web(team[Role.APPRAISER])
+    page = text(client.get("/work"))
+    days = (submitted.step_due_on - clock.now().date()).days
+    assert "Kiểm tra tính hợp lệ hồ sơ «Mạng LAN trụ sở»" in page
+    assert f"Hạn: {submitted.step_due_on:%d/%m/%Y}" in page and f"Còn {days} ngày" in page
+    assert f'href="/dossiers/{submitted.id}"' in page
+    home = text(client.get("/"))
+    assert re.search(r'id="my-work"[^>]*>Việc của tôi <span class="badge" id="work-count">1</span>', home)
+    assert home.index('id="my-work"') < home.index(">Tổng quan</a>")  # first in the menu
+    assert 'href="/work?kind=dossier_step"' in home  # the appraiser's panel: numbers link to the list
+
+
+def test_my_work_filters_by_kind_and_says_when_nothing_waits(make_web, team, submitted):
+    client = make_web(team[Role.APPRAISER])
+    assert "Mạng LAN trụ sở" not in text(client.get("/work?kind=incident_clock"))
+    assert "Không có việc nào đang chờ bạn." in text(make_web(team[Role.AUDITOR]).get("/work"))
+    assert "My work" in text(client.get("/work?lang=en"))
+
+
+def test_an_officer_gives_the_step_to_a_named_appraiser(app, session, make_web, make_user, commune, other_commune,
+                                                         team, submitted):
+    colleague = make_user(Role.APPRAISER, organisation=commune, name="Đỗ Văn Nam")
+    stranger = make_user(Role.APPRAISER, organisation=other_commune, name="Người xã khác")
+    officer = make_web(team[Role.OFFICER])
+    detail = text(officer.get(f"/dossiers/{submitted.id}"))
+    assert "Giao bước này cho một người" in detail and "Đỗ Văn Nam" in detail and "Người xã khác" not in detail
+    refused = officer.post_form(f"/dossiers/{submitted.id}/assignee",
+                                {"assignee_id": str(stranger.id), "version": str(submitted.version)},
+                                follow_redirects=True)
+    assert "Hãy chọn một người trong danh sách" in text(refused)
+    done = officer.post_form(f"/dossiers/{submitted.id}/assignee",
+                             {"assignee_id": str(colleague.id), "version": str(submitted.version)},
+                             follow_redirects=True)
+    assert "Đã giao bước «Kiểm tra tính hợp lệ hồ sơ» cho Đỗ Văn Nam." in text(done)
+    assert "Người thực hiện bước này: <strong>Đỗ Văn Nam</strong>" in text(done)
+    assert "Mạng LAN trụ sở" in text(make_web(colleague).get("/work"))
+    assert "Mạng LAN trụ sở" not in text(make_web(team[Role.APPRAISER]).get("/work"))
+    assert session.scalar(select(Notification.subject).where(Notification.user_id == colleague.id,
+                                                              Notification.kind == "dossier_step")) \
+        == "Bạn được giao: Kiểm tra tính hợp lệ hồ sơ «Mạng LAN trụ sở»"
+    auditor = make_web(team[Role.AUDITOR])
+    assert "Giao bước này" not in text(auditor.get(f"/dossiers/{submitted.id}"))
+    assert auditor.post_form(f"/dossiers/{submitted.id}/assignee", {"assignee_id": ""}).status_code == 403
+
+
+def test_the_officer_dashboard_shows_the_running_clock_and_the_quick_report(session, make_web, commune, team, clock):
+    incident = incident_support.quick_report(session, team[Role.STAFF], commune, clock.now())
+    home = text(make_web(team[Role.OFFICER]).get("/"))
+    assert "Công an xã: sự cố, kiểm tra, sao lưu" in home
+    assert f"{incident.code} — " in home and "Còn " in home
+    assert 'href="/incidents/report"' in home and "Báo nhanh sự cố" in home
+    for link in ("/incidents/?state=open", "/work?kind=incident_clock", "/checks/morning"):
+        assert f'href="{link}"' in home, link
+
+
+def test_the_auditor_dashboard_links_approved_dossiers_and_offers_no_change(make_web, team):
+    home = make_web(team[Role.AUDITOR]).get("/").get_data(as_text=True)
+    assert 'href="/dossiers/?state=approved"' in home and "Hồ sơ đã phê duyệt" in home
+    main = home[home.index("<main"):]
+    assert 'method="post"' not in main
