@@ -46,6 +46,11 @@ PREFILLED = {"system_type": "citizen_service", "information": ["public", "person
              "handles_admin_procedures": "có", "personal_data_subjects": "18500", "sensitive_data_subjects": "0"}
 
 
+# NĐ 331 Đ18.4.b: the commune's specialised unit runs the system, so an independent council appraises.
+COUNCIL = {"appraisal_body": "independent_council", "appraisal_body_decision": "9/QĐ-UBND",
+           "appraisal_body_decision_on": "2026-11-02", "appraisal_council_members": "Phó Chủ tịch UBND xã\nCán bộ PA05"}
+
+
 def _act(client, dossier_id, action, **data):
     return client.post_form(f"/dossiers/{dossier_id}/actions/{action}", data)
 
@@ -77,8 +82,8 @@ def test_full_workflow_level_3(app, make_web, people, system, session, clock, co
     session.expire_all()
     assert session.get(Dossier, dossier.id).step_due_on == date(2026, 12, 17)  # 15 working days (Đ23.3)
     _act(appraiser, dossier.id, "record_appraisal", appraisal_result="phu_hop",
-         appraisal_text="Hồ sơ đầy đủ, cấp độ đề xuất phù hợp.", appraisal_by="Công an xã Vĩnh Lại",
-         appraisal_on="2026-11-30")
+         appraisal_text="Hồ sơ đầy đủ, cấp độ đề xuất phù hợp.", appraisal_by="Hội đồng thẩm định độc lập",
+         appraisal_on="2026-11-30", **COUNCIL)
     _act(staff, dossier.id, "submit_for_approval")
 
     blocked = _act(approver, dossier.id, "approve", decision_number="25/QĐ-UBND", decision_on="2026-12-02",
@@ -128,7 +133,7 @@ def test_level_2_is_approved_by_the_specialised_unit(make_web, people, session, 
     staff.post_form(f"/dossiers/{dossier.id}/proposal", {"proposed_level": "", "version": ""})
     for actor_client, action, data in ((staff, "submit", {}), (appraiser, "accept", {}),
                                        (appraiser, "record_appraisal", {"appraisal_result": "phu_hop",
-                                                                        "appraisal_text": "Phù hợp."}),
+                                                                        "appraisal_text": "Phù hợp.", **COUNCIL}),
                                        (staff, "submit_for_approval", {})):
         _act(actor_client, dossier.id, action, **data)
     decision = {"decision_number": "3/QĐ-CAX", "decision_on": "2026-12-01", "decision_signer": "Trưởng Công an xã"}

@@ -324,8 +324,8 @@ class Regime:
         return tuple(self.document(key) for key in keys)
 
     def cite(self, article: str) -> str:
-        """Full citation, e.g. "NĐ 331/2026 Đ13.2.b"."""
-        return f"{self.citation_prefix} {article}"
+        """Full citation, e.g. "NĐ 331/2026 Đ13.2.b"; an article of another text ("TT 12/2022 Đ6") as is."""
+        return f"{self.citation_prefix} {article}" if article.startswith("Đ") else article
 
     def is_in_force(self, on: date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
