@@ -26,6 +26,7 @@ class LawData:
     catalogue: Catalogue
     workflow: Workflow
     authority_roles: dict[str, tuple[str, ...]]
+    folder: str | None = None  # the level_dossiers folder (its holidays.yaml corrects the calendar)
 
     @property
     def default_regime(self) -> Regime:
@@ -48,7 +49,8 @@ class LawData:
 
     def due_on(self, start: date, deadline: Deadline) -> date | None:
         years = range(start.year, start.year + 2)
-        return workdays.due_date(start, deadline, vn_holidays(years), extra_workdays=vn_weekend_workdays(years))
+        return workdays.due_date(start, deadline, vn_holidays(years, self.folder),
+                                 extra_workdays=vn_weekend_workdays(years, self.folder))
 
 
 @lru_cache(maxsize=8)
@@ -63,4 +65,5 @@ def load_law_data(folder: str, catalogue_file: str = DEFAULT_CATALOGUE) -> LawDa
         catalogue=load_catalogue(root / "requirements" / catalogue_file),
         workflow=workflow,
         authority_roles=authority_roles,
+        folder=str(root),
     )

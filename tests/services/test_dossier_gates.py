@@ -173,6 +173,19 @@ def test_after_a_return_the_appraisal_runs_from_the_resubmission_nd331_d23_3(ses
     assert dossier.step_due_on == date(2026, 12, 22)  # 15 working days from 01/12/2026
 
 
+def test_a_dossier_submitted_just_before_tet_2027_has_its_deadlines_after_tet_nd331_d23_2_d23_3(
+        session, law, team, commune, clock):
+    """Controlled clock across Tết Đinh Mùi (days off 04–10/02/2027, level_dossiers/holidays.yaml)."""
+    dossier = _dossier(session, law, _system(session, commune, clock, system_type="citizen_service"), clock,
+                       ONE_STOP_SHOP)
+    clock.advance(days=68)  # Tue 02/02/2027, 09:00 in Hanoi
+    _act(session, law, team, dossier, Role.STAFF, "submit", clock)
+    assert dossier.step_due_on == date(2027, 2, 16)  # Đ23.2: 03/02, then 11, 12, 15, 16/02
+    clock.advance(days=9)  # the appraiser is back on Thu 11/02/2027
+    _act(session, law, team, dossier, Role.APPRAISER, "accept", clock)
+    assert dossier.step_due_on == date(2027, 3, 2)  # Đ23.3.a: 15 working days from 02/02, Tết not counted
+
+
 # --------------------------------------------------------------------------- independence (Đ18.4)
 
 def test_a_specialised_unit_that_runs_the_system_cannot_appraise_it_itself_nd331_d18_4(
