@@ -191,6 +191,13 @@ class Transition:
     article: str
     note: str = ""
 
+    def finishes_under_old_regime(self, under_investment: bool, investment_approved_on: date | None,
+                                  approved_level: int | None) -> bool:
+        """NĐ 331/2026 Đ39.1: a system under investment *before* the new regime took effect, not yet
+        approved, completes appraisal and approval under the old decree by ``under_investment_deadline``."""
+        return (under_investment and approved_level is None and investment_approved_on is not None
+                and investment_approved_on < self.new_regime_effective)
+
 
 @dataclass(frozen=True)
 class ConsistencyWarning:
