@@ -157,3 +157,32 @@ def test_other_commune_cannot_open_the_dossier(make_web, people, system, session
     stranger = make_web(make_user(Role.STAFF, organisation=foreign_commune))
     assert stranger.get(f"/dossiers/{dossier.id}").status_code == 404
     assert _act(stranger, dossier.id, "submit").status_code == 404
+
+
+def test_the_requirement_pages_say_which_nd331_criterion_makes_a_product_mandatory(make_web, people):
+    """TT 12/2022 rows keyed to NĐ 85 criteria show their NĐ 331/2026 counterpart (Đ13.2.b for a WAF)."""
+    page = make_web(people[Role.STAFF]).get("/requirements?level=3").get_data(as_text=True)
+    row = page[page.index("KT.TK.29"):][:3000]
+    assert "NĐ 331/2026: Đ13.2.a, Đ13.2.b, Đ13.2.c" in row and "NĐ 85/2016: Đ9.2.a" in row
+
+
+def test_the_proposal_asks_to_confirm_inconsistent_answers_instead_of_staying_silent(make_web, people, session,
+                                                                                     commune, clock):
+    """NĐ 331/2026 Đ9.1.c: "only public information" with 10.000 sensitive-data subjects is flagged."""
+    system = inventory.create_system(session, Actor.system(), commune, dict(ONE_STOP_SHOP, code="CONG",
+                                     information_types=["public"], handles_admin_procedures=False,
+                                     personal_data_subjects=0, sensitive_data_subjects=10000), clock.now())
+    session.commit()
+    staff = make_web(people[Role.STAFF])
+    dossier = _start(staff, system.id, session)
+    _answer_all_steps(staff, dossier.id, STEPS, {"system_type": "citizen_service", "information": ["public"],
+                                                 "sensitive_data_subjects": "10000"})
+    page = staff.get(f"/dossiers/{dossier.id}/proposal").get_data(as_text=True)
+    assert "10.000 người (nhạy cảm)" in page and 'name="confirm_warnings"' in page
+    refused = staff.post_form(f"/dossiers/{dossier.id}/proposal", {"proposed_level": "3", "version": ""})
+    assert refused.status_code == 200 and "Hãy kiểm tra lại hoặc xác nhận" in refused.get_data(as_text=True)
+    confirmed = staff.post_form(f"/dossiers/{dossier.id}/proposal", {
+        "proposed_level": "3", "version": "", "confirm_warnings": "public_only_with_personal_data"})
+    assert confirmed.status_code == 302
+    session.expire_all()
+    assert session.get(Dossier, dossier.id).confirmed_warnings == ["public_only_with_personal_data"]

@@ -366,8 +366,18 @@ def plan_item(item_id: int):
             db(), actor(), item, form_values(form), now(), expected_version(form))
         if submit(form, save, _("Đã lưu yêu cầu của phương án.")):
             return redirect(url_for("dossiers.plan", dossier_id=item.dossier_id, _anchor=f"item-{item.id}"))
+    requirement = law().catalogue.requirement(item.requirement_id)
+    met = {reason.get("criterion_id") for reason in item.dossier.reasons or []}
     return render_template("dossiers/plan_item.html", item=item, form=form, evidence_form=EvidenceForm(),
-                           requirement=law().catalogue.requirement(item.requirement_id))
+                           requirement=requirement, keyed=_keyed_criteria(requirement),
+                           required=requirement.product_required(item.dossier.regime, met))
+
+
+def _keyed_criteria(requirement) -> list:
+    """(regime, criteria) pairs a catalogue row is keyed to, for the pages that explain it."""
+    return [(law().regime(regime_id), [law().regime(regime_id).criterion(c) for c in ids])
+            for regime_id, ids in sorted(requirement.criteria.items(), key=lambda pair: pair[0] != "nd331-2026")
+            if regime_id in law().regimes]
 
 
 @bp.post("/plan-items/<int:item_id>/evidence")
@@ -457,7 +467,8 @@ def requirements():
     level_number = int(level) if level in {"1", "2", "3", "4", "5"} else 3
     catalogue = law().catalogue
     return render_template("dossiers/requirements.html", catalogue=catalogue, level=level_number,
-                           items=catalogue.for_level(level_number), counts=catalogue.count_by_level())
+                           items=catalogue.for_level(level_number), counts=catalogue.count_by_level(),
+                           keyed={item.id: _keyed_criteria(item) for item in catalogue.for_level(level_number)})
 
 
 def dossier_counts(commune_ids) -> dict[int, dict[str, int]]:
