@@ -186,3 +186,42 @@ def test_the_proposal_asks_to_confirm_inconsistent_answers_instead_of_staying_si
     assert confirmed.status_code == 302
     session.expire_all()
     assert session.get(Dossier, dossier.id).confirmed_warnings == ["public_only_with_personal_data"]
+
+
+def test_starting_an_nd85_dossier_for_a_system_invested_after_june_2026_is_refused_with_the_reason(
+        make_web, people, session, commune, clock):
+    """NĐ 331/2026 Đ39.1: after 30/6/2026 NĐ 85 only for systems under investment before 01/7/2026."""
+    system = inventory.create_system(session, Actor.system(), commune, dict(ONE_STOP_SHOP, code="MOI",
+                                     status="under_investment", investment_approved_on="05/08/2026"), clock.now())
+    session.commit()
+    staff = make_web(people[Role.STAFF])
+    start_page = staff.get(f"/systems/{system.id}/dossier").get_data(as_text=True)
+    assert "không trước ngày 01/07/2026" in start_page  # said before the user tries
+    response = staff.post_form(f"/systems/{system.id}/dossier/start", {"regime": "nd85-2016"})
+    assert response.status_code == 302
+    assert "NĐ 331/2026 Đ39.1" in staff.get(response.location).get_data(as_text=True)
+    assert session.scalar(select(Dossier).where(Dossier.system_id == system.id)) is None
+
+
+def test_a_quy_che_for_listed_systems_is_recorded_with_its_issuer_and_systems(make_web, people, session, commune,
+                                                                               other_commune, clock):
+    """NĐ 331/2026 Đ30.7: the Quy chế page records who issued it and which systems it covers."""
+    lan = inventory.create_system(session, Actor.system(), commune, dict(ONE_STOP_SHOP, code="LAN29", name="LAN"),
+                                  clock.now())
+    foreign = inventory.create_system(session, Actor.system(), other_commune, dict(ONE_STOP_SHOP, code="X"),
+                                      clock.now())
+    session.commit()
+    officer = make_web(people[Role.OFFICER])
+    url = f"/security-policies?commune={commune.code}"
+    empty = officer.post_form(url, {"title": "Quy chế LAN", "decision_number": "5/QĐ-UBND", "issued_on": "2026-10-01",
+                                    "issuer": "owner", "scope": "listed", "systems": [str(foreign.id)]})
+    page = empty.get_data(as_text=True)
+    assert empty.status_code == 200 and "Chọn ít nhất một hệ thống" in page and "Quy chế LAN" in page
+    saved = officer.post_form(url, {"title": "Quy chế LAN", "decision_number": "5/QĐ-UBND", "issued_on": "2026-10-01",
+                                    "issuer": "owner", "scope": "listed", "systems": [str(lan.id)]})
+    assert saved.status_code == 302
+    policy = session.scalar(select(SecurityPolicy).where(SecurityPolicy.commune_id == commune.id))
+    assert (policy.issuer, policy.scope, [s.id for s in policy.systems]) == ("owner", "listed", [lan.id])
+    listing = officer.get(url).get_data(as_text=True)
+    rows = listing.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Chủ quản hệ thống thông tin" in rows and "LAN" in rows
