@@ -17,7 +17,7 @@ ENTRY_POINTS = {"__init__", "__main__"}  # ir_app/__init__.py builds the app; __
 # What each ring may import from ir_app (besides itself). Faces may use every ring below them.
 ALLOWED = {
     "domain": set(),
-    "datafiles": {"domain"},
+    "datafiles": {"domain", "config"},  # config only to find the bundled data folders
     "models": {"domain", "i18n_markers"},
     "documents": {"domain", "datafiles", "config", "i18n_markers"},
     "services": {"domain", "datafiles", "models", "documents", "config", "db", "i18n_markers"},

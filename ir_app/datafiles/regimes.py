@@ -2,7 +2,7 @@
 
 Two passes, as for the requirement catalogue: the JSON Schema catches shape errors with a
 precise JSON path, then ``build_regime`` checks rules against declared fields and per-level
-coverage. Also builds the Vietnamese public holidays the working-day functions need.
+coverage. Also gives the Vietnamese days off the working-day functions need (datafiles.holidays).
 """
 
 from __future__ import annotations
@@ -11,14 +11,12 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-import holidays as holidays_lib
-
+from ir_app.datafiles.holidays import calendar_for
 from ir_app.datafiles.loader import load_document
 from ir_app.domain.regimes import Regime, RegimeError, build_regime
 
 # The schema sits next to the regime files, so an admin's edited copy travels with its schema.
 SCHEMA_NAME = "schema.json"
-COUNTRY = "VN"
 # The libyaml loader when present: same safe subset of YAML, several times faster.
 
 
@@ -62,13 +60,12 @@ def _check_together(directory: Path, regimes: dict[str, Regime]) -> None:
                               f"khác nhau ở: {', '.join(diff)}")
 
 
-def vn_holidays(years: Iterable[int]) -> set[date]:
-    """Vietnamese public holidays (Tết included) for ``years``, for the workdays functions."""
-    return set(holidays_lib.country_holidays(COUNTRY, years=sorted(set(years))).keys())
+def vn_holidays(years: Iterable[int], folder: Path | str | None = None) -> set[date]:
+    """Vietnamese days off (Tết included) for ``years``: the ``holidays`` package corrected by the
+    Government's schedule in ``folder``/holidays.yaml (ir_app.datafiles.holidays)."""
+    return set(calendar_for(years, folder).holidays)
 
 
-def vn_weekend_workdays(years: Iterable[int]) -> set[date]:
+def vn_weekend_workdays(years: Iterable[int], folder: Path | str | None = None) -> set[date]:
     """Saturdays/Sundays declared working days (swapped for a bridge holiday) in ``years``."""
-    wanted = set(years)
-    calendar = holidays_lib.country_holidays(COUNTRY, years=sorted(wanted))
-    return {day for day in getattr(calendar, "weekend_workdays", ()) if day.year in wanted}
+    return set(calendar_for(years, folder).extra_workdays)

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ir_app.domain.regimes import LEVELS, InputField, Regime, Rule, article_sort_key
+from ir_app.domain.regimes import (
+    LEVELS,
+    ConsistencyWarning,
+    InputField,
+    ProcedureLevel,
+    Regime,
+    Rule,
+    article_sort_key,
+)
 
 REGIME_KEY = "regime"
 
@@ -77,20 +85,47 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class AnswerWarning:
+    """A consistency warning that holds for these answers, its message filled in."""
+
+    id: str
+    article: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "article": self.article, "message": self.message}
+
+
+@dataclass(frozen=True)
 class LevelDecision:
     level: int
     regime: str
     reasons: tuple[Reason, ...]
     input: LevelInput
+    procedure: tuple[ProcedureLevel, ...] = ()   # rules that make the system follow a higher procedure
+    warnings: tuple[AnswerWarning, ...] = ()
 
     @property
     def decisive_reasons(self) -> tuple[Reason, ...]:
         """The reasons that set the level (those at the highest level)."""
         return tuple(reason for reason in self.reasons if reason.level == self.level)
 
+    @property
+    def procedure_level(self) -> int:
+        """The level whose procedure applies: the level itself unless a rule raises it (NĐ 331 Đ20.4)."""
+        return max([self.level, *(rule.level for rule in self.procedure)])
+
     def to_json(self) -> dict[str, Any]:
-        return {"level": self.level, "regime": self.regime,
-                "reasons": [reason.to_json() for reason in self.reasons]}
+        """The DESIGN.md §5 contract; `procedure_level` and `warnings` appear only when they say something."""
+        data: dict[str, Any] = {"level": self.level, "regime": self.regime,
+                                "reasons": [reason.to_json() for reason in self.reasons]}
+        if self.procedure_level != self.level:
+            data["procedure_level"] = self.procedure_level
+            data["procedure_reasons"] = [{"level": rule.level, "article": rule.article, "text": rule.text}
+                                         for rule in self.procedure]
+        if self.warnings:
+            data["warnings"] = [warning.to_json() for warning in self.warnings]
+        return data
 
 
 # --------------------------------------------------------------------------- validation
@@ -236,8 +271,32 @@ def determine(raw_or_input: Mapping[str, Any] | LevelInput, regime: Regime) -> L
         raise LevelUndetermined(gap.field, gap.message, gap.article)
     reasons = sorted((Reason(c.level, c.article, c.text, c.id) for c in met),
                      key=lambda r: (-r.level, article_sort_key(r.article), r.criterion_id))
+    procedure = tuple(rule for rule in regime.procedure_levels
+                      if rule.rule.evaluate(data.values) and rule.level > reasons[0].level)
     return LevelDecision(level=reasons[0].level, regime=regime.id, reasons=tuple(reasons),
-                         input=data)
+                         input=data, procedure=procedure,
+                         warnings=consistency_warnings(data.values, regime))
+
+
+def consistency_warnings(values: Mapping[str, Any], regime: Regime) -> tuple[AnswerWarning, ...]:
+    """The regime's warnings that hold for these (validated) answers, messages filled in."""
+    return tuple(AnswerWarning(warning.id, warning.article, _fill(warning, values))
+                 for warning in regime.warnings if warning.rule.evaluate(values))
+
+
+def _fill(warning: ConsistencyWarning, values: Mapping[str, Any]) -> str:
+    shown = {name: _shown(value) for name, value in values.items()}
+    return warning.message.format_map(shown)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")  # Vietnamese thousands separator: 10.000
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    return "" if value is None else str(value)
 
 
 def regime_for(raw: Any, regimes: Mapping[str, Regime]) -> Regime:

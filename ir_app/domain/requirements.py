@@ -57,9 +57,25 @@ class Requirement:
     tcvn_by_level: Mapping[int, str] = field(
         default_factory=lambda: MappingProxyType({}), hash=False
     )
+    # Level criteria (per regime id) that make the requirement's specific product mandatory; the
+    # TT 12/2022 rows written "theo khoản 2 Điều 9 NĐ 85/2016" carry their NĐ 331 counterpart too.
+    criteria: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}), hash=False
+    )
+    criteria_note: str = ""
 
     def applies_to(self, level: int) -> bool:
         return level in self.levels
+
+    def criteria_for(self, regime_id: str) -> tuple[str, ...]:
+        return self.criteria.get(regime_id, ())
+
+    def product_required(self, regime_id: str, met_criteria: set[str] | frozenset[str]) -> bool | None:
+        """Whether a system that met ``met_criteria`` must use the named product (None: not keyed)."""
+        keyed = self.criteria_for(regime_id)
+        if not keyed:
+            return None
+        return bool(set(keyed) & set(met_criteria))
 
     def tcvn_for(self, level: int) -> str | None:
         """Clause cited at ``level`` (numbering shifts between levels, so never derive it)."""
@@ -189,7 +205,30 @@ def _build_requirement(
         tcvn=tcvn,
         text=check.text(item, "text", where, required=False),
         tcvn_by_level=MappingProxyType(tcvn_by_level),
+        criteria=MappingProxyType(_criteria(check, item.get("criteria"), where)),
+        criteria_note=check.text(item, "criteria_note", where, required=False) or "",
     )
+
+
+def _criteria(check: _Checker, raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if raw is None:
+        return {}
+    where = f"{where}.criteria"
+    return {str(regime): tuple(check.sequence(ids, f"{where}.{regime}"))
+            for regime, ids in check.mapping(raw, where).items()}
+
+
+def unknown_criteria(catalogue: Catalogue, known: Mapping[str, set[str]]) -> list[str]:
+    """Criteria the catalogue names that no regime declares ("KT.TK.10: nd331-2026 nd331.l3.x")."""
+    problems = []
+    for requirement in catalogue.requirements:
+        for regime_id, ids in requirement.criteria.items():
+            if regime_id not in known:
+                problems.append(f"{requirement.id}: chế độ '{regime_id}' không có")
+                continue
+            problems.extend(f"{requirement.id}: tiêu chí '{criterion}' không có trong {regime_id}"
+                            for criterion in ids if criterion not in known[regime_id])
+    return problems
 
 
 def _levels(check: _Checker, raw: Any, where: str) -> tuple[int, ...]:

@@ -31,6 +31,9 @@ class State:
     title: str
     terminal: bool = False
     deadline: str | None = None   # key of a regime deadline that runs while in this state
+    # The deadline counts from the last entry into this other state rather than from entering this
+    # one (NĐ 331 Đ23.3: appraisal runs from receipt of the valid dossier, not from "accept").
+    deadline_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def _need(raw: Mapping[str, Any], key: str, source: object, where: str) -> Any:
 def build_workflow(raw: Mapping[str, Any], source: object, known_roles: Iterable[str]) -> Workflow:
     roles = set(known_roles)
     states = tuple(State(str(_need(s, "id", source, f"states[{i}]")), str(_need(s, "title", source, f"states[{i}]")),
-                         bool(s.get("terminal", False)), s.get("deadline"))
+                         bool(s.get("terminal", False)), s.get("deadline"), s.get("deadline_from"))
                    for i, s in enumerate(_need(raw, "states", source, "")))
     guards = tuple(Guard(str(g["id"]), str(g["title"]), bool(g.get("filled_by_form", False)))
                    for g in raw.get("guards", []))
@@ -109,6 +112,10 @@ def _check(workflow: Workflow, roles: set[str], source: object) -> None:
         raise WorkflowError(source, "states", "mã trạng thái bị trùng")
     if workflow.initial_state not in state_ids:
         raise WorkflowError(source, "initial_state", f"trạng thái «{workflow.initial_state}» không tồn tại")
+    for state in workflow.states:
+        if state.deadline_from is not None and (state.deadline is None or state.deadline_from not in state_ids):
+            raise WorkflowError(source, f"states[{state.id}].deadline_from",
+                                f"phải là một trạng thái có trong quy trình và đi cùng deadline")
     guard_ids = {g.id for g in workflow.guards}
     actions = [r.action for r in workflow.rules]
     if len(set(actions)) != len(actions):

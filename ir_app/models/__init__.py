@@ -11,6 +11,7 @@ from ir_app.models.dossiers import (
     Review,
     ReviewFinding,
     SecurityPolicy,
+    SecurityPolicySystem,
 )
 from ir_app.models.documents import DocumentTemplate
 from ir_app.models.files import StoredFile
@@ -29,6 +30,7 @@ from ir_app.models.inventory import (
     Hosting,
     InformationSystem,
     InformationType,
+    OperatedBy,
     SystemComponent,
     SystemStatus,
     SystemType,
@@ -52,9 +54,9 @@ __all__ = [
     "CustodyEntry", "DocumentTemplate", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport", "IncidentTask",
     "JobRun", "MorningCheck", "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep",
     "PlanEvidence", "PlanItem", "Review",
-    "ReviewFinding", "SecurityPolicy", "CommuneType", "ComponentKind", "EmergencyContact",
-    "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OrgKind",
-    "Organisation",
+    "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",
+    "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OperatedBy",
+    "OrgKind", "Organisation",
     "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
     "User", "UserRole",
 ]

@@ -26,6 +26,10 @@ from ir_app.models.org import Organisation, User
 DOSSIER_STATES = ("draft", "submitted", "returned", "accepted", "appraised", "pending_approval",
                   "approved", "protecting", "operating", "superseded")
 PLAN_STATUSES = ("not_met", "partly", "met", "not_applicable")
+# Who appraised: the specialised unit itself, or one of the independent arrangements of NĐ 331 Đ18.4.
+APPRAISAL_BODIES = ("specialised_unit", "subordinate_unit", "independent_council", "ministry")
+POLICY_ISSUERS = ("owner", "specialised_unit", "operator", "other")
+POLICY_SCOPES = ("commune", "listed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -43,6 +47,8 @@ class Dossier(Base):
         CheckConstraint("determined_level IS NULL OR determined_level BETWEEN 1 AND 5", name="determined_level"),
         CheckConstraint("proposed_level IS NULL OR determined_level IS NULL OR proposed_level >= determined_level",
                         name="never_lower"),
+        CheckConstraint("procedure_level IS NULL OR procedure_level BETWEEN 1 AND 5", name="procedure_level"),
+        CheckConstraint(f"appraisal_body IS NULL OR {_in('appraisal_body', APPRAISAL_BODIES)}", name="appraisal_body"),
         CheckConstraint("appraisal_result IS NULL OR appraisal_result IN ('phu_hop', 'chua_phu_hop')",
                         name="appraisal_result"),
         CheckConstraint("state NOT IN ('approved', 'protecting', 'operating') OR "
@@ -63,6 +69,10 @@ class Dossier(Base):
     wizard_step: Mapped[int] = mapped_column(Integer, default=0)
     determined_level: Mapped[int | None] = mapped_column(Integer)
     proposed_level: Mapped[int | None] = mapped_column(Integer)
+    # Set when the law makes the dossier follow a higher level's procedure than its level (NĐ 331 Đ20.4).
+    procedure_level: Mapped[int | None] = mapped_column(Integer)
+    # Ids of the regime's consistency warnings the proposer confirmed (answers are right as given).
+    confirmed_warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     higher_level_justification: Mapped[str] = mapped_column(Text, default="")
     risks: Mapped[str] = mapped_column(Text, default="")  # preliminary list of cyber risks (Đ22.4.c)
@@ -77,6 +87,11 @@ class Dossier(Base):
     appraisal_on: Mapped[date | None] = mapped_column(Date)
     appraisal_number: Mapped[str] = mapped_column(String(100), default="")  # văn bản ý kiến thẩm định
     appraisal_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    # Who appraised and the decision that gave them the task (NĐ 331 Đ18.4: subordinate unit or council).
+    appraisal_body: Mapped[str | None] = mapped_column(String(32))
+    appraisal_body_decision: Mapped[str] = mapped_column(String(100), default="")
+    appraisal_body_decision_on: Mapped[date | None] = mapped_column(Date)
+    appraisal_council_members: Mapped[str] = mapped_column(Text, default="")  # one member per line
     decision_number: Mapped[str | None] = mapped_column(String(100))
     decision_on: Mapped[date | None] = mapped_column(Date)
     decision_signer: Mapped[str] = mapped_column(String(200), default="")
@@ -103,6 +118,14 @@ class Dossier(Base):
     @property
     def level(self) -> int | None:
         return self.proposed_level or self.determined_level
+
+    @property
+    def workflow_level(self) -> int | None:
+        """The level whose procedure the dossier follows: who appraises and approves, deadlines, forms."""
+        level = self.level
+        if level is None:
+            return None
+        return max(level, self.procedure_level or level)
 
 
 class DossierStep(Base):
@@ -208,21 +231,41 @@ class ReviewFinding(Base):
 
 
 class SecurityPolicy(Base):
-    """Quy chế bảo đảm an ninh mạng issued by the owner; approval needs one (TT 12/2022 Đ9.7)."""
+    """Quy chế bảo đảm an ninh mạng; approval needs one that covers the system, issued by the
+    competent authority on or before the approval date (NĐ 331 Đ30.7; TT 12/2022 Đ9.7)."""
 
     __tablename__ = "security_policies"
+    __table_args__ = (
+        CheckConstraint(_in("issuer", POLICY_ISSUERS), name="issuer"),
+        CheckConstraint(_in("scope", POLICY_SCOPES), name="scope"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     decision_number: Mapped[str] = mapped_column(String(100))
     issued_on: Mapped[date] = mapped_column(Date)
+    issuer: Mapped[str] = mapped_column(String(32), default="owner", server_default="owner")
+    scope: Mapped[str] = mapped_column(String(16), default="commune", server_default="commune")  # or "listed"
     file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     commune: Mapped[Organisation] = relationship()
     file: Mapped[StoredFile | None] = relationship()
+    systems: Mapped[list[InformationSystem]] = relationship(secondary="security_policy_systems",
+                                                            order_by="InformationSystem.name")
+
+
+class SecurityPolicySystem(Base):
+    """The systems a Quy chế lists, when it does not cover the whole commune."""
+
+    __tablename__ = "security_policy_systems"
+
+    policy_id: Mapped[int] = mapped_column(ForeignKey("security_policies.id", ondelete="CASCADE"), primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("information_systems.id", ondelete="CASCADE"),
+                                           primary_key=True, index=True)
 
 
 __all__ = ["Dossier", "DossierStep", "PlanEvidence", "PlanItem", "Review", "ReviewFinding", "SecurityPolicy",
-           "DOSSIER_STATES", "PLAN_STATUSES"]
+           "SecurityPolicySystem", "APPRAISAL_BODIES", "DOSSIER_STATES", "PLAN_STATUSES", "POLICY_ISSUERS",
+           "POLICY_SCOPES"]

@@ -49,6 +49,14 @@ class SystemStatus(StrEnum):
     RETIRED = "retired"
 
 
+class OperatedBy(StrEnum):
+    """Who manages and runs the system; decides whether its appraisal must be independent (NĐ 331 Đ18.4)."""
+
+    SPECIALISED_UNIT = "specialised_unit"   # the owner's cybersecurity unit also runs it (usual in a commune)
+    OTHER_UNIT = "other_unit"
+    SERVICE_PROVIDER = "service_provider"
+
+
 class ComponentKind(StrEnum):
     EQUIPMENT = "equipment"
     APPLICATION = "application"
@@ -64,6 +72,7 @@ class InformationSystem(Base):
         CheckConstraint(enum_check("hosting", Hosting), name="hosting"),
         CheckConstraint("personal_data_subjects >= 0 AND sensitive_data_subjects >= 0", name="subjects"),
         CheckConstraint("approved_level IS NULL OR approved_level BETWEEN 1 AND 5", name="level"),
+        CheckConstraint(enum_check("operated_by", OperatedBy), name="operated_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +113,10 @@ class InformationSystem(Base):
     approval_decision_number: Mapped[str] = mapped_column(String(100), default="")
     approval_decision_on: Mapped[date | None] = mapped_column(Date)
     approval_regime: Mapped[str] = mapped_column(String(32), default="")
+    # The date the investment was approved decides the transition (NĐ 331/2026 Đ39.1).
+    investment_approved_on: Mapped[date | None] = mapped_column(Date)
+    operated_by: Mapped[str] = mapped_column(String(32), default=OperatedBy.SPECIALISED_UNIT,
+                                             server_default=OperatedBy.SPECIALISED_UNIT.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)

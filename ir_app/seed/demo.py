@@ -282,10 +282,14 @@ def _load_dossiers(loader: _Loader, law: LawData) -> None:
 def _demo_action(session: Session, loader: _Loader, law: LawData, dossier, action: str) -> None:
     from ir_app.services.dossiers import lifecycle as dossiers
 
+    # The commune's specialised unit also runs its systems: an independent council appraises (NĐ 331 Đ18.4.b).
     step = dossiers.StepInput(
         appraisal_result="phu_hop", appraisal_text="Hồ sơ đầy đủ; cấp độ đề xuất phù hợp với tiêu chí.",
-        appraisal_by="Công an xã (đơn vị chuyên trách)", appraisal_on=loader.now.date(),
-        decision_on=loader.now.date(), **APPROVAL)
+        appraisal_by="Hội đồng thẩm định độc lập", appraisal_on=loader.now.date(),
+        decision_on=loader.now.date(), appraisal_body="independent_council",
+        appraisal_body_decision="15/QĐ-UBND", appraisal_body_decision_on=datetime(2026, 10, 1).date(),
+        appraisal_council_members="Phó Chủ tịch UBND xã — Chủ tịch Hội đồng\nTrưởng Công an xã — thành viên\n"
+                                  "Cán bộ PA05 Công an tỉnh — thành viên", **APPROVAL)
     user = _demo_user_for(session, law, dossier, action)
     dossiers.take_action(session, user, Actor.of(user), dossier, action, step, law, loader.now)
 
@@ -295,7 +299,7 @@ def _demo_user_for(session: Session, law: LawData, dossier, action: str) -> User
     from ir_app.domain.workflow import expand_roles
 
     regime = law.regime(dossier.regime)
-    allowed = expand_roles(law.workflow.rule(action), law.role_aliases(regime, dossier.level)) - {"admin"}
+    allowed = expand_roles(law.workflow.rule(action), law.role_aliases(regime, dossier.workflow_level)) - {"admin"}
     users = session.scalars(select(User).where(User.organisation_id == dossier.commune_id)).all()
     return next(u for u in users if {r.value for r in u.roles} & allowed)
 

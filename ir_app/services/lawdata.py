@@ -13,7 +13,7 @@ from ir_app.datafiles.regimes import load_regimes, vn_holidays, vn_weekend_workd
 from ir_app.datafiles.requirements import load_catalogue
 from ir_app.domain import workdays
 from ir_app.domain.regimes import Deadline, Regime
-from ir_app.domain.requirements import Catalogue
+from ir_app.domain.requirements import Catalogue, CatalogueError, unknown_criteria
 from ir_app.domain.workflow import Workflow, build_workflow
 from ir_app.models import Role
 
@@ -26,6 +26,7 @@ class LawData:
     catalogue: Catalogue
     workflow: Workflow
     authority_roles: dict[str, tuple[str, ...]]
+    folder: str | None = None  # the level_dossiers folder (its holidays.yaml corrects the calendar)
 
     @property
     def default_regime(self) -> Regime:
@@ -48,7 +49,8 @@ class LawData:
 
     def due_on(self, start: date, deadline: Deadline) -> date | None:
         years = range(start.year, start.year + 2)
-        return workdays.due_date(start, deadline, vn_holidays(years), extra_workdays=vn_weekend_workdays(years))
+        return workdays.due_date(start, deadline, vn_holidays(years, self.folder),
+                                 extra_workdays=vn_weekend_workdays(years, self.folder))
 
 
 @lru_cache(maxsize=8)
@@ -58,9 +60,16 @@ def load_law_data(folder: str, catalogue_file: str = DEFAULT_CATALOGUE) -> LawDa
     raw = load_yaml(workflow_path.read_text(encoding="utf-8"))
     workflow = build_workflow(raw, workflow_path, [role.value for role in Role])
     authority_roles = {key: tuple(roles) for key, roles in (raw.get("authority_roles") or {}).items()}
+    regimes = load_regimes(root / "regimes")
+    catalogue = load_catalogue(root / "requirements" / catalogue_file)
+    # Requirements keyed to level criteria must name criteria the regime files declare.
+    problems = unknown_criteria(catalogue, {r.id: {c.id for c in r.criteria} for r in regimes.values()})
+    if problems:
+        raise CatalogueError(str(root / "requirements" / catalogue_file), "requirements[].criteria", problems[0])
     return LawData(
-        regimes=load_regimes(root / "regimes"),
-        catalogue=load_catalogue(root / "requirements" / catalogue_file),
+        regimes=regimes,
+        catalogue=catalogue,
         workflow=workflow,
         authority_roles=authority_roles,
+        folder=str(root),
     )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ir_app.domain.regimes import Regime
+from ir_app.domain.regimes import Regime, Transition
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, InformationSystem, PlanItem
 
@@ -39,7 +39,10 @@ def _restrict(query, column, commune_ids):
     return query if commune_ids is None else query.where(column.in_(commune_ids))
 
 
-def commune_figures(session: Session, commune_ids, today: date, soon_days: int = 7) -> dict[int, CommuneFigures]:
+def commune_figures(session: Session, commune_ids, today: date, soon_days: int = 7,
+                    transition: Transition | None = None) -> dict[int, CommuneFigures]:
+    """``transition`` (the default regime's) decides which systems under investment still finish
+    under NĐ 85 (NĐ 331 Đ39.1); without it none are counted."""
     figures: dict[int, CommuneFigures] = defaultdict(CommuneFigures)
     systems = _restrict(select(InformationSystem.commune_id, InformationSystem.approved_level, func.count())
                         .where(InformationSystem.status != "retired")
@@ -65,9 +68,12 @@ def commune_figures(session: Session, commune_ids, today: date, soon_days: int =
                      .group_by(Dossier.commune_id), Dossier.commune_id, commune_ids)
     for commune_id, total, done in session.execute(plan):
         figures[commune_id].plan_total, figures[commune_id].plan_done = total, done or 0
+    cutoff = transition.new_regime_effective if transition else date.min
+    investing = ((InformationSystem.status == "under_investment") & InformationSystem.approved_level.is_(None)
+                 & (InformationSystem.investment_approved_on < cutoff))  # NĐ 331 Đ39.1
     transition = _restrict(select(InformationSystem.commune_id,
                                   func.sum(case((InformationSystem.approval_regime == LEGACY_REGIME, 1), else_=0)),
-                                  func.sum(case((InformationSystem.status == "under_investment", 1), else_=0)))
+                                  func.sum(case((investing, 1), else_=0)))
                            .group_by(InformationSystem.commune_id), InformationSystem.commune_id, commune_ids)
     for commune_id, legacy, investing in session.execute(transition):
         figures[commune_id].transition_legacy = legacy or 0
@@ -81,7 +87,8 @@ def transition_deadline(system: InformationSystem, regime: Regime) -> tuple[date
     if system.approval_regime == LEGACY_REGIME and system.approved_level:
         return rules.existing_systems_deadline, N_(
             "đáp ứng yêu cầu bảo vệ theo NĐ 331/2026 (hệ thống đã được phê duyệt theo NĐ 85/2016)")
-    if system.status == "under_investment":
+    if rules.finishes_under_old_regime(system.status == "under_investment", system.investment_approved_on,
+                                       system.approved_level):
         return rules.under_investment_deadline, N_(
             "hoàn thành thẩm định, phê duyệt cấp độ (hệ thống đang đầu tư xây dựng)")
     return None

@@ -160,7 +160,7 @@ def test_shipped_clock_rules(rules, facts, expected):
 def test_shipped_clock_deadlines(rules):
     due = {rule.id: at for rule, at in due_clocks(rules, {"severity": "nghiem_trong", "serious_disruption": True,
                                                           "personal_data_involved": True}, DETECTED)}
-    assert due["nd331-immediate"] == DETECTED
+    assert due["nd331-immediate"] == DETECTED + timedelta(hours=1)  # "ngay": the grace of clocks.yaml › immediately
     assert due["nd331-initial-24h"] == DETECTED + timedelta(hours=24)
     assert due["nd331-report-72h"] == due["pdp-notice-72h"] == DETECTED + timedelta(hours=72)
     legacy = datetime(2026, 6, 15, 10, 0, tzinfo=ICT)

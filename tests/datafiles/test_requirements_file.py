@@ -229,3 +229,36 @@ def test_invalid_yaml(tmp_path):
 
     error = _load_error(path)
     assert "YAML" in error.reason
+
+
+def test_the_17_rows_keyed_to_nd85_criteria_name_their_nd331_criteria_nd331_d39_2():
+    """TT 12/2022 rows written "theo khoản 2 Điều 9 NĐ 85/2016" must tell a commune which NĐ 331/2026
+    criterion now makes the product mandatory (or say in criteria_note which one applies)."""
+    from ir_app.config import bundled_root
+    from ir_app.services.lawdata import load_law_data
+
+    law = load_law_data(str(bundled_root() / "level_dossiers"))
+    keyed = [r for r in law.catalogue.requirements if "NĐ 85/2016" in r.title or "85/2016" in (r.text or "")]
+    assert len(keyed) == 17
+    nd331 = {c.id: c for c in law.regime("nd331-2026").criteria}
+    for requirement in keyed:
+        assert requirement.criteria_for("nd85-2016") and requirement.criteria_note, requirement.id
+        assert all(c in nd331 for c in requirement.criteria_for("nd331-2026")), requirement.id
+        assert requirement.criteria_for("nd331-2026") or "NĐ 331" in requirement.criteria_note, requirement.id
+    waf = law.catalogue.requirement("KT.TK.29")  # the one-stop-shop (Đ13.2.b) needs a web application firewall
+    assert waf.product_required("nd331-2026", {"nd331.l3.admin_procedures"}) is True
+    assert waf.product_required("nd331-2026", {"nd331.l2.internal_private_personal"}) is False
+    assert law.catalogue.requirement("QL.CS.1").product_required("nd331-2026", set()) is None
+
+
+def test_a_criterion_the_regimes_do_not_declare_is_refused_when_the_law_is_loaded(tmp_path):
+    from ir_app.config import bundled_root
+    from ir_app.services.lawdata import load_law_data
+
+    folder = tmp_path / "level_dossiers"
+    shutil.copytree(bundled_root() / "level_dossiers", folder)
+    path = folder / "requirements" / "tt12-2022.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("nd331.l3.admin_procedures", "nd331.l3.typo", 1),
+                    encoding="utf-8")
+    with pytest.raises(CatalogueError, match="nd331.l3.typo"):
+        load_law_data(str(folder))

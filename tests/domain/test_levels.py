@@ -115,8 +115,8 @@ CASES = [
     (ND331, "national e-government 24/7", citizen(national_24x7=True), 4, {"l4.national_24x7"},
      set()),
     (ND331, "national key data", other(national_key_data=True), 5, {"l5.national_key_data"}, set()),
-    (ND331, "national security list", system(national_security_list=True), 5,
-     {"l5.national_security_list"}, set()),
+    (ND331, "national security list: at least level 3 (Đ20.4)", system(national_security_list=True), 3,
+     {"l3.national_security_list"}, set()),
     (ND331, "designated level 2", other(designated_level=2), 2, {"l2.pm_or_risk_framework"}, set()),
     (ND331, "designated level 3", other(designated_level=3), 3, {"l3.pm_or_risk_framework"}, set()),
     (ND331, "designated level 4", other(designated_level=4), 4, {"l4.pm_or_risk_framework"}, set()),
@@ -239,7 +239,7 @@ def test_one_stop_shop_is_level_3_by_the_admin_procedure_clause():
 # ---------------------------------------------------------------- output contract (DESIGN.md §5)
 
 def test_to_json_is_exactly_the_cli_contract():
-    decision = determine({"regime": ND331, **citizen(handles_admin_procedures=True)},
+    decision = determine({"regime": ND331, **citizen(information=PERSONAL, handles_admin_procedures=True)},
                          REGIMES[ND331])
     data = decision.to_json()
     assert list(data) == ["level", "regime", "reasons"]
@@ -248,6 +248,34 @@ def test_to_json_is_exactly_the_cli_contract():
         "level": 3, "article": "Đ13.2.b", "text": "Hệ thống thông tin giải quyết thủ tục hành chính."}
     assert all(list(reason) == ["level", "article", "text"] for reason in data["reasons"])
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+
+
+def test_a_system_on_the_national_security_list_keeps_its_level_and_follows_the_level_5_procedure():
+    """NĐ 331/2026 Đ20.4, Luật An ninh mạng Đ9.1: a level-3/4 system on the list keeps its level;
+    the CLI output keeps its keys and adds procedure_level."""
+    listed = determine(citizen(information=PERSONAL, handles_admin_procedures=True, national_security_list=True),
+                       REGIMES[ND331])
+    assert (listed.level, listed.procedure_level) == (3, 5)
+    data = listed.to_json()
+    assert list(data)[:3] == ["level", "regime", "reasons"]
+    assert data["procedure_level"] == 5 and data["procedure_reasons"][0]["article"] == "Đ20.4"
+    serious = determine(system(information=["state_secret"], security_harm="serious", national_security_list=True),
+                        REGIMES[ND331])
+    assert (serious.level, serious.procedure_level) == (4, 5)
+    unlisted = determine(citizen(information=PERSONAL, handles_admin_procedures=True), REGIMES[ND331])
+    assert unlisted.procedure_level == 3 and "procedure_level" not in unlisted.to_json()
+    # NĐ 85/2016 Đ12.3.đ calls the list "the list of level-5 systems": there, listed means level 5.
+    assert determine(system(national_security_list=True), REGIMES[ND85]).level == 5
+
+
+def test_only_public_information_with_10000_sensitive_subjects_warns_instead_of_staying_silent():
+    """NĐ 331/2026 Đ9.1.c: personal data is personal information; the rule is data in the regime file."""
+    decision = determine(citizen(sensitive_data_subjects=10_000), REGIMES[ND331])
+    assert [w.id for w in decision.warnings] == ["public_only_with_personal_data"]
+    assert "10.000 người (nhạy cảm)" in decision.warnings[0].message
+    assert decision.to_json()["warnings"][0]["article"] == "Đ9.1"
+    assert determine(citizen(information=PERSONAL, sensitive_data_subjects=10_000), REGIMES[ND331]).warnings == ()
+    assert [w.id for w in determine(system(users=20), REGIMES[ND85]).warnings] == ["public_only_with_users"]
 
 
 def test_reasons_sorted_by_level_then_natural_article_order():

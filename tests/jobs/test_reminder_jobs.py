@@ -202,7 +202,8 @@ def test_periodic_reviews_30_7_1_days_and_overdue(app, session, commune, people)
 
 def test_annual_report_transition_and_playbook_reviews(app, session, commune, people, make_user, province):
     admin = make_user(Role.ADMIN, organisation=commune)
-    make_system(session, commune, code="CAMERA", name="Camera", status="under_investment")
+    make_system(session, commune, code="CAMERA", name="Camera", status="under_investment",
+                investment_approved_on=date(2026, 3, 10))  # under investment before 01/7/2026 (NĐ 331 Đ39.1)
     qlvb = make_system(session, commune, code="QLVB", name="Quản lý văn bản", approved_level=2,
                        approval_decision_number="15/QĐ-UBND", approval_regime="nd85-2016")
     run_all(app, hanoi(2026, 12, 12, 8, 0))

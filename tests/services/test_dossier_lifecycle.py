@@ -18,6 +18,12 @@ LAN = {"code": "LAN", "name": "Mạng LAN", "system_type": "infrastructure", "st
        "hosting": "on_premises", "information_types": ["private", "personal"]}
 
 
+# The commune's specialised unit also runs the system: an independent council appraises (NĐ 331 Đ18.4.b).
+INDEPENDENT_COUNCIL = {"appraisal_body": "independent_council", "appraisal_body_decision": "9/QĐ-UBND",
+                       "appraisal_body_decision_on": date(2026, 11, 2),
+                       "appraisal_council_members": "Phó Chủ tịch UBND xã\nTrưởng Công an xã\nCán bộ PA05"}
+
+
 @pytest.fixture
 def law(app):
     return app.extensions["ir_law"]
@@ -39,7 +45,8 @@ def _approved_dossier(session, law, team, commune, clock) -> Dossier:
     dossiers.save_proposal(session, Actor.system(), dossier, regime, dossiers.Proposal(None, "", "", []),
                            clock.now(), None)
     steps = [(Role.STAFF, "submit", dossiers.StepInput()), (Role.APPRAISER, "accept", dossiers.StepInput()),
-             (Role.APPRAISER, "record_appraisal", dossiers.StepInput(appraisal_result="phu_hop", appraisal_text="Ổn")),
+             (Role.APPRAISER, "record_appraisal", dossiers.StepInput(appraisal_result="phu_hop", appraisal_text="Ổn",
+                                                                     **INDEPENDENT_COUNCIL)),
              (Role.STAFF, "submit_for_approval", dossiers.StepInput()),
              (Role.APPRAISER, "approve", dossiers.StepInput(decision_number="2/QĐ", decision_on=date(2026, 12, 1),
                                                             decision_signer="Trưởng CAX"))]

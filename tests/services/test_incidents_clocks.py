@@ -48,13 +48,41 @@ def test_a_serious_incident_adds_the_24_hour_initial_notice(session, officer, co
 
 
 @pytest.mark.parametrize("flag", ["national_security_signs", "serious_disruption"])
-def test_signs_of_harm_mean_report_immediately(session, officer, commune, clock, flag):
+def test_signs_of_harm_mean_report_immediately_read_as_within_one_hour_nd331_d31_2_d(
+        session, officer, commune, clock, flag):
+    """NĐ 331/2026 Đ31.2.d: "ngay khi phát hiện" has no number of hours; clocks.yaml › immediately
+    reads it as within 1 hour of detection, so the clock is pending, not late, right after detection."""
     incident = quick_report(session, officer, commune, clock.now(), category="defacement")
     classify(session, officer, incident, clock.now(), **{flag: True})
     immediate = clocks(incident, clock.now())["nd331-immediate"]
-    assert immediate.due_at == incident.detected_at and immediate.status == PENDING
-    clock.advance(minutes=1)
+    assert immediate.rule.duration == timedelta(0) and immediate.rule.grace == timedelta(hours=1)
+    assert immediate.due_at == incident.detected_at + timedelta(hours=1) and immediate.status == PENDING
+    clock.advance(minutes=59)
+    assert clocks(incident, clock.now())["nd331-immediate"].status == PENDING
+    clock.advance(minutes=2)
     assert clocks(incident, clock.now())["nd331-immediate"].status == OVERDUE
+
+
+def test_a_report_sent_minutes_after_detection_is_on_time_and_counted_as_met_nd331_d31_2_d(
+        session, officer, commune, clock):
+    from ir_app.services.incidents.summary import period_of, summarise
+
+    on_time = quick_report(session, officer, commune, clock.now(), category="defacement")
+    classify(session, officer, on_time, clock.now(), national_security_signs=True)
+    late = quick_report(session, officer, commune, clock.now(), category="defacement")
+    classify(session, officer, late, clock.now(), serious_disruption=True)
+    clock.advance(minutes=15)
+    record_report(session, officer, on_time, clock.now(), "nd331-immediate",
+                  sent_at=on_time.detected_at + timedelta(minutes=12))  # a phone call to PA05, 12 minutes in
+    clock.advance(hours=3)
+    record_report(session, officer, late, clock.now(), "nd331-immediate", late_reason="Mất điện, không liên lạc được")
+    assert clocks(on_time, clock.now())["nd331-immediate"].is_met
+    assert clocks(late, clock.now())["nd331-immediate"].is_missed
+    summary = summarise(session, commune, period_of("week", clock.now().date()), clock.now(), data())
+    immediate = [c for i in summary.incidents for c in incident_clocks(i, data(), clock.now())
+                 if c.rule.id == "nd331-immediate"]
+    assert sorted(c.is_met for c in immediate) == [False, True]
+    assert summary.clocks_met >= 1 and summary.clocks_missed >= 1
 
 
 def test_the_personal_data_clock_runs_in_parallel_from_discovery(session, officer, commune, clock):

@@ -46,6 +46,11 @@ PREFILLED = {"system_type": "citizen_service", "information": ["public", "person
              "handles_admin_procedures": "có", "personal_data_subjects": "18500", "sensitive_data_subjects": "0"}
 
 
+# NĐ 331 Đ18.4.b: the commune's specialised unit runs the system, so an independent council appraises.
+COUNCIL = {"appraisal_body": "independent_council", "appraisal_body_decision": "9/QĐ-UBND",
+           "appraisal_body_decision_on": "2026-11-02", "appraisal_council_members": "Phó Chủ tịch UBND xã\nCán bộ PA05"}
+
+
 def _act(client, dossier_id, action, **data):
     return client.post_form(f"/dossiers/{dossier_id}/actions/{action}", data)
 
@@ -77,8 +82,8 @@ def test_full_workflow_level_3(app, make_web, people, system, session, clock, co
     session.expire_all()
     assert session.get(Dossier, dossier.id).step_due_on == date(2026, 12, 17)  # 15 working days (Đ23.3)
     _act(appraiser, dossier.id, "record_appraisal", appraisal_result="phu_hop",
-         appraisal_text="Hồ sơ đầy đủ, cấp độ đề xuất phù hợp.", appraisal_by="Công an xã Vĩnh Lại",
-         appraisal_on="2026-11-30")
+         appraisal_text="Hồ sơ đầy đủ, cấp độ đề xuất phù hợp.", appraisal_by="Hội đồng thẩm định độc lập",
+         appraisal_on="2026-11-30", **COUNCIL)
     _act(staff, dossier.id, "submit_for_approval")
 
     blocked = _act(approver, dossier.id, "approve", decision_number="25/QĐ-UBND", decision_on="2026-12-02",
@@ -128,7 +133,7 @@ def test_level_2_is_approved_by_the_specialised_unit(make_web, people, session, 
     staff.post_form(f"/dossiers/{dossier.id}/proposal", {"proposed_level": "", "version": ""})
     for actor_client, action, data in ((staff, "submit", {}), (appraiser, "accept", {}),
                                        (appraiser, "record_appraisal", {"appraisal_result": "phu_hop",
-                                                                        "appraisal_text": "Phù hợp."}),
+                                                                        "appraisal_text": "Phù hợp.", **COUNCIL}),
                                        (staff, "submit_for_approval", {})):
         _act(actor_client, dossier.id, action, **data)
     decision = {"decision_number": "3/QĐ-CAX", "decision_on": "2026-12-01", "decision_signer": "Trưởng Công an xã"}
@@ -152,3 +157,71 @@ def test_other_commune_cannot_open_the_dossier(make_web, people, system, session
     stranger = make_web(make_user(Role.STAFF, organisation=foreign_commune))
     assert stranger.get(f"/dossiers/{dossier.id}").status_code == 404
     assert _act(stranger, dossier.id, "submit").status_code == 404
+
+
+def test_the_requirement_pages_say_which_nd331_criterion_makes_a_product_mandatory(make_web, people):
+    """TT 12/2022 rows keyed to NĐ 85 criteria show their NĐ 331/2026 counterpart (Đ13.2.b for a WAF)."""
+    page = make_web(people[Role.STAFF]).get("/requirements?level=3").get_data(as_text=True)
+    row = page[page.index("KT.TK.29"):][:3000]
+    assert "NĐ 331/2026: Đ13.2.a, Đ13.2.b, Đ13.2.c" in row and "NĐ 85/2016: Đ9.2.a" in row
+
+
+def test_the_proposal_asks_to_confirm_inconsistent_answers_instead_of_staying_silent(make_web, people, session,
+                                                                                     commune, clock):
+    """NĐ 331/2026 Đ9.1.c: "only public information" with 10.000 sensitive-data subjects is flagged."""
+    system = inventory.create_system(session, Actor.system(), commune, dict(ONE_STOP_SHOP, code="CONG",
+                                     information_types=["public"], handles_admin_procedures=False,
+                                     personal_data_subjects=0, sensitive_data_subjects=10000), clock.now())
+    session.commit()
+    staff = make_web(people[Role.STAFF])
+    dossier = _start(staff, system.id, session)
+    _answer_all_steps(staff, dossier.id, STEPS, {"system_type": "citizen_service", "information": ["public"],
+                                                 "sensitive_data_subjects": "10000"})
+    page = staff.get(f"/dossiers/{dossier.id}/proposal").get_data(as_text=True)
+    assert "10.000 người (nhạy cảm)" in page and 'name="confirm_warnings"' in page
+    refused = staff.post_form(f"/dossiers/{dossier.id}/proposal", {"proposed_level": "3", "version": ""})
+    assert refused.status_code == 200 and "Hãy kiểm tra lại hoặc xác nhận" in refused.get_data(as_text=True)
+    confirmed = staff.post_form(f"/dossiers/{dossier.id}/proposal", {
+        "proposed_level": "3", "version": "", "confirm_warnings": "public_only_with_personal_data"})
+    assert confirmed.status_code == 302
+    session.expire_all()
+    assert session.get(Dossier, dossier.id).confirmed_warnings == ["public_only_with_personal_data"]
+
+
+def test_starting_an_nd85_dossier_for_a_system_invested_after_june_2026_is_refused_with_the_reason(
+        make_web, people, session, commune, clock):
+    """NĐ 331/2026 Đ39.1: after 30/6/2026 NĐ 85 only for systems under investment before 01/7/2026."""
+    system = inventory.create_system(session, Actor.system(), commune, dict(ONE_STOP_SHOP, code="MOI",
+                                     status="under_investment", investment_approved_on="05/08/2026"), clock.now())
+    session.commit()
+    staff = make_web(people[Role.STAFF])
+    start_page = staff.get(f"/systems/{system.id}/dossier").get_data(as_text=True)
+    assert "không trước ngày 01/07/2026" in start_page  # said before the user tries
+    response = staff.post_form(f"/systems/{system.id}/dossier/start", {"regime": "nd85-2016"})
+    assert response.status_code == 302
+    assert "NĐ 331/2026 Đ39.1" in staff.get(response.location).get_data(as_text=True)
+    assert session.scalar(select(Dossier).where(Dossier.system_id == system.id)) is None
+
+
+def test_a_quy_che_for_listed_systems_is_recorded_with_its_issuer_and_systems(make_web, people, session, commune,
+                                                                               other_commune, clock):
+    """NĐ 331/2026 Đ30.7: the Quy chế page records who issued it and which systems it covers."""
+    lan = inventory.create_system(session, Actor.system(), commune, dict(ONE_STOP_SHOP, code="LAN29", name="LAN"),
+                                  clock.now())
+    foreign = inventory.create_system(session, Actor.system(), other_commune, dict(ONE_STOP_SHOP, code="X"),
+                                      clock.now())
+    session.commit()
+    officer = make_web(people[Role.OFFICER])
+    url = f"/security-policies?commune={commune.code}"
+    empty = officer.post_form(url, {"title": "Quy chế LAN", "decision_number": "5/QĐ-UBND", "issued_on": "2026-10-01",
+                                    "issuer": "owner", "scope": "listed", "systems": [str(foreign.id)]})
+    page = empty.get_data(as_text=True)
+    assert empty.status_code == 200 and "Chọn ít nhất một hệ thống" in page and "Quy chế LAN" in page
+    saved = officer.post_form(url, {"title": "Quy chế LAN", "decision_number": "5/QĐ-UBND", "issued_on": "2026-10-01",
+                                    "issuer": "owner", "scope": "listed", "systems": [str(lan.id)]})
+    assert saved.status_code == 302
+    policy = session.scalar(select(SecurityPolicy).where(SecurityPolicy.commune_id == commune.id))
+    assert (policy.issuer, policy.scope, [s.id for s in policy.systems]) == ("owner", "listed", [lan.id])
+    listing = officer.get(url).get_data(as_text=True)
+    rows = listing.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Chủ quản hệ thống thông tin" in rows and "LAN" in rows

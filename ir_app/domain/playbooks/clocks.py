@@ -35,6 +35,13 @@ class ClockRule:
     form: str = ""
     contents: tuple[str, ...] = ()
     note: str = ""
+    # "Ngay" (duration 0) read as "within this long" (clocks.yaml › immediately): a report sent
+    # minutes after detection is on time. Zero for every other rule.
+    grace: timedelta = timedelta(0)
+
+    @property
+    def is_immediate(self) -> bool:
+        return self.duration == timedelta(0)
 
 
 def build_clock_rules(raw: Any, source: object,
@@ -47,15 +54,32 @@ def build_clock_rules(raw: Any, source: object,
     if not regime_ids:
         problems.add(_field("regimes"), "phải khai báo danh sách chế độ báo cáo (id, title)")
     facts = None if known_facts is None else set(known_facts) | set(TIME_FACTS)
-    rules = tuple(_clock_rule(item, regime_ids, facts, problems)
+    grace = _immediately(raw.get("immediately"), problems)
+    rules = tuple(_clock_rule(item, regime_ids, facts, problems, grace)
                   for item in _items(raw, "rules", problems, _field("rules")))
     _unique((rule.id for rule in rules), problems, _field("rules"), "quy tắc")
     problems.raise_first()
     return rules
 
 
+def _immediately(raw: Any, problems: _Problems) -> timedelta:
+    """How long "immediately" (a duration of 0) is taken to allow; the reading is in the file's note."""
+    if raw is None:
+        return timedelta(0)
+    where = _field("immediately")
+    if not isinstance(raw, Mapping):
+        problems.add(where, "phải là một bảng khóa: giá trị (grace, article, note)")
+        return timedelta(0)
+    grace, _ = _duration(raw.get("grace"), problems, f"{where}, trường 'grace'")
+    _text(raw, "article", problems, where)
+    _text(raw, "note", problems, where)
+    if grace > timedelta(hours=24):
+        problems.add(f"{where}, trường 'grace'", "\"ngay\" không thể dài hơn thời hạn 24 giờ của thông báo ban đầu")
+    return grace
+
+
 def _clock_rule(raw: Mapping, regime_ids: set[str], facts: set[str] | None,
-                problems: _Problems) -> ClockRule:
+                problems: _Problems, immediate_grace: timedelta = timedelta(0)) -> ClockRule:
     where = f"quy tắc '{raw.get('id')}'"
     duration, duration_text = _duration(raw.get("duration"), problems, f"{where}, trường 'duration'")
     regimes = raw.get("regime")
@@ -83,13 +107,14 @@ def _clock_rule(raw: Mapping, regime_ids: set[str], facts: set[str] | None,
         form=_text(raw, "form", problems, where, required=False),
         contents=_texts(raw, "contents", problems, where),
         note=_text(raw, "note", problems, where, required=False),
+        grace=immediate_grace if duration == timedelta(0) else timedelta(0),
     )
 
 
 def due_clocks(rules: Iterable[ClockRule], facts: Mapping[str, Any], detected_at: datetime,
                discovered_at: datetime | None = None, regime: str | None = None, *,
                resolved_at: datetime | None = None) -> list[tuple[ClockRule, datetime]]:
-    """The reporting deadlines that apply to an incident, earliest first.
+    """The reporting deadlines that apply to an incident, earliest first ("immediately" plus its grace).
 
     ``discovered_at`` (when a personal-data breach was found) defaults to ``detected_at``;
     rules counted from ``resolved_at`` appear only once the incident is resolved.
@@ -103,7 +128,7 @@ def due_clocks(rules: Iterable[ClockRule], facts: Mapping[str, Any], detected_at
     starts = {"detected_at": detected_at, "discovered_at": discovered_at, "resolved_at": resolved_at}
     known = {**facts, **starts}
     found = [
-        (rule, starts[rule.starts_at] + rule.duration)
+        (rule, starts[rule.starts_at] + rule.duration + rule.grace)
         for rule in rules
         if (regime is None or regime in rule.regimes)
         and starts.get(rule.starts_at) is not None

@@ -12,8 +12,10 @@ from ir_app.domain.regimes.model import (
     LEVELS,
     PARTY_KEYS,
     Approval,
+    Arrangement,
     Authority,
     Deadline,
+    IndependentAppraisal,
     Party,
     ReviewInterval,
 )
@@ -32,7 +34,7 @@ def _authority(r: _Reader, raw: Mapping) -> tuple[Authority, ...]:
     for index, item in enumerate(r.items(raw, "authority", "$")):
         path = f"$.authority[{index}]"
         r.mapping(item, path, ("levels", "appraiser", "approvers", "expert_opinion", "article",
-                               "note"))
+                               "note", "independent_appraisal"))
         levels = r.levels(item, "levels", path)
         appraiser = _party(r, r.value(item, "appraiser", path, (Mapping,), "một đối tượng"),
                            f"{path}.appraiser")
@@ -46,15 +48,38 @@ def _authority(r: _Reader, raw: Mapping) -> tuple[Authority, ...]:
         if expert is not None:
             _party(r, expert, f"{path}.expert_opinion")
         article, note = r.text(item, "article", path), r.text(item, "note", path, required=False)
+        independent = _independent_appraisal(r, item, path, appraiser["key"])
         entries.append((path, levels, ""))
         for level in levels:
             result.append(Authority(
                 level=level, appraiser=Party(appraiser["key"], appraiser["text"]),
                 approvers=tuple(approvers),
                 expert_opinion=Party(expert["key"], expert["text"]) if expert else None,
-                article=article, note=note))
+                article=article, note=note, independent_appraisal=independent))
     _per_level(r, entries, "cơ quan thẩm định, phê duyệt", "$.authority")
     return tuple(sorted(result, key=lambda a: a.level))
+
+
+def _independent_appraisal(r: _Reader, item: Mapping, path: str,
+                           appraiser: str) -> IndependentAppraisal | None:
+    raw = item.get("independent_appraisal")
+    if raw is None:
+        return None
+    path = f"{path}.independent_appraisal"
+    r.mapping(raw, path, ("article", "arrangements", "note"))
+    if appraiser != "specialised_unit":
+        r.fail(path, "chỉ khai báo khi đơn vị chuyên trách thẩm định (appraiser: specialised_unit)")
+    arrangements = []
+    for index, entry in enumerate(r.items(raw, "arrangements", path)):
+        where = f"{path}.arrangements[{index}]"
+        r.mapping(entry, where, ("key", "text", "members_required"))
+        arrangements.append(Arrangement(r.choice(entry, "key", where, ("subordinate_unit", "independent_council")),
+                                        r.text(entry, "text", where),
+                                        r.flag(entry, "members_required", where)))
+    if len({a.key for a in arrangements}) != len(arrangements):
+        r.fail(f"{path}.arrangements", "phương án bị lặp")
+    return IndependentAppraisal(r.text(raw, "article", path), tuple(arrangements),
+                                r.text(raw, "note", path, required=False))
 
 
 def _deadlines(r: _Reader, raw: Mapping) -> tuple[Deadline, ...]:

@@ -6,14 +6,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from ir_app.domain.regimes.authority import _authority, _deadlines, _review_intervals
-from ir_app.domain.regimes.criteria import _criteria, _input_fields, _undetermined
+from ir_app.domain.regimes.criteria import (
+    _criteria,
+    _input_fields,
+    _procedure_levels,
+    _undetermined,
+    _warnings,
+)
 from ir_app.domain.regimes.model import (
     DOCUMENT_KINDS,
     LEVELS,
     AnnualReport,
     DocumentSpec,
     LegalDocument,
+    NewDossiers,
     Regime,
+    SecurityPolicyRule,
     Transition,
     WizardStep,
 )
@@ -22,7 +30,9 @@ from ir_app.domain.regimes.reader import _ID, _NAME, _Reader, _per_level
 _TOP_KEYS = ("id", "title", "short_title", "citation_prefix", "legal_basis", "valid_from",
              "valid_until", "is_default", "wizard_steps", "input_fields", "criteria",
              "undetermined", "authority", "deadlines", "review_interval_months", "documents",
-             "transition", "annual_report", "notes")
+             "transition", "annual_report", "notes", "warnings", "procedure_levels", "new_dossiers",
+             "security_policy")
+POLICY_ISSUERS = ("owner", "specialised_unit", "operator", "other")
 
 
 def build_regime(raw: Mapping[str, Any], source: str) -> Regime:
@@ -60,8 +70,12 @@ def build_regime(raw: Mapping[str, Any], source: str) -> Regime:
         level_documents=_level_documents(r, raw),
         transition=_transition(r, raw),
         annual_report=_annual_report(r, raw),
+        security_policy=_security_policy(r, raw),
         notes=tuple(_texts(r, raw, "notes", "$")),
         source=source,
+        warnings=_warnings(r, raw, fields),
+        procedure_levels=_procedure_levels(r, raw, fields),
+        new_dossiers=_new_dossiers(r, raw, valid_until),
     )
 
 
@@ -175,3 +189,27 @@ def _annual_report(r: _Reader, raw: Mapping) -> AnnualReport:
     if report.units_to_owner_by > report.owner_to_ministry_by:
         r.fail(f"{path}.owner_to_ministry_by", "phải sau hạn đơn vị gửi chủ quản")
     return report
+
+
+def _security_policy(r: _Reader, raw: Mapping) -> SecurityPolicyRule:
+    path = "$.security_policy"
+    item = r.mapping(r.value(raw, "security_policy", "$", (Mapping,), "một đối tượng"), path,
+                     ("issuers", "article", "note"))
+    issuers = r.items(item, "issuers", path)
+    for index, issuer in enumerate(issuers):
+        if issuer not in POLICY_ISSUERS:
+            r.fail(f"{path}.issuers[{index}]", f"phải là một trong: {', '.join(POLICY_ISSUERS)}")
+    return SecurityPolicyRule(tuple(issuers), r.text(item, "article", path),
+                              r.text(item, "note", path, required=False))
+
+
+def _new_dossiers(r: _Reader, raw: Mapping, valid_until) -> NewDossiers | None:
+    item = raw.get("new_dossiers")
+    if item is None:
+        return None
+    path = "$.new_dossiers"
+    r.mapping(item, path, ("investment_approved_before", "article", "message", "note"))
+    if valid_until is None:
+        r.fail(path, "chỉ khai báo cho chế độ đã hết hiệu lực (có valid_until)")
+    return NewDossiers(r.day(item, "investment_approved_before", path), r.text(item, "article", path),
+                       r.text(item, "message", path), r.text(item, "note", path, required=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -11,8 +12,10 @@ from ir_app.domain.regimes.model import (
     LEVELS,
     Choice,
     Condition,
+    ConsistencyWarning,
     Criterion,
     InputField,
+    ProcedureLevel,
     Undetermined,
 )
 from ir_app.domain.regimes.reader import _ARTICLE, _CRITERION_ID, _NAME, _Reader
@@ -249,3 +252,51 @@ def _undetermined(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]) ->
         r.fail("$.undetermined.field", f"trường '{name}' không được khai báo trong input_fields")
     return Undetermined(name, r.text(item, "article", "$.undetermined"),
                         r.text(item, "message", "$.undetermined"))
+
+
+def _warnings(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]) -> tuple[ConsistencyWarning, ...]:
+    warnings: dict[str, ConsistencyWarning] = {}
+    for index, item in enumerate(r.items(raw, "warnings", "$", required=False)):
+        path = f"$.warnings[{index}]"
+        r.mapping(item, path, ("id", "article", "rule", "message", "note"))
+        warning_id = r.text(item, "id", path)
+        if not _NAME.match(warning_id):
+            r.fail(f"{path}.id", "chỉ gồm chữ thường, số và dấu gạch dưới")
+        if warning_id in warnings:
+            r.fail(f"{path}.id", f"cảnh báo '{warning_id}' bị lặp")
+        if "rule" not in item:
+            r.fail(f"{path}.rule", "thiếu giá trị bắt buộc")
+        message = r.text(item, "message", path)
+        for _, name, _, _ in string.Formatter().parse(message):
+            if name is not None and name not in fields:
+                r.fail(f"{path}.message", f"trường '{name}' không được khai báo trong input_fields")
+        warnings[warning_id] = ConsistencyWarning(
+            id=warning_id, article=r.text(item, "article", path),
+            rule=_rule(r, item["rule"], f"{path}.rule", fields, applying_only=False),
+            message=message, note=r.text(item, "note", path, required=False))
+    return tuple(warnings.values())
+
+
+def _procedure_levels(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]) -> tuple[ProcedureLevel, ...]:
+    result: dict[str, ProcedureLevel] = {}
+    for index, item in enumerate(r.items(raw, "procedure_levels", "$", required=False)):
+        path = f"$.procedure_levels[{index}]"
+        r.mapping(item, path, ("id", "level", "article", "text", "rule", "note"))
+        rule_id = r.text(item, "id", path)
+        if not _NAME.match(rule_id):
+            r.fail(f"{path}.id", "chỉ gồm chữ thường, số và dấu gạch dưới")
+        if rule_id in result:
+            r.fail(f"{path}.id", f"quy tắc '{rule_id}' bị lặp")
+        level = r.integer(item, "level", path)
+        if level not in LEVELS:
+            r.fail(f"{path}.level", "cấp độ phải từ 1 đến 5")
+        article = r.text(item, "article", path)
+        if not _ARTICLE.match(article):
+            r.fail(f"{path}.article", "phải có dạng Đ<điều>[.<khoản>][.<điểm>], ví dụ Đ20.4")
+        if "rule" not in item:
+            r.fail(f"{path}.rule", "thiếu giá trị bắt buộc")
+        result[rule_id] = ProcedureLevel(
+            id=rule_id, level=level, article=article, text=r.text(item, "text", path),
+            rule=_rule(r, item["rule"], f"{path}.rule", fields, applying_only=True),
+            note=r.text(item, "note", path, required=False))
+    return tuple(result.values())

@@ -111,6 +111,27 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class Arrangement:
+    """One way of appraising independently (NĐ 331 Đ18.4.a subordinate unit, Đ18.4.b council)."""
+
+    key: str  # subordinate_unit | independent_council
+    text: str
+    members_required: bool = False
+
+
+@dataclass(frozen=True)
+class IndependentAppraisal:
+    """When the appraising specialised unit also runs the system, one of these bodies appraises."""
+
+    article: str
+    arrangements: tuple[Arrangement, ...]
+    note: str = ""
+
+    def arrangement(self, key: str | None) -> Arrangement | None:
+        return next((a for a in self.arrangements if a.key == key), None)
+
+
+@dataclass(frozen=True)
 class Authority:
     level: int
     appraiser: Party
@@ -118,6 +139,7 @@ class Authority:
     expert_opinion: Party | None
     article: str
     note: str = ""
+    independent_appraisal: IndependentAppraisal | None = None
 
     @property
     def expert_opinion_required(self) -> bool:
@@ -166,6 +188,57 @@ class Transition:
     new_regime_effective: date
     under_investment_deadline: date
     existing_systems_deadline: date
+    article: str
+    note: str = ""
+
+    def finishes_under_old_regime(self, under_investment: bool, investment_approved_on: date | None,
+                                  approved_level: int | None) -> bool:
+        """NĐ 331/2026 Đ39.1: a system under investment *before* the new regime took effect, not yet
+        approved, completes appraisal and approval under the old decree by ``under_investment_deadline``."""
+        return (under_investment and approved_level is None and investment_approved_on is not None
+                and investment_approved_on < self.new_regime_effective)
+
+
+@dataclass(frozen=True)
+class ConsistencyWarning:
+    """Answers the law allows but that rarely go together: shown, and confirmed by the proposer.
+
+    ``message`` may name input fields in braces ({sensitive_data_subjects}); they are filled in."""
+
+    id: str
+    article: str
+    rule: Rule
+    message: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ProcedureLevel:
+    """The system keeps its level but follows the procedure of ``level`` (NĐ 331 Đ20.4)."""
+
+    id: str
+    level: int
+    article: str
+    text: str
+    rule: Rule
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NewDossiers:
+    """Who may still open a new dossier under a regime past its end (NĐ 331 Đ39.1)."""
+
+    investment_approved_before: date
+    article: str
+    message: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SecurityPolicyRule:
+    """The Quy chế issued before approval (NĐ 331 Đ30.7): who is competent to issue it."""
+
+    issuers: tuple[str, ...]
     article: str
     note: str = ""
 
@@ -221,8 +294,12 @@ class Regime:
     level_documents: tuple[tuple[int, tuple[str, ...]], ...]
     transition: Transition
     annual_report: AnnualReport
+    security_policy: SecurityPolicyRule
     notes: tuple[str, ...] = ()
     source: str = ""
+    warnings: tuple[ConsistencyWarning, ...] = ()
+    procedure_levels: tuple[ProcedureLevel, ...] = ()
+    new_dossiers: NewDossiers | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -254,11 +331,28 @@ class Regime:
         return tuple(self.document(key) for key in keys)
 
     def cite(self, article: str) -> str:
-        """Full citation, e.g. "NĐ 331/2026 Đ13.2.b"."""
-        return f"{self.citation_prefix} {article}"
+        """Full citation, e.g. "NĐ 331/2026 Đ13.2.b"; an article of another text ("TT 12/2022 Đ6") as is."""
+        return f"{self.citation_prefix} {article}" if article.startswith("Đ") else article
 
     def is_in_force(self, on: date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+    def new_dossier_refusal(self, on: date, investment_approved_on: date | None) -> str | None:
+        """Why a new dossier may not be opened under this regime on ``on`` (None: it may).
+
+        In force: anyone. Past its end: only systems whose investment was approved before the
+        regime's cut-off (NĐ 331/2026 Đ39.1 keeps NĐ 85/2016 for them)."""
+        if self.is_in_force(on):
+            return None
+        rule = self.new_dossiers
+        if on < self.valid_from or rule is None:
+            return f"{self.short_title} không áp dụng cho hồ sơ mới vào ngày {on:%d/%m/%Y}."
+        if investment_approved_on is None:
+            return f"{rule.message} Hệ thống chưa ghi ngày phê duyệt đầu tư."
+        if investment_approved_on >= rule.investment_approved_before:
+            return (f"{rule.message} Hệ thống được phê duyệt đầu tư ngày {investment_approved_on:%d/%m/%Y}, "
+                    f"không trước ngày {rule.investment_approved_before:%d/%m/%Y}.")
+        return None
 
 
 def _find(items: Iterable[Any], test: Callable[[Any], bool], key: Any) -> Any:

@@ -20,6 +20,7 @@ from ir_app.models import (
     Review,
     ReviewFinding,
     SecurityPolicy,
+    SecurityPolicySystem,
 )
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, SystemRef
 from ir_app.services.dossiers.lifecycle import IN_FORCE_STATES, LEGAL_TZ
@@ -300,6 +301,14 @@ def _add_policy(seed: Seeder, commune: CommuneRef, rng) -> None:
     approver = commune.user("approver")
     file_id = seed.add_file(commune.id, "quy-che-an-ninh-mang.pdf", "Quy che bao dam an ninh mang", issued,
                             approver).id if rng.random() < 0.5 else None
-    seed.insert(SecurityPolicy, [{"commune_id": commune.id, "title": "Quy chế bảo đảm an ninh mạng trong hoạt động "
-                                  "của UBND", "decision_number": f"{rng.randint(1, 60)}/QĐ-UBND",
-                                  "issued_on": local_day(issued), "file_id": file_id, "created_at": issued}])
+    rows = [{"commune_id": commune.id, "title": "Quy chế bảo đảm an ninh mạng trong hoạt động của UBND",
+             "decision_number": f"{rng.randint(1, 60)}/QĐ-UBND", "issued_on": local_day(issued), "file_id": file_id,
+             "created_at": issued, "scope": "commune"}]
+    listed = rng.choice(commune.systems) if commune.systems and rng.random() < 0.3 else None
+    if listed is not None:  # some communes also issue a Quy chế for one system only
+        rows.append({"commune_id": commune.id, "title": f"Quy chế bảo đảm an ninh mạng hệ thống {listed.name}",
+                     "decision_number": f"{rng.randint(61, 99)}/QĐ-UBND", "issued_on": local_day(issued),
+                     "file_id": None, "created_at": issued, "scope": "listed"})
+    ids = seed.insert_ids(SecurityPolicy, rows)
+    if listed is not None:
+        seed.insert(SecurityPolicySystem, [{"policy_id": ids[1], "system_id": listed.id}])

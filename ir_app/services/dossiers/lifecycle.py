@@ -18,10 +18,12 @@ from ir_app.domain.levels import LevelDecision, LevelInputError, determine, high
 from ir_app.domain.regimes import Regime
 from ir_app.domain.workflow import Rule, apply_action, available_actions
 from ir_app.models import Dossier, DossierStep, InformationSystem, PlanItem, SecurityPolicy, User
+from ir_app.models.dossiers import APPRAISAL_BODIES
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
+from ir_app.services.dossiers import gates
 from ir_app.services.records import check_version
 from ir_app.services.lawdata import LawData
 from ir_app.services.work import handoff
@@ -57,10 +59,16 @@ def current_dossier(session: Session, system_id: int) -> Dossier | None:
 
 def start_dossier(session: Session, actor: Actor, system: InformationSystem, regime: Regime,
                   now: datetime) -> Dossier:
-    """Open a draft; if the system already has a dossier in force, the new one is a new version."""
+    """Open a draft; if the system already has a dossier in force, the new one is a new version.
+
+    A regime past its end takes new dossiers only where its data says so (NĐ 85/2016 for systems
+    whose investment was approved before 01/7/2026, NĐ 331/2026 Đ39.1)."""
     latest = current_dossier(session, system.id)
     if latest is not None and latest.state in OPEN_STATES:
         return latest
+    refusal = regime.new_dossier_refusal(_local_day(now), system.investment_approved_on)
+    if refusal:
+        raise ValidationFailed({"regime": refusal})
     version_no = (session.scalar(select(func.max(Dossier.version_no)).where(Dossier.system_id == system.id)) or 0) + 1
     dossier = Dossier(system_id=system.id, commune_id=system.commune_id, version_no=version_no,
                       supersedes_id=latest.id if latest else None, regime=regime.id, state="draft",
@@ -119,6 +127,8 @@ def save_answers(session: Session, actor: Actor, dossier: Dossier, regime: Regim
             raise ValidationFailed(mine) from None
     before = dict(dossier.answers)
     dossier.answers = merged
+    if merged != before:
+        dossier.confirmed_warnings = []  # a confirmation holds for the answers it was given on
     steps = [s.id for s in regime.wizard_steps]
     dossier.wizard_step = max(dossier.wizard_step, steps.index(step_id) + 1)
     _refresh_decision(dossier, regime)
@@ -151,6 +161,8 @@ def _refresh_decision(dossier: Dossier, regime: Regime) -> None:
         return
     parts_level = [int(part["level"]) for part in dossier.parts or []]
     dossier.determined_level = highest_level([decision.level, *parts_level])
+    # Đ20.4: a listed system keeps its level and follows the level-5 procedure.
+    dossier.procedure_level = decision.procedure_level if decision.procedure_level > dossier.determined_level else None
     dossier.reasons = [reason.to_json() | {"criterion_id": reason.criterion_id} for reason in decision.reasons]
     if dossier.proposed_level is not None and dossier.proposed_level < dossier.determined_level:
         dossier.proposed_level = None  # never lower than the law: the proposal must be made again
@@ -162,6 +174,7 @@ class Proposal:
     justification: str
     risks: str
     parts: list[dict[str, Any]]
+    confirmed_warnings: tuple[str, ...] = ()  # ids of the consistency warnings the proposer confirms
 
 
 def parse_parts(lines: str) -> list[dict[str, Any]]:
@@ -193,6 +206,10 @@ def save_proposal(session: Session, actor: Actor, dossier: Dossier, regime: Regi
     if level > dossier.determined_level and not proposal.justification.strip():
         raise ValidationFailed({"justification": "Đề xuất cấp độ cao hơn cần nêu lý do (kết quả đánh giá rủi ro, "
                                                  "NĐ 331/2026 Đ10)."})
+    dossier.confirmed_warnings = sorted(set(dossier.confirmed_warnings or ()) | set(proposal.confirmed_warnings))
+    if unconfirmed := gates.open_warnings(dossier, regime):
+        raise ValidationFailed({"confirm_warnings": "Hãy kiểm tra lại hoặc xác nhận: "
+                                                    + " ".join(warning.message for warning in unconfirmed)})
     dossier.proposed_level = level
     dossier.higher_level_justification = proposal.justification.strip()
     dossier.risks = proposal.risks.strip()
@@ -217,9 +234,13 @@ def has_security_policy(session: Session, commune_id: int) -> bool:
     return session.scalar(select(SecurityPolicy.id).where(SecurityPolicy.commune_id == commune_id).limit(1)) is not None
 
 
-def guard_failures(session: Session, dossier: Dossier, law: LawData) -> dict[str, str | None]:
-    """Every guard of the workflow evaluated against the records: None = met, else why not."""
-    level = dossier.level
+def guard_failures(session: Session, dossier: Dossier, law: LawData,
+                   today: date | None = None) -> dict[str, str | None]:
+    """Every guard of the workflow evaluated against the records: None = met, else why not.
+
+    ``today`` stands in for the approval date before one is entered (the Quy chế must predate it)."""
+    regime = law.regime(dossier.regime)
+    level = dossier.workflow_level
     unmet_plan = [item for item in dossier.plan_items if item.status not in ("met", "not_applicable")]
     checks: dict[str, str | None] = {
         "answers_complete": None if dossier.determined_level and dossier.proposed_level else
@@ -234,9 +255,11 @@ def guard_failures(session: Session, dossier: Dossier, law: LawData) -> dict[str
         "hồ sơ cấp độ 4–5 cần đính kèm văn bản thẩm định của Bộ Công an",
         "appraisal_favourable": None if dossier.appraisal_result == "phu_hop" else
         "kết luận thẩm định chưa là «phù hợp»: cần sửa hồ sơ theo ý kiến thẩm định",
-        "security_policy_recorded": None if has_security_policy(session, dossier.commune_id) else
-        "chủ quản chưa ban hành Quy chế bảo đảm an ninh mạng (TT 12/2022 Đ9.7; NĐ 331 Đ30.7) — "
-        "hãy ghi nhận quy chế trước khi phê duyệt",
+        "security_policy_recorded": gates.security_policy_failure(session, dossier, regime,
+                                                                  dossier.decision_on or today),
+        "appraisal_independent": gates.independence_failure(dossier, regime),
+        "appraisal_independent_recorded": gates.independence_failure(dossier, regime),
+        "warnings_confirmed": gates.warnings_failure(dossier, regime),
         "decision_recorded": None if dossier.decision_number and dossier.decision_on and dossier.decision_signer else
         "chưa nhập số, ngày quyết định và người ký",
         "plan_required_met": None if dossier.plan_items and not unmet_plan else
@@ -246,11 +269,12 @@ def guard_failures(session: Session, dossier: Dossier, law: LawData) -> dict[str
             for guard in law.workflow.guards}
 
 
-def actions_for(session: Session, user: User, dossier: Dossier, law: LawData) -> list[tuple[Rule, str | None]]:
+def actions_for(session: Session, user: User, dossier: Dossier, law: LawData,
+                today: date | None = None) -> list[tuple[Rule, str | None]]:
     """The buttons a user sees: each action they may take now, with why it is blocked (if it is)."""
     regime = law.regime(dossier.regime)
-    aliases = law.role_aliases(regime, dossier.level)
-    failures = guard_failures(session, dossier, law)
+    aliases = law.role_aliases(regime, dossier.workflow_level)
+    failures = guard_failures(session, dossier, law, today)
     result = []
     from_form = {guard.id for guard in law.workflow.guards if guard.filled_by_form}
     for rule in available_actions(law.workflow, dossier.state, [r.value for r in user.roles], aliases):
@@ -274,6 +298,10 @@ class StepInput:
     decision_number: str = ""
     decision_on: date | None = None
     decision_signer: str = ""
+    appraisal_body: str | None = None            # who appraised (NĐ 331 Đ18.4)
+    appraisal_body_decision: str = ""
+    appraisal_body_decision_on: date | None = None
+    appraisal_council_members: str = ""
 
 
 def take_action(session: Session, user: User, actor: Actor, dossier: Dossier, action: str, step: StepInput,
@@ -284,8 +312,8 @@ def take_action(session: Session, user: User, actor: Actor, dossier: Dossier, ac
     before = _state_snapshot(dossier)
     _apply_payload(dossier, action, step)
     rule = apply_action(law.workflow, dossier.state, action, [r.value for r in user.roles],
-                        guard_failures=guard_failures(session, dossier, law), comment=step.comment,
-                        aliases=law.role_aliases(regime, dossier.level))
+                        guard_failures=guard_failures(session, dossier, law, _local_day(now)), comment=step.comment,
+                        aliases=law.role_aliases(regime, dossier.workflow_level))
     from_state = dossier.state
     dossier.state = rule.to
     _enter_state(session, dossier, regime, law, now, step)
@@ -302,7 +330,8 @@ def take_action(session: Session, user: User, actor: Actor, dossier: Dossier, ac
 
 def _state_snapshot(dossier: Dossier) -> dict[str, Any]:
     names = ("state", "request_number", "appraisal_number", "appraisal_result", "appraisal_text", "appraisal_by", "appraisal_on", "decision_number",
-             "decision_on", "decision_signer", "step_due_on", "return_reason")
+             "decision_on", "decision_signer", "step_due_on", "return_reason", "appraisal_body",
+             "appraisal_body_decision", "appraisal_body_decision_on", "appraisal_council_members")
     return {name: getattr(dossier, name) for name in names}
 
 
@@ -320,6 +349,12 @@ def _apply_payload(dossier: Dossier, action: str, step: StepInput) -> None:
         dossier.appraisal_number = step.appraisal_number.strip()[:100]
         if step.appraisal_file_id:
             dossier.appraisal_file_id = step.appraisal_file_id
+        if step.appraisal_body not in (None, *APPRAISAL_BODIES):
+            raise ValidationFailed({"appraisal_body": "Đơn vị thẩm định không hợp lệ."})
+        dossier.appraisal_body = step.appraisal_body
+        dossier.appraisal_body_decision = step.appraisal_body_decision.strip()[:100]
+        dossier.appraisal_body_decision_on = step.appraisal_body_decision_on
+        dossier.appraisal_council_members = step.appraisal_council_members.strip()[:5000]
     elif action == "approve":
         dossier.decision_number = step.decision_number.strip()[:100] or None
         dossier.decision_on = step.decision_on
@@ -331,9 +366,10 @@ def _enter_state(session: Session, dossier: Dossier, regime: Regime, law: LawDat
     state = law.workflow.state(dossier.state)
     dossier.step_started_at = now
     dossier.step_due_on = None
-    if state.deadline and dossier.level:
-        deadline = regime.deadline(state.deadline, dossier.level)
-        dossier.step_due_on = law.due_on(_local_day(now), deadline) if deadline.days else None
+    if state.deadline and dossier.workflow_level:
+        deadline = regime.deadline(state.deadline, dossier.workflow_level)
+        start = _last_entry(dossier, state.deadline_from) if state.deadline_from else now
+        dossier.step_due_on = law.due_on(_local_day(start), deadline) if deadline.days else None
     if dossier.state == "submitted":
         dossier.submitted_at = now
     if dossier.state == "returned":
@@ -345,6 +381,12 @@ def _enter_state(session: Session, dossier: Dossier, regime: Regime, law: LawDat
 
 def _local_day(moment: datetime) -> date:
     return moment.astimezone(LEGAL_TZ).date()
+
+
+def _last_entry(dossier: Dossier, state: str) -> datetime:
+    """When the dossier last entered ``state`` (e.g. the submission of the dossier found valid)."""
+    entries = [step.at for step in dossier.steps if step.to_state == state]
+    return max(entries) if entries else dossier.step_started_at
 
 
 def _on_approval(session: Session, dossier: Dossier, law: LawData, now: datetime) -> None:

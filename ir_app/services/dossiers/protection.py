@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Iterable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ir_app.domain.dates import add_months
 from ir_app.i18n_markers import N_
-from ir_app.models import Dossier, Organisation, PlanEvidence, PlanItem, Review, ReviewFinding, SecurityPolicy
+from ir_app.models import (Dossier, InformationSystem, Organisation, PlanEvidence, PlanItem, Review, ReviewFinding,
+                           SecurityPolicy)
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
@@ -40,10 +42,21 @@ REVIEW_FIELDS = [
     F("findings", N_("Phát hiện (mỗi dòng: mã yêu cầu | nội dung | hạn khắc phục dd/mm/yyyy)"), "textarea",
       max_length=20000, help=N_("Ví dụ: KT.DL.3 | Chưa thử khôi phục bản sao lưu | 31/01/2027")),
 ]
+POLICY_ISSUER_CHOICES = (
+    ("owner", N_("Chủ quản hệ thống thông tin (UBND xã, Chủ tịch UBND xã ký)")),
+    ("specialised_unit", N_("Đơn vị chuyên trách về an ninh mạng")),
+    ("operator", N_("Đơn vị vận hành")),
+    ("other", N_("Cơ quan, đơn vị khác")),
+)
+POLICY_SCOPE_CHOICES = (("commune", N_("Mọi hệ thống thông tin của xã")), ("listed", N_("Chỉ các hệ thống được chọn")))
 POLICY_FIELDS = [
     F("title", N_("Tên quy chế"), required=True),
     F("decision_number", N_("Số quyết định ban hành"), required=True, max_length=100),
     F("issued_on", N_("Ngày ban hành"), "date", required=True),
+    F("issuer", N_("Cấp ban hành"), "choice", required=True, choices=POLICY_ISSUER_CHOICES, default="owner",
+      help=N_("Quy chế phải do cấp có thẩm quyền (chủ quản) phê duyệt, ban hành trước khi phê duyệt cấp độ "
+              "(NĐ 331/2026 Đ30.7).")),
+    F("scope", N_("Phạm vi áp dụng"), "choice", required=True, choices=POLICY_SCOPE_CHOICES, default="commune"),
 ]
 
 
@@ -178,11 +191,18 @@ def next_review_due(dossier: Dossier, reviews: list[Review], law: LawData) -> da
 # --------------------------------------------------------------------------- security policy
 
 def record_security_policy(session: Session, actor: Actor, commune: Organisation, raw: dict[str, Any],
-                           now: datetime, upload: tuple[str, bytes] | None, max_bytes: int) -> SecurityPolicy:
+                           now: datetime, upload: tuple[str, bytes] | None, max_bytes: int,
+                           system_ids: Iterable[int] = ()) -> SecurityPolicy:
+    """Record an issued Quy chế; one that does not cover the whole commune lists its systems."""
     values, errors = parse_record(POLICY_FIELDS, raw)
+    systems = list(session.scalars(select(InformationSystem).where(
+        InformationSystem.commune_id == commune.id, InformationSystem.id.in_(set(system_ids))))) if system_ids else []
+    if not errors and values["scope"] == "listed" and not systems:
+        errors["systems"] = "Chọn ít nhất một hệ thống mà quy chế áp dụng."
     if errors:
         raise ValidationFailed(errors)
     policy = SecurityPolicy(commune_id=commune.id, created_at=now, **values)
+    policy.systems = systems if values["scope"] == "listed" else []
     if upload and upload[1]:
         policy.file_id = store_upload(session, actor, commune_id=commune.id, filename=upload[0], data=upload[1],
                                       now=now, max_bytes=max_bytes).id
@@ -190,5 +210,5 @@ def record_security_policy(session: Session, actor: Actor, commune: Organisation
     session.flush()
     audit.record(session, actor, "create", now=now, object_type="security_policy", object_id=policy.id,
                  commune_id=commune.id, summary=f"{policy.title} ({policy.decision_number})",
-                 changes=audit.diff({}, values))
+                 changes=audit.diff({}, {**values, "systems": [system.id for system in policy.systems]}))
     return policy

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, tzinfo
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from ir_app.datafiles.regimes import vn_holidays, vn_weekend_workdays
+from ir_app.datafiles.holidays import calendar_for
+from ir_app.domain.holidays import WorkingCalendar
 from ir_app.domain.reminders import Threshold
 
 
@@ -57,25 +58,23 @@ class DueContext:
     def today(self) -> date:
         return self.local_now.date()
 
-    @property
+    @cached_property
     def holidays(self) -> frozenset[date]:
-        return _holidays(self.today.year)
+        return self._calendar.holidays
 
-    @property
+    @cached_property
     def extra_workdays(self) -> frozenset[date]:
-        return _extra_workdays(self.today.year)
+        return self._calendar.extra_workdays
+
+    @cached_property
+    def _calendar(self) -> WorkingCalendar:
+        """A few years around "now", from the configured level_dossiers folder (its holidays.yaml
+        pins the Government's Tết schedule); read once per sweep."""
+        from ir_app.config import load_config
+
+        year = self.today.year
+        return calendar_for(range(year - 1, year + 3), Path(load_config()["IR_LEVEL_DOSSIERS_DIR"]))
 
     def scoped(self, column):
         """A WHERE clause restricting a commune column to the context's scope (or None)."""
         return None if self.commune_ids is None else column.in_(list(self.commune_ids))
-
-
-# The holiday calendar of a few years around "now" is the same for every sweep: build it once.
-@lru_cache(maxsize=4)
-def _holidays(year: int) -> frozenset[date]:
-    return frozenset(vn_holidays(range(year - 1, year + 3)))
-
-
-@lru_cache(maxsize=4)
-def _extra_workdays(year: int) -> frozenset[date]:
-    return frozenset(vn_weekend_workdays(range(year - 1, year + 3)))

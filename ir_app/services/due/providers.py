@@ -23,8 +23,6 @@ from ir_app.domain.reminders import (
     AT_DUE,
     HOURS,
     OVERDUE,
-    TRANSITION_CLASSIFIED,
-    TRANSITION_UNDER_INVESTMENT,
     WORKING_DAYS,
     annual_report_year,
     before,
@@ -79,6 +77,7 @@ def dossier_steps(ctx: DueContext) -> list[Deadline]:
 
 REVIEW_THRESHOLDS = (before(30), before(7), before(1), OVERDUE)
 ACTIVE_DOSSIER_STATES = ("approved", "protecting", "operating")
+LEGACY_REGIME = "nd85-2016"
 
 
 def periodic_reviews(ctx: DueContext) -> list[Deadline]:
@@ -235,25 +234,31 @@ def annual_report(ctx: DueContext) -> list[Deadline]:
 
 
 def transition(ctx: DueContext) -> list[Deadline]:
-    """Luật 116 Đ45.1, NĐ 331 Đ39: systems under investment finish appraisal/approval under NĐ 85
-    by 01/01/2027; systems approved under NĐ 85 meet the new requirements by 01/07/2027."""
-    query = (select(InformationSystem).where(
-        (InformationSystem.status == "under_investment")
-        | ((InformationSystem.approval_regime == "nd85-2016") & InformationSystem.approved_level.is_not(None)
-           & (InformationSystem.status != "retired"))).order_by(InformationSystem.id))
+    """Luật 116 Đ45.1, NĐ 331 Đ39.1 (dates from the regime file): a system whose investment was
+    approved before 01/7/2026 and is still unapproved finishes appraisal/approval under NĐ 85 by
+    01/01/2027; systems approved under NĐ 85 meet the new requirements by 01/7/2027. A system merely
+    marked "under investment" (investment approved later, or no date recorded) follows NĐ 331 and
+    gets no NĐ 85 reminder."""
+    rules = load_law_data(str(load_config()["IR_LEVEL_DOSSIERS_DIR"])).default_regime.transition
+    legacy = (InformationSystem.approval_regime == LEGACY_REGIME) & InformationSystem.approved_level.is_not(None)
+    investing = ((InformationSystem.status == "under_investment") & InformationSystem.approved_level.is_(None)
+                 & (InformationSystem.investment_approved_on < rules.new_regime_effective))
+    query = (select(InformationSystem).where((legacy | investing) & (InformationSystem.status != "retired"))
+             .order_by(InformationSystem.id))
     if (scope := ctx.scoped(InformationSystem.commune_id)) is not None:
         query = query.where(scope)
     deadlines = []
     for system in ctx.session.scalars(query):
-        if system.status == "under_investment":
-            due, task = TRANSITION_UNDER_INVESTMENT, "hoàn thành thẩm định, phê duyệt cấp độ theo NĐ 85/2016"
+        if rules.finishes_under_old_regime(system.status == "under_investment", system.investment_approved_on,
+                                           system.approved_level):
+            due, task = rules.under_investment_deadline, "hoàn thành thẩm định, phê duyệt cấp độ theo NĐ 85/2016"
         else:
-            due, task = TRANSITION_CLASSIFIED, "đáp ứng yêu cầu bảo đảm an ninh mạng theo NĐ 331/2026"
+            due, task = rules.existing_systems_deadline, "đáp ứng yêu cầu bảo đảm an ninh mạng theo NĐ 331/2026"
         deadlines.append(Deadline(
             uid=f"transition:{due.isoformat()}:system:{system.id}", kind="transition_due",
             title=f"«{system.name}»: {task} (hạn {due:%d/%m/%Y})", due=due, commune_id=system.commune_id,
             roles=("officer", "staff"), thresholds=TRANSITION_THRESHOLDS, link=f"/systems/{system.id}",
-            detail="Quy định chuyển tiếp: Luật An ninh mạng 2025 Đ45.1; NĐ 331/2026 Đ39."))
+            detail=f"Quy định chuyển tiếp: {rules.article}."))
     return deadlines
 
 

@@ -45,6 +45,11 @@ STATUS_CHOICES = (
     ("in_operation", N_("Đang vận hành")),
     ("retired", N_("Đã dừng vận hành")),
 )
+OPERATED_BY_CHOICES = (
+    ("specialised_unit", N_("Đơn vị chuyên trách về an ninh mạng của chủ quản (thường gặp ở xã)")),
+    ("other_unit", N_("Một đơn vị khác của chủ quản")),
+    ("service_provider", N_("Đơn vị cung cấp dịch vụ, nền tảng dùng chung")),
+)
 REGIME_CHOICES = (("nd331-2026", N_("NĐ 331/2026/NĐ-CP")), ("nd85-2016", N_("NĐ 85/2016/NĐ-CP")))
 LEVEL_CHOICES = tuple((str(n), label) for n, label in enumerate(
     (N_("Cấp độ 1"), N_("Cấp độ 2"), N_("Cấp độ 3"), N_("Cấp độ 4"), N_("Cấp độ 5")), start=1))
@@ -61,6 +66,9 @@ SYSTEM_FIELDS: list[FieldSpec] = [
     F("sensitive_data_subjects", N_("Số chủ thể dữ liệu cá nhân nhạy cảm"), "int"),
     F("handles_admin_procedures", N_("Là hệ thống thông tin giải quyết thủ tục hành chính"), "bool"),
     F("status", N_("Trạng thái"), "choice", required=True, choices=STATUS_CHOICES, default="in_operation"),
+    F("investment_approved_on", N_("Ngày phê duyệt đầu tư (chủ trương, dự án hoặc kế hoạch thuê dịch vụ)"), "date",
+      help=N_("Hệ thống được phê duyệt đầu tư trước 01/7/2026 được hoàn thành thẩm định, phê duyệt cấp độ theo "
+              "NĐ 85/2016 (NĐ 331/2026 Đ39.1).")),
     F("owner_name", N_("Chủ quản: tên cơ quan")),
     F("owner_functions", N_("Chủ quản: chức năng, nhiệm vụ"), "textarea", max_length=5000),
     F("owner_representative", N_("Chủ quản: người đại diện"), max_length=200),
@@ -73,6 +81,10 @@ SYSTEM_FIELDS: list[FieldSpec] = [
     F("operator_address", N_("Đơn vị vận hành: địa chỉ")),
     F("operator_phone", N_("Đơn vị vận hành: điện thoại"), max_length=50),
     F("operator_email", N_("Đơn vị vận hành: e-mail"), "email", max_length=200),
+    F("operated_by", N_("Đơn vị quản lý, vận hành hệ thống"), "choice", choices=OPERATED_BY_CHOICES,
+      default="specialised_unit",
+      help=N_("Nếu đơn vị chuyên trách về an ninh mạng đồng thời vận hành hệ thống, hồ sơ cấp độ phải do đơn vị "
+              "trực thuộc hoặc Hội đồng thẩm định độc lập thẩm định (NĐ 331/2026 Đ18.4).")),
     F("scope", N_("Phạm vi"), "textarea", max_length=5000),
     F("scale", N_("Quy mô"), "textarea", max_length=5000),
     F("users_served", N_("Đối tượng sử dụng")),

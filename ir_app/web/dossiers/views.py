@@ -14,11 +14,12 @@ from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from ir_app.domain.regimes import article_sort_key
+from ir_app.i18n_markers import N_
 from ir_app.domain.workflow import TransitionRefused
 from ir_app.models import Dossier, InformationSystem, PlanItem, Review, SecurityPolicy, StoredFile
 from ir_app.services import audit
 from ir_app.services.dossiers import lifecycle as dossiers
-from ir_app.services.dossiers import protection
+from ir_app.services.dossiers import gates, protection
 from ir_app.services.authz import Permission, scope_query
 from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
@@ -70,7 +71,25 @@ class ActionForm(FlaskForm):
     decision_number = StringField(lazy_gettext("Số quyết định phê duyệt"), render_kw={"maxlength": 100})
     decision_on = StringField(lazy_gettext("Ngày quyết định"), render_kw={"type": "date"})
     decision_signer = StringField(lazy_gettext("Người ký"), render_kw={"maxlength": 200})
+    appraisal_body = SelectField(lazy_gettext("Ai thẩm định"), validate_choice=False,
+                                 choices=lambda: choice_list([("", _("— Chọn —"))] + [
+                                     (value, _(label)) for value, label in APPRAISAL_BODY_CHOICES]))
+    appraisal_body_decision = StringField(lazy_gettext("Số quyết định giao đơn vị / thành lập Hội đồng thẩm định"),
+                                          render_kw={"maxlength": 100})
+    appraisal_body_decision_on = StringField(lazy_gettext("Ngày quyết định giao đơn vị / thành lập Hội đồng"),
+                                             render_kw={"type": "date"})
+    appraisal_council_members = TextAreaField(lazy_gettext("Thành viên Hội đồng thẩm định (mỗi dòng một người: "
+                                                           "họ tên, chức vụ, đơn vị)"),
+                                              render_kw={"rows": 3, "maxlength": 5000})
     version = StringField(render_kw={"type": "hidden"})
+
+
+APPRAISAL_BODY_CHOICES = (
+    ("specialised_unit", N_("Đơn vị chuyên trách về an ninh mạng (không đồng thời vận hành hệ thống)")),
+    ("subordinate_unit", N_("Đơn vị trực thuộc được chủ quản giao (NĐ 331/2026 Đ18.4.a)")),
+    ("independent_council", N_("Hội đồng thẩm định độc lập (NĐ 331/2026 Đ18.4.b)")),
+    ("ministry", N_("Bộ Công an (cấp độ 4, 5)")),
+)
 
 
 class EvidenceForm(FlaskForm):
@@ -121,7 +140,9 @@ def for_system(system_id: int):
     dossier = dossiers.current_dossier(db(), system.id)
     if dossier is not None:
         return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
-    return render_template("dossiers/start.html", system=system, form=_start_form())
+    refusals = {regime.id: regime.new_dossier_refusal(_today(), system.investment_approved_on)
+                for regime in law().regimes.values()}
+    return render_template("dossiers/start.html", system=system, form=_start_form(), refusals=refusals)
 
 
 def _start_form() -> StartForm:
@@ -138,7 +159,12 @@ def start(system_id: int):
     form = _start_form()
     if form.validate_on_submit():
         regime = law().regimes.get(form.regime.data or "") or law().default_regime
-        dossier = dossiers.start_dossier(db(), actor(), system, regime, now())
+        try:
+            dossier = dossiers.start_dossier(db(), actor(), system, regime, now())
+        except ValidationFailed as refused:
+            db().rollback()
+            flash(" ".join(refused.errors.values()), "error")  # e.g. NĐ 85 for a system not under Đ39.1
+            return redirect(url_for("dossiers.for_system", system_id=system.id))
         db().commit()
         return redirect(url_for("dossiers.wizard", dossier_id=dossier.id, step_id=regime.wizard_steps[0].id))
     return redirect(url_for("dossiers.for_system", system_id=system.id))
@@ -224,7 +250,8 @@ def proposal(dossier_id: int):
     elif form.validate_on_submit():
         try:
             parsed = dossiers.Proposal(_int(form.proposed_level.data), form.justification.data or "",
-                                       form.risks.data or "", dossiers.parse_parts(form.parts.data or ""))
+                                       form.risks.data or "", dossiers.parse_parts(form.parts.data or ""),
+                                       tuple(request.form.getlist("confirm_warnings"))[:20])
             dossiers.save_proposal(db(), actor(), dossier, regime, parsed, now(), expected_version(form))
         except ValidationFailed as failure:
             db().rollback()
@@ -237,7 +264,8 @@ def proposal(dossier_id: int):
             flash(_("Đã chốt cấp độ đề xuất: cấp độ %(level)s.", level=dossier.proposed_level), "success")
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
     return render_template("dossiers/proposal.html", dossier=dossier, regime=regime, form=form,
-                           decision=decision, problem=problem)
+                           decision=decision, problem=problem, open_warnings=gates.open_warnings(dossier, regime),
+                           confirmed=set(request.form.getlist("confirm_warnings")))
 
 
 def _decision(dossier: Dossier, regime):
@@ -256,14 +284,18 @@ def detail(dossier_id: int):
     regime = _regime_of(dossier)
     reviews = list(db().scalars(select(Review).where(Review.dossier_id == dossier.id)
                                 .order_by(Review.reviewed_on.desc()).options(selectinload(Review.findings))))
+    level = dossier.workflow_level
     return render_template(
         "dossiers/detail.html", dossier=dossier, regime=regime, workflow=law().workflow,
-        actions=dossiers.actions_for(db(), current_user, dossier, law()), action_form=ActionForm(),
+        actions=dossiers.actions_for(db(), current_user, dossier, law(), today=_today()), action_form=ActionForm(),
         progress=protection.progress(dossier.plan_items), reviews=reviews, review_form=ReviewForm(),
         next_review=protection.next_review_due(dossier, reviews, law()), today=_today(),
-        has_policy=dossiers.has_security_policy(db(), dossier.commune_id),
-        authority=regime.authority_for(dossier.level) if dossier.level else None,
-        documents=regime.documents_for(dossier.level) if dossier.level else ())
+        policy_problem=gates.security_policy_failure(db(), dossier, regime, dossier.decision_on or _today()),
+        independence=(regime.authority_for(level).independent_appraisal
+                      if level and gates.independence_required(dossier, regime, dossier.system) else None),
+        appraisal_bodies=dict(APPRAISAL_BODY_CHOICES),
+        authority=regime.authority_for(level) if level else None,
+        documents=regime.documents_for(level) if level else ())
 
 
 @bp.post("/dossiers/<int:dossier_id>/actions/<action>")
@@ -304,7 +336,10 @@ def _step_input(form: ActionForm, dossier: Dossier) -> dossiers.StepInput:
         appraisal_text=form.appraisal_text.data or "", appraisal_by=form.appraisal_by.data or "",
         appraisal_on=_parse_date(form.appraisal_on.data), appraisal_file_id=file_id,
         decision_number=form.decision_number.data or "", decision_on=_parse_date(form.decision_on.data),
-        decision_signer=form.decision_signer.data or "")
+        decision_signer=form.decision_signer.data or "", appraisal_body=form.appraisal_body.data or None,
+        appraisal_body_decision=form.appraisal_body_decision.data or "",
+        appraisal_body_decision_on=_parse_date(form.appraisal_body_decision_on.data),
+        appraisal_council_members=form.appraisal_council_members.data or "")
 
 
 # --------------------------------------------------------------------------- protection plan
@@ -331,8 +366,18 @@ def plan_item(item_id: int):
             db(), actor(), item, form_values(form), now(), expected_version(form))
         if submit(form, save, _("Đã lưu yêu cầu của phương án.")):
             return redirect(url_for("dossiers.plan", dossier_id=item.dossier_id, _anchor=f"item-{item.id}"))
+    requirement = law().catalogue.requirement(item.requirement_id)
+    met = {reason.get("criterion_id") for reason in item.dossier.reasons or []}
     return render_template("dossiers/plan_item.html", item=item, form=form, evidence_form=EvidenceForm(),
-                           requirement=law().catalogue.requirement(item.requirement_id))
+                           requirement=requirement, keyed=_keyed_criteria(requirement),
+                           required=requirement.product_required(item.dossier.regime, met))
+
+
+def _keyed_criteria(requirement) -> list:
+    """(regime, criteria) pairs a catalogue row is keyed to, for the pages that explain it."""
+    return [(law().regime(regime_id), [law().regime(regime_id).criterion(c) for c in ids])
+            for regime_id, ids in sorted(requirement.criteria.items(), key=lambda pair: pair[0] != "nd331-2026")
+            if regime_id in law().regimes]
 
 
 @bp.post("/plan-items/<int:item_id>/evidence")
@@ -394,6 +439,7 @@ def policies():
     commune = target_commune(Permission.VIEW)
     form = PolicyForm()
     evidence = EvidenceForm(prefix="policy")
+    chosen = [int(value) for value in request.form.getlist("systems") if value.isdigit()]
     if request.method == "POST":
         require_commune(commune, Permission.EDIT_DOSSIER)
         if form.validate_on_submit():
@@ -401,12 +447,17 @@ def policies():
             attachment = (upload.filename, upload.read()) if upload and upload.filename else None
             if submit(form, lambda: protection.record_security_policy(
                     db(), actor(), commune, form_values(form), now(), attachment,
-                    current_app.config["IR_MAX_UPLOAD_BYTES"]), _("Đã ghi nhận Quy chế bảo đảm an ninh mạng.")):
+                    current_app.config["IR_MAX_UPLOAD_BYTES"], system_ids=chosen),
+                    _("Đã ghi nhận Quy chế bảo đảm an ninh mạng.")):
                 return redirect(url_for("dossiers.policies", commune=commune.code))
     rows = db().scalars(select(SecurityPolicy).where(SecurityPolicy.commune_id == commune.id)
-                        .order_by(SecurityPolicy.issued_on.desc()))
+                        .options(selectinload(SecurityPolicy.systems)).order_by(SecurityPolicy.issued_on.desc()))
+    systems = db().scalars(select(InformationSystem).where(InformationSystem.commune_id == commune.id,
+                                                           InformationSystem.status != "retired")
+                           .order_by(InformationSystem.name))
     return render_template("dossiers/policies.html", commune=commune, policies=list(rows), form=form,
-                           evidence=evidence)
+                           evidence=evidence, systems=list(systems), chosen=set(chosen),
+                           issuers=dict(protection.POLICY_ISSUER_CHOICES))
 
 
 @bp.get("/requirements")
@@ -416,7 +467,8 @@ def requirements():
     level_number = int(level) if level in {"1", "2", "3", "4", "5"} else 3
     catalogue = law().catalogue
     return render_template("dossiers/requirements.html", catalogue=catalogue, level=level_number,
-                           items=catalogue.for_level(level_number), counts=catalogue.count_by_level())
+                           items=catalogue.for_level(level_number), counts=catalogue.count_by_level(),
+                           keyed={item.id: _keyed_criteria(item) for item in catalogue.for_level(level_number)})
 
 
 def dossier_counts(commune_ids) -> dict[int, dict[str, int]]:
