@@ -62,11 +62,13 @@ def update_plan_item(session: Session, actor: Actor, item: PlanItem, raw: dict[s
     before = snapshot(item, [f.name for f in PLAN_ITEM_FIELDS])
     for name, value in values.items():
         setattr(item, name, value)
-    item.updated_at = now
+    changes = audit.diff(before, values)
+    if changes:  # saved unchanged: no new time, no new version
+        item.updated_at = now
     session.flush()
     audit.record(session, actor, "update", now=now, object_type="plan_item", object_id=item.id,
                  commune_id=item.dossier.commune_id, summary=f"{item.requirement_id}: {item.title[:200]}",
-                 changes=audit.diff(before, values))
+                 changes=changes)
     return item
 
 

@@ -211,10 +211,12 @@ def update_incident(session: Session, actor: Actor, incident: Incident, raw: dic
     for name, value in values.items():
         setattr(incident, name, value)
     incident.systems = [system for system in systems if str(system.id) in chosen]
+    changes = diff(before, {**values, "system_ids": [system.id for system in incident.systems]})
+    if not changes:
+        return incident  # saved unchanged: no new version, no line in the timeline
     incident.updated_at = now
     refresh_task_dues(incident)
     session.flush()
-    changes = diff(before, {**values, "system_ids": [system.id for system in incident.systems]})
     labels = {spec.name: spec.label for spec in incident_fields(data, ())}
     changed = ", ".join(labels.get(name, name).lower() for name in changes) or "không có thay đổi"
     log_event(session, actor, incident, now, "edit", f"Cập nhật thông tin sự cố: {changed}"[:1000], changes=changes)
