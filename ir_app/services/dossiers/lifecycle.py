@@ -23,6 +23,7 @@ from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
 from ir_app.services.inventory.systems import check_version
+from ir_app.services.table_lines import line_problem, table_lines
 from ir_app.services.lawdata import LawData
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # deadlines run on Vietnamese calendar days
@@ -163,14 +164,24 @@ class Proposal:
     parts: list[dict[str, Any]]
 
 
+PARTS_SHAPE = "Tên phân hệ | cấp độ 1–5 | căn cứ"
+
+
 def parse_parts(lines: str) -> list[dict[str, Any]]:
-    """Parts as "name | level | ground" lines: a system made of parts takes the highest level."""
-    parts = []
-    for number, line in enumerate(filter(None, (l.strip() for l in lines.splitlines())), start=1):
-        pieces = [piece.strip() for piece in line.split("|")]
-        if len(pieces) < 2 or not pieces[1].isdigit() or not 1 <= int(pieces[1]) <= 5:
-            raise ValidationFailed({"parts": f"Dòng {number}: ghi theo dạng «Tên phân hệ | cấp độ 1–5 | căn cứ»."})
-        parts.append({"name": pieces[0][:200], "level": int(pieces[1]), "ground": (pieces[2] if len(pieces) > 2 else "")[:500]})
+    """Parts as "name | level | ground" lines: a system made of parts takes the highest level.
+    Every line that does not fit is refused, named by its number."""
+    parts, problems = [], []
+    for number, line, (name, level, ground) in table_lines(lines, 3, PARTS_SHAPE, problems):
+        if not name:
+            problems.append(line_problem(number, line, "thiếu tên phân hệ"))
+        elif not level.isdigit() or not 1 <= int(level) <= 5:
+            problems.append(line_problem(number, line, f"cấp độ phải là số từ 1 đến 5 («{PARTS_SHAPE}»)"))
+        elif len(name) > 200 or len(ground) > 500:
+            problems.append(line_problem(number, line, "tên tối đa 200 ký tự, căn cứ tối đa 500 ký tự"))
+        else:
+            parts.append({"name": name, "level": int(level), "ground": ground})
+    if problems:
+        raise ValidationFailed({"parts": " ".join(problems)})
     return parts
 
 
@@ -195,13 +206,13 @@ def save_proposal(session: Session, actor: Actor, dossier: Dossier, regime: Regi
     dossier.proposed_level = level
     dossier.higher_level_justification = proposal.justification.strip()
     dossier.risks = proposal.risks.strip()
-    dossier.updated_at = now
+    changes = audit.diff(before, {"proposed_level": level, "parts": proposal.parts,
+                                  "justification": dossier.higher_level_justification, "risks": dossier.risks})
+    if changes:  # saved unchanged: no new time, no new version
+        dossier.updated_at = now
     session.flush()
     audit.record(session, actor, "update", now=now, object_type="dossier", object_id=dossier.id,
-                 commune_id=dossier.commune_id, summary=f"Đề xuất cấp độ {level}",
-                 changes=audit.diff(before, {"proposed_level": level, "parts": proposal.parts,
-                                             "justification": dossier.higher_level_justification,
-                                             "risks": dossier.risks}))
+                 commune_id=dossier.commune_id, summary=f"Đề xuất cấp độ {level}", changes=changes)
     return dossier
 
 

@@ -18,6 +18,7 @@ from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.files import store_upload
 from ir_app.services.inventory.systems import check_version, snapshot
 from ir_app.services.lawdata import LawData
+from ir_app.services.table_lines import line_problem, table_lines
 
 PLAN_STATUS_CHOICES = (("not_met", N_("Chưa đạt")), ("partly", N_("Đạt một phần")), ("met", N_("Đạt")),
                        ("not_applicable", N_("Không áp dụng")))
@@ -123,22 +124,33 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def parse_findings(text: str) -> list[dict[str, Any]]:
-    findings = []
-    for number, line in enumerate(filter(None, (l.strip() for l in (text or "").splitlines())), start=1):
-        pieces = [piece.strip() for piece in line.split("|")]
-        if len(pieces) == 1:
-            pieces = ["", pieces[0], ""]
-        requirement, body, due_text = (pieces + ["", "", ""])[:3]
+FINDINGS_SHAPE = "mã yêu cầu | nội dung | hạn khắc phục dd/mm/yyyy"
+
+
+def parse_findings(text: str, known_requirements: set[str] | None = None) -> list[dict[str, Any]]:
+    """Findings as "requirement | text | due" lines (a line without «|» is the text alone).
+    Every line that does not fit is refused, named by its number."""
+    findings, problems = [], []
+    for number, line, cells in table_lines(text, 3, FINDINGS_SHAPE, problems):
+        requirement, body, due_text = cells if "|" in line else ("", cells[0], "")
+        requirement = requirement.upper()
         due = None
         if due_text:
             try:
                 due = datetime.strptime(due_text, "%d/%m/%Y").date()
             except ValueError:
-                raise ValidationFailed({"findings": f"Dòng {number}: hạn khắc phục phải theo dạng dd/mm/yyyy."}) from None
+                problems.append(line_problem(number, line, "hạn khắc phục phải theo dạng dd/mm/yyyy"))
+                continue
         if not body:
-            raise ValidationFailed({"findings": f"Dòng {number}: thiếu nội dung phát hiện."})
-        findings.append({"requirement_id": requirement.upper()[:32], "text": body[:2000], "due_on": due})
+            problems.append(line_problem(number, line, "thiếu nội dung phát hiện"))
+        elif requirement and known_requirements is not None and requirement not in known_requirements:
+            problems.append(line_problem(number, line, f"không có yêu cầu mã «{requirement[:32]}» trong danh mục"))
+        elif len(body) > 2000:
+            problems.append(line_problem(number, line, "nội dung tối đa 2000 ký tự"))
+        else:
+            findings.append({"requirement_id": requirement[:32], "text": body, "due_on": due})
+    if problems:
+        raise ValidationFailed({"findings": " ".join(problems)})
     return findings
 
 
@@ -150,7 +162,7 @@ def record_review(session: Session, actor: Actor, dossier: Dossier, raw: dict[st
     values, errors = parse_record(REVIEW_FIELDS, raw)
     if errors:
         raise ValidationFailed(errors)
-    findings = parse_findings(values.pop("findings"))
+    findings = parse_findings(values.pop("findings"), {r.id for r in law.catalogue.requirements})
     interval = law.regime(dossier.regime).review_interval(dossier.level)
     review = Review(dossier_id=dossier.id, commune_id=dossier.commune_id, created_at=now,
                     created_by_id=actor.user_id, next_due_on=add_months(values["reviewed_on"], interval.months),

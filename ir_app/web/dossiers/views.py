@@ -177,7 +177,7 @@ def wizard(dossier_id: int, step_id: str):
         except ValidationFailed as failure:
             db().rollback()
             errors = failure.errors
-            answers.update(submitted)
+            answers.update(_as_entered(regime, step_id, submitted))
         except ConflictError as conflict:
             db().rollback()
             errors = {"_": str(conflict)}
@@ -193,6 +193,19 @@ def wizard(dossier_id: int, step_id: str):
                            field_articles=_field_articles(regime),
                            questions=_questions(regime, step_id, answers), answers=answers, errors=errors,
                            form=form), (422 if errors else 200)
+
+
+def _as_entered(regime, step_id: str, submitted: dict) -> dict:
+    """The step's answers as the user gave them, for the page drawn again after an error: each one
+    read on its own (the text "không" is a truthy string, it must come back as «Không»); an answer
+    that cannot be read stays as typed, next to its message."""
+    entered = {}
+    for name, value in submitted.items():
+        try:
+            entered.update(dossiers.parse_step_answers(regime, step_id, {name: value}))
+        except ValidationFailed:
+            entered[name] = value
+    return entered
 
 
 def _field_articles(regime) -> dict[str, list[str]]:
