@@ -76,11 +76,13 @@ def test_full_workflow_level_3(app, make_web, people, system, session, clock, co
     _act(appraiser, dossier.id, "accept")
     session.expire_all()
     assert session.get(Dossier, dossier.id).step_due_on == date(2026, 12, 17)  # 15 working days (Đ23.3)
+    clock.advance(days=4)  # appraised on Monday 30/11/2026
     _act(appraiser, dossier.id, "record_appraisal", appraisal_result="phu_hop",
          appraisal_text="Hồ sơ đầy đủ, cấp độ đề xuất phù hợp.", appraisal_by="Công an xã Vĩnh Lại",
          appraisal_on="2026-11-30")
     _act(staff, dossier.id, "submit_for_approval")
 
+    clock.advance(days=2)  # the decision is dated 02/12/2026
     blocked = _act(approver, dossier.id, "approve", decision_number="25/QĐ-UBND", decision_on="2026-12-02",
                    decision_signer="Phạm Quốc Khánh")
     page = approver.get(blocked.location).get_data(as_text=True)
@@ -132,6 +134,7 @@ def test_level_2_is_approved_by_the_specialised_unit(make_web, people, session, 
                                        (staff, "submit_for_approval", {})):
         _act(actor_client, dossier.id, action, **data)
     decision = {"decision_number": "3/QĐ-CAX", "decision_on": "2026-12-01", "decision_signer": "Trưởng Công an xã"}
+    clock.advance(days=5)  # the decision is dated 01/12/2026
     assert _act(approver, dossier.id, "approve", **decision).status_code == 403  # level 2: not the owner
     _act(appraiser, dossier.id, "approve", **decision)
     session.expire_all()

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ir_app.i18n_markers import N_
+from ir_app.domain.date_sanity import dossier_step_dates
 from ir_app.domain.levels import LevelDecision, LevelInputError, determine, highest_level, validate_input
 from ir_app.domain.regimes import Regime
 from ir_app.domain.workflow import Rule, apply_action, available_actions
@@ -290,6 +291,7 @@ def take_action(session: Session, user: User, actor: Actor, dossier: Dossier, ac
                 law: LawData, now: datetime, expected_version: int | None = None) -> Dossier:
     """Apply one workflow action by this user, or raise TransitionRefused with the reason."""
     check_version(dossier, expected_version)
+    _check_step_dates(dossier, action, step, now)
     regime = law.regime(dossier.regime)
     before = _state_snapshot(dossier)
     _apply_payload(dossier, action, step)
@@ -307,6 +309,21 @@ def take_action(session: Session, user: User, actor: Actor, dossier: Dossier, ac
                  commune_id=dossier.commune_id, summary=f"{rule.label}: {from_state} → {rule.to}",
                  changes=audit.diff(before, _state_snapshot(dossier)))
     return dossier
+
+
+def _check_step_dates(dossier: Dossier, action: str, step: StepInput, now: datetime) -> None:
+    """The dates this step brings must be possible (no appraisal or decision in the future, none
+    before the dossier was submitted, no decision before its appraisal)."""
+    if action not in ("record_appraisal", "approve"):
+        return
+    submitted_on = _local_day(dossier.submitted_at) if dossier.submitted_at else None
+    appraisal_on = step.appraisal_on if action == "record_appraisal" else dossier.appraisal_on
+    problems = dossier_step_dates(_local_day(now), submitted_on, appraisal_on,
+                                  step.decision_on if action == "approve" else None)
+    if action == "approve":
+        problems.pop("appraisal_on", None)  # judged when it was recorded
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def _state_snapshot(dossier: Dossier) -> dict[str, Any]:

@@ -6,9 +6,11 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from ir_app.domain.date_sanity import review_dates
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, Organisation, PlanEvidence, PlanItem, Review, ReviewFinding, SecurityPolicy
 from ir_app.services import audit
@@ -19,6 +21,8 @@ from ir_app.services.files import store_upload
 from ir_app.services.inventory.systems import check_version, snapshot
 from ir_app.services.lawdata import LawData
 from ir_app.services.table_lines import line_problem, table_lines
+
+LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # dates are Vietnamese calendar days
 
 PLAN_STATUS_CHOICES = (("not_met", N_("Chưa đạt")), ("partly", N_("Đạt một phần")), ("met", N_("Đạt")),
                        ("not_applicable", N_("Không áp dụng")))
@@ -163,6 +167,10 @@ def record_review(session: Session, actor: Actor, dossier: Dossier, raw: dict[st
     if errors:
         raise ValidationFailed(errors)
     findings = parse_findings(values.pop("findings"), {r.id for r in law.catalogue.requirements})
+    problems = review_dates(now.astimezone(LEGAL_TZ).date(), values["reviewed_on"], _in_force_from(dossier),
+                            [finding["due_on"] for finding in findings])
+    if problems:
+        raise ValidationFailed(problems)
     interval = law.regime(dossier.regime).review_interval(dossier.level)
     review = Review(dossier_id=dossier.id, commune_id=dossier.commune_id, created_at=now,
                     created_by_id=actor.user_id, next_due_on=add_months(values["reviewed_on"], interval.months),
@@ -180,6 +188,13 @@ def record_review(session: Session, actor: Actor, dossier: Dossier, raw: dict[st
                  commune_id=dossier.commune_id, summary=f"Kiểm tra ngày {values['reviewed_on']:%d/%m/%Y}: {values['result']}",
                  changes={"findings": [None, len(findings)], "next_due_on": [None, review.next_due_on.isoformat()]})
     return review
+
+
+def _in_force_from(dossier: Dossier) -> date | None:
+    """The day the level came into force: the decision's date, else the day it was approved here."""
+    if dossier.decision_on:
+        return dossier.decision_on
+    return dossier.approved_at.astimezone(LEGAL_TZ).date() if dossier.approved_at else None
 
 
 def next_review_due(dossier: Dossier, reviews: list[Review], law: LawData) -> date | None:

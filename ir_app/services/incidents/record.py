@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ir_app.domain.date_sanity import incident_detected_before_reported
 from ir_app.i18n_markers import N_
 from ir_app.models import Incident, InformationSystem, Organisation, User
 from ir_app.services.notifications import outbox as notifications
@@ -200,6 +201,10 @@ def update_incident(session: Session, actor: Actor, incident: Incident, raw: dic
     systems = commune_systems(session, incident.commune_id)
     values, errors = parse_record(incident_fields(data, systems), raw)
     errors.update(_record_problems(values, now))
+    if values.get("detected_at") and "detected_at" not in errors:
+        errors.update(incident_detected_before_reported(
+            values["detected_at"], incident.created_at, CLOCK_SKEW,
+            incident.created_at.astimezone(DEFAULT_TZ).strftime("%H:%M %d/%m/%Y")))
     if errors:
         raise ValidationFailed(errors)
     chosen = set(values.pop("system_ids"))
