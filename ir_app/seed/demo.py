@@ -282,10 +282,10 @@ def _load_dossiers(loader: _Loader, law: LawData) -> None:
 def _demo_action(session: Session, loader: _Loader, law: LawData, dossier, action: str) -> None:
     from ir_app.services.dossiers import lifecycle as dossiers
 
+    today = loader.now.astimezone(HANOI).date()  # a document's date is the Vietnamese calendar day
     step = dossiers.StepInput(
         appraisal_result="phu_hop", appraisal_text="Hồ sơ đầy đủ; cấp độ đề xuất phù hợp với tiêu chí.",
-        appraisal_by="Công an xã (đơn vị chuyên trách)", appraisal_on=loader.now.date(),
-        decision_on=loader.now.date(), **APPROVAL)
+        appraisal_by="Công an xã (đơn vị chuyên trách)", appraisal_on=today, decision_on=today, **APPROVAL)
     user = _demo_user_for(session, law, dossier, action)
     dossiers.take_action(session, user, Actor.of(user), dossier, action, step, law, loader.now)
 

@@ -47,7 +47,8 @@ PREFILLED = {"system_type": "citizen_service", "information": ["public", "person
 
 
 def _act(client, dossier_id, action, **data):
-    return client.post_form(f"/dossiers/{dossier_id}/actions/{action}", data)
+    """The action as confirmed (submit, approve and return ask once more first)."""
+    return client.post_form(f"/dossiers/{dossier_id}/actions/{action}", dict(data, confirmed="1"))
 
 
 def test_full_workflow_level_3(app, make_web, people, system, session, clock, commune):
@@ -85,8 +86,8 @@ def test_full_workflow_level_3(app, make_web, people, system, session, clock, co
     clock.advance(days=2)  # the decision is dated 02/12/2026
     blocked = _act(approver, dossier.id, "approve", decision_number="25/QĐ-UBND", decision_on="2026-12-02",
                    decision_signer="Phạm Quốc Khánh")
-    page = approver.get(blocked.location).get_data(as_text=True)
-    assert "Quy chế bảo đảm an ninh mạng" in page and "Chưa thể «Phê duyệt cấp độ»" in page
+    page = blocked.get_data(as_text=True)
+    assert blocked.status_code == 422 and "Quy chế bảo đảm an ninh mạng" in page and "Chưa thể «Phê duyệt cấp độ»" in page
     session.add(SecurityPolicy(commune_id=commune.id, title="Quy chế bảo đảm an ninh mạng", decision_number="10/QĐ-UBND",
                                issued_on=date(2026, 10, 1), created_at=clock.now()))
     session.commit()
@@ -112,7 +113,7 @@ def test_forbidden_transitions_are_refused_per_role(make_web, people, system, se
     _act(staff, dossier.id, "submit")
     for role in (Role.STAFF, Role.OFFICER, Role.AUDITOR, Role.APPROVER):
         assert _act(make_web(people[role]), dossier.id, "accept").status_code == 403, role
-    assert _act(make_web(people[Role.APPRAISER]), dossier.id, "approve").status_code == 302  # wrong state
+    assert _act(make_web(people[Role.APPRAISER]), dossier.id, "approve").status_code == 422  # wrong state
     session.expire_all()
     assert session.get(Dossier, dossier.id).state == "submitted"
 
