@@ -115,7 +115,7 @@ def _check(workflow: Workflow, roles: set[str], source: object) -> None:
     for state in workflow.states:
         if state.deadline_from is not None and (state.deadline is None or state.deadline_from not in state_ids):
             raise WorkflowError(source, f"states[{state.id}].deadline_from",
-                                f"phải là một trạng thái có trong quy trình và đi cùng deadline")
+                                "phải là một trạng thái có trong quy trình và đi cùng deadline")
     guard_ids = {g.id for g in workflow.guards}
     actions = [r.action for r in workflow.rules]
     if len(set(actions)) != len(actions):

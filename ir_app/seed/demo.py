@@ -283,10 +283,11 @@ def _demo_action(session: Session, loader: _Loader, law: LawData, dossier, actio
     from ir_app.services.dossiers import lifecycle as dossiers
 
     # The commune's specialised unit also runs its systems: an independent council appraises (NĐ 331 Đ18.4.b).
+    today = loader.now.astimezone(HANOI).date()  # a document's date is the Vietnamese calendar day
     step = dossiers.StepInput(
         appraisal_result="phu_hop", appraisal_text="Hồ sơ đầy đủ; cấp độ đề xuất phù hợp với tiêu chí.",
-        appraisal_by="Hội đồng thẩm định độc lập", appraisal_on=loader.now.date(),
-        decision_on=loader.now.date(), appraisal_body="independent_council",
+        appraisal_by="Hội đồng thẩm định độc lập", appraisal_on=today,
+        decision_on=today, appraisal_body="independent_council",
         appraisal_body_decision="15/QĐ-UBND", appraisal_body_decision_on=datetime(2026, 10, 1).date(),
         appraisal_council_members="Phó Chủ tịch UBND xã — Chủ tịch Hội đồng\nTrưởng Công an xã — thành viên\n"
                                   "Cán bộ PA05 Công an tỉnh — thành viên", **APPROVAL)

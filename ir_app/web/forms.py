@@ -108,6 +108,9 @@ def fill_form(form: FlaskForm, obj: Any) -> None:
             field.data = value.isoformat() if value else ""
         elif _input_type(field) == "datetime-local":
             field.data = local_input(value)
+        elif isinstance(field, SelectMultipleField):
+            # Each chosen id on its own: as one string, "2" would match inside "['29']".
+            field.data = [str(item) for item in value or []]
         elif isinstance(field, SelectField) and value is not None:
             field.data = str(value)
         else:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -17,6 +19,15 @@ def _open_dossier(page, system_name: str):
     expect(page.get_by_role("heading", level=1)).to_contain_text(system_name)
 
 
+def _today() -> str:
+    """Today in Hanoi: the demo server runs on the real clock, and a decision is never dated in the future
+    nor before the dossier was submitted."""
+    return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+
+
+CONFIRMED = ("Nộp hồ sơ", "Phê duyệt cấp độ", "Trả lại hồ sơ", "Không phê duyệt — trả lại")
+
+
 def _act(page, label: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None):
     action = page.locator("details.action", has=page.locator("summary", has_text=label))
     if not action.evaluate("el => el.open"):
@@ -26,6 +37,9 @@ def _act(page, label: str, fill: dict[str, str] | None = None, select: dict[str,
     for field, value in (select or {}).items():
         action.get_by_label(field).select_option(label=value)
     action.get_by_role("button", name=label, exact=True).click()
+    if label in CONFIRMED:  # submit, approve and return are confirmed on a second page
+        expect(page.locator("main")).to_contain_text("Ai thực hiện bước tiếp theo")
+        page.get_by_role("button", name=f"Xác nhận: {label}", exact=True).click()
     expect(page.locator(".notice.success")).to_contain_text(label)
 
 
@@ -67,7 +81,7 @@ def test_appraisal_approval_and_protection_plan(make_page):
 
     approver = sign_in(make_page(), "approver@vinh-lai.demo.vn")
     _open_dossier(approver, "Hệ thống thông tin giải quyết thủ tục hành chính")
-    _act(approver, "Phê duyệt cấp độ", fill={"Số quyết định phê duyệt": "31/QĐ-UBND", "Ngày quyết định": "2026-11-26",
+    _act(approver, "Phê duyệt cấp độ", fill={"Số quyết định phê duyệt": "31/QĐ-UBND", "Ngày quyết định": _today(),
                                              "Người ký": "Phạm Quốc Khánh"})
     expect(approver.locator(".badge.state-approved")).to_have_text("Đã phê duyệt cấp độ")
     expect(approver.locator("main")).to_contain_text("Quyết định số 31/QĐ-UBND")

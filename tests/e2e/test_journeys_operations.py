@@ -82,6 +82,8 @@ def state_button(page, label: str):
 
 def move_to(page, label: str, state: str) -> None:
     state_button(page, label).click()
+    if label == "Đóng sự cố":  # closing is confirmed on a second page
+        page.get_by_role("button", name=f"Xác nhận: {label}", exact=True).click()
     expect(flash(page)).to_have_text(f"Sự cố chuyển sang «{state}».")
     expect(page.locator("h1 + p .state-badge")).to_have_text(state)
 

@@ -64,6 +64,9 @@ def _to_pending_approval(session, law, team, dossier, clock, **appraisal):
 
 
 def _approve(session, law, team, dossier, clock, on=date(2026, 12, 1)):
+    days_ahead = (on - clock.now().date()).days
+    if days_ahead > 0:  # a decision is never dated in the future: the approver signs on that day
+        clock.advance(days=days_ahead)
     return _act(session, law, team, dossier, Role.APPRAISER, "approve", clock, decision_number="5/QĐ",
                 decision_on=on, decision_signer="Trưởng Công an xã")
 

@@ -52,6 +52,8 @@ def _approved_dossier(session, law, team, commune, clock) -> Dossier:
                                                             decision_signer="Trưởng CAX"))]
     for role, action, step in steps:
         user = team[role]
+        if action == "approve":
+            clock.advance(days=5)  # the decision is dated 01/12/2026: not before that day
         dossiers.take_action(session, user, Actor.of(user), dossier, action, step, law, clock.now())
     session.commit()
     return dossier
@@ -84,6 +86,7 @@ def test_review_schedules_next_and_reopens_failing_items(session, law, team, com
     for item in dossier.plan_items:
         item.status = "met"
     assert protection.next_review_due(dossier, [], law) == date(2028, 12, 1)  # level 2: every 24 months
+    clock.advance(days=60)  # the check below is dated 15/01/2027
     review = protection.record_review(session, Actor.system(), dossier, {
         "reviewed_on": "15/01/2027", "assessor": "Tổ kiểm tra độc lập", "is_independent": True, "result": "partial",
         "findings": "KT.DL.3 | Chưa thử khôi phục bản sao lưu | 28/02/2027\nCần cập nhật sơ đồ mạng"}, law, clock.now())

@@ -14,6 +14,12 @@ ONE_STOP_SHOP = {"code": "MOTCUA", "name": "Một cửa điện tử", "system_t
                  "status": "in_operation", "hosting": "provincial_dc", "information_types": ["public", "personal"],
                  "personal_data_subjects": 18500, "handles_admin_procedures": True}
 
+@pytest.fixture(autouse=True)
+def sessions_outlive_the_workflow(app):
+    """These journeys move the clock by days between steps; sign-in limits are tested elsewhere."""
+    app.config.update(IR_SESSION_IDLE_MINUTES=60 * 24 * 365, IR_SESSION_MAX_HOURS=24 * 365)
+
+
 
 @pytest.fixture
 def people(make_user, commune):
@@ -52,7 +58,8 @@ COUNCIL = {"appraisal_body": "independent_council", "appraisal_body_decision": "
 
 
 def _act(client, dossier_id, action, **data):
-    return client.post_form(f"/dossiers/{dossier_id}/actions/{action}", data)
+    """The action as confirmed (submit, approve and return ask once more first)."""
+    return client.post_form(f"/dossiers/{dossier_id}/actions/{action}", dict(data, confirmed="1"))
 
 
 def test_full_workflow_level_3(app, make_web, people, system, session, clock, commune):
@@ -81,15 +88,17 @@ def test_full_workflow_level_3(app, make_web, people, system, session, clock, co
     _act(appraiser, dossier.id, "accept")
     session.expire_all()
     assert session.get(Dossier, dossier.id).step_due_on == date(2026, 12, 17)  # 15 working days (Đ23.3)
+    clock.advance(days=4)  # appraised on Monday 30/11/2026
     _act(appraiser, dossier.id, "record_appraisal", appraisal_result="phu_hop",
          appraisal_text="Hồ sơ đầy đủ, cấp độ đề xuất phù hợp.", appraisal_by="Hội đồng thẩm định độc lập",
          appraisal_on="2026-11-30", **COUNCIL)
     _act(staff, dossier.id, "submit_for_approval")
 
+    clock.advance(days=2)  # the decision is dated 02/12/2026
     blocked = _act(approver, dossier.id, "approve", decision_number="25/QĐ-UBND", decision_on="2026-12-02",
                    decision_signer="Phạm Quốc Khánh")
-    page = approver.get(blocked.location).get_data(as_text=True)
-    assert "Quy chế bảo đảm an ninh mạng" in page and "Chưa thể «Phê duyệt cấp độ»" in page
+    page = blocked.get_data(as_text=True)
+    assert blocked.status_code == 422 and "Quy chế bảo đảm an ninh mạng" in page and "Chưa thể «Phê duyệt cấp độ»" in page
     session.add(SecurityPolicy(commune_id=commune.id, title="Quy chế bảo đảm an ninh mạng", decision_number="10/QĐ-UBND",
                                issued_on=date(2026, 10, 1), created_at=clock.now()))
     session.commit()
@@ -115,7 +124,7 @@ def test_forbidden_transitions_are_refused_per_role(make_web, people, system, se
     _act(staff, dossier.id, "submit")
     for role in (Role.STAFF, Role.OFFICER, Role.AUDITOR, Role.APPROVER):
         assert _act(make_web(people[role]), dossier.id, "accept").status_code == 403, role
-    assert _act(make_web(people[Role.APPRAISER]), dossier.id, "approve").status_code == 302  # wrong state
+    assert _act(make_web(people[Role.APPRAISER]), dossier.id, "approve").status_code == 422  # wrong state
     session.expire_all()
     assert session.get(Dossier, dossier.id).state == "submitted"
 
@@ -137,6 +146,7 @@ def test_level_2_is_approved_by_the_specialised_unit(make_web, people, session, 
                                        (staff, "submit_for_approval", {})):
         _act(actor_client, dossier.id, action, **data)
     decision = {"decision_number": "3/QĐ-CAX", "decision_on": "2026-12-01", "decision_signer": "Trưởng Công an xã"}
+    clock.advance(days=5)  # the decision is dated 01/12/2026
     assert _act(approver, dossier.id, "approve", **decision).status_code == 403  # level 2: not the owner
     _act(appraiser, dossier.id, "approve", **decision)
     session.expire_all()

@@ -11,6 +11,7 @@ import pytest
 from docx import Document
 from incident_support import ICT, count_statements, incident_id_from, quick_report
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from ir_app.models import (
     EmergencyContact,
@@ -20,6 +21,7 @@ from ir_app.models import (
     Notification,
     Role,
 )
+from tests.web.form_support import page_form
 
 
 @pytest.fixture
@@ -142,7 +144,7 @@ def test_quick_report_on_a_phone_then_the_officer_works_the_incident_to_closure(
     assert "Chưa thể: nhiệm vụ bắt buộc chưa xong: «Họp rút kinh nghiệm, cập nhật phương án»" in html
     session.expire_all()
     version = session.get(Incident, incident_id).version
-    html = follow(desk, desk.post_form(f"{url}/transition", {"action": "close", "version": str(version)}))
+    html = follow(desk, desk.post_form(f"{url}/transition", {"action": "close", "version": str(version), "confirmed": "1"}))
     assert "Chưa thể «Đóng sự cố»: mọi nhiệm vụ bắt buộc của kịch bản đã hoàn thành; đã ghi nhận mọi thông báo" in html
     assert ("Còn thiếu: nhiệm vụ bắt buộc chưa xong: «Họp rút kinh nghiệm, cập nhật phương án»; chưa ghi nhận "
             "«Báo cáo kết thúc (sau khi hoàn thành điều tra, khắc phục và đánh giá tác động)».") in html
@@ -158,7 +160,13 @@ def test_quick_report_on_a_phone_then_the_officer_works_the_incident_to_closure(
         content_type="multipart/form-data"))
     session.expire_all()
     version = session.get(Incident, incident_id).version
-    html = follow(desk, desk.post_form(f"{url}/transition", {"action": "close", "version": str(version)}))
+    # Closing is asked once more, saying what happens and where the incident was reported.
+    confirm = page(desk.post_form(f"{url}/transition", {"action": "close", "version": str(version)}))
+    assert "Xác nhận: Đóng sự cố" in confirm and "sang «Đã đóng»" in confirm and "12/BC-UBND" in confirm
+    session.expire_all()
+    assert session.get(Incident, incident_id).state == "reviewed"
+    confirmed = MultiDict(page_form(confirm, "/transition") + [("confirmed", "1")])
+    html = follow(desk, desk.post(f"{url}/transition", data=confirmed))
     assert "Sự cố chuyển sang «Đã đóng»." in html
 
     # Reopening needs a reason.

@@ -169,11 +169,12 @@ def update_plan(session: Session, actor: Actor, plan: BackupPlan, raw: dict[str,
     plan.responsible_user_id = _responsible(session, plan.commune_id, responsible_user_id)
     if schedule_changed or (values["is_active"] and not before["is_active"]):
         plan.starts_at = now  # a new schedule is not overdue for times of the old one
-    plan.updated_at = now
+    changes = audit.diff(before, dict(values, responsible_user_id=plan.responsible_user_id))
+    if changes:  # saved unchanged: no new time, no new version
+        plan.updated_at = now
     session.flush()
     audit.record(session, actor, "update", now=now, object_type="backup_plan", object_id=plan.id,
-                 commune_id=plan.commune_id, summary=plan.name,
-                 changes=audit.diff(before, dict(values, responsible_user_id=plan.responsible_user_id)))
+                 commune_id=plan.commune_id, summary=plan.name, changes=changes)
     return plan
 
 

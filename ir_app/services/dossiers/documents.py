@@ -15,12 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ir_app.documents.catalog import DocumentCatalogue, DocumentSpec
-from ir_app.documents.context import (APPROVAL_STATUS_LABELS, DEPLOYMENT_LABELS, default_legal_bases,
-                                      plan_from_catalogue)
+from ir_app.documents.context import APPROVAL_STATUS_LABELS, DEPLOYMENT_LABELS, default_legal_bases, plan_from_catalogue
 from ir_app.documents.package import build_zip
 from ir_app.documents.render import missing_fields, render_document
-from ir_app.models import (DocumentTemplate, Dossier, InformationSystem, Organisation, Review, SecurityPolicy,
-                           StoredFile, Unit)
+from ir_app.models import (
+    DocumentTemplate,
+    Dossier,
+    InformationSystem,
+    Organisation,
+    Review,
+    SecurityPolicy,
+    StoredFile,
+    Unit,
+)
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.files import store_upload

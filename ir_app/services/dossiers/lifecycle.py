@@ -13,19 +13,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ir_app.i18n_markers import N_
+from ir_app.domain.date_sanity import dossier_step_dates
 from ir_app.domain.levels import LevelDecision, LevelInputError, determine, highest_level, validate_input
 from ir_app.domain.regimes import Regime
 from ir_app.domain.workflow import Rule, apply_action, available_actions
+from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, DossierStep, InformationSystem, PlanItem, SecurityPolicy, User
 from ir_app.models.dossiers import APPRAISAL_BODIES
 from ir_app.services import audit
 from ir_app.services.audit import Actor
+from ir_app.services.dossiers import gates
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
-from ir_app.services.dossiers import gates
-from ir_app.services.records import check_version
 from ir_app.services.lawdata import LawData
+from ir_app.services.records import check_version
+from ir_app.services.table_lines import line_problem, table_lines
 from ir_app.services.work import handoff
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # deadlines run on Vietnamese calendar days
@@ -177,14 +179,24 @@ class Proposal:
     confirmed_warnings: tuple[str, ...] = ()  # ids of the consistency warnings the proposer confirms
 
 
+PARTS_SHAPE = "Tên phân hệ | cấp độ 1–5 | căn cứ"
+
+
 def parse_parts(lines: str) -> list[dict[str, Any]]:
-    """Parts as "name | level | ground" lines: a system made of parts takes the highest level."""
-    parts = []
-    for number, line in enumerate(filter(None, (raw.strip() for raw in lines.splitlines())), start=1):
-        pieces = [piece.strip() for piece in line.split("|")]
-        if len(pieces) < 2 or not pieces[1].isdigit() or not 1 <= int(pieces[1]) <= 5:
-            raise ValidationFailed({"parts": f"Dòng {number}: ghi theo dạng «Tên phân hệ | cấp độ 1–5 | căn cứ»."})
-        parts.append({"name": pieces[0][:200], "level": int(pieces[1]), "ground": (pieces[2] if len(pieces) > 2 else "")[:500]})
+    """Parts as "name | level | ground" lines: a system made of parts takes the highest level.
+    Every line that does not fit is refused, named by its number."""
+    parts, problems = [], []
+    for number, line, (name, level, ground) in table_lines(lines, 3, PARTS_SHAPE, problems):
+        if not name:
+            problems.append(line_problem(number, line, "thiếu tên phân hệ"))
+        elif not level.isdigit() or not 1 <= int(level) <= 5:
+            problems.append(line_problem(number, line, f"cấp độ phải là số từ 1 đến 5 («{PARTS_SHAPE}»)"))
+        elif len(name) > 200 or len(ground) > 500:
+            problems.append(line_problem(number, line, "tên tối đa 200 ký tự, căn cứ tối đa 500 ký tự"))
+        else:
+            parts.append({"name": name, "level": int(level), "ground": ground})
+    if problems:
+        raise ValidationFailed({"parts": " ".join(problems)})
     return parts
 
 
@@ -213,13 +225,13 @@ def save_proposal(session: Session, actor: Actor, dossier: Dossier, regime: Regi
     dossier.proposed_level = level
     dossier.higher_level_justification = proposal.justification.strip()
     dossier.risks = proposal.risks.strip()
-    dossier.updated_at = now
+    changes = audit.diff(before, {"proposed_level": level, "parts": proposal.parts,
+                                  "justification": dossier.higher_level_justification, "risks": dossier.risks})
+    if changes:  # saved unchanged: no new time, no new version
+        dossier.updated_at = now
     session.flush()
     audit.record(session, actor, "update", now=now, object_type="dossier", object_id=dossier.id,
-                 commune_id=dossier.commune_id, summary=f"Đề xuất cấp độ {level}",
-                 changes=audit.diff(before, {"proposed_level": level, "parts": proposal.parts,
-                                             "justification": dossier.higher_level_justification,
-                                             "risks": dossier.risks}))
+                 commune_id=dossier.commune_id, summary=f"Đề xuất cấp độ {level}", changes=changes)
     return dossier
 
 
@@ -308,6 +320,7 @@ def take_action(session: Session, user: User, actor: Actor, dossier: Dossier, ac
                 law: LawData, now: datetime, expected_version: int | None = None) -> Dossier:
     """Apply one workflow action by this user, or raise TransitionRefused with the reason."""
     check_version(dossier, expected_version)
+    _check_step_dates(dossier, action, step, now)
     regime = law.regime(dossier.regime)
     before = _state_snapshot(dossier)
     _apply_payload(dossier, action, step)
@@ -326,6 +339,21 @@ def take_action(session: Session, user: User, actor: Actor, dossier: Dossier, ac
                  changes=audit.diff(before, _state_snapshot(dossier)))
     handoff.dossier_moved(session, actor, dossier, law, now)  # tell who acts next (services/work)
     return dossier
+
+
+def _check_step_dates(dossier: Dossier, action: str, step: StepInput, now: datetime) -> None:
+    """The dates this step brings must be possible (no appraisal or decision in the future, none
+    before the dossier was submitted, no decision before its appraisal)."""
+    if action not in ("record_appraisal", "approve"):
+        return
+    submitted_on = _local_day(dossier.submitted_at) if dossier.submitted_at else None
+    appraisal_on = step.appraisal_on if action == "record_appraisal" else dossier.appraisal_on
+    problems = dossier_step_dates(_local_day(now), submitted_on, appraisal_on,
+                                  step.decision_on if action == "approve" else None)
+    if action == "approve":
+        problems.pop("appraisal_on", None)  # judged when it was recorded
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def _state_snapshot(dossier: Dossier) -> dict[str, Any]:

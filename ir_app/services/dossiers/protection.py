@@ -5,21 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ir_app.domain.date_sanity import review_dates
 from ir_app.domain.dates import add_months
 from ir_app.i18n_markers import N_
-from ir_app.models import (Dossier, InformationSystem, Organisation, PlanEvidence, PlanItem, Review, ReviewFinding,
-                           SecurityPolicy)
+from ir_app.models import (
+    Dossier,
+    InformationSystem,
+    Organisation,
+    PlanEvidence,
+    PlanItem,
+    Review,
+    ReviewFinding,
+    SecurityPolicy,
+)
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.files import store_upload
-from ir_app.services.records import check_version, snapshot
 from ir_app.services.lawdata import LawData
+from ir_app.services.records import check_version, snapshot
+from ir_app.services.table_lines import line_problem, table_lines
+
+LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # dates are Vietnamese calendar days
 
 PLAN_STATUS_CHOICES = (("not_met", N_("Chưa đạt")), ("partly", N_("Đạt một phần")), ("met", N_("Đạt")),
                        ("not_applicable", N_("Không áp dụng")))
@@ -75,11 +88,13 @@ def update_plan_item(session: Session, actor: Actor, item: PlanItem, raw: dict[s
     before = snapshot(item, [f.name for f in PLAN_ITEM_FIELDS])
     for name, value in values.items():
         setattr(item, name, value)
-    item.updated_at = now
+    changes = audit.diff(before, values)
+    if changes:  # saved unchanged: no new time, no new version
+        item.updated_at = now
     session.flush()
     audit.record(session, actor, "update", now=now, object_type="plan_item", object_id=item.id,
                  commune_id=item.dossier.commune_id, summary=f"{item.requirement_id}: {item.title[:200]}",
-                 changes=audit.diff(before, values))
+                 changes=changes)
     return item
 
 
@@ -130,22 +145,33 @@ def grouped_plan(dossier: Dossier, law: LawData) -> list[tuple[Any, list[PlanIte
 
 
 
-def parse_findings(text: str) -> list[dict[str, Any]]:
-    findings = []
-    for number, line in enumerate(filter(None, (raw.strip() for raw in (text or "").splitlines())), start=1):
-        pieces = [piece.strip() for piece in line.split("|")]
-        if len(pieces) == 1:
-            pieces = ["", pieces[0], ""]
-        requirement, body, due_text = (pieces + ["", "", ""])[:3]
+FINDINGS_SHAPE = "mã yêu cầu | nội dung | hạn khắc phục dd/mm/yyyy"
+
+
+def parse_findings(text: str, known_requirements: set[str] | None = None) -> list[dict[str, Any]]:
+    """Findings as "requirement | text | due" lines (a line without «|» is the text alone).
+    Every line that does not fit is refused, named by its number."""
+    findings, problems = [], []
+    for number, line, cells in table_lines(text, 3, FINDINGS_SHAPE, problems):
+        requirement, body, due_text = cells if "|" in line else ("", cells[0], "")
+        requirement = requirement.upper()
         due = None
         if due_text:
             try:
                 due = datetime.strptime(due_text, "%d/%m/%Y").date()
             except ValueError:
-                raise ValidationFailed({"findings": f"Dòng {number}: hạn khắc phục phải theo dạng dd/mm/yyyy."}) from None
+                problems.append(line_problem(number, line, "hạn khắc phục phải theo dạng dd/mm/yyyy"))
+                continue
         if not body:
-            raise ValidationFailed({"findings": f"Dòng {number}: thiếu nội dung phát hiện."})
-        findings.append({"requirement_id": requirement.upper()[:32], "text": body[:2000], "due_on": due})
+            problems.append(line_problem(number, line, "thiếu nội dung phát hiện"))
+        elif requirement and known_requirements is not None and requirement not in known_requirements:
+            problems.append(line_problem(number, line, f"không có yêu cầu mã «{requirement[:32]}» trong danh mục"))
+        elif len(body) > 2000:
+            problems.append(line_problem(number, line, "nội dung tối đa 2000 ký tự"))
+        else:
+            findings.append({"requirement_id": requirement[:32], "text": body, "due_on": due})
+    if problems:
+        raise ValidationFailed({"findings": " ".join(problems)})
     return findings
 
 
@@ -157,7 +183,11 @@ def record_review(session: Session, actor: Actor, dossier: Dossier, raw: dict[st
     values, errors = parse_record(REVIEW_FIELDS, raw)
     if errors:
         raise ValidationFailed(errors)
-    findings = parse_findings(values.pop("findings"))
+    findings = parse_findings(values.pop("findings"), {r.id for r in law.catalogue.requirements})
+    problems = review_dates(now.astimezone(LEGAL_TZ).date(), values["reviewed_on"], _in_force_from(dossier),
+                            [finding["due_on"] for finding in findings])
+    if problems:
+        raise ValidationFailed(problems)
     interval = law.regime(dossier.regime).review_interval(dossier.level)
     review = Review(dossier_id=dossier.id, commune_id=dossier.commune_id, created_at=now,
                     created_by_id=actor.user_id, next_due_on=add_months(values["reviewed_on"], interval.months),
@@ -175,6 +205,13 @@ def record_review(session: Session, actor: Actor, dossier: Dossier, raw: dict[st
                  commune_id=dossier.commune_id, summary=f"Kiểm tra ngày {values['reviewed_on']:%d/%m/%Y}: {values['result']}",
                  changes={"findings": [None, len(findings)], "next_due_on": [None, review.next_due_on.isoformat()]})
     return review
+
+
+def _in_force_from(dossier: Dossier) -> date | None:
+    """The day the level came into force: the decision's date, else the day it was approved here."""
+    if dossier.decision_on:
+        return dossier.decision_on
+    return dossier.approved_at.astimezone(LEGAL_TZ).date() if dossier.approved_at else None
 
 
 def next_review_due(dossier: Dossier, reviews: list[Review], law: LawData) -> date | None:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ir_app.domain.date_sanity import incident_detected_before_reported
 from ir_app.i18n_markers import N_
 from ir_app.models import Incident, InformationSystem, Organisation, User
 from ir_app.services.notifications import outbox as notifications
@@ -201,6 +202,10 @@ def update_incident(session: Session, actor: Actor, incident: Incident, raw: dic
     systems = commune_systems(session, incident.commune_id)
     values, errors = parse_record(incident_fields(data, systems), raw)
     errors.update(_record_problems(values, now))
+    if values.get("detected_at") and "detected_at" not in errors:
+        errors.update(incident_detected_before_reported(
+            values["detected_at"], incident.created_at, CLOCK_SKEW,
+            incident.created_at.astimezone(DEFAULT_TZ).strftime("%H:%M %d/%m/%Y")))
     if errors:
         raise ValidationFailed(errors)
     chosen = set(values.pop("system_ids"))
@@ -212,10 +217,12 @@ def update_incident(session: Session, actor: Actor, incident: Incident, raw: dic
     for name, value in values.items():
         setattr(incident, name, value)
     incident.systems = [system for system in systems if str(system.id) in chosen]
+    changes = diff(before, {**values, "system_ids": [system.id for system in incident.systems]})
+    if not changes:
+        return incident  # saved unchanged: no new version, no line in the timeline
     incident.updated_at = now
     refresh_task_dues(incident)
     session.flush()
-    changes = diff(before, {**values, "system_ids": [system.id for system in incident.systems]})
     labels = {spec.name: spec.label for spec in incident_fields(data, ())}
     changed = ", ".join(labels.get(name, name).lower() for name in changes) or "không có thay đổi"
     log_event(session, actor, incident, now, "edit", f"Cập nhật thông tin sự cố: {changed}"[:1000], changes=changes)

@@ -188,11 +188,12 @@ def update_system(
     for name, value in values.items():
         setattr(system, name, value)
     system.unit_id = _unit_in_commune(session, system.commune_id, unit_id)
-    system.updated_at = now
+    changes = audit.diff(before, values | {"unit_id": system.unit_id})
+    if changes:  # saved unchanged: no new time, no new version to conflict with a colleague's edit
+        system.updated_at = now
     session.flush()
     audit.record(session, actor, "update", now=now, object_type="information_system", object_id=system.id,
-                 commune_id=system.commune_id, summary=system.name,
-                 changes=audit.diff(before, values | {"unit_id": system.unit_id}))
+                 commune_id=system.commune_id, summary=system.name, changes=changes)
     return system
 
 

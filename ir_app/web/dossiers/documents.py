@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
@@ -12,8 +13,8 @@ from ir_app.documents.context import field_reference
 from ir_app.documents.render import DocumentError, check_template
 from ir_app.models import DocumentTemplate, Dossier, Review
 from ir_app.services import audit
-from ir_app.services.dossiers import documents
 from ir_app.services.authz import Permission
+from ir_app.services.dossiers import documents
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.lawdata import LawData
 from ir_app.web.access import load_scoped, requires

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
-from flask_babel import gettext as _, lazy_gettext
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -14,21 +14,30 @@ from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from ir_app.domain.regimes import article_sort_key
+from ir_app.domain.workflow import TransitionRefused, expand_roles
 from ir_app.i18n_markers import N_
-from ir_app.domain.workflow import TransitionRefused
-from ir_app.models import Dossier, InformationSystem, PlanItem, Review, SecurityPolicy, StoredFile
+from ir_app.models import Dossier, InformationSystem, PlanItem, Review, Role, SecurityPolicy, StoredFile, User, UserRole
+from ir_app.models.org import ROLE_LABELS
 from ir_app.services import audit
-from ir_app.services.dossiers import lifecycle as dossiers
-from ir_app.services.dossiers import gates, protection
 from ir_app.services.authz import Permission, scope_query
+from ir_app.services.dossiers import gates, protection
+from ir_app.services.dossiers import lifecycle as dossiers
 from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
 from ir_app.services.files import safe_name, store_upload
 from ir_app.services.lawdata import LawData
 from ir_app.web.access import load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import (SimpleForm, choice_list, expected_version, fill_form, form_values, show_errors,
-                              spec_form, submit)
+from ir_app.web.forms import (
+    SimpleForm,
+    choice_list,
+    expected_version,
+    fill_form,
+    form_values,
+    show_errors,
+    spec_form,
+    submit,
+)
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("dossiers", __name__)
@@ -101,12 +110,13 @@ def law() -> LawData:
     return current_app.extensions["ir_law"]
 
 
-def _parse_date(value: str | None) -> date | None:
-    """A bad or empty date is left empty; the workflow guard then says what is missing."""
+def _parse_date(value: str | None, name: str) -> date | None:
+    """An empty date is left empty (the workflow guard then says what is missing); a date that
+    cannot be read is refused next to its field, never taken as empty."""
     try:
         return parse_field(DATE_FIELD, value) if value else None
-    except ValueError:
-        return None
+    except ValueError as error:
+        raise ValidationFailed({name: str(error)}) from None
 
 
 # --------------------------------------------------------------------------- list and start
@@ -203,7 +213,7 @@ def wizard(dossier_id: int, step_id: str):
         except ValidationFailed as failure:
             db().rollback()
             errors = failure.errors
-            answers.update(submitted)
+            answers.update(_as_entered(regime, step_id, submitted))
         except ConflictError as conflict:
             db().rollback()
             errors = {"_": str(conflict)}
@@ -219,6 +229,19 @@ def wizard(dossier_id: int, step_id: str):
                            field_articles=_field_articles(regime),
                            questions=_questions(regime, step_id, answers), answers=answers, errors=errors,
                            form=form), (422 if errors else 200)
+
+
+def _as_entered(regime, step_id: str, submitted: dict) -> dict:
+    """The step's answers as the user gave them, for the page drawn again after an error: each one
+    read on its own (the text "không" is a truthy string, it must come back as «Không»); an answer
+    that cannot be read stays as typed, next to its message."""
+    entered = {}
+    for name, value in submitted.items():
+        try:
+            entered.update(dossiers.parse_step_answers(regime, step_id, {name: value}))
+        except ValidationFailed:
+            entered[name] = value
+    return entered
 
 
 def _field_articles(regime) -> dict[str, list[str]]:
@@ -280,14 +303,21 @@ def _decision(dossier: Dossier, regime):
 @bp.get("/dossiers/<int:dossier_id>")
 @requires(Permission.VIEW)
 def detail(dossier_id: int):
-    dossier = load_scoped(Dossier, dossier_id, Permission.VIEW)
+    return _detail_page(load_scoped(Dossier, dossier_id, Permission.VIEW))
+
+
+def _detail_page(dossier: Dossier, action_form: ActionForm | None = None, open_action: str | None = None,
+                 status: int = 200):
+    """The dossier page; after a refused action, that action stays open with what the user typed."""
     regime = _regime_of(dossier)
     reviews = list(db().scalars(select(Review).where(Review.dossier_id == dossier.id)
                                 .order_by(Review.reviewed_on.desc()).options(selectinload(Review.findings))))
     level = dossier.workflow_level
+    actions = dossiers.actions_for(db(), current_user, dossier, law(), today=_today())
     return render_template(
         "dossiers/detail.html", dossier=dossier, regime=regime, workflow=law().workflow,
-        actions=dossiers.actions_for(db(), current_user, dossier, law(), today=_today()), action_form=ActionForm(),
+        actions=actions, action_form=action_form or ActionForm(), blank_action_form=ActionForm(formdata=None),
+        open_action=open_action or _likely_next(actions),
         progress=protection.progress(dossier.plan_items), reviews=reviews, review_form=ReviewForm(),
         next_review=protection.next_review_due(dossier, reviews, law()), today=_today(),
         policy_problem=gates.security_policy_failure(db(), dossier, regime, dossier.decision_on or _today()),
@@ -295,7 +325,20 @@ def detail(dossier_id: int):
                       if level and gates.independence_required(dossier, regime, dossier.system) else None),
         appraisal_bodies=dict(APPRAISAL_BODY_CHOICES),
         authority=regime.authority_for(level) if level else None,
-        documents=regime.documents_for(level) if level else ())
+        documents=regime.documents_for(level) if level else ()), status
+
+
+def _likely_next(actions) -> str | None:
+    """The action a user most likely takes next: the main one that is possible now (record the
+    appraisal, not return the dossier), else the first possible one."""
+    possible = [rule for rule, blocked in actions if not blocked]
+    main = [rule for rule in possible if rule.style == "primary"]
+    return next((rule.action for rule in main + possible), None)
+
+
+# Actions that hand the dossier to someone else or end a step for good: shown once more, with what
+# will happen and who takes the next step, before they are done.
+CONFIRMED_ACTIONS = ("submit", "approve", "return", "reject")
 
 
 @bp.post("/dossiers/<int:dossier_id>/actions/<action>")
@@ -305,6 +348,9 @@ def act(dossier_id: int, action: str):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
+    if request.form.get("go") == "edit":  # back from the confirmation, to change what was typed
+        return _detail_page(dossier, form, action)
+    state_before = law().workflow.state(dossier.state).title
     try:
         step = _step_input(form, dossier)
         dossiers.take_action(db(), current_user, actor(), dossier, action, step, law(), now(), expected_version(form))
@@ -312,14 +358,51 @@ def act(dossier_id: int, action: str):
         db().rollback()
         if refused.code in ("forbidden", "unknown_action"):
             abort(403 if refused.code == "forbidden" else 404)
-        flash(refused.reason, "error")
-    except (ValidationFailed, ConflictError) as error:
+        form.form_errors.append(refused.reason)
+        return _detail_page(dossier, form, action, 422)
+    except ValidationFailed as failure:
         db().rollback()
-        flash(" ".join(error.errors.values()) if isinstance(error, ValidationFailed) else str(error), "error")
-    else:
-        db().commit()
-        flash(_("Đã thực hiện: %(action)s.", action=law().workflow.rule(action).label), "success")
+        show_errors(form, failure)
+        return _detail_page(dossier, form, action, 422)
+    except ConflictError as conflict:
+        db().rollback()
+        form.form_errors.append(str(conflict))
+        return _detail_page(dossier, form, action, 409)
+    rule = law().workflow.rule(action)
+    if action in CONFIRMED_ACTIONS and request.form.get("confirmed") != "1":
+        # Tried, not kept: the page says exactly what the confirmed action will do.
+        outcome = {"state": law().workflow.state(dossier.state).title, "due_on": dossier.step_due_on,
+                   "next": _next_handlers(dossier)}
+        db().rollback()
+        return render_template("dossiers/confirm.html", dossier=dossier, rule=rule, outcome=outcome,
+                               state_before=state_before, entered=_entered(form), form=form)
+    db().commit()
+    flash(_("Đã thực hiện: %(action)s.", action=rule.label), "success")
     return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
+
+
+def _entered(form: ActionForm) -> list[tuple[str, str, str]]:
+    """(name, label, value) of what the user typed, carried through the confirmation page."""
+    return [(field.name, str(field.label.text), field.data) for field in form
+            if field.name not in ("csrf_token", "appraisal_file") and field.data]
+
+
+def _next_handlers(dossier: Dossier) -> list[tuple[str, list[str]]]:
+    """Who takes the next step once the action is done: each role that may act on the dossier's
+    new state, with the names of the commune's people holding it."""
+    workflow, regime = law().workflow, _regime_of(dossier)
+    aliases = law().role_aliases(regime, dossier.level)
+    roles = sorted({role for rule in workflow.rules if dossier.state in rule.from_states
+                    for role in expand_roles(rule, aliases) if role != Role.ADMIN.value})
+    people = db().scalars(select(User).join(UserRole).where(
+        User.organisation_id == dossier.commune_id, User.is_active.is_(True), UserRole.role.in_(roles))
+        .order_by(User.name)).unique()
+    by_role: dict[str, list[str]] = {role: [] for role in roles}
+    for person in people:
+        for role in person.roles:
+            if role.value in by_role:
+                by_role[role.value].append(person.name)
+    return [(_(ROLE_LABELS[Role(role)]), names) for role, names in by_role.items()]
 
 
 def _step_input(form: ActionForm, dossier: Dossier) -> dossiers.StepInput:
@@ -334,11 +417,12 @@ def _step_input(form: ActionForm, dossier: Dossier) -> dossiers.StepInput:
         comment=form.comment.data or "", request_number=form.request_number.data or "",
         appraisal_number=form.appraisal_number.data or "", appraisal_result=form.appraisal_result.data or None,
         appraisal_text=form.appraisal_text.data or "", appraisal_by=form.appraisal_by.data or "",
-        appraisal_on=_parse_date(form.appraisal_on.data), appraisal_file_id=file_id,
-        decision_number=form.decision_number.data or "", decision_on=_parse_date(form.decision_on.data),
+        appraisal_on=_parse_date(form.appraisal_on.data, "appraisal_on"), appraisal_file_id=file_id,
+        decision_number=form.decision_number.data or "",
+        decision_on=_parse_date(form.decision_on.data, "decision_on"),
         decision_signer=form.decision_signer.data or "", appraisal_body=form.appraisal_body.data or None,
         appraisal_body_decision=form.appraisal_body_decision.data or "",
-        appraisal_body_decision_on=_parse_date(form.appraisal_body_decision_on.data),
+        appraisal_body_decision_on=_parse_date(form.appraisal_body_decision_on.data, "appraisal_body_decision_on"),
         appraisal_council_members=form.appraisal_council_members.data or "")
 
 

@@ -242,20 +242,33 @@ def _as_form_values(incident: Incident, names: list[str]) -> SimpleNamespace:
     return SimpleNamespace(**values, version=incident.version)
 
 
+# Closing ends the response for good (reopening needs a reason): the officer sees it once more first.
+CONFIRMED_ACTIONS = ("close",)
+
+
 @bp.post("/<int:incident_id>/transition")
 @requires(Permission.HANDLE_INCIDENT)
 def change_state(incident_id: int):
-    incident = load_incident(incident_id, Permission.HANDLE_INCIDENT)
+    incident = load_incident(incident_id, Permission.HANDLE_INCIDENT, selectinload(Incident.reports))
     form = TransitionForm()
     if form.validate_on_submit():
         data = response_data()
+        action, state_before = form.action.data or "", incident.state
         try:
-            incident_lifecycle.apply_action(db(), actor(), incident, form.action.data or "",
+            incident_lifecycle.apply_action(db(), actor(), incident, action,
                                             incident_queries.incident_roles(user()), form.comment.data, now(),
                                             data, expected_version(form))
         except ServiceError as refusal:
             flash_refusal(refusal)
         else:
+            if action in CONFIRMED_ACTIONS and request.form.get("confirmed") != "1":
+                # Tried, not kept: the page says what the confirmed step will do.
+                state_after = data.state_title(incident.state)
+                db().rollback()
+                return render_template("incidents/confirm.html", incident=incident, form=form,
+                                       rule=data.lifecycle.action(action), state_before=data.state_title(state_before),
+                                       state_after=state_after, reports=sorted(incident.reports, key=lambda r: r.sent_at),
+                                       channels=dict(REPORT_CHANNELS))
             db().commit()
             flash(_("Sự cố chuyển sang «%(state)s».", state=data.state_title(incident.state)), "success")
     return back_to(incident.id)

@@ -1,0 +1,224 @@
+"""Every record edit form tells the truth: opened and saved unchanged, it changes nothing; an error
+on one field keeps every other answer exactly as entered.
+
+The records and their choices carry ids 2, 29 and 129, so a form comparing ids as text ("2" inside
+"['29']") shows up here as a wrong tick and then as a change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Callable
+
+import pytest
+from incident_support import quick_report
+
+from ir_app.models import (BackupPlan, Dossier, EmergencyContact, Incident, InformationSystem, 
+                           PlanItem, Role, Unit, User)
+from ir_app.services import checks
+from ir_app.services.audit import Actor
+from tests.ops_support import make_plan, make_system
+from tests.web.form_support import (audit_changes_since, comparable, last_audit_id, page_form, replaced,
+                                    stored_state, sync_sequences, values_of)
+
+UTC = timezone.utc
+CREATED = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+@dataclass
+class EditCase:
+    """One edit form: where it is, who opens it, the record it saves, and a field to break."""
+
+    url: str
+    user: User
+    record: Any
+    broken: tuple[str, str] | None = None   # (field, bad value) that the form refuses with a message
+    ignore: tuple[str, ...] = field(default=())  # record columns a save may legitimately touch
+    audit_is_a_diff: bool = True  # False: the audit event states the outcome, not what changed
+
+
+def _systems(session, commune) -> dict[int, InformationSystem]:
+    systems = {number: make_system(session, commune, id=number, code=f"HT{number}", name=f"Hệ thống {number}",
+                                   information_types=["public", "personal"]) for number in (2, 29, 129)}
+    sync_sequences(session, InformationSystem)
+    return systems
+
+
+def _units(session, commune) -> dict[int, Unit]:
+    units = {number: Unit(id=number, commune_id=commune.id, name=f"Phòng {number}", functions="Tham mưu\nTổng hợp")
+             for number in (2, 29, 129)}
+    session.add_all(units.values())
+    session.commit()
+    sync_sequences(session, Unit)
+    return units
+
+
+def system_edit(session, commune, make_user, clock) -> EditCase:
+    units = _units(session, commune)
+    system = make_system(session, commune, id=29, code="MOTCUA", name="Một cửa điện tử", unit_id=units[29].id,
+                         system_type="citizen_service", information_types=["public", "personal"],
+                         personal_data_subjects=18500, purpose="Tiếp nhận hồ sơ\nTrả kết quả",
+                         owner_email="ubnd@vinhlai.gov.vn", approved_level=2, approval_regime="nd331-2026",
+                         approval_decision_on=date(2026, 3, 2), approval_decision_number="12/QĐ-UBND")
+    sync_sequences(session, InformationSystem)
+    return EditCase(f"/systems/{system.id}/edit", make_user(Role.STAFF, organisation=commune), system,
+                    ("personal_data_subjects", "nhiều lắm"))
+
+
+def incident_edit(session, commune, make_user, clock) -> EditCase:
+    systems = _systems(session, commune)
+    officer = make_user(Role.OFFICER, organisation=commune)
+    incident = quick_report(session, officer, commune, clock.now(), system_id="29", category="malware")
+    incident.systems = [systems[29], systems[129]]
+    incident.description = "Máy bị mã hóa\nĐòi tiền"
+    session.commit()
+    return EditCase(f"/incidents/{incident.id}/edit", officer, incident, ("detected_at", "hôm qua"))
+
+
+def contact_edit(session, commune, make_user, clock) -> EditCase:
+    contacts = [EmergencyContact(id=number, commune_id=commune.id, name=f"Liên hệ {number}", phone="0912 345 678",
+                                 is_24x7=number == 29, sort_order=number) for number in (2, 29, 129)]
+    session.add_all(contacts)
+    session.commit()
+    sync_sequences(session, EmergencyContact)
+    return EditCase("/contacts/29/edit", make_user(Role.STAFF, organisation=commune), contacts[1],
+                    ("email", "khong-phai-thu"))
+
+
+def commune_edit(session, commune, make_user, clock) -> EditCase:
+    commune.address, commune.phone = "Thôn 2, xã Vĩnh Lại", "0225 3888 129"
+    session.commit()
+    return EditCase(f"/organisations/{commune.id}/edit", make_user(Role.STAFF, organisation=commune), commune,
+                    ("email", "khong-phai-thu"))
+
+
+def unit_edit(session, commune, make_user, clock) -> EditCase:
+    units = _units(session, commune)
+    return EditCase("/organisations/units/29", make_user(Role.STAFF, organisation=commune), units[29],
+                    ("name", ""))
+
+
+def backup_plan_edit(session, commune, make_user, clock) -> EditCase:
+    people = {number: make_user(Role.STAFF, organisation=commune, id=number) for number in (2, 29, 129)}
+    sync_sequences(session, User)
+    system = make_system(session, commune)
+    plan = make_plan(session, system, responsible=people[29], id=29, scope="CSDL hồ sơ\nTệp đính kèm",
+                     grace_hours=12, retention_days=30, restore_test_interval_months=6,
+                     destinations=[{"kind": "on_site", "description": "NAS"},
+                                   {"kind": "offline", "description": "Ổ cứng rời"}])
+    sync_sequences(session, BackupPlan)
+    return EditCase("/backups/plans/29/edit", people[2], plan, ("time_of_day", "25:61"))
+
+
+def user_edit(session, commune, make_user, clock) -> EditCase:
+    admin = make_user(Role.ADMIN, organisation=commune, id=2)
+    edited = make_user(Role.STAFF, Role.OFFICER, organisation=commune, id=29, phone="0912 000 129")
+    sync_sequences(session, User)
+    return EditCase("/admin/users/29", admin, edited, ("name", " "))
+
+
+def preferences_edit(session, commune, make_user, clock) -> EditCase:
+    user = make_user(Role.STAFF, organisation=commune, email_notifications=True, daily_digest=False)
+    return EditCase("/notifications/settings", user, user)
+
+
+def plan_item_edit(session, commune, make_user, clock) -> EditCase:
+    system = make_system(session, commune, code="QLVB", name="Quản lý văn bản")
+    dossier = Dossier(id=29, system_id=system.id, commune_id=commune.id, regime="nd331-2026", state="approved",
+                      answers={}, decision_number="25/QĐ-UBND", decision_on=date(2026, 11, 2),
+                      decision_signer="Phạm Quốc Khánh", created_at=CREATED, updated_at=CREATED)
+    session.add(dossier)
+    for number, status, requirement in ((2, "met", "QL.CS.1"), (29, "partly", "QL.CS.2"), (129, "not_met", "QL.CS.3")):
+        session.add(PlanItem(id=number, dossier_id=29, requirement_id=requirement, catalogue_id="tt12-2022",
+                             position=number, area="management", plan_part="policy", title=f"Yêu cầu {number}",
+                             status=status, how_met="Ban hành quy chế\nPhổ biến" if number == 29 else "",
+                             responsible="Văn phòng", due_on=date(2026, 12, 31)))
+    session.commit()
+    sync_sequences(session, Dossier, PlanItem)
+    return EditCase("/plan-items/29", make_user(Role.STAFF, organisation=commune), session.get(PlanItem, 29),
+                    ("due_on", "31/13/2026"))
+
+
+def checklist_edit(session, commune, make_user, clock) -> EditCase:
+    admin = make_user(Role.ADMIN, organisation=commune)
+    checks.save_checklist(session, Actor.of(admin, "127.0.0.1"), commune,
+                          "Máy chủ chạy bình thường\nCamera ghi hình\nSao lưu đêm qua", clock.now())
+    session.commit()
+    return EditCase(f"/checks/items?commune={commune.code}", admin, commune)
+
+
+def morning_check_edit(session, commune, make_user, clock) -> EditCase:
+    officer = make_user(Role.OFFICER, organisation=commune)
+    labels = checks.checklist(session, commune.id)
+    items = [checks.ItemState(label, index != 1, "Mất tín hiệu" if index == 1 else "")
+             for index, label in enumerate(labels)]
+    check = checks.record_check(session, Actor.of(officer, "127.0.0.1"), commune, items,
+                                day=date(2026, 11, 26), now=clock.now(), notes="Ổn định", expected_version=None)
+    session.commit()
+    # Saving this morning's check again re-confirms it: the time of checking moves on, nothing else.
+    return EditCase(f"/checks/morning?commune={commune.code}", officer, check, ignore=("checked_at", "version"),
+                    audit_is_a_diff=False)
+
+
+CASES: dict[str, Callable[..., EditCase]] = {
+    "system": system_edit, "incident": incident_edit, "contact": contact_edit, "commune": commune_edit,
+    "unit": unit_edit, "backup plan": backup_plan_edit, "user": user_edit, "notification settings": preferences_edit,
+    "plan item": plan_item_edit, "morning checklist": checklist_edit, "morning check": morning_check_edit,
+}
+
+
+@pytest.fixture(params=list(CASES))
+def edit_case(request, session, commune, make_user, clock) -> EditCase:
+    case = CASES[request.param](session, commune, make_user, clock)
+    clock.advance(hours=2)  # a save that rewrote the record would stamp a new time
+    return case
+
+
+def test_saving_an_edit_form_unchanged_changes_nothing(edit_case, make_web, session):
+    client = make_web(edit_case.user)
+    page = client.get(edit_case.url)
+    assert page.status_code == 200
+    fields = page_form(page.get_data(as_text=True))
+    before, audit_mark = stored_state(session, edit_case.record), last_audit_id(session)
+    response = client.post(edit_case.url, data=_multidict(fields))
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    after = stored_state(session, edit_case.record)
+    assert {k: v for k, v in after.items() if k not in edit_case.ignore} == \
+        {k: v for k, v in before.items() if k not in edit_case.ignore}
+    if edit_case.audit_is_a_diff:
+        assert audit_changes_since(session, audit_mark) == []
+
+
+def test_an_error_on_one_field_keeps_every_other_answer(edit_case, make_web, session):
+    if edit_case.broken is None:
+        pytest.skip("this form has no field that can be wrong")
+    client = make_web(edit_case.user)
+    fields = page_form(client.get(edit_case.url).get_data(as_text=True))
+    name, bad = edit_case.broken
+    sent = replaced(fields, name, bad)
+    response = client.post(edit_case.url, data=_multidict(sent))
+    assert response.status_code in (200, 422)
+    shown = page_form(response.get_data(as_text=True))
+    assert comparable(shown) == comparable(sent), "the form lost or changed what the user entered"
+    assert 'class="field-error"' in response.get_data(as_text=True) or 'role="alert"' in response.get_data(as_text=True)
+
+
+def test_incident_edit_does_not_tick_a_system_whose_id_is_inside_another(make_web, session, commune, make_user,
+                                                                          clock):
+    """Regression: an incident on system 29 showed system 2 ticked ("2" in "['29']"), and saving attached it."""
+    case = incident_edit(session, commune, make_user, clock)
+    incident = case.record
+    incident.systems = [session.get(InformationSystem, 29)]
+    session.commit()
+    client = make_web(case.user)
+    fields = page_form(client.get(case.url).get_data(as_text=True))
+    assert values_of(fields, "system_ids") == ["29"]
+    assert client.post(case.url, data=_multidict(fields)).status_code == 302
+    session.expire_all()
+    assert [system.id for system in session.get(Incident, incident.id).systems] == [29]
+
+
+def _multidict(fields):
+    from werkzeug.datastructures import MultiDict
+
+    return MultiDict(fields)
