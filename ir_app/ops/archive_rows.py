@@ -90,7 +90,7 @@ def raw_contents(connection: sqlite3.Connection, names: Iterable[str] | None = N
     for name in names:
         content = Content()
         try:
-            cursor = connection.execute(f'SELECT * FROM "{name}"')
+            cursor = connection.execute(f'SELECT * FROM "{name}"')  # noqa: S608 - a table name read from sqlite_master or the models, never user input
         except sqlite3.OperationalError:  # the table is missing: zero rows
             contents[name] = content
             continue
