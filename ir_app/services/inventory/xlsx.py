@@ -17,6 +17,7 @@ from ir_app.models import InformationSystem, Organisation
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
+from ir_app.services.exports import append_row
 from ir_app.services.fields import display_value
 from ir_app.services.inventory.systems import SYSTEM_FIELD_NAMES, SYSTEM_FIELDS, snapshot, validate_system_values
 
@@ -48,8 +49,8 @@ def export_systems(systems: Iterable[InformationSystem]) -> bytes:
     sheet.title = SHEET_TITLE
     _write_header(sheet)
     for system in systems:
-        sheet.append([display_value(spec, getattr(system, spec.name)) if spec.kind != "int"
-                      else getattr(system, spec.name) for spec in SYSTEM_FIELDS])
+        append_row(sheet, [display_value(spec, getattr(system, spec.name)) if spec.kind != "int"
+                           else getattr(system, spec.name) for spec in SYSTEM_FIELDS])
     return _to_bytes(workbook)
 
 
@@ -70,7 +71,7 @@ def template_workbook() -> bytes:
 
 
 def _write_header(sheet) -> None:
-    sheet.append([spec.label + (" *" if spec.required else "") for spec in SYSTEM_FIELDS])
+    append_row(sheet, [spec.label + (" *" if spec.required else "") for spec in SYSTEM_FIELDS])
     for index, spec in enumerate(SYSTEM_FIELDS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
