@@ -56,3 +56,18 @@ def defuse_formula(text: str) -> str:
     """Text a spreadsheet shows as typed, never runs: an apostrophe before a formula trigger
     (the convention Excel and LibreOffice Calc both read as "this is text")."""
     return "'" + text if looks_like_formula(text) else text
+
+
+# The largest value a PostgreSQL INTEGER column (and so every id, level and count) can hold.
+MAX_INT = 2**31 - 1
+
+
+def whole_number(text: str, low: int = 0, high: int = MAX_INT) -> int | None:
+    """The number typed as ASCII digits when it lies in low..high, else None.
+
+    ("²".isdigit() is true, yet int("²") fails; twenty nines overflow the database.)"""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 12):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None

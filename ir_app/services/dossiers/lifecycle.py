@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ir_app.i18n_markers import N_
 from ir_app.domain.levels import LevelDecision, LevelInputError, determine, highest_level, validate_input
 from ir_app.domain.regimes import Regime
+from ir_app.domain.text import whole_number
 from ir_app.domain.workflow import Rule, apply_action, available_actions
 from ir_app.models import Dossier, DossierStep, InformationSystem, PlanItem, SecurityPolicy, User
 from ir_app.services import audit
@@ -168,7 +169,7 @@ def parse_parts(lines: str) -> list[dict[str, Any]]:
     parts = []
     for number, line in enumerate(filter(None, (l.strip() for l in lines.splitlines())), start=1):
         pieces = [piece.strip() for piece in line.split("|")]
-        if len(pieces) < 2 or not pieces[1].isdigit() or not 1 <= int(pieces[1]) <= 5:
+        if len(pieces) < 2 or whole_number(pieces[1], 1, 5) is None:
             raise ValidationFailed({"parts": f"Dòng {number}: ghi theo dạng «Tên phân hệ | cấp độ 1–5 | căn cứ»."})
         parts.append({"name": pieces[0][:200], "level": int(pieces[1]), "ground": (pieces[2] if len(pieces) > 2 else "")[:500]})
     return parts
@@ -183,6 +184,8 @@ def save_proposal(session: Session, actor: Actor, dossier: Dossier, regime: Regi
               "justification": dossier.higher_level_justification, "risks": dossier.risks}
     dossier.parts = proposal.parts
     _refresh_decision(dossier, regime)
+    if proposal.level is not None and not 1 <= proposal.level <= 5:
+        raise ValidationFailed({"proposed_level": "Cấp độ đề xuất phải từ 1 đến 5."})
     if dossier.determined_level is None:
         raise ValidationFailed({"proposed_level": "Hãy trả lời đủ các câu hỏi trước khi đề xuất cấp độ."})
     level = proposal.level or dossier.determined_level

@@ -7,13 +7,13 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
                    url_for)
 from flask_babel import gettext as _, lazy_gettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField, TextAreaField
 
 from ir_app.domain.regimes import article_sort_key
+from ir_app.domain.text import whole_number
 from ir_app.domain.workflow import TransitionRefused
 from ir_app.models import Dossier, InformationSystem, PlanItem, Review, SecurityPolicy, StoredFile
 from ir_app.services import audit
@@ -26,8 +26,8 @@ from ir_app.services.files import safe_name, store_upload
 from ir_app.services.lawdata import LawData
 from ir_app.web.access import load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import (SimpleForm, choice_list, expected_version, fill_form, form_values, show_errors,
-                              spec_form, submit)
+from ir_app.web.forms import (AppForm, SimpleForm, choice_list, expected_version, fill_form, form_values,
+                              show_errors, spec_form, submit)
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("dossiers", __name__)
@@ -38,11 +38,11 @@ PolicyForm = spec_form("PolicyForm", protection.POLICY_FIELDS, versioned=False)
 DATE_FIELD = FieldSpec("date", "Ngày", "date")
 
 
-class StartForm(FlaskForm):
+class StartForm(AppForm):
     regime = SelectField(lazy_gettext("Chế độ pháp lý"), validate_choice=False)
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(AppForm):
     proposed_level = SelectField(lazy_gettext("Cấp độ đề xuất"), validate_choice=False)
     justification = TextAreaField(lazy_gettext("Lý do đề xuất cấp độ cao hơn (đánh giá rủi ro, NĐ 331/2026 Đ10)"),
                                   render_kw={"rows": 3, "maxlength": 5000})
@@ -55,7 +55,7 @@ class ProposalForm(FlaskForm):
     version = StringField(render_kw={"type": "hidden"})
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     comment = TextAreaField(lazy_gettext("Ý kiến / lý do"), render_kw={"rows": 2, "maxlength": 5000})
     request_number = StringField(lazy_gettext("Số công văn đề nghị thẩm định (nếu đã có)"),
                                  render_kw={"maxlength": 100})
@@ -73,7 +73,7 @@ class ActionForm(FlaskForm):
     version = StringField(render_kw={"type": "hidden"})
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(AppForm):
     file = FileField(lazy_gettext("Tệp minh chứng (PDF, ảnh, Word/Excel, ZIP; tối đa 10 MB)"))
     note = StringField(lazy_gettext("Ghi chú"), render_kw={"maxlength": 300})
 
@@ -205,7 +205,14 @@ def _field_articles(regime) -> dict[str, list[str]]:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value or "")
+
+
+def _level(value: str | None) -> int | None:
+    """The chosen level; something that is not a small whole number becomes 0, which the service
+    refuses with its message (never the law's level chosen silently in its place)."""
+    text = (value or "").strip()
+    return (whole_number(text, 0, 99) or 0) if text else None
 
 
 @bp.route("/dossiers/<int:dossier_id>/proposal", methods=["GET", "POST"])
@@ -223,7 +230,7 @@ def proposal(dossier_id: int):
         form.version.data = str(dossier.version)
     elif form.validate_on_submit():
         try:
-            parsed = dossiers.Proposal(_int(form.proposed_level.data), form.justification.data or "",
+            parsed = dossiers.Proposal(_level(form.proposed_level.data), form.justification.data or "",
                                        form.risks.data or "", dossiers.parse_parts(form.parts.data or ""))
             dossiers.save_proposal(db(), actor(), dossier, regime, parsed, now(), expected_version(form))
         except ValidationFailed as failure:

@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ir_app.domain.text import whole_number
 from ir_app.i18n_markers import N_
 from ir_app.models import (
     EmergencyContact,
@@ -120,8 +121,9 @@ def list_query(data: ResponseData):
 
 def _code_match(text: str) -> list:
     parts = text.upper().removeprefix("SC-").split("-")
-    if len(parts) == 2 and all(part.isdigit() for part in parts):
-        return [(Incident.year == int(parts[0])) & (Incident.number == int(parts[1]))]
+    numbers = [whole_number(part) for part in parts]
+    if len(parts) == 2 and None not in numbers:
+        return [(Incident.year == numbers[0]) & (Incident.number == numbers[1])]
     return []
 
 
