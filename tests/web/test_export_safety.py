@@ -87,3 +87,19 @@ def test_a_vertical_tab_from_word_does_not_break_the_downloads(make_web, officer
     text = "\n".join(cell.text for table in Document(io.BytesIO(document.data)).tables
                      for row in table.rows for cell in row.cells)
     assert "Máy bị khóa" in text
+
+
+def test_every_spreadsheet_and_csv_writer_goes_through_the_export_helper():
+    """A new export written straight with openpyxl or csv would bring formula injection back."""
+    from pathlib import Path
+
+    import ir_app
+
+    offenders = []
+    for source in Path(ir_app.__file__).parent.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        if "Workbook()" in text and ("append_row" not in text or ".append([" in text):
+            offenders.append(source.name)
+        if "csv.writer" in text and "csv_row" not in text:
+            offenders.append(source.name)
+    assert offenders == []
