@@ -169,7 +169,7 @@ def _parse_field(text: str, name: str, low: int, high: int) -> set[int]:
 def _number(text: str, name: str, low: int, high: int) -> int:
     if name == "thứ trong tuần" and text in _WEEKDAY_NAMES:
         return _WEEKDAY_NAMES[text]
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise ScheduleError(f"Giá trị «{text}» trong trường {name} phải từ {low} đến {high}.")
     return int(text)
 

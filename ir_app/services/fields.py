@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Callable
 
+from ir_app.domain.text import clean_text
+
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Dates a commune's records can carry: anything outside is a typo (9999, 0202) the database
+# or the deadline arithmetic would choke on.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+YEAR_RANGE_MESSAGE = f"Năm phải trong khoảng {FIRST_YEAR}–{LAST_YEAR}."
+NUL_MESSAGE = "Có ký tự NUL (mã 0) không hợp lệ; hãy xóa ký tự đó rồi nhập lại."
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,8 @@ def _blank(value: Any) -> bool:
 
 
 def _parse_text(spec: FieldSpec, value: Any) -> str:
-    text = str(value).strip()
+    # Word pastes a vertical tab for a line break; one-line fields keep no line break at all.
+    text = clean_text(str(value), multiline=spec.kind == "textarea").strip()
     if len(text) > spec.max_length:
         raise ValueError(f"Tối đa {spec.max_length} ký tự (đang có {len(text)}).")
     if spec.kind == "email" and text and not EMAIL_RE.match(text):
@@ -98,16 +106,34 @@ def _parse_multichoice(spec: FieldSpec, value: Any) -> list[str]:
 
 def _parse_date(spec: FieldSpec, value: Any) -> date:
     if isinstance(value, datetime):
-        return value.date()
+        return check_year(value.date())
     if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+        return check_year(value)
+    return check_year(_read_date(str(value).strip()))
+
+
+_DATE_SHAPES = ((re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII), (3, 2, 1)),
+                (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII), (1, 2, 3)))
+
+
+def _read_date(text: str) -> date:
+    """dd/mm/yyyy or yyyy-mm-dd (a date input); a well-formed date missing from the calendar
+    ("31/02/2026") is named as such, not as a wrong format."""
+    for shape, (year, month, day) in _DATE_SHAPES:
+        match = shape.fullmatch(text)
+        if match:
+            parts = [int(match.group(index)) for index in (year, month, day)]
+            try:
+                return date(*parts)
+            except ValueError:
+                raise ValueError(f"Ngày {parts[2]:02d}/{parts[1]:02d}/{parts[0]:04d} không có trong lịch.") from None
     raise ValueError("Ngày phải theo dạng dd/mm/yyyy.")
+
+
+def check_year(day: date) -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(YEAR_RANGE_MESSAGE)
+    return day
 
 
 def _parse_datetime(spec: FieldSpec, value: Any) -> datetime:
@@ -120,8 +146,8 @@ def _parse_datetime(spec: FieldSpec, value: Any) -> datetime:
             moment = None
     if not isinstance(moment, datetime) or moment.tzinfo is None:
         raise ValueError("Thời điểm phải theo dạng dd/mm/yyyy HH:MM.")
-    if not 1900 <= moment.year <= 2200:
-        raise ValueError("Năm phải trong khoảng 1900–2200.")
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(YEAR_RANGE_MESSAGE)
     return moment.astimezone(timezone.utc)
 
 
@@ -139,7 +165,7 @@ def parse_field(spec: FieldSpec, value: Any) -> Any:
             raise ValueError("Bắt buộc nhập.")
         return spec.empty_value()
     if isinstance(value, str) and "\x00" in value:
-        raise ValueError("Có ký tự không hợp lệ.")
+        raise ValueError(NUL_MESSAGE)
     return PARSERS[spec.kind](spec, value)
 
 

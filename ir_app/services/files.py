@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from ir_app.domain.text import clean_text, strip_bidi
 from ir_app.models import StoredFile
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
@@ -73,6 +74,7 @@ def store_upload(session: Session, actor: Actor, *, commune_id: int | None, file
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     content_type = OFFICE_BY_EXTENSION.get(extension, detected) if detected in (
         "application/zip", "application/x-ole-storage") else detected
+    filename = strip_bidi(clean_text(filename or "", multiline=False)).strip()
     stored = StoredFile(commune_id=commune_id, filename=filename[:255] or "tep", content_type=content_type,
                         size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data,
                         uploaded_at=now, uploaded_by_id=actor.user_id)

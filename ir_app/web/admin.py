@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 
@@ -14,7 +13,7 @@ from ir_app.services.authz import Permission
 from ir_app.services.errors import ServiceError, ValidationFailed
 from ir_app.web.access import load_scoped, page_number, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import CheckboxListField, choice_list, expected_version, show_errors
+from ir_app.web.forms import AppForm, CheckboxListField, choice_list, expected_version, show_errors
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -24,7 +23,7 @@ def role_choices():
     return choice_list((role.value, _(ROLE_LABELS[role])) for role in Role)
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(AppForm):
     email = StringField(lazy_gettext("E-mail *"), render_kw={"type": "email", "maxlength": 200})
     name = StringField(lazy_gettext("Họ và tên *"), render_kw={"maxlength": 200})
     phone = StringField(lazy_gettext("Điện thoại"), render_kw={"maxlength": 50})
@@ -34,7 +33,7 @@ class UserCreateForm(FlaskForm):
                              render_kw={"autocomplete": "new-password"})
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(AppForm):
     name = StringField(lazy_gettext("Họ và tên *"), render_kw={"maxlength": 200})
     phone = StringField(lazy_gettext("Điện thoại"), render_kw={"maxlength": 50})
     roles = CheckboxListField(lazy_gettext("Vai trò *"), choices=role_choices, validate_choice=False)
@@ -42,7 +41,7 @@ class UserEditForm(FlaskForm):
     version = HiddenField()
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(AppForm):
     password = PasswordField(lazy_gettext("Mật khẩu mới (ít nhất 8 ký tự) *"),
                              render_kw={"autocomplete": "new-password"})
 

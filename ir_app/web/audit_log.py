@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 from ir_app.models import AuditEvent
 from ir_app.services import audit
 from ir_app.services.authz import Permission, scope_query
+from ir_app.services.exports import csv_row
 from ir_app.web.access import page_number, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.filters import local_tz, vn_datetime
@@ -61,12 +62,12 @@ def index():
 def export_csv():
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["STT", "Thời gian", "Người thực hiện", "Xã", "Thao tác", "Đối tượng", "Mã đối tượng",
-                     "Tóm tắt", "Thay đổi", "Địa chỉ IP", "Mã băm"])
+    writer.writerow(csv_row(["STT", "Thời gian", "Người thực hiện", "Xã", "Thao tác", "Đối tượng", "Mã đối tượng",
+                     "Tóm tắt", "Thay đổi", "Địa chỉ IP", "Mã băm"]))
     for event in db().scalars(filtered_query().limit(100_000)):
-        writer.writerow([event.id, vn_datetime(event.at), event.actor_label, event.commune_id or "",
-                         event.action, event.object_type, event.object_id, event.summary,
-                         event.changes, event.ip_address, event.hash])
+        writer.writerow(csv_row([event.id, vn_datetime(event.at), event.actor_label, event.commune_id or "",
+                                 event.action, event.object_type, event.object_id, event.summary,
+                                 event.changes, event.ip_address, event.hash]))
     audit.record(db(), actor(), "export", now=now(), object_type="audit_log",
                  commune_id=current_user.organisation_id, summary="Xuất nhật ký CSV")
     db().commit()

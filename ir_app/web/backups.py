@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField
 
 from ir_app.domain.backups import format_size
+from ir_app.domain.text import whole_number
 from ir_app.models import BackupPlan, BackupRun, InformationSystem, RestoreTest, User
 from ir_app.services.backups import plans as backups
 from ir_app.services.backups import tokens as backup_tokens
@@ -53,7 +54,7 @@ def _fill(form: BackupPlanForm, values: dict[str, Any], responsible_user_id: int
 
 def _responsible_id(form: BackupPlanForm) -> int | None:
     value = str(form.responsible_user_id.data or "")
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+    return whole_number(value, 1)
 
 
 @bp.app_template_filter("file_size")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, TextAreaField
@@ -15,7 +14,7 @@ from ir_app.services.authz import Permission
 from ir_app.services.errors import ConflictError, ServiceError, ValidationFailed
 from ir_app.web.access import can, load_scoped, page_number, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import SimpleForm, expected_version
+from ir_app.web.forms import AppForm, SimpleForm, expected_version
 from ir_app.web.inventory import target_commune
 from ir_app.web.local_time import local_today
 from ir_app.web.pagination import paginate
@@ -23,14 +22,14 @@ from ir_app.web.pagination import paginate
 bp = Blueprint("checks", __name__, url_prefix="/checks")
 
 
-class MorningCheckForm(FlaskForm):
+class MorningCheckForm(AppForm):
     """Per-item fields (status_<n>, note_<n>) are read from the request: the list is editable."""
 
     notes = TextAreaField(lazy_gettext("Ghi chú chung"), render_kw={"rows": 2, "maxlength": 2000})
     version = HiddenField()
 
 
-class ChecklistForm(FlaskForm):
+class ChecklistForm(AppForm):
     items = TextAreaField(lazy_gettext("Các mục kiểm tra (mỗi dòng một mục)"), render_kw={"rows": 8, "maxlength": 8000})
     version = HiddenField()
 

@@ -6,7 +6,7 @@ import logging
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -18,6 +18,9 @@ MESSAGES = {
     404: (_("Không tìm thấy trang"), _("Trang hoặc bản ghi bạn tìm không tồn tại, hoặc bạn không có quyền xem.")),
     405: (_("Thao tác không được hỗ trợ"), _("Phương thức này không dùng được cho địa chỉ này.")),
     413: (_("Tệp quá lớn"), _("Tệp tải lên vượt quá dung lượng cho phép.")),
+    422: (_("Dữ liệu không hợp lệ"),
+          _("Dữ liệu gửi lên không lưu được vì có giá trị không hợp lệ (quá lớn, ngoài phạm vi cho phép hoặc "
+            "trùng với bản ghi khác). Hãy quay lại, kiểm tra các ô đã nhập rồi gửi lại.")),
     429: (_("Quá nhiều yêu cầu"), _("Bạn thao tác quá nhanh; hãy thử lại sau ít phút.")),
     500: (_("Lỗi hệ thống"), _("Đã có lỗi ngoài ý muốn. Dữ liệu đã lưu trước đó không bị ảnh hưởng; hãy thử lại.")),
     503: (_("Tạm thời không truy cập được cơ sở dữ liệu"),
@@ -54,6 +57,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return render_error(error.code or 500)
+
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(DataError)
+    def refused_by_database(error: Exception):
+        # A value the database's own rules refuse (a CHECK, a range, a duplicate) is an input
+        # problem: the database is up, so never answer "database down".
+        log.warning("input refused by the database: %s", error)
+        _rollback()
+        return render_error(422)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

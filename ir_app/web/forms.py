@@ -27,10 +27,33 @@ from wtforms import (
     widgets,
 )
 
+from ir_app.domain.text import clean_text, whole_number
 from ir_app.i18n_markers import N_
 from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec
 from ir_app.web.context import db
+
+
+def _clean_one_line(value: Any) -> Any:
+    return clean_text(value, multiline=False) if isinstance(value, str) else value
+
+
+def _clean_lines(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+class AppForm(FlaskForm):
+    """The base of every form: CSRF, and typed text cleaned before any view or service sees it
+    (NFC, a vertical tab pasted from Word or another control character becomes a space, line
+    breaks kept only in text areas). Passwords are left exactly as typed."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                clean = _clean_lines if issubclass(field_class, TextAreaField) else _clean_one_line
+                options = dict(options, filters=[*unbound_field.kwargs.get("filters", ()), clean])
+            return super().bind_field(form, unbound_field, options)
 
 
 class CheckboxListField(SelectMultipleField):
@@ -71,7 +94,7 @@ def _spec_choices(spec: FieldSpec) -> list[tuple[str, str]]:
     return blank + list(spec.choices)
 
 
-class SpecForm(FlaskForm):
+class SpecForm(AppForm):
     """A form built from field specs; shows their labels, help and choices in the page's language.
 
     Translated when the form is made (a request), as plain strings: a choice label may hold user
@@ -158,7 +181,7 @@ def local_input(value: datetime | None) -> str:
 
 def expected_version(form: FlaskForm) -> int | None:
     value = form.version.data if "version" in form else None
-    return int(value) if value and str(value).isdigit() else None
+    return whole_number(str(value or ""))
 
 
 def show_errors(form: FlaskForm, failure: ValidationFailed) -> None:
@@ -193,17 +216,17 @@ def submit(form: FlaskForm, action: Callable[[], Any], success: str) -> bool:
     return True
 
 
-class SimpleForm(FlaskForm):
+class SimpleForm(AppForm):
     """CSRF only: for buttons that post (logout, delete, state changes)."""
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = StringField("E-mail", render_kw={"autocomplete": "username", "type": "email", "maxlength": 200})
     password = PasswordField(lazy_gettext("Mật khẩu"), render_kw={"autocomplete": "current-password", "maxlength": 200})
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(AppForm):
     current_password = PasswordField(lazy_gettext("Mật khẩu hiện tại"),
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(lazy_gettext("Mật khẩu mới (ít nhất 8 ký tự)"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField
 from sqlalchemy import select
@@ -19,8 +18,8 @@ from ir_app.services.errors import ValidationFailed
 from ir_app.services.inventory.systems import COMPONENT_FIELDS, SYSTEM_FIELDS
 from ir_app.web.access import database_id, load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import (NO_CHOICE, SimpleForm, choice_list, expected_version, fill_form, form_values,
-                              show_errors, spec_form, submit)
+from ir_app.web.forms import (NO_CHOICE, AppForm, SimpleForm, choice_list, expected_version, fill_form,
+                              form_values, show_errors, spec_form, submit)
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("inventory", __name__, url_prefix="/systems")
@@ -47,7 +46,7 @@ SYSTEM_SPECS = {spec.name: spec for spec in SYSTEM_FIELDS}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     file = FileField(lazy_gettext("Tệp XLSX"))
 
 

@@ -53,5 +53,7 @@ def healthz():
         database_ok = True
     except Exception:  # any failure means "not reachable" for the probe
         database_ok = False
-    body = {"status": "ok" if database_ok else "error", "database": database_ok, "version": __version__}
+    body = {"status": "ok" if database_ok else "error", "database": database_ok}
+    if current_user.is_authenticated:  # the version tells an attacker which known flaws to try
+        body["version"] = __version__
     return jsonify(body), 200 if database_ok else 503

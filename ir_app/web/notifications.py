@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _, lazy_gettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 
 from ir_app.services.notifications import outbox as notifications
@@ -23,7 +22,7 @@ from ir_app.services.due import calendar
 from ir_app.services.errors import ConflictError
 from ir_app.web.access import page_number, public, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import SimpleForm, expected_version
+from ir_app.web.forms import AppForm, SimpleForm, expected_version
 from ir_app.web.local_time import local_zone
 from ir_app.web.pagination import paginate
 
@@ -31,7 +30,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 feeds = Blueprint("feeds", __name__)
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(AppForm):
     email_notifications = BooleanField(lazy_gettext("Nhận thông báo qua e-mail"))
     daily_digest = BooleanField(lazy_gettext("Gộp thành một thư tổng hợp mỗi ngày (07:00); việc khẩn như thời hạn "
                                              "báo cáo sự cố vẫn gửi ngay"))

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 
 from ir_app.i18n_markers import N_
@@ -19,7 +18,7 @@ from ir_app.services.work.queue import WorkContext, WorkItem, counts_by_kind, du
 from ir_app.services.work.steps import step_task
 from ir_app.web.access import database_id, load_scoped, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import choice_list, expected_version
+from ir_app.web.forms import AppForm, choice_list, expected_version
 from ir_app.web.local_time import local_zone
 
 bp = Blueprint("work", __name__)
@@ -101,7 +100,7 @@ def index():
 
 # --------------------------------------------------------------------------- assigning a dossier step
 
-class StepAssigneeForm(FlaskForm):
+class StepAssigneeForm(AppForm):
     assignee_id = SelectField(lazy_gettext("Người thực hiện bước này"), validate_choice=False)
     version = HiddenField()
 

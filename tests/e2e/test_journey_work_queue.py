@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.test_journeys import _act
+from tests.e2e.test_journeys import COUNCIL_FILL, COUNCIL_SELECT, _act, _today
 
 SYSTEM = "Phần mềm quản lý hộ tịch của xã"
 
@@ -60,8 +60,8 @@ def test_each_person_is_told_when_it_is_their_turn(make_page):
     _open_my_work(appraiser).get_by_role("link", name=re.compile(SYSTEM)).click()
     expect(appraiser.get_by_role("heading", level=1)).to_contain_text(SYSTEM)
     _act(appraiser, "Hồ sơ hợp lệ — tiếp nhận thẩm định")
-    _act(appraiser, "Ghi ý kiến thẩm định", fill={"Nội dung ý kiến thẩm định": "Hồ sơ đầy đủ, phù hợp."},
-         select={"Kết luận thẩm định": "Phù hợp"})
+    _act(appraiser, "Ghi ý kiến thẩm định", fill={"Nội dung ý kiến thẩm định": "Hồ sơ đầy đủ, phù hợp.", **COUNCIL_FILL},
+         select={"Kết luận thẩm định": "Phù hợp", **COUNCIL_SELECT})
 
     _inbox_has(staff, f"Hồ sơ «{SYSTEM}» đã có ý kiến thẩm định: phù hợp")
     _open_my_work(staff).get_by_role("link", name=re.compile(SYSTEM)).click()
@@ -72,7 +72,7 @@ def test_each_person_is_told_when_it_is_their_turn(make_page):
     expect(item).to_contain_text(f"Phê duyệt cấp độ hồ sơ «{SYSTEM}»")
     expect(item).to_contain_text(re.compile(r"Hạn: \d\d/\d\d/\d{4}"))
     item.get_by_role("link", name=re.compile(SYSTEM)).click()
-    _act(approver, "Phê duyệt cấp độ", fill={"Số quyết định phê duyệt": "45/QĐ-UBND", "Ngày quyết định": "2026-11-27",
+    _act(approver, "Phê duyệt cấp độ", fill={"Số quyết định phê duyệt": "45/QĐ-UBND", "Ngày quyết định": _today(),
                                              "Người ký": "Phạm Quốc Khánh"})
     expect(approver.locator(".badge.state-approved")).to_have_text("Đã phê duyệt cấp độ")
     expect(_open_my_work(approver)).to_have_count(0)

@@ -28,6 +28,13 @@ def _today() -> str:
 CONFIRMED = ("Nộp hồ sơ", "Phê duyệt cấp độ", "Trả lại hồ sơ", "Không phê duyệt — trả lại")
 
 
+# NĐ 331 Đ18.4.b: the commune's specialised unit runs its systems, so an independent council appraises.
+COUNCIL_FILL = {"Số quyết định giao đơn vị / thành lập Hội đồng thẩm định": "9/QĐ-UBND",
+                "Ngày quyết định giao đơn vị / thành lập Hội đồng": "2026-11-02",
+                "Thành viên Hội đồng thẩm định (mỗi dòng một người: họ tên, chức vụ, đơn vị)": "Phó Chủ tịch UBND xã"}
+COUNCIL_SELECT = {"Ai thẩm định": "Hội đồng thẩm định độc lập (NĐ 331/2026 Đ18.4.b)"}
+
+
 def _act(page, label: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None):
     action = page.locator("details.action", has=page.locator("summary", has_text=label))
     if not action.evaluate("el => el.open"):
@@ -75,8 +82,8 @@ def test_appraisal_approval_and_protection_plan(make_page):
     appraiser = sign_in(make_page(), "appraiser@vinh-lai.demo.vn")
     _open_dossier(appraiser, "Thư điện tử công vụ")
     _act(appraiser, "Hồ sơ hợp lệ — tiếp nhận thẩm định")
-    _act(appraiser, "Ghi ý kiến thẩm định", fill={"Nội dung ý kiến thẩm định": "Hồ sơ đầy đủ, phù hợp."},
-         select={"Kết luận thẩm định": "Phù hợp"})
+    _act(appraiser, "Ghi ý kiến thẩm định", fill={"Nội dung ý kiến thẩm định": "Hồ sơ đầy đủ, phù hợp.", **COUNCIL_FILL},
+         select={"Kết luận thẩm định": "Phù hợp", **COUNCIL_SELECT})
     expect(appraiser.locator("main")).to_contain_text("Đã có ý kiến thẩm định")
 
     approver = sign_in(make_page(), "approver@vinh-lai.demo.vn")

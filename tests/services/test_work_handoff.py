@@ -81,8 +81,10 @@ def test_each_transition_tells_who_acts_next_and_the_submitter_exactly_once(sess
     assert f"Hạn theo quy định: {dossier.step_due_on:%d/%m/%Y}" in row.body
 
     act(session, law, clock, team["appraiser"], dossier, "accept")
+    # NĐ 331 Đ18.4.b: the commune's specialised unit runs the system, so an independent council appraises.
     act(session, law, clock, team["appraiser"], dossier, "record_appraisal", appraisal_result="phu_hop",
-        appraisal_text="Hồ sơ đầy đủ.")
+        appraisal_text="Hồ sơ đầy đủ.", appraisal_body="independent_council", appraisal_body_decision="9/QĐ-UBND",
+        appraisal_body_decision_on=date(2026, 11, 2), appraisal_council_members="Phó Chủ tịch UBND xã")
     act(session, law, clock, team["staff"], dossier, "submit_for_approval")
     act(session, law, clock, team["approver"], dossier, "approve", decision_number="31/QĐ-UBND",
         decision_on=date(2026, 11, 26), decision_signer="Phạm Quốc Khánh")

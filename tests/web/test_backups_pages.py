@@ -215,7 +215,7 @@ def test_odd_input_never_gives_a_server_error_nor_a_partial_write(app, make_web,
     for value in ODD:
         response = web.post(f"/api/backups/plans/{plan.id}/runs", data={"result": "ok", "size": value, "at": value},
                             headers={"Authorization": "Bearer " + value})
-        assert response.status_code == 401
+        assert response.status_code == (400 if "\x00" in value else 401)  # NUL is refused at the edge
 
 
 def test_inbox_check_history_and_operations_issue_a_bounded_number_of_statements(app, make_web, make_user, staff,

@@ -277,7 +277,7 @@ def test_quick_report_errors_keep_the_input(make_web, staff, commune):
     assert "Bắt buộc nhập." in html and "Thời điểm phải theo dạng dd/mm/yyyy HH:MM." in html
     assert 'value="0912"' in html
     far_past = make_web(staff).post_form("/incidents/report", {"what": "Máy lỗi", "detected_at": "0001-01-01T00:00"})
-    assert far_past.status_code == 422 and "Năm phải trong khoảng 1900–2200." in page(far_past)
+    assert far_past.status_code == 422 and "Năm phải trong khoảng 1990–2100." in page(far_past)
 
 
 def test_evidence_upload_download_and_refusal(make_web, officer, commune, session, clock):

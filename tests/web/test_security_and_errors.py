@@ -34,10 +34,12 @@ def test_404_page_is_vietnamese(make_web, make_user, commune):
     assert response.status_code == 404 and "Không tìm thấy trang" in response.get_data(as_text=True)
 
 
-def test_healthz_reports_database_and_version(web):
+def test_healthz_reports_the_database_and_the_version_only_to_signed_in_users(web, make_web, make_user, commune):
     response = web.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": True, "version": "0.1.0"}
+    assert response.json == {"status": "ok", "database": True}
+    signed_in = make_web(make_user(Role.STAFF, organisation=commune)).get("/healthz")
+    assert signed_in.json == {"status": "ok", "database": True, "version": "0.1.0"}
 
 
 def test_database_down_gives_503_not_a_traceback(tmp_path):

@@ -30,6 +30,7 @@ from ir_app.models import (
 )
 from ir_app.services import audit
 from ir_app.services.audit import Actor
+from ir_app.services.exports import append_row
 from ir_app.services.files import store_upload
 from ir_app.services.lawdata import LawData
 
@@ -415,16 +416,16 @@ def annual_report_workbook(context: dict[str, Any]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"Mau 08 nam {report['year']}"
-    sheet.append([f"Báo cáo kết quả bảo đảm an ninh mạng hệ thống thông tin năm {report['year']} — "
-                  f"{context['commune']['full_name']}"])
-    sheet.append(["(1) STT", "(2) Tên hệ thống", "(3) Chủ quản", "(4) Đơn vị vận hành", "(5) Cấp độ",
-                  "(6) Tình trạng phê duyệt", "(7) Quyết định phê duyệt", "(8) Quy chế", "(9) Dự kiến phê duyệt",
-                  "(10) Triển khai phương án", "(11) Dự kiến triển khai đầy đủ", "(12) Kiểm tra, đánh giá"])
+    append_row(sheet, [f"Báo cáo kết quả bảo đảm an ninh mạng hệ thống thông tin năm {report['year']} — "
+                       f"{context['commune']['full_name']}"])
+    append_row(sheet, ["(1) STT", "(2) Tên hệ thống", "(3) Chủ quản", "(4) Đơn vị vận hành", "(5) Cấp độ",
+                       "(6) Tình trạng phê duyệt", "(7) Quyết định phê duyệt", "(8) Quy chế", "(9) Dự kiến phê duyệt",
+                       "(10) Triển khai phương án", "(11) Dự kiến triển khai đầy đủ", "(12) Kiểm tra, đánh giá"])
     for row in report["rows"]:
-        sheet.append([row["number"], row["system_name"], row["owner_name"], row["operator_name"], row["level"],
-                      APPROVAL_STATUS_LABELS.get(row["approval_status"], ""), row["decision"],
-                      row["security_policy"], "", DEPLOYMENT_LABELS.get(row["plan_status"], ""), "",
-                      "Định kỳ" if row["reviews"] else ""])
+        append_row(sheet, [row["number"], row["system_name"], row["owner_name"], row["operator_name"],
+                           row["level"], APPROVAL_STATUS_LABELS.get(row["approval_status"], ""), row["decision"],
+                           row["security_policy"], "", DEPLOYMENT_LABELS.get(row["plan_status"], ""), "",
+                           "Định kỳ" if row["reviews"] else ""])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ir_app.domain.date_sanity import dossier_step_dates
 from ir_app.domain.levels import LevelDecision, LevelInputError, determine, highest_level, validate_input
 from ir_app.domain.regimes import Regime
+from ir_app.domain.text import whole_number
 from ir_app.domain.workflow import Rule, apply_action, available_actions
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, DossierStep, InformationSystem, PlanItem, SecurityPolicy, User
@@ -189,7 +190,7 @@ def parse_parts(lines: str) -> list[dict[str, Any]]:
     for number, line, (name, level, ground) in table_lines(lines, 3, PARTS_SHAPE, problems):
         if not name:
             problems.append(line_problem(number, line, "thiếu tên phân hệ"))
-        elif not level.isdigit() or not 1 <= int(level) <= 5:
+        elif whole_number(level, 1, 5) is None:
             problems.append(line_problem(number, line, f"cấp độ phải là số từ 1 đến 5 («{PARTS_SHAPE}»)"))
         elif len(name) > 200 or len(ground) > 500:
             problems.append(line_problem(number, line, "tên tối đa 200 ký tự, căn cứ tối đa 500 ký tự"))
@@ -209,6 +210,8 @@ def save_proposal(session: Session, actor: Actor, dossier: Dossier, regime: Regi
               "justification": dossier.higher_level_justification, "risks": dossier.risks}
     dossier.parts = proposal.parts
     _refresh_decision(dossier, regime)
+    if proposal.level is not None and not 1 <= proposal.level <= 5:
+        raise ValidationFailed({"proposed_level": "Cấp độ đề xuất phải từ 1 đến 5."})
     if dossier.determined_level is None:
         raise ValidationFailed({"proposed_level": "Hãy trả lời đủ các câu hỏi trước khi đề xuất cấp độ."})
     level = proposal.level or dossier.determined_level

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ir_app.domain.text import strip_bidi
 from ir_app.i18n_markers import N_
 from ir_app.models import CustodyEntry, Evidence, Incident, StoredFile
 from ir_app.models.incidents import CUSTODY_ACTIONS
@@ -99,8 +100,9 @@ def _is_text(data: bytes) -> bool:
 
 
 def safe_filename(name: str, fallback: str = "tep") -> str:
-    """The last path part, without control characters or separators, at most 200 characters."""
-    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    """The last path part, without control characters, bidi overrides (which make "exe.pdf" read as
+    "fdp.exe") or separators, at most 200 characters."""
+    name = strip_bidi(unicodedata.normalize("NFC", name or "")).replace("\\", "/").rsplit("/", 1)[-1]
     name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?]", "", name).strip(" .")
     return name[:200] or fallback
 
@@ -110,13 +112,19 @@ def check_upload(data: bytes, filename: str, max_bytes: int, field: str = "file"
     if not data:
         raise ValidationFailed({field: "Hãy chọn một tệp (tệp rỗng không được nhận)."})
     if len(data) > max_bytes:
-        raise ValidationFailed({field: f"Tệp lớn hơn giới hạn {_megabytes(max_bytes)} "
-                                       f"(tệp này {_megabytes(len(data))})."})
+        limit, size = _megabytes(max_bytes), _megabytes(len(data))
+        if limit == size:  # just over the limit: rounded, both would read "10,0 MB"
+            limit, size = _bytes(max_bytes), _bytes(len(data))
+        raise ValidationFailed({field: f"Tệp lớn hơn giới hạn {limit} (tệp này {size})."})
     content_type = sniff_content_type(data, filename)
     if content_type is None:
         raise ValidationFailed({field: "Loại tệp không được chấp nhận (hệ thống nhận dạng theo nội dung tệp, "
                                        f"không theo tên). {ACCEPTED_TEXT}"})
     return content_type
+
+
+def _bytes(size: int) -> str:
+    return f"{size:,} byte".replace(",", ".")
 
 
 def _megabytes(size: int) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from ir_app.domain.text import whole_number
 from ir_app.models import Incident, InformationSystem, Organisation, User
 from ir_app.services.authz import Permission, has_permission, visible_commune_ids
 from ir_app.services.incidents.clocks import overdue_incident_ids
@@ -87,6 +88,7 @@ def incident_list_query(session: Session, user: User, filters: IncidentFilters, 
 
 def _number_match(text: str) -> list:
     parts = text.upper().removeprefix("SC-").split("-")
-    if len(parts) == 2 and all(part.isdigit() for part in parts):
-        return [(Incident.year == int(parts[0])) & (Incident.number == int(parts[1]))]
+    numbers = [whole_number(part) for part in parts]
+    if len(parts) == 2 and None not in numbers:
+        return [(Incident.year == numbers[0]) & (Incident.number == numbers[1])]
     return []

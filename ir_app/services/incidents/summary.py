@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from ir_app.i18n_markers import N_
 from ir_app.models import Incident, Organisation
 from ir_app.models.org import COMMUNE_TYPE_LABELS
+from ir_app.services.exports import append_row
 from ir_app.services.incidents.clocks import incident_clocks
 from ir_app.services.incidents.data import ResponseData
 from ir_app.services.incidents.documents import owner_name, place_date
@@ -209,34 +210,34 @@ def summary_xlsx(summary: IncidentSummary, data: ResponseData, tz: tzinfo = DEFA
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Tổng hợp"
-    sheet.append([f"Tổng hợp sự cố — {summary.commune.full_name}"])
-    sheet.append([summary.period.label])
+    append_row(sheet, [f"Tổng hợp sự cố — {summary.commune.full_name}"])
+    append_row(sheet, [summary.period.label])
     sheet["A1"].font = Font(bold=True, size=13)
     for title, rows in (("Theo loại sự cố", summary.by_category), ("Theo mức độ", summary.by_severity),
                         ("Theo trạng thái", summary.by_state)):
-        sheet.append([])
+        append_row(sheet, [])
         _header(sheet, [title, "Số sự cố"])
         for row in rows:
-            sheet.append([row.label, row.count])
-    sheet.append([])
+            append_row(sheet, [row.label, row.count])
+    append_row(sheet, [])
     _header(sheet, ["Thời hạn thông báo, báo cáo", "Số lượng"])
     for label, value in (("Đúng hạn", summary.clocks_met), ("Trễ hoặc quá hạn", summary.clocks_missed),
                          ("Chưa đến hạn", summary.clocks_pending)):
-        sheet.append([label, value])
-    sheet.append([])
+        append_row(sheet, [label, value])
+    append_row(sheet, [])
     _header(sheet, ["Chỉ số", "Số sự cố", "Trung bình (giờ)", "Trung vị (giờ)"])
     for metric in summary.metrics:
-        sheet.append([metric.label, metric.count, _hours(metric.average), _hours(metric.median)])
+        append_row(sheet, [metric.label, metric.count, _hours(metric.average), _hours(metric.median)])
     sheet.column_dimensions["A"].width = 45
     listing = workbook.create_sheet("Danh sách sự cố")
     _header(listing, ["Mã", "Tên sự cố", "Loại", "Mức độ", "Trạng thái", "Phát hiện", "Báo cáo đầu tiên",
                       "Ngăn chặn", "Đóng"])
     for incident in summary.incidents:
         first = min((report.sent_at for report in incident.reports), default=None)
-        listing.append([incident.code, incident.title, data.category_title(incident.category),
-                        data.severity_title(incident.severity), data.state_title(incident.state),
-                        _local(incident.detected_at, tz), _local(first, tz), _local(incident.contained_at, tz),
-                        _local(incident.closed_at, tz)])
+        append_row(listing, [incident.code, incident.title, data.category_title(incident.category),
+                             data.severity_title(incident.severity), data.state_title(incident.state),
+                             _local(incident.detected_at, tz), _local(first, tz),
+                             _local(incident.contained_at, tz), _local(incident.closed_at, tz)])
     for column, width in zip("ABCDEFGHI", (14, 45, 30, 14, 22, 17, 17, 17, 17)):
         listing.column_dimensions[column].width = width
     buffer = io.BytesIO()
@@ -245,7 +246,7 @@ def summary_xlsx(summary: IncidentSummary, data: ResponseData, tz: tzinfo = DEFA
 
 
 def _header(sheet, titles: list[str]) -> None:
-    sheet.append(titles)
+    append_row(sheet, titles)
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ir_app.domain.text import whole_number
 from ir_app.i18n_markers import N_
 from ir_app.models import (
     EmergencyContact,
@@ -263,6 +264,6 @@ def search_systems_query(commune_ids_query, text: str = "", system_type: str = "
         query = query.where(InformationSystem.system_type == system_type)
     if status:
         query = query.where(InformationSystem.status == status)
-    if level.isdigit():
-        query = query.where(InformationSystem.approved_level == int(level))
+    if whole_number(level) is not None:
+        query = query.where(InformationSystem.approved_level == whole_number(level))
     return query

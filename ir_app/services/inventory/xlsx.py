@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -17,12 +17,15 @@ from ir_app.models import InformationSystem, Organisation
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
+from ir_app.services.exports import append_row
 from ir_app.services.fields import display_value
 from ir_app.services.inventory.systems import SYSTEM_FIELD_NAMES, SYSTEM_FIELDS, validate_system_values
 from ir_app.services.records import snapshot
+from ir_app.services.xlsx_input import UnsafeWorkbook, read_first_sheet
 
 SHEET_TITLE = "Danh mục HTTT"
 MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_COLUMNS = 100  # the template's columns, with room for a user's own notes
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -49,8 +52,8 @@ def export_systems(systems: Iterable[InformationSystem]) -> bytes:
     sheet.title = SHEET_TITLE
     _write_header(sheet)
     for system in systems:
-        sheet.append([display_value(spec, getattr(system, spec.name)) if spec.kind != "int"
-                      else getattr(system, spec.name) for spec in SYSTEM_FIELDS])
+        append_row(sheet, [display_value(spec, getattr(system, spec.name)) if spec.kind != "int"
+                           else getattr(system, spec.name) for spec in SYSTEM_FIELDS])
     return _to_bytes(workbook)
 
 
@@ -71,7 +74,7 @@ def template_workbook() -> bytes:
 
 
 def _write_header(sheet) -> None:
-    sheet.append([spec.label + (" *" if spec.required else "") for spec in SYSTEM_FIELDS])
+    append_row(sheet, [spec.label + (" *" if spec.required else "") for spec in SYSTEM_FIELDS])
     for index, spec in enumerate(SYSTEM_FIELDS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
@@ -98,12 +101,10 @@ def _header_map(header_row: tuple[Any, ...]) -> dict[int, str]:
 
 
 def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise ImportRejected([CellError(0, "tệp", "Không đọc được tệp XLSX (tệp hỏng hoặc sai định dạng).")]) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    try:  # one row more than allowed, to tell the user the file is too long
+        rows = iter(read_first_sheet(data, MAX_IMPORT_ROWS + 2, MAX_IMPORT_COLUMNS))
+    except UnsafeWorkbook as refused:
+        raise ImportRejected([CellError(0, "tệp", str(refused))]) from refused
     header = next(rows, None)
     mapping = _header_map(header or ())
     missing = [spec.label for spec in SYSTEM_FIELDS if spec.required and spec.name not in mapping.values()]
@@ -116,7 +117,6 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         if not any(cell not in (None, "") for cell in row):
             continue
         parsed.append((number, {mapping[i]: value for i, value in enumerate(row) if i in mapping}))
-    workbook.close()
     return parsed
 
 

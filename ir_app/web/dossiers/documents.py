@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 
 from ir_app.documents.catalog import DocumentCatalogue, load_documents
 from ir_app.documents.context import field_reference
 from ir_app.documents.render import DocumentError, check_template
+from ir_app.domain.text import whole_number
 from ir_app.models import DocumentTemplate, Dossier, Review
 from ir_app.services import audit
 from ir_app.services.authz import Permission
@@ -20,7 +20,7 @@ from ir_app.services.lawdata import LawData
 from ir_app.web.access import load_scoped, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.filters import to_local
-from ir_app.web.forms import SimpleForm
+from ir_app.web.forms import AppForm, SimpleForm
 from ir_app.web.inventory import target_commune
 
 bp = Blueprint("documents", __name__)
@@ -29,7 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_ONLY = frozenset({"application/zip"})
 
 
-class TemplateUploadForm(FlaskForm):
+class TemplateUploadForm(AppForm):
     file = FileField(lazy_gettext("Tệp mẫu .docx thay thế"))
 
 
@@ -142,7 +142,7 @@ def annual_report_xlsx():
 def _year() -> int:
     value = request.args.get("year", "")
     current = to_local(now()).year
-    return int(value) if value.isdigit() and 2020 <= int(value) <= current + 1 else current
+    return whole_number(value, 2020, current + 1) or current
 
 
 # --------------------------------------------------------------------------- templates

@@ -7,13 +7,13 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from ir_app.domain.regimes import article_sort_key
+from ir_app.domain.text import whole_number
 from ir_app.domain.workflow import TransitionRefused, expand_roles
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, InformationSystem, PlanItem, Review, Role, SecurityPolicy, StoredFile, User, UserRole
@@ -29,6 +29,7 @@ from ir_app.services.lawdata import LawData
 from ir_app.web.access import load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import (
+    AppForm,
     SimpleForm,
     choice_list,
     expected_version,
@@ -48,11 +49,11 @@ PolicyForm = spec_form("PolicyForm", protection.POLICY_FIELDS, versioned=False)
 DATE_FIELD = FieldSpec("date", "Ngày", "date")
 
 
-class StartForm(FlaskForm):
+class StartForm(AppForm):
     regime = SelectField(lazy_gettext("Chế độ pháp lý"), validate_choice=False)
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(AppForm):
     proposed_level = SelectField(lazy_gettext("Cấp độ đề xuất"), validate_choice=False)
     justification = TextAreaField(lazy_gettext("Lý do đề xuất cấp độ cao hơn (đánh giá rủi ro, NĐ 331/2026 Đ10)"),
                                   render_kw={"rows": 3, "maxlength": 5000})
@@ -65,7 +66,7 @@ class ProposalForm(FlaskForm):
     version = HiddenField()  # rendered by hidden_tag(): a save from an outdated page is a conflict
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     comment = TextAreaField(lazy_gettext("Ý kiến / lý do"), render_kw={"rows": 2, "maxlength": 5000})
     request_number = StringField(lazy_gettext("Số công văn đề nghị thẩm định (nếu đã có)"),
                                  render_kw={"maxlength": 100})
@@ -101,7 +102,7 @@ APPRAISAL_BODY_CHOICES = (
 )
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(AppForm):
     file = FileField(lazy_gettext("Tệp minh chứng (PDF, ảnh, Word/Excel, ZIP; tối đa 10 MB)"))
     note = StringField(lazy_gettext("Ghi chú"), render_kw={"maxlength": 300})
 
@@ -254,7 +255,14 @@ def _field_articles(regime) -> dict[str, list[str]]:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value or "")
+
+
+def _level(value: str | None) -> int | None:
+    """The chosen level; something that is not a small whole number becomes 0, which the service
+    refuses with its message (never the law's level chosen silently in its place)."""
+    text = (value or "").strip()
+    return (whole_number(text, 0, 99) or 0) if text else None
 
 
 @bp.route("/dossiers/<int:dossier_id>/proposal", methods=["GET", "POST"])
@@ -272,7 +280,7 @@ def proposal(dossier_id: int):
         form.version.data = str(dossier.version)
     elif form.validate_on_submit():
         try:
-            parsed = dossiers.Proposal(_int(form.proposed_level.data), form.justification.data or "",
+            parsed = dossiers.Proposal(_level(form.proposed_level.data), form.justification.data or "",
                                        form.risks.data or "", dossiers.parse_parts(form.parts.data or ""),
                                        tuple(request.form.getlist("confirm_warnings"))[:20])
             dossiers.save_proposal(db(), actor(), dossier, regime, parsed, now(), expected_version(form))

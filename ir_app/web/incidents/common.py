@@ -39,6 +39,7 @@ from ir_app.services.incidents.evidence import CUSTODY_FIELDS, EVIDENCE_FIELDS
 from ir_app.services.incidents.record import NOTE_FIELDS
 from ir_app.web.context import db
 from ir_app.web.forms import (
+    AppForm,
     spec_form,
 )
 
@@ -58,17 +59,17 @@ class EvidenceForm(spec_form("EvidenceFields", EVIDENCE_FIELDS, versioned=False)
     file = FileField(lazy_gettext("Tệp chứng cứ *"))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(AppForm):
     action = HiddenField()
     comment = TextAreaField(lazy_gettext("Lý do"), render_kw={"rows": 2, "maxlength": 5000})
     version = HiddenField()
 
 
-class ApplyPlaybookForm(FlaskForm):
+class ApplyPlaybookForm(AppForm):
     playbook_id = SelectField(lazy_gettext("Kịch bản"), choices=[], validate_choice=False)
 
 
-class TaskForm(FlaskForm):
+class TaskForm(AppForm):
     operation = HiddenField()
     note = TextAreaField()
     na_reason = TextAreaField()
@@ -140,7 +141,9 @@ def load_child(model: type, object_id: int, permission: Permission):
 def attachment(data: bytes, mimetype: str, filename: str) -> Response:
     ascii_name = filename.encode("ascii", "ignore").decode() or "tep"
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    # content_type, not mimetype: a stored type may carry its charset already ("text/plain;
+    # charset=utf-8"), and Flask would append a second one to a mimetype.
+    return Response(data, content_type=mimetype, headers={"Content-Disposition": disposition})
 
 
 def commune_users(commune_id: int) -> list[User]:
