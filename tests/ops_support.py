@@ -123,21 +123,38 @@ def hanoi(*args) -> datetime:
     return datetime(*args, tzinfo=timezone(timedelta(hours=7))).astimezone(UTC)
 
 
-def scratch_database_url(kind: str, tmp_path, name: str) -> str:
-    """A new, empty database of the kind ("sqlite" or "postgresql"): a SQLite file, or a schema of
-    its own inside the test PostgreSQL database (IR_TEST_DATABASE_URL), found through search_path."""
+def _pg_schema(name: str, create: bool) -> None:
     from sqlalchemy import text
 
     from ir_app.db import make_engine
     from tests.conftest import PG_URL
 
-    if kind == "sqlite":
-        return f"sqlite:///{tmp_path / (name + '.sqlite3')}"
-    if not PG_URL:
-        pytest.skip("cần PostgreSQL: đặt IR_TEST_DATABASE_URL")
     engine = make_engine(PG_URL)
     with engine.begin() as connection:
         connection.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{name}"'))
+        if create:
+            connection.execute(text(f'CREATE SCHEMA "{name}"'))
     engine.dispose()
-    return f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{name}"
+
+
+@pytest.fixture
+def scratch_database(tmp_path):
+    """make(kind, name) → the URL of a new, empty database of that kind ("sqlite" or "postgresql"):
+    a SQLite file, or a schema of its own inside the test PostgreSQL database (IR_TEST_DATABASE_URL),
+    found through search_path and dropped after the test (dispose its engines first)."""
+    from tests.conftest import PG_URL
+
+    schemas = []
+
+    def make(kind: str, name: str) -> str:
+        if kind == "sqlite":
+            return f"sqlite:///{tmp_path / (name + '.sqlite3')}"
+        if not PG_URL:
+            pytest.skip("cần PostgreSQL: đặt IR_TEST_DATABASE_URL")
+        _pg_schema(name, create=True)
+        schemas.append(name)
+        return f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{name}"
+
+    yield make
+    for name in schemas:
+        _pg_schema(name, create=False)

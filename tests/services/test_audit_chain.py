@@ -16,7 +16,7 @@ from ir_app.models import AuditEvent
 from ir_app.ops.audit_key import AuditKeyError
 from ir_app.services import audit
 from ir_app.services.audit import Actor
-from tests.ops_support import scratch_database_url
+from tests.ops_support import scratch_database  # noqa: F401  (fixture)
 
 
 def _write_events(session, clock, commune, count=5):
@@ -244,8 +244,8 @@ def test_a_chain_checked_with_another_key_says_so(app, session, clock, commune, 
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_events_written_before_the_chain_was_keyed_keep_verifying(kind, tmp_path, clock):
-    url = scratch_database_url(kind, tmp_path, "chuoi_cu")
+def test_events_written_before_the_chain_was_keyed_keep_verifying(kind, tmp_path, clock, scratch_database):
+    url = scratch_database(kind, "chuoi_cu")
     engine = make_engine(url)
     upgrade(engine, "0010")  # the last schema with the unkeyed chain
     previous = audit.GENESIS_HASH

@@ -22,7 +22,7 @@ from ir_app.services.audit import Actor
 from ir_app.services.files import store_upload
 from ir_app.services.inventory.systems import create_system
 from tests.conftest import make_org
-from tests.ops_support import scratch_database_url
+from tests.ops_support import scratch_database  # noqa: F401  (fixture)
 
 BACKUPS = 5
 SYSTEM = {"system_type": "internal", "status": "in_operation", "hosting": "on_premises"}
@@ -72,15 +72,19 @@ def _contents(engine):
         return {table.name: table_content(connection, table) for table in Base.metadata.sorted_tables}
 
 
-def _target(kind, tmp_path, name, clock):
-    url = scratch_database_url(kind, tmp_path, name)
-    return create_app({"IR_DATABASE_URL": url, "IR_DATA_DIR": tmp_path / name, "SECRET_KEY": "x", "IR_CLOCK": clock})
+@pytest.fixture
+def make_target(scratch_database, tmp_path, clock):
+    def make(kind, name):
+        return create_app({"IR_DATABASE_URL": scratch_database(kind, name), "IR_DATA_DIR": tmp_path / name,
+                           "SECRET_KEY": "x", "IR_CLOCK": clock})
+
+    return make
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def source(request, tmp_path, clock):
+def source(request, make_target):
     """The app in use, on each kind of database (PostgreSQL when IR_TEST_DATABASE_URL is set)."""
-    app = _target(request.param, tmp_path, f"nguon_{request.param}", clock)
+    app = make_target(request.param, f"nguon_{request.param}")
     assert app.test_cli_runner().invoke(db_upgrade).exit_code == 0
     session = app.extensions["ir_session_factory"]()
     province = make_org(session, "31", "hai-phong", "Thành phố Hải Phòng", kind="province")
@@ -113,7 +117,8 @@ def _restores_exactly(archive_path, target, snapshot, commune_code):
         session.close()
 
 
-def test_backups_taken_while_records_are_being_written_restore_into_sqlite_and_postgresql(source, clock, tmp_path):
+def test_backups_taken_while_records_are_being_written_restore_into_sqlite_and_postgresql(source, make_target, clock,
+                                                                                          tmp_path):
     app, session, commune = source
     engine = app.extensions["ir_engine"]
     store_upload(session, Actor.system(), commune_id=commune.id, filename="quy-che.pdf",
@@ -147,7 +152,7 @@ def test_backups_taken_while_records_are_being_written_restore_into_sqlite_and_p
         for kind in ("sqlite", "postgresql"):
             if kind == "postgresql" and not _has_postgresql():
                 continue
-            target = _target(kind, tmp_path, f"khoi_phuc_{kind}_{number}", clock)
+            target = make_target(kind, f"khoi_phuc_{kind}_{number}")
             try:
                 _restores_exactly(path, target, snapshot, commune.code)
             finally:
@@ -161,7 +166,7 @@ def _has_postgresql():
 
 
 @pytest.mark.parametrize("source", ["sqlite"], indirect=True)
-def test_nul_characters_from_sqlite_do_not_block_a_restore_into_postgresql(source, clock, tmp_path):
+def test_nul_characters_from_sqlite_do_not_block_a_restore_into_postgresql(source, make_target, clock, tmp_path):
     app, session, commune = source
     if not _has_postgresql():
         pytest.skip("cần PostgreSQL làm đích khôi phục: đặt IR_TEST_DATABASE_URL")
@@ -172,7 +177,7 @@ def test_nul_characters_from_sqlite_do_not_block_a_restore_into_postgresql(sourc
     session.commit()
     archive = tmp_path / "co-nul.zip"
     make_backup(app.extensions["ir_engine"], archive, clock.now(), audit_key=app.extensions["ir_audit_key"])
-    target = _target("postgresql", tmp_path, "khoi_phuc_nul", clock)
+    target = make_target("postgresql", "khoi_phuc_nul")
     try:
         outcome = target.test_cli_runner().invoke(restore, [str(archive), "--yes"])
         assert outcome.exit_code == 0, outcome.output
@@ -186,7 +191,7 @@ def test_nul_characters_from_sqlite_do_not_block_a_restore_into_postgresql(sourc
     session.execute(text("UPDATE audit_events SET summary = :summary WHERE id = 1"), {"summary": "Một\x00cửa"})
     session.commit()
     make_backup(app.extensions["ir_engine"], archive, clock.now(), audit_key=app.extensions["ir_audit_key"])
-    target = _target("postgresql", tmp_path, "khoi_phuc_nul_nhat_ky", clock)
+    target = make_target("postgresql", "khoi_phuc_nul_nhat_ky")
     try:
         outcome = target.test_cli_runner().invoke(restore, [str(archive), "--yes"])
         assert outcome.exit_code == 1 and "bản ghi nhật ký #1 chứa ký tự NUL" in outcome.output
@@ -194,12 +199,13 @@ def test_nul_characters_from_sqlite_do_not_block_a_restore_into_postgresql(sourc
         target.extensions["ir_engine"].dispose()
 
 
-def test_a_backup_is_refused_by_a_machine_with_another_audit_key(app, session, commune, clock, tmp_path):
+def test_a_backup_is_refused_by_a_machine_with_another_audit_key(app, session, commune, clock, tmp_path,
+                                                                 scratch_database):
     create_system(session, Actor.system(), commune, SYSTEM | {"code": "MOTCUA", "name": "Một cửa"}, clock.now())
     session.commit()
     archive = tmp_path / "sao-luu.zip"
     make_backup(app.extensions["ir_engine"], archive, clock.now(), audit_key=app.extensions["ir_audit_key"])
-    other = create_app({"IR_DATABASE_URL": scratch_database_url("sqlite", tmp_path, "may_khac"),
+    other = create_app({"IR_DATABASE_URL": scratch_database("sqlite", "may_khac"),
                         "IR_DATA_DIR": tmp_path / "may-khac", "SECRET_KEY": "x", "IR_AUDIT_KEY": "z" * 40})
     try:
         outcome = other.test_cli_runner().invoke(restore, [str(archive), "--yes"])
