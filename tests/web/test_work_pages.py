@@ -106,3 +106,11 @@ def test_the_auditor_dashboard_links_approved_dossiers_and_offers_no_change(make
     assert 'href="/dossiers/?state=approved"' in home and "Hồ sơ đã phê duyệt" in home
     main = home[home.index("<main"):]
     assert 'method="post"' not in main
+
+
+def test_the_staff_dashboard_counts_link_to_the_lists_they_count(make_web, team, submitted):
+    client = make_web(team[Role.STAFF])
+    home = text(client.get("/"))
+    assert re.search(r'href="/dossiers/\?state=open"><span class="figure">1</span> Hồ sơ đang xử lý', home)
+    assert "Mạng LAN trụ sở" in text(client.get("/dossiers/?state=open"))
+    assert "Mạng LAN trụ sở" not in text(client.get("/dossiers/?state=approved"))

@@ -14,10 +14,10 @@ from ir_app.models.checks import MorningCheck
 from ir_app.models.incidents import TERMINAL_STATES
 from ir_app.models.notifications import Notification
 from ir_app.models.scheduling import JobRun
+from ir_app.services.dossiers.lifecycle import OPEN_STATES
 from ir_app.services.work.queue import DOSSIER_STEP, PLAN_GAPS, WorkItem
 
 IN_FORCE = ("approved", "protecting", "operating")
-OPEN_DOSSIER_STATES = ("draft", "submitted", "returned", "accepted", "appraised", "pending_approval")
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,11 @@ def _staff(session: Session, role: Role, commune_id: int, work: list[WorkItem], 
     systems = session.scalar(select(func.count(InformationSystem.id)).where(
         InformationSystem.commune_id == commune_id, InformationSystem.status != "retired")) or 0
     in_progress = session.scalar(select(func.count(Dossier.id)).where(
-        Dossier.commune_id == commune_id, Dossier.state.in_(OPEN_DOSSIER_STATES))) or 0
+        Dossier.commune_id == commune_id, Dossier.state.in_(OPEN_STATES))) or 0
     steps, gaps = _of(work, DOSSIER_STEP), _of(work, PLAN_GAPS)
     return Panel(role.value, N_("Đơn vị: hệ thống, hồ sơ, phương án"), [
         Figure(N_("Hệ thống của xã"), systems, "/systems/"),
-        Figure(N_("Hồ sơ đang xử lý"), in_progress, "/dossiers/"),
+        Figure(N_("Hồ sơ đang xử lý"), in_progress, "/dossiers/?state=open"),
         Figure(N_("Bước hồ sơ chờ bạn"), len(steps), "/work?kind=dossier_step", alert=bool(steps)),
         Figure(N_("Phương án còn yêu cầu chưa đạt"), len(gaps), "/work?kind=plan_gaps"),
     ], steps[:5])

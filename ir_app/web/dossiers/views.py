@@ -129,7 +129,9 @@ def index():
     query = scope_query(query, Dossier.commune_id, current_user).options(
         selectinload(Dossier.system), selectinload(Dossier.commune))
     state = request.args.get("state", "")[:32]
-    if state:
+    if state == "open":  # every dossier still on its way to approval (the overview's figure)
+        query = query.where(Dossier.state.in_(dossiers.OPEN_STATES))
+    elif state:
         query = query.where(Dossier.state == state)
     if request.args.get("overdue"):
         query = query.where(Dossier.step_due_on < _today())
