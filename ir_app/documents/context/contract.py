@@ -400,7 +400,8 @@ class AnnualRow:
         _set(self, "approval_status_label",
              APPROVAL_STATUS_LABELS.get(self.approval_status, self.approval_status))
         _set(self, "plan_status_label", DEPLOYMENT_LABELS.get(self.plan_status, self.plan_status))
-        _set(self, "reviews_label", "; ".join(REVIEW_DONE_LABELS.get(r, r) for r in self.reviews))
+        _set(self, "reviews_label",
+             "; ".join(REVIEW_DONE_LABELS.get(r, r) for r in self.reviews) or "Chưa thực hiện")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from ir_app.documents.context import field_reference
 from ir_app.documents.render import DocumentError, check_template
 from ir_app.models import DocumentTemplate, Dossier, Review
 from ir_app.services import audit
-from ir_app.services.dossiers import documents
+from ir_app.services.dossiers import annual_report as annual, documents
 from ir_app.services.authz import Permission
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.lawdata import LawData
@@ -120,7 +120,7 @@ def annual_report():
     commune = target_commune(Permission.DOWNLOAD)
     year = _year()
     spec = catalogue().get(law().default_regime.id, "annual_report_mau08")
-    context = documents.annual_report_context(db(), commune, spec, year, now(), law())
+    context = annual.annual_report_context(db(), commune, spec, year, now(), law())
     data = documents.render_one(db(), catalogue(), spec, context)
     _audit_download("commune", commune.id, commune.id, f"Tải báo cáo năm {year} (Mẫu 08)")
     return _attachment(data, DOCX, f"{spec.filename}-{year}.docx")
@@ -132,8 +132,8 @@ def annual_report_xlsx():
     commune = target_commune(Permission.DOWNLOAD)
     year = _year()
     spec = catalogue().get(law().default_regime.id, "annual_report_mau08")
-    context = documents.annual_report_context(db(), commune, spec, year, now(), law())
-    data = documents.annual_report_workbook(context)
+    context = annual.annual_report_context(db(), commune, spec, year, now(), law())
+    data = annual.annual_report_workbook(context)
     _audit_download("commune", commune.id, commune.id, f"Tải bảng báo cáo năm {year} (XLSX)")
     return _attachment(data, XLSX, f"bao-cao-nam-{year}-{commune.slug}.xlsx")
 
