@@ -6,7 +6,18 @@ import unicodedata
 from datetime import date, datetime
 
 _PLACEHOLDER = "…"
+# C0/C1 control characters (and DEL) except the line break, which separates lines on purpose
+# (a heading's two lines); Unicode line/paragraph separators count as controls too.
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+def clean_text(value: str | None) -> str:
+    """Text as a document may print it: NFC (Vietnamese typed on some keyboards arrives
+    decomposed, NFD), every control character a space (a bell, a form feed or a NUL would
+    otherwise break the page or the file), Windows line ends as plain line breaks."""
+    text = unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROLS.sub(" ", text)
 
 
 def safe_filename(title: str, max_length: int = 120) -> str:

@@ -246,6 +246,8 @@ def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData,
 class DocumentStatus:
     spec: DocumentSpec
     missing: list[str]
+    issued: IssuedNumber = IssuedNumber()
+    can_number: bool = False
 
     @property
     def ready(self) -> bool:
@@ -264,8 +266,20 @@ def dossier_documents(catalogue: DocumentCatalogue, records: DossierDocuments, l
         if spec.key not in keys:
             continue
         context = dossier_context(records, spec, law, now)
-        statuses.append(DocumentStatus(spec, missing_fields(spec.key, context, dossier.regime)))
+        issued = document_number(records, spec)
+        statuses.append(DocumentStatus(spec, missing_fields(spec.key, context, dossier.regime), issued,
+                                       numbering.can_record(spec, dossier, issued)))
     return statuses
+
+
+def record_document_number(session: Session, actor: Actor, records: DossierDocuments, spec: DocumentSpec,
+                           raw_number: str, issued_on: date | None, now: datetime) -> IssuedNumber:
+    """Number a document of the dossier once it is issued (e.g. a request sent without a number)."""
+    dossier = records.dossier
+    issuer = parties_of(records).parties[spec.issuer_for(dossier.level or 1)]
+    return numbering.record_number(session, actor, spec, default_symbol(spec, issuer), raw_number, issued_on, now,
+                                   commune_id=dossier.commune_id, subject=numbering.dossier_subject(dossier),
+                                   dossier=dossier)
 
 
 def template_bytes(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec) -> bytes:

@@ -7,7 +7,6 @@ environment: a template can read the context and nothing else. The shared DOCX e
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ir_app.config import load_config
+from ir_app.documents.text import clean_text
 
 TEMPLATES = {
     "initial_report": "initial_report.docx",    # NĐ 331 Đ31.2.d + TT 20/2017 Biểu mẫu 03
@@ -24,9 +24,6 @@ TEMPLATES = {
     "breach_record": "breach_record.docx",      # biên bản xác nhận vi phạm dữ liệu cá nhân
     "summary": "incident_summary.docx",         # tổng hợp tuần / tháng
 }
-# Characters Word cannot store (XML 1.0), plus \a and \f which docxtpl would turn into paragraph
-# and page breaks: user text must never reshape the document.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def templates_dir() -> Path:
@@ -46,7 +43,7 @@ def render_report(kind: str, context: dict[str, Any], folder: Path | None = None
 
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        return _UNSAFE.sub("", value)
+        return clean_text(value)  # NFC; control characters (\a, \f: docxtpl breaks) become spaces
     if isinstance(value, Mapping):
         return {str(key): _clean(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

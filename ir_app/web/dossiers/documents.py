@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms import StringField
 from sqlalchemy import select
 
 from ir_app.documents.catalog import DocumentCatalogue, load_documents
@@ -15,6 +16,7 @@ from ir_app.services import audit
 from ir_app.services.dossiers import annual_report as annual, documents
 from ir_app.services.authz import Permission
 from ir_app.services.errors import ValidationFailed
+from ir_app.services.fields import FieldSpec, parse_field
 from ir_app.services.lawdata import LawData
 from ir_app.web.access import load_scoped, requires
 from ir_app.web.context import actor, db, now
@@ -26,6 +28,12 @@ bp = Blueprint("documents", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_ONLY = frozenset({"application/zip"})
+DATE_FIELD = FieldSpec("issued_on", "Ngày ban hành", "date")
+
+
+class DocumentNumberForm(FlaskForm):
+    number = StringField(lazy_gettext("Số văn bản"), render_kw={"maxlength": 100, "placeholder": "12"})
+    issued_on = StringField(lazy_gettext("Ngày ban hành"), render_kw={"type": "date"})
 
 
 class TemplateUploadForm(FlaskForm):
@@ -57,7 +65,36 @@ def index(dossier_id: int):
     dossier = load_scoped(Dossier, dossier_id, Permission.VIEW)
     records = documents.load_dossier(db(), dossier.id)
     statuses = documents.dossier_documents(catalogue(), records, law(), now())
-    return render_template("documents/dossier.html", dossier=dossier, statuses=statuses)
+    return render_template("documents/dossier.html", dossier=dossier, statuses=statuses,
+                           number_form=DocumentNumberForm())
+
+
+@bp.post("/dossiers/<int:dossier_id>/documents/<doc_key>/number")
+@requires(Permission.EDIT_DOSSIER)
+def record_number(dossier_id: int, doc_key: str):
+    """The clerk's number and date of an issued document, recorded once."""
+    dossier = load_scoped(Dossier, dossier_id, Permission.EDIT_DOSSIER)
+    records = documents.load_dossier(db(), dossier.id)
+    status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
+                   if s.spec.key == doc_key), None)
+    form = DocumentNumberForm()
+    if status is None:
+        flash(_("Văn bản này không thuộc hồ sơ ở cấp độ hiện tại."), "error")
+    elif form.validate_on_submit():
+        try:
+            issued_on = parse_field(DATE_FIELD, form.issued_on.data) if form.issued_on.data else None
+            documents.record_document_number(db(), actor(), records, status.spec, form.number.data or "",
+                                             issued_on, now())
+        except ValueError as error:
+            db().rollback()
+            flash(_("Ngày ban hành không hợp lệ: %(error)s", error=error), "error")
+        except ValidationFailed as failure:
+            db().rollback()
+            flash(" ".join(failure.errors.values()), "error")
+        else:
+            db().commit()
+            flash(_("Đã ghi số, ngày ban hành của «%(name)s».", name=status.spec.display_name), "success")
+    return redirect(url_for("documents.index", dossier_id=dossier.id))
 
 
 @bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.docx")
