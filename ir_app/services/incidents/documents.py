@@ -18,6 +18,7 @@ from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
 from ir_app.services.incidents.record import DEFAULT_TZ, REPORT_CHANNELS
 
 DOTS = "…………………………"
+_LETTERS = "abcdđeghiklmnopqrstuvxy"  # points are lettered in the Vietnamese alphabet
 MINISTRY = "Cơ quan chuyên trách bảo vệ an ninh mạng – Bộ Công an"
 PDP_AGENCY = "Cơ quan chuyên trách bảo vệ dữ liệu cá nhân, Bộ Công an"
 
@@ -137,18 +138,21 @@ def incident_context(document: str, incident: Incident, data: ResponseData, now:
         "incident": _incident(incident, data, tz),
         "systems": [_system(system) for system in incident.systems],
         "personal_data": _personal_data(incident, tz),
-        "evidence": [{"line": f"{item.code}: {item.description} (tệp {item.filename}, SHA-256 {item.sha256})"}
-                     for item in incident.evidence],
+        "evidence": [{"letter": _LETTERS[index] if index < len(_LETTERS) else str(index + 1),
+                      "line": f"{item.code}: {item.description} (tệp {item.filename}, SHA-256 {item.sha256})"}
+                     for index, item in enumerate(incident.evidence)],
         "reports": [{"line": _report_line(report, tz)} for report in incident.reports],
         "narrative": narrative(incident, tz),
         "initial_reference": _initial_reference(incident, tz),
         "protection_contact": or_dots(incident.contact_person),
         "breach_place": ", ".join(system.name for system in incident.systems) or or_dots(commune.address),
-        "record_time": DOTS,
+        "record_time": local_time(now, tz),
         "record_place": or_dots(commune.address),
         "recipients": _recipients(kind.template, province, names),
         "closing": "Đề nghị cơ quan chuyên trách theo dõi, hướng dẫn, hỗ trợ xử lý sự cố./.",
-        "title_line": "VI PHẠM QUY ĐỊNH BẢO VỆ DỮ LIỆU CÁ NHÂN" if kind.template == "pdp_notice" else "",
+        "generated_at": now,
+        "doc_title": f"{kind.title} – {incident.code}",
+        "doc_author": owner_name(commune),
     }
     if kind.template == "breach_record":
         context["signer_role"] = f"ĐẠI DIỆN {upper(owner_name(commune))}"
@@ -188,7 +192,7 @@ def _incident(incident: Incident, data: ResponseData, tz: tzinfo) -> dict[str, A
         "resolved_at": local_time(incident.resolved_at, tz),
         "flags": flags,
         "confidential": "Có, đề nghị giữ bí mật thông tin về sự cố." if incident.is_confidential else "Không.",
-        "related_parties": DOTS,
+        "related_parties": or_dots(incident.notified_parties),
     }
 
 

@@ -208,6 +208,9 @@ def summary_context(summary: IncidentSummary, data: ResponseData, now: datetime,
                        "Lưu: VT, " + ("CAX" if names.kind == "xã" else "CAP" if names.kind == "phường" else "CAĐK") + "."],
         "signer_role": signer_lines(block),
         "signer_name": block["name"],
+        "generated_at": now,
+        "doc_title": f"Báo cáo tổng hợp sự cố – {summary.period.label}",
+        "doc_author": names.police,
     }
 
 
