@@ -438,6 +438,10 @@ def build_annual_report(v):
     loop_table(doc, [w for _, w, _ in ANNUAL_COLUMNS], [h for h, _, _ in ANNUAL_COLUMNS],
                "row in annual_report.rows", [c for _, _, c in ANNUAL_COLUMNS], None,
                size=SIZES.wide_table, numbering=[f"({n})" for n in range(1, 13)], center=(0, 4))
+    # A closing sentence (NĐ 30: the text ends with "./.") that travels with the signature, so the
+    # signature never lands alone on the page after a table that fills its page.
+    emit(doc, [body("Trên đây là kết quả công tác bảo đảm an ninh mạng hệ thống thông tin năm "
+                    "{{ annual_report.year }} của {{ owner.name }}./.", space_before=6)])
     signature(doc)
     return doc
 

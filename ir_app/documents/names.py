@@ -93,7 +93,7 @@ class CommuneNames:
 
 
 def commune_names(commune_type: str | None, name: str) -> CommuneNames:
-    return CommuneNames(COMMUNE_KINDS.get(commune_type or "", ""), (name or "").strip())
+    return CommuneNames(COMMUNE_KINDS.get(commune_type or "", ""), unicodedata.normalize("NFC", (name or "").strip()))
 
 
 _POLICE = re.compile(r"^(Công an)\s+(xã|phường|đặc khu)\b", re.IGNORECASE)

@@ -226,6 +226,7 @@ def render_document(template: bytes | str | Path | io.BytesIO,
     try:
         doc = DocxTemplate(io.BytesIO(data))
         doc.render(values, jinja_env=template_environment())
+        keep_signature_with_body(doc.docx)
         _fix_properties(doc.docx, generated_at)
         buffer = io.BytesIO()
         doc.save(buffer)
@@ -234,6 +235,39 @@ def render_document(template: bytes | str | Path | io.BytesIO,
     except Exception as exc:  # noqa: BLE001 - every failure becomes one clear message
         raise DocumentError(_explain(exc, data)) from exc
     return normalise_zip(buffer.getvalue(), generated_at)
+
+
+def keep_signature_with_body(document) -> None:
+    """After rendering, tie the signature block (the last table of the body) to what precedes it,
+    so it never starts a page on its own (NĐ 30: the signature follows the text). A template can
+    only mark paragraphs; a table that ends the text has its rows repeated by the loop, so its
+    last row is marked here, once the rows exist."""
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    children = [child for child in body.iterchildren() if child.tag != qn("w:sectPr")]
+    tables = [index for index, child in enumerate(children) if child.tag == qn("w:tbl")]
+    if not tables:
+        return
+    for element in reversed(children[:tables[-1]]):
+        if element.tag == qn("w:tbl"):
+            rows = element.findall(qn("w:tr"))
+            if rows:
+                _keep_next(rows[-1].iter(qn("w:p")))
+                trpr = rows[-1].get_or_add_trPr()
+                if trpr.find(qn("w:cantSplit")) is None:
+                    trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+            return
+        if element.tag != qn("w:p"):
+            return
+        _keep_next([element])
+        if "".join(element.itertext()).strip():
+            return
+
+
+def _keep_next(paragraphs) -> None:
+    for paragraph in paragraphs:
+        paragraph.get_or_add_pPr().get_or_add_keepNext()
 
 
 def _fix_properties(docx, when: datetime) -> None:

@@ -195,7 +195,7 @@ def annual_report_workbook(context: dict[str, Any]) -> bytes:
                       row["level"] or UNKNOWN, APPROVAL_STATUS_LABELS.get(row["approval_status"], ""),
                       row["decision"], row["security_policy"], row["expected_approval"],
                       DEPLOYMENT_LABELS.get(row["plan_status"], ""), row["expected_plan_completion"],
-                      "; ".join(REVIEW_DONE_LABELS.get(r, r) for r in row["reviews"]) or "Chưa thực hiện"])
+                      "; ".join(REVIEW_DONE_LABELS.get(r, r) for r in row["reviews"])])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -8,6 +8,7 @@ phường"; titles and signers come from the records (NĐ 30/2020 Phụ lục I,
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from ir_app.documents.names import (CommuneNames, commune_names, heading_lines, police_unit_name, upper,
@@ -67,7 +68,7 @@ def title_with_body(title: str, unit_name: str, names: CommuneNames) -> str:
 def owner_name(system: InformationSystem | None, names: CommuneNames) -> str:
     """The system's owner as recorded, or the commune's People's Committee; a record that only
     mis-cases the committee's name ("Ủy ban nhân dân xã vĩnh lại") prints it correctly."""
-    recorded = (system.owner_name if system is not None else "") or ""
+    recorded = unicodedata.normalize("NFC", (system.owner_name if system is not None else "") or "")
     if not recorded.strip() or recorded.strip().lower() in (names.committee.lower(), names.committee_short.lower()):
         return names.committee
     return recorded.strip()

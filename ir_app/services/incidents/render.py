@@ -17,6 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ir_app.config import load_config
 from ir_app.documents.package import normalise_zip
+from ir_app.documents.render import keep_signature_with_body
 from ir_app.documents.text import clean_text
 
 TEMPLATES = {
@@ -38,6 +39,7 @@ def render_report(kind: str, context: dict[str, Any], folder: Path | None = None
         raise KeyError(f"không có mẫu báo cáo '{kind}'")
     template = DocxTemplate(str(Path(folder or templates_dir()) / TEMPLATES[kind]))
     template.render(_clean(context), jinja_env=ImmutableSandboxedEnvironment(), autoescape=True)
+    keep_signature_with_body(template.docx)
     when = context.get("generated_at")
     if isinstance(when, datetime):
         _properties(template.docx, str(context.get("doc_title") or ""), str(context.get("doc_author") or ""), when)
