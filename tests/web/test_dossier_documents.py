@@ -134,3 +134,37 @@ def test_cli_export_and_bundle(app, demo_data, tmp_path):
     assert result.exit_code == 0, result.output
     assert zipfile.ZipFile(tmp_path / "xa.zip").testzip() is None
     assert runner.invoke(dossier_bundle, ["--commune", "00000", "--out", str(tmp_path / "x.zip")]).exit_code != 0
+
+
+def test_request_number_skipped_at_submission_is_recorded_later_and_reprinted_forever(app, make_web, demo_data,
+                                                                                        session, clock):
+    email = session.scalar(select(Dossier).join(InformationSystem).join(Organisation, Organisation.id == Dossier.commune_id)
+                           .where(InformationSystem.code == "EMAIL", Organisation.slug == "vinh-lai"))
+    email.request_number, email.request_on = "", None  # submitted without a number
+    session.commit()
+    client = make_web()
+    client.login("staff@vinh-lai.demo.vn", "demo12345")
+    page = client.get(f"/dossiers/{email.id}/documents").get_data(as_text=True)
+    assert "Ghi số" in page and f"/dossiers/{email.id}/documents/mau01/number" in page
+    draft = _text(client.get(f"/dossiers/{email.id}/documents/mau01.docx").data)
+    assert "Số: …/VP" in draft  # a draft until the clerk numbers it
+    client.post_form(f"/dossiers/{email.id}/documents/mau01/number", {"number": "15", "issued_on": "2026-11-20"})
+    first = _text(client.get(f"/dossiers/{email.id}/documents/mau01.docx").data)
+    assert "Số: 15/VP" in first and "Vĩnh Lại, ngày 20 tháng 11 năm 2026" in first
+    refused = client.post_form(f"/dossiers/{email.id}/documents/mau01/number", {"number": "16", "issued_on": "2026-11-21"})
+    assert "không sửa được" in client.get(refused.location).get_data(as_text=True)
+    clock.advance(days=400)  # exported again more than a year later: the same number and date
+    again = _text(client.get(f"/dossiers/{email.id}/documents/mau01.docx").data)
+    assert "Số: 15/VP" in again and "ngày 20 tháng 11 năm 2026" in again
+
+
+def test_decision_re_exported_later_keeps_its_recorded_number_and_date(make_web, demo_data, clock):
+    client = make_web()
+    client.login("auditor@vinh-lai.demo.vn", "demo12345")
+    first = _text(client.get(f"/dossiers/{demo_data.id}/documents/mau06.docx").data)
+    clock.advance(days=90)
+    later = _text(client.get(f"/dossiers/{demo_data.id}/documents/mau06.docx").data)
+    number = demo_data.decision_number
+    day = demo_data.decision_on
+    assert f"Số: {number}" in later and f"ngày {day.day:02d} tháng {day.month if day.month > 2 else f'{day.month:02d}'}" in later
+    assert first == later
