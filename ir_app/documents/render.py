@@ -28,7 +28,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from ir_app.documents.catalog import DocumentCatalogue, load_documents
+from ir_app.documents.catalog import DocumentCatalogue, RequiredField, load_documents
 from ir_app.documents.context import (
     DEFAULT_REGIME,
     REGIMES,
@@ -40,7 +40,7 @@ from ir_app.documents.context import (
 from ir_app.documents.package import build_zip, normalise_zip
 from ir_app.documents.text import safe_filename, vn_date, vn_date_long, vn_number
 
-__all__ = ["DocumentError", "render_document", "check_template", "missing_fields",
+__all__ = ["DocumentError", "render_document", "render_draft", "check_template", "missing_fields",
            "safe_filename", "build_zip", "template_environment"]
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
@@ -270,6 +270,18 @@ def _keep_next(paragraphs) -> None:
         paragraph.get_or_add_pPr().get_or_add_keepNext()
 
 
+def render_draft(template: bytes | str | Path | io.BytesIO, context: Mapping[str, Any], doc_key: str,
+                 regime: str | None = None, catalogue: DocumentCatalogue | None = None) -> tuple[bytes, list[str]]:
+    """A draft at any time: missing fields marked and highlighted, "DỰ THẢO" on every page.
+    Returns the bytes and the labels of what is still missing."""
+    from ir_app.documents.draft import finish_draft, mark_missing
+
+    _, generated_at = _context_loose(context)
+    missing = missing_required(doc_key, context, regime, catalogue)
+    data = render_document(template, mark_missing(context, missing))
+    return finish_draft(data, generated_at), [field.label for field in missing]
+
+
 def _fix_properties(docx, when: datetime) -> None:
     stamp = when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when
     props = docx.core_properties
@@ -381,11 +393,17 @@ def _known(regime: str, doc_key: str | None) -> bool:
 def missing_fields(doc_key: str, context: DocumentContext | Mapping[str, Any], regime: str | None = None,
                    catalogue: DocumentCatalogue | None = None) -> list[str]:
     """Vietnamese labels of the document's required fields that are empty ("Còn thiếu: …")."""
+    return [field.label for field in missing_required(doc_key, context, regime, catalogue)]
+
+
+def missing_required(doc_key: str, context: DocumentContext | Mapping[str, Any], regime: str | None = None,
+                     catalogue: DocumentCatalogue | None = None) -> list[RequiredField]:
+    """The document's required fields that are empty (path and label)."""
     values, _ = _context_loose(context)
     regime = regime or values["regime"]["id"]
     spec = (catalogue or load_documents()).get(regime, doc_key)
     level = values["dossier"]["proposed_level"]
-    return [field.label for field in spec.required_for(level) if _is_empty(_lookup(values, field.path))]
+    return [field for field in spec.required_for(level) if _is_empty(_lookup(values, field.path))]
 
 
 def _context_loose(context: DocumentContext | Mapping[str, Any]) -> tuple[dict[str, Any], Any]:

@@ -168,3 +168,26 @@ def test_decision_re_exported_later_keeps_its_recorded_number_and_date(make_web,
     day = demo_data.decision_on
     assert f"Số: {number}" in later and f"ngày {day.day:02d} tháng {day.month if day.month > 2 else f'{day.month:02d}'}" in later
     assert first == later
+
+
+def test_a_draft_downloads_before_every_field_is_filled(make_web, demo_data, session):
+    pending = session.scalar(select(Dossier).where(Dossier.state == "pending_approval"))
+    pending.system.operator_address = pending.commune.address = ""
+    session.commit()
+    client = make_web()
+    client.login("staff@vinh-lai.demo.vn", "demo12345")
+    page = client.get(f"/dossiers/{pending.id}/documents").get_data(as_text=True)
+    assert f'href="/systems/{pending.system_id}/edit">Địa chỉ đơn vị vận hành</a>' in page
+    # each missing field links to the form that fills it; a draft is offered for every document
+    assert f'href="/dossiers/{pending.id}">Số quyết định phê duyệt</a>' in page
+    assert f"/dossiers/{pending.id}/documents/mau06.draft.docx" in page
+    response = client.get(f"/dossiers/{pending.id}/documents/mau06.draft.docx")
+    assert response.status_code == 200 and "du-thao-mau-06" in response.headers["Content-Disposition"]
+    document = Document(io.BytesIO(response.data))
+    assert "DỰ THẢO" in document.sections[0].first_page_header.paragraphs[0].text
+    assert "DỰ THẢO" in document.sections[0].header.paragraphs[0].text
+    body = _text(response.data)
+    assert "[Còn thiếu: Địa chỉ đơn vị vận hành]" in body and "Số: …/QĐ-UBND" in body
+    assert "Vĩnh Lại, ngày … tháng … năm …" in body
+    assert 'w:highlight w:val="yellow"' in zipfile.ZipFile(io.BytesIO(response.data)).read("word/document.xml").decode()
+    assert client.get(f"/dossiers/{pending.id}/documents/mau06.docx").status_code == 302  # the real one waits

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from ir_app.documents.catalog import DocumentCatalogue, DocumentSpec
 from ir_app.documents.context import default_legal_bases, plan_from_catalogue
 from ir_app.documents.package import build_zip
-from ir_app.documents.render import missing_fields, render_document
+from ir_app.documents.render import missing_required, render_document, render_draft
 from ir_app.documents.names import in_sentence, police_unit_name, with_commune
 from ir_app.documents.text import cite
 from ir_app.documents.signing import Leadership
@@ -248,6 +248,7 @@ class DocumentStatus:
     missing: list[str]
     issued: IssuedNumber = IssuedNumber()
     can_number: bool = False
+    missing_paths: tuple[str, ...] = ()
 
     @property
     def ready(self) -> bool:
@@ -267,8 +268,10 @@ def dossier_documents(catalogue: DocumentCatalogue, records: DossierDocuments, l
             continue
         context = dossier_context(records, spec, law, now)
         issued = document_number(records, spec)
-        statuses.append(DocumentStatus(spec, missing_fields(spec.key, context, dossier.regime), issued,
-                                       numbering.can_record(spec, dossier, issued)))
+        missing = missing_required(spec.key, context, dossier.regime)
+        statuses.append(DocumentStatus(spec, [field.label for field in missing], issued,
+                                       numbering.can_record(spec, dossier, issued),
+                                       tuple(field.path for field in missing)))
     return statuses
 
 
@@ -293,6 +296,13 @@ def template_bytes(session: Session, catalogue: DocumentCatalogue, spec: Documen
 
 def render_one(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec, context: dict[str, Any]) -> bytes:
     return render_document(template_bytes(session, catalogue, spec), context)
+
+
+def render_draft_one(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec,
+                     context: dict[str, Any]) -> bytes:
+    """The document as far as the records go, marked "DỰ THẢO", missing fields highlighted."""
+    data, _ = render_draft(template_bytes(session, catalogue, spec), context, spec.key, spec.regime, catalogue)
+    return data
 
 
 def dossier_files(session: Session, catalogue: DocumentCatalogue, records: DossierDocuments, law: LawData,

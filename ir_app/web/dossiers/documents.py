@@ -66,7 +66,7 @@ def index(dossier_id: int):
     records = documents.load_dossier(db(), dossier.id)
     statuses = documents.dossier_documents(catalogue(), records, law(), now())
     return render_template("documents/dossier.html", dossier=dossier, statuses=statuses,
-                           number_form=DocumentNumberForm())
+                           number_form=DocumentNumberForm(), fill_link=fill_link)
 
 
 @bp.post("/dossiers/<int:dossier_id>/documents/<doc_key>/number")
@@ -119,6 +119,42 @@ def download(dossier_id: int, doc_key: str):
         return redirect(url_for("documents.index", dossier_id=dossier.id))
     _audit_download("dossier", dossier.id, dossier.commune_id, f"Tải {status.spec.filename}.docx")
     return _attachment(data, DOCX, f"{status.spec.filename}.docx")
+
+
+@bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.draft.docx")
+@requires(Permission.DOWNLOAD)
+def download_draft(dossier_id: int, doc_key: str):
+    """A draft at any time, before every field is filled: watermarked, missing fields highlighted."""
+    dossier = load_scoped(Dossier, dossier_id, Permission.DOWNLOAD)
+    records = documents.load_dossier(db(), dossier.id)
+    status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
+                   if s.spec.key == doc_key), None)
+    if status is None:
+        flash(_("Văn bản này không thuộc hồ sơ ở cấp độ hiện tại."), "error")
+        return redirect(url_for("documents.index", dossier_id=dossier.id))
+    try:
+        data = documents.render_draft_one(db(), catalogue(), status.spec,
+                                          documents.dossier_context(records, status.spec, law(), now()))
+    except DocumentError as error:
+        flash(_("Không tạo được văn bản: %(error)s", error=error), "error")
+        return redirect(url_for("documents.index", dossier_id=dossier.id))
+    _audit_download("dossier", dossier.id, dossier.commune_id, f"Tải bản dự thảo {status.spec.filename}.docx")
+    return _attachment(data, DOCX, f"du-thao-{status.spec.filename}.docx")
+
+
+def fill_link(path: str, dossier: Dossier) -> str:
+    """The page whose form fills a document field (shown next to "Còn thiếu")."""
+    if path.startswith(("owner.", "document.signer", "document.issuer", "document.issuing_authority",
+                        "document.place", "specialised_unit.", "appraiser.")):
+        return url_for("organisations.detail", org_id=dossier.commune_id)
+    if path.startswith(("operator.", "system.")):
+        return url_for("inventory.edit", system_id=dossier.system_id)
+    if path.startswith("dossier.plan"):
+        return url_for("dossiers.plan", dossier_id=dossier.id)
+    if path.startswith(("dossier.proposed_level", "dossier.reasons", "dossier.risks", "dossier.detailed_risk",
+                        "dossier.systems", "dossier.justification")):
+        return url_for("dossiers.proposal", dossier_id=dossier.id)
+    return url_for("dossiers.detail", dossier_id=dossier.id)
 
 
 @bp.get("/dossiers/<int:dossier_id>/documents.zip")
