@@ -69,7 +69,7 @@ def _hostile_commune(session, law, province, *, code, slug, name, kind, police, 
     commune = Organisation(kind="commune", code=code, slug=slug, name=nfd(name), commune_type=kind,
                            parent_id=province.id, address=nfd(f"Số 1\x07 đường Trần Hưng Đạo, {name}"),
                            phone="0203 3\x0c8 1234", email=f"ubnd@{slug}.gov.vn", chair_name=nfd("Nguyễn Thị Ánh"),
-                           vice_chair_name=nfd("Trần Văn Đức\x00"), signer=signer, tax_code="5701234567",
+                           vice_chair_name=nfd("Trần Văn Đức\x1f"), signer=signer, tax_code="5701234567",
                            establishment_decision="Nghị quyết số 1685/NQ-UBTVQH15", website=f"https://{slug}.gov.vn",
                            dpo_name="Phạm Thu Hà", dpo_title="Phó Trưởng Công an", dpo_phone="0912 000 111",
                            dpo_email=f"dlcn@{slug}.gov.vn")
@@ -106,7 +106,7 @@ def _hostile_commune(session, law, province, *, code, slug, name, kind, police, 
                       appraisal_on=date(2026, 11, 5), appraisal_number="03/CAP", appraisal_method="Họp thẩm định",
                       appraisal_design_opinion="Phù hợp", appraisal_operation_opinion="Phù hợp",
                       decision_number="41/QĐ-UBND", decision_on=date(2026, 11, 20),
-                      decision_signer=nfd("Trần Văn Đức\x00"), created_at=NOW, updated_at=NOW)
+                      decision_signer=nfd("Trần Văn Đức\x1f"), created_at=NOW, updated_at=NOW)
     session.add(dossier)
     session.flush()
     create_plan(dossier, law)
