@@ -378,15 +378,16 @@ def build_decision(v, subject: str):
     return doc
 
 
+# Widths fill the landscape text width (25,2 cm); "STT" needs 1,4 cm not to break into "ST/T".
 ANNUAL_COLUMNS = [
-    ("STT", 1.1, "{{ row.number }}"),
-    ("Tên HTTT", 3.0, "{{ row.system_name }}"),
+    ("STT", 1.4, "{{ row.number }}"),
+    ("Tên HTTT", 2.9, "{{ row.system_name }}"),
     ("Chủ quản HTTT", 2.0, "{{ row.owner_name }}"),
     ("Đơn vị vận hành HTTT", 2.2, "{{ row.operator_name }}"),
-    ("Cấp độ đề xuất", 1.2, "{{ row.level or '' }}"),
+    ("Cấp độ đề xuất", 1.4, "{{ row.level or 'Chưa xác định' }}"),
     ("Tình trạng phê duyệt cấp độ", 2.0, "{{ row.approval_status_label }}"),
-    ("Quyết định phê duyệt cấp độ", 2.6, "{{ row.decision }}"),
-    ("Quy chế bảo đảm ANM cho hệ thống", 2.5, "{{ row.security_policy }}"),
+    ("Quyết định phê duyệt cấp độ", 2.4, "{{ row.decision }}"),
+    ("Quy chế bảo đảm ANM cho hệ thống", 2.3, "{{ row.security_policy }}"),
     ("Dự kiến thời điểm phê duyệt HSĐXCĐ", 2.2, "{{ row.expected_approval }}"),
     ("Đã triển khai đầy đủ PA BĐANM", 2.2, "{{ row.plan_status_label }}"),
     ("Dự kiến thời điểm triển khai đầy đủ PA BĐANM", 2.1, "{{ row.expected_plan_completion }}"),
@@ -405,8 +406,10 @@ def party_lines(role: str, label: str) -> list[L.Para]:
 
 
 def build_annual_report(v):
-    """Mẫu số 08: totals, owner and specialised unit, the 12-column table (landscape)."""
-    doc = L.new_document()
+    """Mẫu số 08: totals, owner and specialised unit, the 12-column table. The whole report is
+    landscape (one section): a portrait first part would end with a nearly blank page before the
+    landscape table."""
+    doc = L.new_document(landscape=True)
     title_block(doc, "V/v kết quả công tác bảo đảm an ninh mạng hệ thống thông tin")
     addressees(doc)
     totals = "annual_report.totals"
@@ -431,11 +434,14 @@ def build_annual_report(v):
         body("b) Thông tin về đơn vị chuyên trách về an ninh mạng:"),
         *party_lines("specialised_unit", "đơn vị chuyên trách về an ninh mạng"),
     ])
-    L.landscape_section(doc)
     emit(doc, [heading("3. Thông tin chi tiết về các hệ thống thông tin thuộc phạm vi quản lý")])
     loop_table(doc, [w for _, w, _ in ANNUAL_COLUMNS], [h for h, _, _ in ANNUAL_COLUMNS],
                "row in annual_report.rows", [c for _, _, c in ANNUAL_COLUMNS], None,
                size=SIZES.wide_table, numbering=[f"({n})" for n in range(1, 13)], center=(0, 4))
+    # A closing sentence (NĐ 30: the text ends with "./.") that travels with the signature, so the
+    # signature never lands alone on the page after a table that fills its page.
+    emit(doc, [body("Trên đây là kết quả công tác bảo đảm an ninh mạng hệ thống thông tin năm "
+                    "{{ annual_report.year }} của {{ owner.name }}./.", space_before=6)])
     signature(doc)
     return doc
 

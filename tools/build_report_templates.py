@@ -2,162 +2,102 @@
 
     python tools/build_report_templates.py [OUT_DIR]
 
-Layout follows NĐ 30/2020/NĐ-CP Phụ lục I: A4, Times New Roman, margins 20/20/30/15 mm; title
-block with the issuing body on the left and the national name and motto on the right; place and
-date; title; body; "Nơi nhận" and the signature block. Each docxtpl placeholder is written as a
+Built from the same NĐ 30/2020 building blocks as the level-dossier forms
+(ir_app.documents.layout): A4, Times New Roman, margins 20/20/30/15 mm, page numbers from page 2,
+the title block with the issuing body on the left and the national name and motto on the right,
+rules drawn as paragraph borders (never underscores), the "Nơi nhận" and signature block kept
+together with the last paragraph, table properties in schema order. Each docxtpl placeholder is a
 run of its own, so Word never splits it. The generated files are committed; an admin may edit
-them in Word afterwards (keep the {{ … }} and {%p … %} parts intact).
+them in Word afterwards (keep the {{ … }} and {%p … %} parts intact). Same script, same bytes.
 """
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-FONT = "Times New Roman"
-BODY = 14
-OUT = Path(__file__).resolve().parents[1] / "playbooks" / "reports"
-CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
+from ir_app.documents import layout as L  # noqa: E402
+from ir_app.documents.format import SIZES  # noqa: E402
+from ir_app.documents.layout import B, I, P  # noqa: E402
+
+OUT = ROOT / "playbooks" / "reports"
+BUILT_AT = datetime(2026, 8, 19, 0, 0, 0)  # fixed: the same script writes the same bytes
 
 
 # --------------------------------------------------------------------------- building blocks
 
-def new_document():
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(BODY)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.line_spacing = 1.0
-    return doc
+def T(tag: str) -> L.Para:
+    """A docxtpl control paragraph ({%p …%}): alone in its paragraph, removed when rendered."""
+    return P(tag, style=L.TAG)
 
 
-def para(container, *runs, align=JUSTIFY, size=BODY, indent=False, after=6):
-    """A paragraph of runs; each run is (text, style) where style holds b/i/u letters."""
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(after)
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Cm(1)
-    for item in runs:
-        text, style = item if isinstance(item, tuple) else (item, "")
-        run = paragraph.add_run(text)
-        run.font.name, run.font.size = FONT, Pt(size)
-        run.bold, run.italic, run.underline = "b" in style, "i" in style, "u" in style
-    return paragraph
+def emit(doc, *items) -> None:
+    for item in items:
+        L.add(doc, item, L.text_width_cm(doc))
 
 
-def tag(container, text):
-    """A docxtpl paragraph tag ({%p … %}): alone in its paragraph, removed when rendered."""
-    return para(container, text, align=LEFT, after=0)
+def para(doc, *parts, indent=True, **fmt) -> None:
+    """A body paragraph; ``parts`` are strings or (text, "b"/"i") pairs."""
+    runs = [L.Run(part[0], bold="b" in part[1] or None, italic="i" in part[1] or None)
+            if isinstance(part, tuple) else L.Run(part) for part in parts]
+    emit(doc, L.Para(runs, first_line_cm=None if indent else 0, **fmt))
 
 
-def field(container, label, expression, size=BODY):
-    return para(container, (f"- {label}: ", ""), ("{{ " + expression + " }}", ""), size=size)
+def field(doc, label, expression) -> None:
+    para(doc, f"- {label}: ", "{{ " + expression + " }}")
 
 
-def heading(container, text):
-    return para(container, (text, "b"), align=LEFT)
+def heading(doc, text) -> None:
+    emit(doc, P(B(text), keep_next=True, space_before=6))
 
 
-def _cell(cell, *lines, align=CENTER):
-    """Fill a table cell with lines of (text, style, size)."""
-    cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
-    for text, style, size in lines:
-        para(cell, (text, style), align=align, size=size, after=0)
+def title_block(doc, parent=False) -> None:
+    """Issuing body | national name and motto; number | place and date (NĐ 30 Phụ lục I, Mục IV)."""
+    issuer = ([T("{%p if issuer_parent %}"), P("{{ issuer_parent }}", style=L.BLOCK, size=SIZES.parent_body),
+               T("{%p endif %}")] if parent else [])
+    issuer.append(P(B("{{ issuer_name }}"), style=L.BLOCK, size=SIZES.issuing_body))
+    L.title_block(doc, issuer, [L.number_line("{{ number_line }}")], [L.place_date_line("{{ place_date }}")])
 
 
-def _no_borders(table):
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    table._tbl.tblPr.append(borders)
+def title(doc, kind, *lines) -> None:
+    L.document_title(doc, kind, list(lines))
 
 
-def _widths(table, *centimetres):
-    table.autofit = False
-    for column, width in zip(table.columns, centimetres):
-        column.width = Cm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, centimetres):
-            cell.width = Cm(width)
+def addressee(doc) -> None:
+    emit(doc, P("Kính gửi: {{ addressee }}.", align="center", first_line_cm=0, space_before=6, space_after=12))
 
 
-def title_block(doc, symbol, parent=False):
-    """Issuing body (left) and national name, motto, place and date (right).
-
-    ``parent``: print the superior body above the issuer (Công an tỉnh above Công an xã); UBND xã
-    has none."""
-    table = doc.add_table(rows=1, cols=2)
-    _no_borders(table)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, 5.8, 10.7)
-    left, right = table.rows[0].cells
-    parent_line = [("{{ issuer_parent }}", "", 13)] if parent else []
-    _cell(left, *parent_line, ("{{ issuer_name }}", "b", 13), ("________", "", 13), ("Số:        /" + symbol, "", 13))
-    _cell(right, ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "b", 13), ("Độc lập - Tự do - Hạnh phúc", "b", 14),
-          ("______________________", "", 13), ("{{ place_date }}", "i", 14))
-    para(doc, "", after=6)
+def simple_table(doc, headers, loop, cells, size=12) -> None:
+    """A bordered table with one row repeated for each item of ``loop`` ({%tr … %})."""
+    blank = [""] * (len(headers) - 1)
+    width = L.text_width_cm(doc)
+    widths = [round(width / len(headers), 2)] * len(headers)
+    L.grid_table(doc, widths, [headers],
+                 [["{%tr for " + loop + " %}"] + blank, ["{{ " + c + " }}" for c in cells],
+                  ["{%tr endfor %}"] + blank], size=size, center_columns=())
 
 
-def title(doc, kind, summary_expression):
-    para(doc, (kind, "b"), align=CENTER, after=0)
-    para(doc, ("{{ " + summary_expression + " }}", "b"), align=CENTER, after=12)
+def bullet_list(doc, loop, line, empty="Không có.") -> None:
+    emit(doc, T("{%p if " + loop.split(" in ", 1)[1] + " %}"), T("{%p for " + loop + " %}"),
+         P("- {{ " + line + " }}"), T("{%p endfor %}"), T("{%p else %}"), P(I(empty)), T("{%p endif %}"))
 
 
-def addressee(doc):
-    para(doc, ("Kính gửi: ", ""), ("{{ addressee }}", ""), align=CENTER, after=12)
+def signature(doc) -> None:
+    """"Nơi nhận" on the left, the signer's authority, position and name on the right (II.7, II.9)."""
+    recipients = [T("{%p for recipient in recipients %}"), L.recipient("- {{ recipient }}"), T("{%p endfor %}")]
+    signer = [P(B("{{ signer_role }}"), style=L.BLOCK, size=SIZES.signer)]
+    signer += [P("", style=L.BLOCK, size=SIZES.signer) for _ in range(4)]
+    signer.append(P(B("{{ signer_name }}"), style=L.BLOCK, size=SIZES.signer))
+    emit(doc, P("", space_after=6))
+    L.signature_block(doc, recipients, signer)
 
 
-def simple_table(doc, headers, loop, cells, size=12):
-    """A table with a header row and one row repeated for each item of ``loop`` ({%tr … %})."""
-    table = doc.add_table(rows=4, cols=len(headers))
-    table.style = doc.styles["Table Grid"]
-    for cell, header in zip(table.rows[0].cells, headers):
-        _cell(cell, (header, "b", size))
-    _cell(table.rows[1].cells[0], ("{%tr for " + loop + " %}", "", size), align=LEFT)
-    for cell, expression in zip(table.rows[2].cells, cells):
-        _cell(cell, ("{{ " + expression + " }}", "", size), align=LEFT)
-    _cell(table.rows[3].cells[0], ("{%tr endfor %}", "", size), align=LEFT)
-    para(doc, "", after=6)
-    return table
-
-
-def bullet_list(doc, loop, line, empty="Không có."):
-    tag(doc, "{%p if " + loop.split(" in ", 1)[1] + " %}")
-    tag(doc, "{%p for " + loop + " %}")
-    para(doc, "- ", ("{{ " + line + " }}", ""), align=LEFT)
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p else %}")
-    para(doc, (empty, "i"))
-    tag(doc, "{%p endif %}")
-
-
-def signature(doc):
-    """"Nơi nhận" on the left, the signer on the right (NĐ 30 Phụ lục I, II.7 and II.9)."""
-    table = doc.add_table(rows=1, cols=2)
-    _no_borders(table)
-    _widths(table, 7.5, 9.0)
-    left, right = table.rows[0].cells
-    _cell(left, ("Nơi nhận:", "bi", 12), align=LEFT)
-    tag(left, "{%p for recipient in recipients %}")
-    para(left, ("- ", ""), ("{{ recipient }}", ""), align=LEFT, size=11, after=0)
-    tag(left, "{%p endfor %}")
-    _cell(right, ("{{ signer_role }}", "b", 14), ("(Ký, ghi rõ họ tên, đóng dấu)", "i", 13), ("", "", 14),
-          ("", "", 14), ("", "", 14), ("{{ signer_name }}", "b", 14))
+def save(doc, path: Path, name: str) -> None:
+    path.write_bytes(L.save_bytes(doc, title=name, when=BUILT_AT, subject="Mẫu báo cáo sự cố ATTT xã"))
 
 
 # --------------------------------------------------------------------------- shared sections
@@ -175,13 +115,11 @@ def reporter_section(doc, number):
 
 def systems_section(doc, number):
     heading(doc, f"{number}. Hệ thống thông tin bị sự cố")
-    tag(doc, "{%p if systems %}")
+    emit(doc, T("{%p if systems %}"))
     simple_table(doc, ["Tên hệ thống", "Chủ quản", "Đơn vị vận hành", "Tên miền, địa chỉ IP", "Cấp độ"],
                  "system in systems",
                  ["system.name", "system.owner", "system.operator", "system.addresses", "system.level"])
-    tag(doc, "{%p else %}")
-    para(doc, ("Chưa xác định hệ thống bị ảnh hưởng.", "i"))
-    tag(doc, "{%p endif %}")
+    emit(doc, T("{%p else %}"), P(I("Chưa xác định hệ thống bị ảnh hưởng.")), T("{%p endif %}"))
 
 
 def attachments_section(doc, number=None):
@@ -192,13 +130,12 @@ def attachments_section(doc, number=None):
 # --------------------------------------------------------------------------- the documents
 
 def initial_report(path):
-    doc = new_document()
-    title_block(doc, "BC-UBND")
-    title(doc, "BÁO CÁO BAN ĐẦU SỰ CỐ AN NINH MẠNG", "subtitle")
+    doc = L.new_document()
+    title_block(doc)
+    title(doc, "BÁO CÁO BAN ĐẦU SỰ CỐ AN NINH MẠNG", "{{ subtitle }}")
     addressee(doc)
     para(doc, "Thực hiện Luật An ninh mạng số 116/2025/QH15 (Điều 40) và Nghị định số 331/2026/NĐ-CP "
-              "(điểm d khoản 2 Điều 31), ", ("{{ commune.owner }}", ""),
-         " báo cáo sự cố an ninh mạng như sau:", indent=True)
+              "(điểm d khoản 2 Điều 31), {{ commune.owner }} báo cáo sự cố an ninh mạng như sau:")
     reporter_section(doc, 1)
     systems_section(doc, 2)
     heading(doc, "3. Thông tin về sự cố")
@@ -210,9 +147,7 @@ def initial_report(path):
     field(doc, "Tình trạng hiện tại", "incident.current_situation")
     field(doc, "Mức độ", "incident.severity")
     field(doc, "Lý do phân loại mức độ", "incident.severity_reason")
-    tag(doc, "{%p for flag in incident.flags %}")
-    para(doc, "- ", ("{{ flag }}", "b"))
-    tag(doc, "{%p endfor %}")
+    emit(doc, T("{%p for flag in incident.flags %}"), P("- ", B("{{ flag }}")), T("{%p endfor %}"))
     field(doc, "Đã thông báo cho", "incident.notified_parties")
     heading(doc, "4. Nguyên nhân, phạm vi ảnh hưởng, biện pháp khắc phục (điểm d khoản 2 Điều 31 "
                  "Nghị định số 331/2026/NĐ-CP)")
@@ -220,34 +155,32 @@ def initial_report(path):
     field(doc, "Phạm vi ảnh hưởng", "incident.impact")
     field(doc, "Biện pháp đã và đang thực hiện", "incident.measures")
     heading(doc, "5. Thông tin kỹ thuật bổ sung (hệ điều hành, dịch vụ, biện pháp bảo vệ, địa chỉ IP, tên miền)")
-    para(doc, ("{{ incident.technical_details }}", ""))
+    para(doc, "{{ incident.technical_details }}")
     heading(doc, "6. Dữ liệu cá nhân")
-    tag(doc, "{%p if personal_data.involved %}")
+    emit(doc, T("{%p if personal_data.involved %}"))
     field(doc, "Loại dữ liệu cá nhân liên quan", "personal_data.kinds")
     field(doc, "Số người bị ảnh hưởng (ước tính)", "personal_data.subjects")
     field(doc, "Dữ liệu vị trí hoặc sinh trắc học", "personal_data.location_or_biometric")
     field(doc, "Thời điểm phát hiện vi phạm", "personal_data.discovered_at")
-    tag(doc, "{%p else %}")
-    para(doc, ("Chưa phát hiện vi phạm dữ liệu cá nhân.", "i"))
-    tag(doc, "{%p endif %}")
+    emit(doc, T("{%p else %}"), P(I("Chưa phát hiện vi phạm dữ liệu cá nhân.")), T("{%p endif %}"))
     heading(doc, "7. Đề nghị hỗ trợ")
-    para(doc, ("{{ incident.support_request }}", ""))
+    para(doc, "{{ incident.support_request }}")
     attachments_section(doc, 8)
     heading(doc, "9. Đề nghị giữ bí mật thông tin sự cố")
-    para(doc, ("{{ incident.confidential }}", ""))
-    para(doc, ("{{ closing }}", ""), indent=True)
+    para(doc, "{{ incident.confidential }}")
+    para(doc, "{{ closing }}")
     signature(doc)
-    doc.save(path)
+    save(doc, path, "Báo cáo ban đầu sự cố an ninh mạng")
 
 
 def final_report(path):
-    doc = new_document()
-    title_block(doc, "BC-UBND")
-    title(doc, "BÁO CÁO KẾT THÚC ỨNG PHÓ SỰ CỐ AN NINH MẠNG", "subtitle")
+    doc = L.new_document()
+    title_block(doc)
+    title(doc, "BÁO CÁO KẾT THÚC ỨNG PHÓ SỰ CỐ AN NINH MẠNG", "{{ subtitle }}")
     addressee(doc)
-    para(doc, ("{{ commune.owner }}", ""), " báo cáo kết thúc ứng phó sự cố như sau:", indent=True)
+    para(doc, "{{ commune.owner }} báo cáo kết thúc ứng phó sự cố như sau:")
     heading(doc, "1. Tham chiếu báo cáo ban đầu")
-    para(doc, ("{{ initial_reference }}", ""))
+    para(doc, "{{ initial_reference }}")
     reporter_section(doc, 2)
     systems_section(doc, 3)
     heading(doc, "4. Thông tin về sự cố")
@@ -265,58 +198,69 @@ def final_report(path):
     field(doc, "Thời điểm kết thúc ứng cứu", "incident.resolved_at")
     field(doc, "Bài học kinh nghiệm, biện pháp phòng ngừa", "incident.lessons_learned")
     heading(doc, "6. Diễn biến xử lý")
-    simple_table(doc, ["Thời điểm", "Diễn biến"], "entry in timeline", ["entry.at", "entry.text"])
+    emit(doc, T("{%p for line in narrative %}"), P("{{ line }}"), T("{%p endfor %}"))
     heading(doc, "7. Các thông báo, báo cáo đã gửi")
     bullet_list(doc, "item in reports", "item.line", empty="Chưa gửi văn bản nào.")
     attachments_section(doc, 8)
-    para(doc, ("{{ closing }}", ""), indent=True)
+    para(doc, "{{ closing }}")
     signature(doc)
-    doc.save(path)
+    save(doc, path, "Báo cáo kết thúc ứng phó sự cố an ninh mạng")
 
 
 def pdp_notice(path):
-    """Mẫu số 08, Phụ lục NĐ 356/2025/NĐ-CP; contents of Đ28.1 a–d."""
-    doc = new_document()
-    title_block(doc, "TB-UBND")
-    title(doc, "THÔNG BÁO", "subtitle")
+    """Mẫu số 08, Phụ lục Nghị định số 356/2025/NĐ-CP, transcribed word for word (Điều 28)."""
+    doc = L.new_document()
+    title_block(doc)
+    title(doc, "THÔNG BÁO", "VI PHẠM QUY ĐỊNH BẢO VỆ DỮ LIỆU CÁ NHÂN")
     addressee(doc)
-    para(doc, "Thực hiện quy định về bảo vệ dữ liệu cá nhân, ", ("{{ commune.owner }}", ""),
-         " xin gửi Cơ quan chuyên trách bảo vệ dữ liệu cá nhân, Bộ Công an thông báo vi phạm quy định "
-         "bảo vệ dữ liệu cá nhân, như sau:", indent=True)
-    heading(doc, "1. Thông tin về tổ chức")
-    field(doc, "Tên tổ chức", "commune.owner")
+    para(doc, "Thực hiện quy định về bảo vệ dữ liệu cá nhân, {{ commune.owner }} xin gửi Cơ quan chuyên trách "
+              "bảo vệ dữ liệu cá nhân, Bộ Công an thông báo vi phạm quy định bảo vệ dữ liệu cá nhân, như sau:")
+    heading(doc, "1. Thông tin về tổ chức, doanh nghiệp")
+    field(doc, "Tên tổ chức, doanh nghiệp", "commune.owner")
     field(doc, "Địa chỉ trụ sở chính", "commune.address")
-    field(doc, "Điện thoại", "commune.phone")
-    field(doc, "Website", "commune.website")
-    para(doc, "- Nhân sự chịu trách nhiệm bảo vệ dữ liệu cá nhân (Điều 28.1.b): ",
-         ("{{ protection_contact }}", ""))
-    heading(doc, "2. Mô tả hành vi vi phạm quy định bảo vệ dữ liệu cá nhân (Điều 28.1.a)")
+    field(doc, "Địa chỉ trụ sở giao dịch", "commune.office_address")
+    field(doc, "Quyết định thành lập/Giấy chứng nhận đăng ký doanh nghiệp/Giấy chứng nhận đăng ký kinh "
+               "doanh/Giấy chứng nhận đầu tư số", "commune.establishment")
+    field(doc, "Mã số thuế", "commune.tax_code")
+    para(doc, "- Điện thoại: {{ commune.phone }}. Website: {{ commune.website }}")
+    para(doc, "- Nhân sự chịu trách nhiệm bảo vệ dữ liệu cá nhân:")
+    dpo_block(doc)
+    heading(doc, "2. Mô tả hành vi vi phạm quy định bảo vệ dữ liệu cá nhân")
     field(doc, "Thời gian", "personal_data.discovered_at")
     field(doc, "Địa điểm", "breach_place")
     field(doc, "Hành vi", "incident.description")
     field(doc, "Tổ chức, cá nhân liên quan", "incident.related_parties")
     field(doc, "Các loại dữ liệu cá nhân và số lượng dữ liệu liên quan", "personal_data.summary")
-    field(doc, "Hậu quả xảy ra, thiệt hại có thể xảy ra (Điều 28.1.c)", "incident.impact")
-    field(doc, "Biện pháp áp dụng để giải quyết, giảm thiểu tác hại (Điều 28.1.d)", "incident.measures")
-    attachments_section(doc, 3)
+    para(doc, "- Nhân sự chịu trách nhiệm bảo vệ dữ liệu cá nhân:")
+    dpo_block(doc)
+    field(doc, "Hậu quả xảy ra", "incident.impact")
+    field(doc, "Biện pháp áp dụng", "incident.measures")
+    heading(doc, "3. Tài liệu kèm theo")
+    emit(doc, T("{%p if evidence %}"), T("{%p for item in evidence %}"), P("{{ item.letter }}) {{ item.line }}"),
+         T("{%p endfor %}"), T("{%p else %}"), P(I("Không có.")), T("{%p endif %}"))
     heading(doc, "4. Cam kết")
-    para(doc, ("{{ commune.owner }}", ""), " xin cam kết chịu trách nhiệm về tính chính xác và tính hợp pháp "
-         "của thông báo cùng các tài liệu kèm theo và cam kết tuân thủ các quy định của pháp luật.", indent=True)
+    para(doc, "{{ commune.owner }} xin cam kết chịu trách nhiệm về tính chính xác và tính hợp pháp của thông "
+              "báo cùng các tài liệu kèm theo và cam kết tuân thủ các quy định của pháp luật.")
     signature(doc)
-    doc.save(path)
+    save(doc, path, "Thông báo vi phạm quy định bảo vệ dữ liệu cá nhân")
+
+
+def dpo_block(doc):
+    """The four lines of the form's personal-data officer block."""
+    for label, expression in (("Họ và tên", "dpo.name"), ("Chức danh", "dpo.title"),
+                              ("Số điện thoại liên lạc", "dpo.phone"), ("Email", "dpo.email")):
+        para(doc, f"{label}: ", "{{ " + expression + " }}")
 
 
 def breach_record(path):
-    """Biên bản xác nhận việc xảy ra vi phạm dữ liệu cá nhân (Luật 91/2025 Đ23), to be signed."""
-    doc = new_document()
-    title_block(doc, "BB-UBND")
-    title(doc, "BIÊN BẢN", "subtitle")
-    para(doc, "Hôm nay, hồi ", ("{{ record_time }}", ""), ", tại ", ("{{ record_place }}", ""),
-         ", chúng tôi gồm:", indent=True)
-    for number in (1, 2, 3):
-        para(doc, f"{number}. Ông/Bà: ................................ Chức vụ: ......................................")
-    para(doc, "Cùng tiến hành lập biên bản xác nhận việc xảy ra vi phạm quy định bảo vệ dữ liệu cá nhân "
-              "như sau:", indent=True)
+    """Biên bản xác nhận việc xảy ra vi phạm dữ liệu cá nhân (Luật 91/2025 Điều 23), to be signed."""
+    doc = L.new_document()
+    title_block(doc)
+    title(doc, "BIÊN BẢN", "Xác nhận việc xảy ra vi phạm quy định bảo vệ dữ liệu cá nhân", "{{ subtitle }}")
+    para(doc, "Hôm nay, hồi {{ record_time }}, tại {{ record_place }}, chúng tôi gồm:")
+    para(doc, "1. Ông/Bà: {{ recorder_name }}, {{ dpo.title }}, người lập biên bản;")
+    para(doc, "2. Ông/Bà: {{ signer_name }}, đại diện {{ commune.owner }}.")
+    para(doc, "Cùng tiến hành lập biên bản xác nhận việc xảy ra vi phạm quy định bảo vệ dữ liệu cá nhân như sau:")
     field(doc, "Sự cố", "subtitle")
     field(doc, "Thời điểm phát hiện vi phạm", "personal_data.discovered_at")
     field(doc, "Hệ thống, nơi xảy ra vi phạm", "breach_place")
@@ -328,23 +272,27 @@ def breach_record(path):
     field(doc, "Biện pháp đã áp dụng", "incident.measures")
     attachments_section(doc)
     para(doc, "Biên bản được lập thành 02 bản có giá trị như nhau, đã đọc lại cho những người có mặt cùng nghe, "
-              "thống nhất và ký tên. Hồ sơ vi phạm được lưu giữ tối thiểu 05 năm kể từ ngày khắc phục xong "
-              "sự cố.", indent=True)
-    table = doc.add_table(rows=1, cols=2)
-    _no_borders(table)
-    _widths(table, 8.0, 8.0)
-    _cell(table.rows[0].cells[0], ("NGƯỜI LẬP BIÊN BẢN", "b", 14), ("(Ký, ghi rõ họ tên)", "i", 13))
-    _cell(table.rows[0].cells[1], ("{{ signer_role }}", "b", 14), ("(Ký, ghi rõ họ tên, đóng dấu)", "i", 13))
-    doc.save(path)
+              "thống nhất và ký tên. Hồ sơ vi phạm được lưu giữ tối thiểu 05 năm kể từ ngày khắc phục xong sự cố.")
+    emit(doc, P("", space_after=6))
+    blank = [P("", style=L.BLOCK, size=SIZES.signer) for _ in range(4)]
+    L.keep_with_last_paragraph(doc)
+    table = L.plain_table(doc, [8.0, 8.5], [[
+        [P(B("NGƯỜI LẬP BIÊN BẢN"), style=L.BLOCK, size=SIZES.signer)] + blank
+        + [P(B("{{ recorder_name }}"), style=L.BLOCK, size=SIZES.signer)],
+        [P(B("{{ signer_role }}"), style=L.BLOCK, size=SIZES.signer)] + list(blank)
+        + [P(B("{{ signer_name }}"), style=L.BLOCK, size=SIZES.signer)],
+    ]])
+    L.keep_together(table)
+    save(doc, path, "Biên bản xác nhận vi phạm dữ liệu cá nhân")
 
 
 def incident_summary(path):
-    doc = new_document()
-    title_block(doc, "BC-CAX", parent=True)
-    title(doc, "BÁO CÁO TỔNG HỢP SỰ CỐ AN NINH MẠNG", "subtitle")
+    doc = L.new_document()
+    title_block(doc, parent=True)
+    title(doc, "BÁO CÁO TỔNG HỢP SỰ CỐ AN NINH MẠNG", "{{ subtitle }}")
     addressee(doc)
     heading(doc, "1. Tình hình chung")
-    para(doc, ("{{ overview }}", ""), indent=True)
+    para(doc, "{{ overview }}")
     heading(doc, "2. Sự cố theo loại")
     simple_table(doc, ["Loại sự cố", "Số sự cố"], "row in by_category", ["row.label", "row.count"])
     heading(doc, "3. Sự cố theo mức độ")
@@ -352,7 +300,7 @@ def incident_summary(path):
     heading(doc, "4. Sự cố theo trạng thái")
     simple_table(doc, ["Trạng thái", "Số sự cố"], "row in by_state", ["row.label", "row.count"])
     heading(doc, "5. Thời hạn thông báo, báo cáo")
-    para(doc, ("{{ clocks_text }}", ""), indent=True)
+    para(doc, "{{ clocks_text }}")
     heading(doc, "6. Thời gian xử lý")
     simple_table(doc, ["Chỉ số", "Số sự cố", "Trung bình", "Trung vị"], "row in metrics",
                  ["row.label", "row.count", "row.average", "row.median"])
@@ -360,7 +308,7 @@ def incident_summary(path):
     simple_table(doc, ["Mã", "Tên sự cố", "Loại", "Mức độ", "Trạng thái", "Phát hiện"], "row in incidents",
                  ["row.code", "row.title", "row.category", "row.severity", "row.state", "row.detected_at"], size=11)
     signature(doc)
-    doc.save(path)
+    save(doc, path, "Báo cáo tổng hợp sự cố an ninh mạng")
 
 
 BUILDERS = {

@@ -22,6 +22,9 @@ KINDS = ("cong_van", "to_trinh", "quyet_dinh", "bao_cao", "thuyet_minh")
 SCOPES = ("system", "commune", "review")
 _KEYS = {"title", "short_title", "form", "kind", "template", "filename", "levels", "scope",
          "issuer", "symbol", "recipients", "required"}
+_OPTIONAL_KEYS = {"numbering"}
+# Where an issued document's number and date are recorded (services/dossiers/numbering.py).
+NUMBERINGS = ("request", "appraisal", "decision", "register", "none")
 
 
 class CatalogueError(ValueError):
@@ -51,6 +54,7 @@ class DocumentSpec:
     symbol: str
     recipients: tuple[str, ...]
     required: tuple[RequiredField, ...]
+    numbering: str = "register"
 
     def applies_to(self, level: int) -> bool:
         return level in self.levels
@@ -145,7 +149,7 @@ def _spec(source: str, regime: str, key: str, entry: Any) -> DocumentSpec:
     def fail(reason: str) -> None:
         raise CatalogueError(f"{source}: {where}: {reason}")
 
-    unknown = set(entry) - _KEYS
+    unknown = set(entry) - _KEYS - _OPTIONAL_KEYS
     missing = _KEYS - set(entry)
     if unknown or missing:
         fail(f"khóa không hợp lệ {sorted(unknown)} / thiếu {sorted(missing)}")
@@ -157,6 +161,9 @@ def _spec(source: str, regime: str, key: str, entry: Any) -> DocumentSpec:
     if entry["scope"] not in SCOPES:
         fail(f"scope '{entry['scope']}' không hợp lệ ({', '.join(SCOPES)})")
     issuers = _issuers(entry["issuer"], levels, fail)
+    numbering = entry.get("numbering", "register")
+    if numbering not in NUMBERINGS:
+        fail(f"numbering '{numbering}' không hợp lệ ({', '.join(NUMBERINGS)})")
     form = entry["form"]
     expected = _expected_filename(form, entry["short_title"])
     if entry["filename"] != expected:
@@ -167,6 +174,7 @@ def _spec(source: str, regime: str, key: str, entry: Any) -> DocumentSpec:
         levels=levels, scope=entry["scope"], issuers=issuers, symbol=entry["symbol"] or "",
         recipients=tuple(entry["recipients"] or ()),
         required=tuple(_required(item, fail) for item in entry["required"] or ()),
+        numbering=numbering,
     )
 
 

@@ -96,11 +96,11 @@ class Rule:
 
 
 # --------------------------------------------------------------------------- document setup
-def new_document() -> Document:
+def new_document(*, landscape: bool = False) -> Document:
     doc = Document()
     _set_doc_defaults(doc)
     _add_styles(doc)
-    _setup_section(doc.sections[0], landscape=False)
+    _setup_section(doc.sections[0], landscape=landscape)
     _page_number_header(doc.sections[0])
     return doc
 
@@ -419,7 +419,37 @@ def signature_block(doc: Document, recipients: list[Para] | None, signer: list[P
     if recipients is not None:
         left = [P(B("Nơi nhận:", italic=True), style=RECIPIENTS, size=SIZES.recipients_label)]
         left += recipients
-    plain_table(doc, [SIGNATURE.left_cm, SIGNATURE.right_cm], [[left, signer]])
+    keep_with_last_paragraph(doc)
+    table = plain_table(doc, [SIGNATURE.left_cm, SIGNATURE.right_cm], [[left, signer]])
+    keep_together(table)
+
+
+def keep_with_last_paragraph(doc: Document) -> None:
+    """The signature never starts a page alone: the last paragraph of the body (skipping docxtpl
+    control paragraphs, which disappear when rendered) keeps with what follows."""
+    from docx.text.paragraph import Paragraph
+
+    for element in reversed(list(doc.element.body.iterchildren())):
+        if element.tag == qn("w:tbl"):  # a table's rows repeat when rendered: chaining them would
+            break                       # glue the whole table to the signature
+        if element.tag != qn("w:p"):
+            continue
+        paragraph = Paragraph(element, doc)
+        if paragraph._p.style == _STYLE_IDS[TAG]:
+            continue
+        paragraph.paragraph_format.keep_with_next = True
+        if paragraph.text.strip():
+            break
+
+
+def keep_together(table) -> None:
+    """A block (the signature) on one page: its rows never split, its lines keep together."""
+    for row in table.rows:
+        _cant_split(row)
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_together = True
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def recipient(text: str) -> Para:

@@ -34,7 +34,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from ir_app.documents.catalog import DocumentCatalogue, load_documents
+from ir_app.documents.catalog import DocumentCatalogue, RequiredField, load_documents
 from ir_app.documents.context import (
     DEFAULT_REGIME,
     REGIMES,
@@ -46,7 +46,7 @@ from ir_app.documents.context import (
 from ir_app.documents.package import build_zip, normalise_zip
 from ir_app.documents.text import safe_filename, vn_date, vn_date_long, vn_number
 
-__all__ = ["DocumentError", "render_document", "check_template", "missing_fields",
+__all__ = ["DocumentError", "render_document", "render_draft", "check_template", "missing_fields",
            "safe_filename", "build_zip", "template_environment"]
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
@@ -391,6 +391,7 @@ def render_document(template: bytes | str | Path | io.BytesIO,
     try:
         doc = DocxTemplate(io.BytesIO(data))
         doc.render(values, jinja_env=template_environment())
+        keep_signature_with_body(doc.docx)
         _fix_properties(doc.docx, generated_at)
         buffer = io.BytesIO()
         doc.save(buffer)
@@ -401,6 +402,51 @@ def render_document(template: bytes | str | Path | io.BytesIO,
     finally:
         _BUDGET.reset(budget)
     return normalise_zip(buffer.getvalue(), generated_at)
+
+
+def keep_signature_with_body(document) -> None:
+    """After rendering, tie the signature block (the last table of the body) to what precedes it,
+    so it never starts a page on its own (NĐ 30: the signature follows the text). A template can
+    only mark paragraphs; a table that ends the text has its rows repeated by the loop, so its
+    last row is marked here, once the rows exist."""
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    children = [child for child in body.iterchildren() if child.tag != qn("w:sectPr")]
+    tables = [index for index, child in enumerate(children) if child.tag == qn("w:tbl")]
+    if not tables:
+        return
+    for element in reversed(children[:tables[-1]]):
+        if element.tag == qn("w:tbl"):
+            rows = element.findall(qn("w:tr"))
+            if rows:
+                _keep_next(rows[-1].iter(qn("w:p")))
+                trpr = rows[-1].get_or_add_trPr()
+                if trpr.find(qn("w:cantSplit")) is None:
+                    trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+            return
+        if element.tag != qn("w:p"):
+            return
+        _keep_next([element])
+        if "".join(element.itertext()).strip():
+            return
+
+
+def _keep_next(paragraphs) -> None:
+    for paragraph in paragraphs:
+        paragraph.get_or_add_pPr().get_or_add_keepNext()
+
+
+def render_draft(template: bytes | str | Path | io.BytesIO, context: Mapping[str, Any], doc_key: str,
+                 regime: str | None = None, catalogue: DocumentCatalogue | None = None) -> tuple[bytes, list[str]]:
+    """A draft at any time: missing fields marked and highlighted, "DỰ THẢO" on every page.
+    Returns the bytes and the labels of what is still missing."""
+    from ir_app.documents.draft import finish_draft, mark_missing
+
+    _, generated_at = _context_loose(context)
+    missing = missing_required(doc_key, context, regime, catalogue)
+    data = render_document(template, mark_missing(context, missing))
+    return finish_draft(data, generated_at), [field.label for field in missing]
 
 
 def _fix_properties(docx, when: datetime) -> None:
@@ -514,11 +560,17 @@ def _known(regime: str, doc_key: str | None) -> bool:
 def missing_fields(doc_key: str, context: DocumentContext | Mapping[str, Any], regime: str | None = None,
                    catalogue: DocumentCatalogue | None = None) -> list[str]:
     """Vietnamese labels of the document's required fields that are empty ("Còn thiếu: …")."""
+    return [field.label for field in missing_required(doc_key, context, regime, catalogue)]
+
+
+def missing_required(doc_key: str, context: DocumentContext | Mapping[str, Any], regime: str | None = None,
+                     catalogue: DocumentCatalogue | None = None) -> list[RequiredField]:
+    """The document's required fields that are empty (path and label)."""
     values, _ = _context_loose(context)
     regime = regime or values["regime"]["id"]
     spec = (catalogue or load_documents()).get(regime, doc_key)
     level = values["dossier"]["proposed_level"]
-    return [field.label for field in spec.required_for(level) if _is_empty(_lookup(values, field.path))]
+    return [field for field in spec.required_for(level) if _is_empty(_lookup(values, field.path))]
 
 
 def _context_loose(context: DocumentContext | Mapping[str, Any]) -> tuple[dict[str, Any], Any]:

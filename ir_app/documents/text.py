@@ -5,8 +5,15 @@ import re
 import unicodedata
 from datetime import date, datetime
 
+# One cleaning rule for input, spreadsheets and documents; documents import it from here.
+from ir_app.domain.text import clean_text as clean_text
+
 _PLACEHOLDER = "…"
+# C0/C1 control characters (and DEL) except the line break, which separates lines on purpose
+# (a heading's two lines); Unicode line/paragraph separators count as controls too.
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
 
 
 def safe_filename(title: str, max_length: int = 120) -> str:
@@ -67,7 +74,7 @@ def vn_number(value: int | float | str | None) -> str:
 
 
 def number_text(number: str | int | None, symbol: str) -> str:
-    """"Số: 05/QĐ-UBND"; a blank number leaves room for the clerk ("Số:      /QĐ-UBND").
+    """"Số: 05/QĐ-UBND"; a document not yet numbered is a draft: "Số: …/QĐ-UBND".
 
     II.3.c: numbers below 10 take a leading zero.
     """
@@ -76,7 +83,7 @@ def number_text(number: str | int | None, symbol: str) -> str:
         return ""
     if number.isdigit() and int(number) < 10:
         number = f"{int(number):02d}"
-    shown = number or "\u00a0" * 6
+    shown = number or _PLACEHOLDER
     return f"Số: {shown}/{symbol}" if symbol else f"Số: {shown}"
 
 
@@ -88,3 +95,16 @@ def split_number(full: str) -> tuple[str, str]:
 
 def level_text(level: int | None) -> str:
     return f"cấp độ {level}" if level else ""
+
+
+_SHORT_CITATION = re.compile(r"\bĐ(\d+)(?:\.(\d+))?(?:\.([a-zđ]))?(?![\w.])")
+
+
+def cite(text: str) -> str:
+    """Short citations written out as documents cite them (NĐ 30/2020 style): "Đ13.2.b" ->
+    "điểm b khoản 2 Điều 13", "Đ23.1" -> "khoản 1 Điều 23", "Đ16" -> "Điều 16"."""
+    def spell(match: re.Match) -> str:
+        article, clause, point = match.groups()
+        parts = ([f"điểm {point}"] if point else []) + ([f"khoản {clause}"] if clause else [])
+        return " ".join(parts + [f"Điều {article}"])
+    return _SHORT_CITATION.sub(spell, text or "")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0 controls and DEL, except tab, line feed and carriage return (kept in multi-line text).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls, DEL and C1 controls, except tab and line feed (kept in multi-line text); the Unicode
+# line and paragraph separators too (a document would print them as a break of its own).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _LINE_CONTROLS = re.compile(r"[\t\n\r]")
 # Code points XML 1.0 cannot carry at all (lone surrogates, U+FFFE, U+FFFF): dropped.
 _NOT_XML = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
@@ -21,9 +22,11 @@ _BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def clean_text(value: str, multiline: bool = True) -> str:
-    """NFC Vietnamese with no control characters: each C0 control (and DEL) becomes a space;
-    tabs and line breaks are kept in multi-line text and become spaces in one-line text."""
+def clean_text(value: str | None, multiline: bool = True) -> str:
+    """NFC Vietnamese with no control characters: each control character becomes a space; Windows
+    line ends become plain line breaks; tabs and line breaks are kept in multi-line text and become
+    spaces in one-line text."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
     text = _NOT_XML.sub("", unicodedata.normalize("NFC", value))
     text = _CONTROLS.sub(" ", text)
     if not multiline:

@@ -13,7 +13,7 @@ from ir_app.models.dossiers import (
     SecurityPolicy,
     SecurityPolicySystem,
 )
-from ir_app.models.documents import DocumentTemplate
+from ir_app.models.documents import DocumentTemplate, IssuedDocument
 from ir_app.models.files import StoredFile
 from ir_app.models.incidents import (
     CustodyEntry,
@@ -51,7 +51,7 @@ from ir_app.models.scheduling import CalendarFeed, JobRun, SchedulerLease
 
 __all__ = [
     "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "CheckItem", "CheckResult",
-    "CustodyEntry", "DocumentTemplate", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport", "IncidentTask",
+    "CustodyEntry", "DocumentTemplate", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport", "IncidentTask",
     "JobRun", "MorningCheck", "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep",
     "PlanEvidence", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",

@@ -80,10 +80,15 @@ class Dossier(Base):
     step_due_on: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     request_number: Mapped[str] = mapped_column(String(100), default="")  # công văn đề nghị thẩm định
+    request_on: Mapped[date | None] = mapped_column(Date)  # its date, recorded with its number
     return_reason: Mapped[str] = mapped_column(Text, default="")
     appraisal_result: Mapped[str | None] = mapped_column(String(16))
     appraisal_text: Mapped[str] = mapped_column(Text, default="")
     appraisal_by: Mapped[str] = mapped_column(String(300), default="")
+    # Mẫu số 04: how the appraisal was done and the opinions of Đ23.1.b–c.
+    appraisal_method: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    appraisal_design_opinion: Mapped[str] = mapped_column(Text, default="", server_default="")
+    appraisal_operation_opinion: Mapped[str] = mapped_column(Text, default="", server_default="")
     appraisal_on: Mapped[date | None] = mapped_column(Date)
     appraisal_number: Mapped[str] = mapped_column(String(100), default="")  # văn bản ý kiến thẩm định
     appraisal_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))

@@ -47,6 +47,19 @@ class Organisation(Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
+    # The commune's leaders, who sign its documents (NĐ 30/2020 Phụ lục I, II.7).
+    chair_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    vice_chair_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signer: Mapped[str] = mapped_column(String(16), default="head", server_default="head")
+    # What the personal-data breach notice asks of the organisation (NĐ 356/2025 Mẫu số 08).
+    office_address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    website: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    tax_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    establishment_decision: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    dpo_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    dpo_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    dpo_phone: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    dpo_email: Mapped[str] = mapped_column(String(200), default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id])
@@ -71,6 +84,10 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200))
     functions: Mapped[str] = mapped_column(String(1000), default="")
     head_name: Mapped[str] = mapped_column(String(200), default="")
+    head_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    deputy_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    deputy_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signer: Mapped[str] = mapped_column(String(16), default="head", server_default="head")
     phone: Mapped[str] = mapped_column(String(50), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     is_cyber_unit: Mapped[bool] = mapped_column(Boolean, default=False)  # đơn vị chuyên trách

@@ -41,30 +41,45 @@ PROVINCES = [
 COMMUNES = [
     {"code": "11017", "slug": "vinh-lai", "name": "Vĩnh Lại", "commune_type": "xa", "province": "31",
      "address": "Trụ sở UBND xã Vĩnh Lại, TP Hải Phòng", "phone": "0220 3812 345", "chair": "Nguyễn Văn Thành",
+     "vice_chair": "Phạm Quốc Khánh",
      "office_head": "Lê Thị Mai", "centre_head": "Phạm Thị Hoa", "police_head": "Đỗ Minh Tuấn"},
     {"code": "11311", "slug": "hai-an", "name": "Hải An", "commune_type": "phuong", "province": "31",
      "address": "Trụ sở UBND phường Hải An, TP Hải Phòng", "phone": "0225 3978 123", "chair": "Trần Quốc Bảo",
+     "vice_chair": "Lê Thanh Bình", "signer": "deputy",
      "office_head": "Vũ Thị Hằng", "centre_head": "Ngô Văn Lực", "police_head": "Hoàng Đức Anh"},
     {"code": "18445", "slug": "mai-phu", "name": "Mai Phụ", "commune_type": "xa", "province": "42",
      "address": "Trụ sở UBND xã Mai Phụ, tỉnh Hà Tĩnh", "phone": "0239 3861 456", "chair": "Phan Văn Hải",
+     "vice_chair": "Nguyễn Đình Lâm",
      "office_head": "Nguyễn Thị Hương", "centre_head": "Lê Văn Sơn", "police_head": "Trần Văn Quý"},
     {"code": "02071", "slug": "cho-don", "name": "Chợ Đồn", "commune_type": "xa", "province": "19",
      "address": "Trụ sở UBND xã Chợ Đồn, tỉnh Thái Nguyên", "phone": "0209 3882 789", "chair": "Hoàng Văn Kiên",
+     "vice_chair": "Hà Thị Nga",
      "office_head": "Lý Thị Thu", "centre_head": "Ma Văn Dũng", "police_head": "Nông Văn Tài"},
 ]
+# (name, functions, is the specialised unit, head's title); "Công an xã" becomes "Công an phường"
+# in a phường (see _unit_name).
 UNITS = [
-    ("Văn phòng HĐND và UBND", "Tham mưu, tổng hợp; quản lý văn bản, hạ tầng CNTT dùng chung", False),
-    ("Phòng Văn hóa - Xã hội", "Văn hóa, thông tin, giáo dục, y tế, lao động, chính sách xã hội", False),
-    ("Phòng Kinh tế", "Kinh tế, tài chính, nông nghiệp, xây dựng, tài nguyên môi trường", False),
-    ("Trung tâm Phục vụ hành chính công", "Tiếp nhận, trả kết quả thủ tục hành chính (một cửa)", False),
-    ("Công an xã", "An ninh trật tự; chủ trì bảo đảm an ninh mạng của xã (đơn vị chuyên trách)", True),
+    ("Văn phòng HĐND và UBND", "Tham mưu, tổng hợp; quản lý văn bản, hạ tầng CNTT dùng chung", False, "Chánh Văn phòng"),
+    ("Phòng Văn hóa - Xã hội", "Văn hóa, thông tin, giáo dục, y tế, lao động, chính sách xã hội", False, "Trưởng phòng"),
+    ("Phòng Kinh tế", "Kinh tế, tài chính, nông nghiệp, xây dựng, tài nguyên môi trường", False, "Trưởng phòng"),
+    ("Trung tâm Phục vụ hành chính công", "Tiếp nhận, trả kết quả thủ tục hành chính (một cửa)", False, "Giám đốc"),
+    ("Công an xã", "An ninh trật tự; chủ trì bảo đảm an ninh mạng của xã (đơn vị chuyên trách)", True,
+     "Trưởng Công an xã"),
 ]
+POLICE_DEPUTIES = {"vinh-lai": "Vũ Văn Khải", "hai-an": "Đặng Thu Trang", "mai-phu": "Lê Quang Vinh",
+                   "cho-don": "Triệu Văn Sáng"}
+
+
+def _unit_name(name: str, commune: dict[str, Any]) -> str:
+    """The police of a phường are "Công an phường", of a đặc khu "Công an đặc khu"."""
+    kind = {"phuong": "phường", "dac_khu": "đặc khu"}.get(commune["commune_type"], "xã")
+    return name.replace("Công an xã", f"Công an {kind}").replace("của xã", f"của {kind}")
 
 
 def _systems(commune: dict[str, Any]) -> list[dict[str, Any]]:
-    place = f"{'Phường' if commune['commune_type'] == 'phuong' else 'Xã'} {commune['name']}"
+    place = f"{'phường' if commune['commune_type'] == 'phuong' else 'xã'} {commune['name']}"
     domain = f"{commune['slug']}.gov.vn"
-    owner = {"owner_name": f"Ủy ban nhân dân {place.lower()}", "owner_address": commune["address"],
+    owner = {"owner_name": f"Ủy ban nhân dân {place}", "owner_address": commune["address"],
              "owner_phone": commune["phone"], "owner_representative": commune["chair"],
              "owner_email": f"ubnd@{domain}",
              "owner_functions": "Cơ quan hành chính nhà nước ở địa phương; thực hiện chức năng, nhiệm vụ, quyền hạn "
@@ -73,7 +88,7 @@ def _systems(commune: dict[str, Any]) -> list[dict[str, Any]]:
               "operator_address": commune["address"], "operator_phone": commune["phone"],
               "operator_email": f"vanphong@{domain}",
               "operator_functions": "Tham mưu, tổng hợp; quản lý văn bản, hạ tầng công nghệ thông tin dùng chung"}
-    scope = {"scope": f"Phục vụ hoạt động của UBND {place.lower()} và người dân trên địa bàn",
+    scope = {"scope": f"Phục vụ hoạt động của UBND {place} và người dân trên địa bàn",
              "scale": "Khoảng 60 cán bộ, công chức; 25 máy trạm; 1 đường truyền Internet, 1 đường truyền số liệu chuyên dùng"}
     return [
         {"code": "QLVB", "name": "Hệ thống quản lý văn bản và điều hành", "system_type": "internal",
@@ -110,10 +125,12 @@ def _systems(commune: dict[str, Any]) -> list[dict[str, Any]]:
          "users_served": "Toàn bộ cán bộ tại trụ sở", **owner, **office, **scope},
         {"code": "CAMERA", "name": "Hệ thống camera giám sát an ninh trật tự", "system_type": "other",
          "information_types": ["private", "personal"], "purpose": "Giám sát an ninh trật tự tại trụ sở và nút giao",
-         "hosting": "on_premises", "hosting_detail": "Đầu ghi tại trụ sở Công an xã", **owner, **scope,
-         "operator_name": "Công an xã", "operator_representative": commune["police_head"],
+         "hosting": "on_premises", "hosting_detail": _unit_name("Đầu ghi tại trụ sở Công an xã", commune),
+         **owner, **scope,
+         "operator_name": _unit_name("Công an xã", commune), "operator_representative": commune["police_head"],
          "operator_address": commune["address"], "operator_email": f"conganxa@{domain}",
-         "operator_functions": "Bảo đảm an ninh, trật tự; đơn vị chuyên trách về an ninh mạng của xã"},
+         "operator_functions": _unit_name("Bảo đảm an ninh, trật tự; đơn vị chuyên trách về an ninh mạng của xã",
+                                          commune)},
     ]
 
 
@@ -184,7 +201,12 @@ def load(session: Session, password: str, now: datetime, law: LawData | None = N
         commune = loader.get_or_add(
             Organisation, {"code": data["code"]}, kind="commune", slug=data["slug"], name=data["name"],
             commune_type=data["commune_type"], parent_id=provinces[data["province"]].id,
-            address=data["address"], phone=data["phone"])
+            address=data["address"], phone=data["phone"], email=f"ubnd@{data['slug']}.gov.vn",
+            chair_name=data["chair"], vice_chair_name=data["vice_chair"], signer=data.get("signer", "head"),
+            website=f"https://{data['slug']}.gov.vn", office_address=data["address"],
+            establishment_decision="Nghị quyết của Ủy ban Thường vụ Quốc hội về sắp xếp đơn vị hành chính cấp xã năm 2025",
+            dpo_name=data["police_head"], dpo_title=f"Trưởng {_unit_name('Công an xã', data)}",
+            dpo_phone=data["phone"], dpo_email=f"conganxa@{data['slug']}.gov.vn")
         _load_commune(loader, commune, data)
     _load_users(loader, provinces)
     if law is not None:
@@ -197,9 +219,13 @@ def load(session: Session, password: str, now: datetime, law: LawData | None = N
 def _load_commune(loader: _Loader, commune: Organisation, data: dict[str, Any]) -> None:
     heads = {"Văn phòng HĐND và UBND": data["office_head"], "Trung tâm Phục vụ hành chính công": data["centre_head"],
              "Công an xã": data["police_head"]}
-    units = {name: loader.get_or_add(Unit, {"commune_id": commune.id, "name": name}, functions=functions,
-                                     is_cyber_unit=cyber, head_name=heads.get(name, ""), phone=data["phone"])
-             for name, functions, cyber in UNITS}
+    units = {name: loader.get_or_add(Unit, {"commune_id": commune.id, "name": _unit_name(name, data)},
+                                     functions=_unit_name(functions, data), is_cyber_unit=cyber,
+                                     head_name=heads.get(name, ""), head_title=_unit_name(title, data),
+                                     deputy_name=POLICE_DEPUTIES[data["slug"]] if cyber else "",
+                                     deputy_title=f"Phó {_unit_name(title, data)}" if cyber else "",
+                                     phone=data["phone"])
+             for name, functions, cyber, title in UNITS}
     for system_data in _systems(data):
         values = dict(system_data)
         code = values.pop("code")
@@ -235,8 +261,6 @@ def _load_users(loader: _Loader, provinces: dict[str, Organisation]) -> None:
 
 
 # Dossiers in the states a commune really has: (commune, system, level-check answers, actions).
-APPROVAL = {"decision_number": "25/QĐ-UBND", "decision_signer": "Phạm Quốc Khánh", "request_number": "12/TTPVHCC",
-            "appraisal_number": "08/CAX"}
 DEMO_DOSSIERS = [
     ("vinh-lai", "MOTCUA", {"system_type": "citizen_service", "information": ["public", "personal"],
                             "handles_admin_procedures": True, "personal_data_subjects": 18500,
@@ -281,16 +305,27 @@ def _load_dossiers(loader: _Loader, law: LawData) -> None:
 
 def _demo_action(session: Session, loader: _Loader, law: LawData, dossier, action: str) -> None:
     from ir_app.services.dossiers import lifecycle as dossiers
+    from ir_app.services.dossiers.document_parties import abbreviation
 
-    # The commune's specialised unit also runs its systems: an independent council appraises (NĐ 331 Đ18.4.b).
+    data = next(c for c in COMMUNES if c["slug"] == dossier.commune.slug)
+    police = _unit_name("Công an xã", data)
+    by_police = (dossier.level or 0) <= 2  # levels 1–2: the specialised unit approves (NĐ 331 Đ18.1)
     today = loader.now.astimezone(HANOI).date()  # a document's date is the Vietnamese calendar day
+    # The commune's specialised unit also runs its systems: an independent council appraises (NĐ 331 Đ18.4.b).
     step = dossiers.StepInput(
         appraisal_result="phu_hop", appraisal_text="Hồ sơ đầy đủ; cấp độ đề xuất phù hợp với tiêu chí.",
         appraisal_by="Hội đồng thẩm định độc lập", appraisal_on=today,
-        decision_on=today, appraisal_body="independent_council",
-        appraisal_body_decision="15/QĐ-UBND", appraisal_body_decision_on=datetime(2026, 10, 1).date(),
+        appraisal_method="Nghiên cứu hồ sơ và kiểm tra thực tế tại trụ sở",
+        appraisal_design_opinion="Phương án trong thiết kế đáp ứng yêu cầu cơ bản của cấp độ đề xuất.",
+        appraisal_operation_opinion="Phương án trong vận hành phù hợp; cần diễn tập ứng cứu sự cố hằng năm.",
+        appraisal_body="independent_council", appraisal_body_decision="15/QĐ-UBND",
+        appraisal_body_decision_on=datetime(2026, 10, 1).date(),
         appraisal_council_members="Phó Chủ tịch UBND xã — Chủ tịch Hội đồng\nTrưởng Công an xã — thành viên\n"
-                                  "Cán bộ PA05 Công an tỉnh — thành viên", **APPROVAL)
+                                  "Cán bộ PA05 Công an tỉnh — thành viên",
+        decision_on=today, request_number=f"12/{abbreviation(dossier.system.operator_name)}",
+        appraisal_number=f"08/{abbreviation(police)}",
+        decision_number=f"25/QĐ-{abbreviation(police)}" if by_police else "25/QĐ-UBND",
+        decision_signer=data["police_head"] if by_police else data["vice_chair"])
     user = _demo_user_for(session, law, dossier, action)
     dossiers.take_action(session, user, Actor.of(user), dossier, action, step, law, loader.now)
 

@@ -10,15 +10,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from ir_app.domain.text import clean_text
 from ir_app.models import Organisation, User
 from ir_app.models.checks import CheckItem, CheckResult, MorningCheck
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ConflictError, ServiceError, ValidationFailed
-from ir_app.services.records import check_version
 from ir_app.services.incidents.data import response_data
 from ir_app.services.incidents.record import report_quickly
 from ir_app.services.notifications.outbox import Message, notify_roles
+from ir_app.services.records import check_version
 
 DEFAULT_ITEMS = (
     "Kết nối Internet và mạng truyền số liệu chuyên dùng",
@@ -101,12 +102,12 @@ def record_check(session: Session, actor: Actor, commune: Organisation, items: l
     check = check_on(session, commune.id, day)
     if check is None:
         check = MorningCheck(commune_id=commune.id, checked_on=day, checked_at=now, checked_by_id=actor.user_id,
-                             notes=clean_text(notes, 2000))
+                             notes=bounded_note(notes, 2000))
         session.add(check)
         action = "create"
     else:
         check_version(check, expected_version)
-        check.checked_at, check.checked_by_id, check.notes = now, actor.user_id, clean_text(notes, 2000)
+        check.checked_at, check.checked_by_id, check.notes = now, actor.user_id, bounded_note(notes, 2000)
         action = "update"
     _apply_results(check, items)
     try:
@@ -181,10 +182,10 @@ def _open_incident(session: Session, actor: Actor, commune: Organisation, title:
 
 def items_from_form(labels: list[str], raw: dict[str, Any]) -> list[ItemState]:
     """Read `status_<n>` (ok | fail) and `note_<n>` for each checklist line."""
-    return [ItemState(label, raw.get(f"status_{n}", "ok") != "fail", clean_text(raw.get(f"note_{n}"), 500))
+    return [ItemState(label, raw.get(f"status_{n}", "ok") != "fail", bounded_note(raw.get(f"note_{n}"), 500))
             for n, label in enumerate(labels)]
 
 
-def clean_text(value: Any, limit: int) -> str:
-    """Free text as the database accepts it: no NUL characters (PostgreSQL refuses them), bounded."""
-    return str(value or "").replace("\x00", "").strip()[:limit]
+def bounded_note(value: Any, limit: int) -> str:
+    """Free text as the database accepts it (no NUL, no control characters), bounded."""
+    return clean_text(str(value or "")).strip()[:limit]

@@ -24,6 +24,9 @@ from ir_app.services.records import check_version, save_record, snapshot
 F = FieldSpec
 # The same words as in a commune's name (Organisation.full_name, always Vietnamese), offered in a form.
 COMMUNE_TYPE_CHOICES = (("xa", N_("Xã")), ("phuong", N_("Phường")), ("dac_khu", N_("Đặc khu")))
+SIGNER_CHOICES = (("head", N_("Chủ tịch")), ("deputy", N_("Phó Chủ tịch (ký thay Chủ tịch)")))
+UNIT_SIGNER_CHOICES = (("head", N_("Người đứng đầu")), ("deputy", N_("Cấp phó (ký thay, «KT.»)")),
+                       ("acting", N_("Cấp phó được giao quyền (ký «Q.»)")))
 CODE_RE = re.compile(r"^[0-9A-Za-z]{1,16}$")
 
 ORGANISATION_FIELDS: list[FieldSpec] = [
@@ -33,12 +36,32 @@ ORGANISATION_FIELDS: list[FieldSpec] = [
     F("address", N_("Địa chỉ trụ sở"), max_length=300),
     F("phone", N_("Điện thoại"), max_length=50),
     F("email", N_("E-mail"), "email", max_length=200),
+    F("office_address", N_("Địa chỉ giao dịch (nếu khác trụ sở)"), max_length=300),
+    F("website", N_("Trang thông tin điện tử"), max_length=200),
+    F("chair_name", N_("Chủ tịch Ủy ban nhân dân"), max_length=200),
+    F("vice_chair_name", N_("Phó Chủ tịch Ủy ban nhân dân"), max_length=200),
+    F("signer", N_("Người ký văn bản của Ủy ban nhân dân"), "choice", choices=SIGNER_CHOICES, default="head",
+      help=N_("Phó Chủ tịch ký thì văn bản ghi «KT. CHỦ TỊCH / PHÓ CHỦ TỊCH» (NĐ 30/2020).")),
+    F("tax_code", N_("Mã số thuế"), max_length=20),
+    F("establishment_decision", N_("Quyết định thành lập (số, ngày, cơ quan ban hành)"), max_length=300),
+    F("dpo_name", N_("Người phụ trách bảo vệ dữ liệu cá nhân"), max_length=200),
+    F("dpo_title", N_("Chức danh người phụ trách bảo vệ dữ liệu cá nhân"), max_length=200),
+    F("dpo_phone", N_("Điện thoại người phụ trách bảo vệ dữ liệu cá nhân"), max_length=50),
+    F("dpo_email", N_("E-mail người phụ trách bảo vệ dữ liệu cá nhân"), "email", max_length=200),
 ]
+# What a commune has and a province here does not: leaders who sign, data-protection details.
+COMMUNE_ONLY_FIELDS = ("commune_type", "office_address", "website", "chair_name", "vice_chair_name", "signer",
+                       "tax_code", "establishment_decision", "dpo_name", "dpo_title", "dpo_phone", "dpo_email")
 UNIT_FIELDS: list[FieldSpec] = [
     F("name", N_("Tên đơn vị"), required=True, max_length=200,
       help=N_("Ví dụ: Văn phòng HĐND và UBND, Phòng Văn hóa - Xã hội, Trung tâm Phục vụ hành chính công, Công an xã.")),
     F("functions", N_("Chức năng, nhiệm vụ"), "textarea", max_length=1000),
     F("head_name", N_("Người đứng đầu"), max_length=200),
+    F("head_title", N_("Chức vụ người đứng đầu"), max_length=200,
+      help=N_("Ví dụ: Chánh Văn phòng, Giám đốc, Trưởng Công an xã. Để trống thì dùng chức vụ thường gặp.")),
+    F("deputy_name", N_("Cấp phó"), max_length=200),
+    F("deputy_title", N_("Chức vụ cấp phó"), max_length=200),
+    F("signer", N_("Người ký văn bản của đơn vị"), "choice", choices=UNIT_SIGNER_CHOICES, default="head"),
     F("phone", N_("Điện thoại"), max_length=50),
     F("email", N_("E-mail"), "email", max_length=200),
     F("is_cyber_unit", N_("Đơn vị chuyên trách về an toàn, an ninh mạng"), "bool"),
@@ -57,7 +80,7 @@ IDENTITY_FIELDS = ("name", "commune_type")
 def organisation_fields(kind: str, rename: bool = True) -> list[FieldSpec]:
     """A province has no commune type; without `rename`, only the contact details."""
     return [spec for spec in ORGANISATION_FIELDS
-            if (kind == OrgKind.COMMUNE or spec.name != "commune_type")
+            if (kind == OrgKind.COMMUNE or spec.name not in COMMUNE_ONLY_FIELDS)
             and (rename or spec.name not in IDENTITY_FIELDS)]
 
 

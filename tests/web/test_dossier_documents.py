@@ -16,6 +16,12 @@ from ir_app.models import AuditEvent, Dossier, InformationSystem, Organisation
 
 TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
+@pytest.fixture(autouse=True)
+def sessions_outlive_the_clock(app):
+    """These tests re-export documents months later; sign-in limits are tested elsewhere."""
+    app.config.update(IR_SESSION_IDLE_MINUTES=60 * 24 * 1000, IR_SESSION_MAX_HOURS=24 * 1000)
+
+
 
 @pytest.fixture
 def demo_data(app, session):
@@ -134,3 +140,60 @@ def test_cli_export_and_bundle(app, demo_data, tmp_path):
     assert result.exit_code == 0, result.output
     assert zipfile.ZipFile(tmp_path / "xa.zip").testzip() is None
     assert runner.invoke(dossier_bundle, ["--commune", "00000", "--out", str(tmp_path / "x.zip")]).exit_code != 0
+
+
+def test_request_number_skipped_at_submission_is_recorded_later_and_reprinted_forever(app, make_web, demo_data,
+                                                                                        session, clock):
+    email = session.scalar(select(Dossier).join(InformationSystem).join(Organisation, Organisation.id == Dossier.commune_id)
+                           .where(InformationSystem.code == "EMAIL", Organisation.slug == "vinh-lai"))
+    email.request_number, email.request_on = "", None  # submitted without a number
+    session.commit()
+    client = make_web()
+    client.login("staff@vinh-lai.demo.vn", "demo12345")
+    page = client.get(f"/dossiers/{email.id}/documents").get_data(as_text=True)
+    assert "Ghi số" in page and f"/dossiers/{email.id}/documents/mau01/number" in page
+    draft = _text(client.get(f"/dossiers/{email.id}/documents/mau01.docx").data)
+    assert "Số: …/VP" in draft  # a draft until the clerk numbers it
+    client.post_form(f"/dossiers/{email.id}/documents/mau01/number", {"number": "15", "issued_on": "2026-11-20"})
+    first = _text(client.get(f"/dossiers/{email.id}/documents/mau01.docx").data)
+    assert "Số: 15/VP" in first and "Vĩnh Lại, ngày 20 tháng 11 năm 2026" in first
+    refused = client.post_form(f"/dossiers/{email.id}/documents/mau01/number", {"number": "16", "issued_on": "2026-11-21"})
+    assert "không sửa được" in client.get(refused.location).get_data(as_text=True)
+    clock.advance(days=400)  # exported again more than a year later: the same number and date
+    again = _text(client.get(f"/dossiers/{email.id}/documents/mau01.docx").data)
+    assert "Số: 15/VP" in again and "ngày 20 tháng 11 năm 2026" in again
+
+
+def test_decision_re_exported_later_keeps_its_recorded_number_and_date(make_web, demo_data, clock):
+    client = make_web()
+    client.login("auditor@vinh-lai.demo.vn", "demo12345")
+    first = _text(client.get(f"/dossiers/{demo_data.id}/documents/mau06.docx").data)
+    clock.advance(days=90)
+    later = _text(client.get(f"/dossiers/{demo_data.id}/documents/mau06.docx").data)
+    number = demo_data.decision_number
+    day = demo_data.decision_on
+    assert f"Số: {number}" in later and f"ngày {day.day:02d} tháng {day.month if day.month > 2 else f'{day.month:02d}'}" in later
+    assert first == later
+
+
+def test_a_draft_downloads_before_every_field_is_filled(make_web, demo_data, session):
+    pending = session.scalar(select(Dossier).where(Dossier.state == "pending_approval"))
+    pending.system.operator_address = pending.commune.address = ""
+    session.commit()
+    client = make_web()
+    client.login("staff@vinh-lai.demo.vn", "demo12345")
+    page = client.get(f"/dossiers/{pending.id}/documents").get_data(as_text=True)
+    assert f'href="/systems/{pending.system_id}/edit">Địa chỉ đơn vị vận hành</a>' in page
+    # each missing field links to the form that fills it; a draft is offered for every document
+    assert f'href="/dossiers/{pending.id}">Số quyết định phê duyệt</a>' in page
+    assert f"/dossiers/{pending.id}/documents/mau06.draft.docx" in page
+    response = client.get(f"/dossiers/{pending.id}/documents/mau06.draft.docx")
+    assert response.status_code == 200 and "du-thao-mau-06" in response.headers["Content-Disposition"]
+    document = Document(io.BytesIO(response.data))
+    assert "DỰ THẢO" in document.sections[0].first_page_header.paragraphs[0].text
+    assert "DỰ THẢO" in document.sections[0].header.paragraphs[0].text
+    body = _text(response.data)
+    assert "[Còn thiếu: Địa chỉ đơn vị vận hành]" in body and "Số: …/QĐ-UBND" in body
+    assert "Vĩnh Lại, ngày … tháng … năm …" in body
+    assert 'w:highlight w:val="yellow"' in zipfile.ZipFile(io.BytesIO(response.data)).read("word/document.xml").decode()
+    assert client.get(f"/dossiers/{pending.id}/documents/mau06.docx").status_code == 302  # the real one waits

@@ -312,6 +312,11 @@ def test_each_field_of_the_incident_page_has_its_own_id(make_web, officer, commu
 def test_documents_download_as_docx(make_web, officer, commune, session, clock):
     incident = quick_report(session, officer, commune, clock.now(), category="data_breach")
     client = make_web(officer)
+    # the personal-data notice and record exist only once personal data are known to be involved
+    assert client.get(f"/incidents/{incident.id}/documents/thong-bao-vi-pham-dlcn.docx").status_code == 404
+    assert "thong-bao-vi-pham-dlcn" not in page(client.get(f"/incidents/{incident.id}"))
+    incident.personal_data_involved = True
+    session.commit()
     for name in ("bao-cao-ban-dau", "bao-cao-ket-thuc", "thong-bao-vi-pham-dlcn", "bien-ban-vi-pham-dlcn"):
         response = client.get(f"/incidents/{incident.id}/documents/{name}.docx")
         assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")

@@ -400,6 +400,7 @@ class AnnualRow:
         _set(self, "approval_status_label",
              APPROVAL_STATUS_LABELS.get(self.approval_status, self.approval_status))
         _set(self, "plan_status_label", DEPLOYMENT_LABELS.get(self.plan_status, self.plan_status))
+        # Mẫu 08 chú thích cột (12): "để trống nếu chưa thực hiện".
         _set(self, "reviews_label", "; ".join(REVIEW_DONE_LABELS.get(r, r) for r in self.reviews))
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from ir_app.documents.context.contract import ContextError, DocumentContext
+from ir_app.documents.text import clean_text
 
 
 # --------------------------------------------------------------------------- dict <-> contract
@@ -82,7 +83,7 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
 def _scalar(hint: Any, value: Any, path: str) -> Any:
     try:
         if hint is str:
-            return "" if value is None else str(value)
+            return "" if value is None else clean_text(str(value))
         if hint is bool:
             return bool(value)
         if hint is int:

@@ -1,6 +1,7 @@
 """The protection plan part: its seven parts (Đ29.2) built from the requirement catalogue."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -52,7 +53,8 @@ def plan_from_catalogue(catalogue: Any, level: int, regime: str = DEFAULT_REGIME
         items = []
         for requirement in grouped[part_id]:
             number += 1
-            items.append(_plan_item(catalogue, requirement, level, number, entries.get(requirement.id, {})))
+            item = _plan_item(catalogue, requirement, level, number, entries.get(requirement.id, {}))
+            items.append(_without_repealed(item) if regime != "nd85-2016" else item)
         parts.append(PlanPart(id=part_id, letter=PLAN_LETTERS[index], title=titles[index],
                               requirements=tuple(items)))
     return Plan(standard=standard or catalogue.standard, technical_regulation=technical_regulation,
@@ -70,6 +72,23 @@ def _plan_item(catalogue: Any, requirement: Any, level: int, number: int,
         responsible=str(entry.get("responsible", "")),
         due_date=entry.get("due_date"),
     )
+
+
+# TT 12/2022 rows point at NĐ 85/2016, repealed for the current regime: its documents never cite it.
+_CITE_85 = (r"(?:(?:điểm|khoản|Điều)\s+\S+\s+)*(?:NĐ|Nghị định(?: số)?)\s*85(?:/2016(?:/NĐ-CP)?)?")
+_IN_TITLE = re.compile(r"(?:\s+hoặc)?\s*(?:—\s*)?theo\s+" + _CITE_85, re.IGNORECASE)
+_IN_TEXT = re.compile(r"(?:quy định tại|theo)\s+" + _CITE_85, re.IGNORECASE)
+
+
+def _strip_repealed(text: str) -> str:
+    return re.sub(r"\s*—\s*$", "", _IN_TITLE.sub("", text)).strip()
+
+
+def _without_repealed(item: PlanItem) -> PlanItem:
+    from dataclasses import replace
+
+    return replace(item, title=_strip_repealed(item.title),
+                   text=_IN_TEXT.sub("theo quy định của pháp luật", item.text))
 
 
 @lru_cache(maxsize=1)

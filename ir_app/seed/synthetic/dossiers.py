@@ -15,6 +15,7 @@ from ir_app.domain.dates import add_months
 from ir_app.models import (
     Dossier,
     DossierStep,
+    IssuedDocument,
     PlanEvidence,
     PlanItem,
     Review,
@@ -145,6 +146,21 @@ def add_dossiers(seed: Seeder, commune: CommuneRef) -> None:
     _add_reviews(seed, commune, rng, [(system, dossier_id) for system, dossier_id in zip(commune.systems, current_ids)
                                       if system.story.state == "operating"])
     _add_policy(seed, commune, rng)
+    _add_submissions(seed, commune, regime, [(system, dossier_id) for system, dossier_id
+                                             in zip(commune.systems, current_ids)])
+
+
+def _add_submissions(seed: Seeder, commune: CommuneRef, regime, current: list[tuple[SystemRef, int]]) -> None:
+    """The tờ trình (Mẫu số 05) of each dossier sent for approval, numbered in the register."""
+    rows = []
+    for number, (system, dossier_id) in enumerate(current, start=1):
+        sent = system.story.when("submit_for_approval")
+        if sent is None or (system.story.proposed_level or 0) < 3:
+            continue
+        rows.append({"commune_id": commune.id, "subject": f"dossier:{dossier_id}", "regime": regime.id,
+                     "doc_key": "mau05", "number": str(number), "symbol": "TTr-VP", "issued_on": local_day(sent),
+                     "recorded_at": sent, "recorded_by_id": commune.user("staff").id, "version": 1})
+    seed.insert(IssuedDocument, rows)
 
 
 @dataclass(frozen=True)

@@ -80,8 +80,9 @@ def populate_commune(seed: Seeder, commune: CommuneRef) -> None:
     commune.users = add_users(seed, commune.id, commune.slug, COMMUNE_ACCOUNTS, rng)
     commune.unit_ids = seed.insert_ids(Unit, [
         {"commune_id": commune.id, "name": name, "functions": functions, "head_name": person_name(rng),
-         "phone": phone(rng), "email": f"don-vi-{position}@{commune.slug}.synth.vn", "is_cyber_unit": cyber}
-        for position, (name, functions, cyber) in enumerate(UNITS)])
+         "phone": phone(rng), "email": f"don-vi-{position}@{commune.slug}.synth.vn", "is_cyber_unit": cyber,
+         "head_title": head_title}
+        for position, (name, functions, cyber, head_title) in enumerate(UNITS)])
     seed.insert(EmergencyContact, [
         {"commune_id": commune.id, "name": name, "organisation": organisation, "role": role, "phone": number,
          "phone_alt": alternative, "email": "", "is_24x7": always, "hours": hours, "sort_order": order}

@@ -2,87 +2,39 @@
 database; plus the files a user downloads (one document, a dossier ZIP, a commune bundle)."""
 from __future__ import annotations
 
-import io
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ir_app.documents.catalog import DocumentCatalogue, DocumentSpec
-from ir_app.documents.context import APPROVAL_STATUS_LABELS, DEPLOYMENT_LABELS, default_legal_bases, plan_from_catalogue
+from ir_app.documents.context import default_legal_bases, plan_from_catalogue
 from ir_app.documents.package import build_zip
-from ir_app.documents.render import missing_fields, render_document
-from ir_app.models import (
-    DocumentTemplate,
-    Dossier,
-    InformationSystem,
-    Organisation,
-    Review,
-    SecurityPolicy,
-    StoredFile,
-    Unit,
-)
+from ir_app.documents.render import missing_required, render_document, render_draft
+from ir_app.documents.names import in_sentence, police_unit_name, with_commune
+from ir_app.documents.text import cite
+from ir_app.documents.signing import Leadership
+from ir_app.models import (DocumentTemplate, Dossier, InformationSystem, IssuedDocument, Organisation, Review,
+                           SecurityPolicy, StoredFile, Unit)
+from ir_app.services.dossiers import numbering
+from ir_app.services.dossiers.document_parties import (MINISTRY, committee_leaders, issuing_authority, names_of,
+                                                       operator_party, owner_party, signer_for, specialised_party,
+                                                       title_with_body)
+from ir_app.services.dossiers.numbering import IssuedNumber
 from ir_app.services import audit
 from ir_app.services.audit import Actor
-from ir_app.services.exports import append_row
 from ir_app.services.files import store_upload
 from ir_app.services.lawdata import LawData
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-MINISTRY = {"name": "Bộ Công an (Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao)",
-            "header_name": "CỤC AN NINH MẠNG VÀ PHÒNG, CHỐNG\nTỘI PHẠM SỬ DỤNG CÔNG NGHỆ CAO",
-            "parent_name": "BỘ CÔNG AN", "abbreviation": "A05", "address": "Hà Nội"}
-# Abbreviations used in document symbols (NĐ 30/2020 Phụ lục III) for the usual commune units.
-KNOWN_ABBREVIATIONS = {"văn phòng hđnd và ubnd": "VP", "công an xã": "CAX", "công an phường": "CAP",
-                       "trung tâm phục vụ hành chính công": "TTPVHCC", "ủy ban nhân dân": "UBND"}
-PLAN_STATE_BY_DOSSIER = {"draft": "drafting", "returned": "drafting", "submitted": "submitted",
-                         "accepted": "submitted", "appraised": "appraised", "pending_approval": "appraised",
-                         "approved": "approved", "protecting": "approved", "operating": "approved"}
 
-
-def abbreviation(name: str) -> str:
-    lowered = name.lower()
-    for known, short in KNOWN_ABBREVIATIONS.items():
-        if lowered.startswith(known):
-            return short
-    return "".join(word[0] for word in re.findall(r"\w+", name) if word[0].isalpha()).upper()[:10] or "CQ"
-
-
-def _commune_title(commune: Organisation) -> str:
-    return commune.full_name.upper()
-
-
-def _owner(system: InformationSystem, commune: Organisation) -> dict[str, Any]:
-    return {"name": system.owner_name or f"Ủy ban nhân dân {commune.full_name.lower()}",
-            "header_name": f"ỦY BAN NHÂN DÂN\n{_commune_title(commune)}", "abbreviation": "UBND",
-            "functions": system.owner_functions, "representative": system.owner_representative,
-            "position": "Chủ tịch Ủy ban nhân dân", "address": system.owner_address or commune.address,
-            "phone": system.owner_phone or commune.phone, "email": system.owner_email or commune.email}
-
-
-def _operator(system: InformationSystem, commune: Organisation) -> dict[str, Any]:
-    name = system.operator_name or (system.unit.name if system.unit else "")
-    return {"name": name, "header_name": name.upper(), "parent_name": f"UBND {_commune_title(commune)}",
-            "abbreviation": abbreviation(name), "functions": system.operator_functions,
-            "representative": system.operator_representative, "position": "Thủ trưởng đơn vị",
-            "address": system.operator_address or commune.address, "phone": system.operator_phone,
-            "email": system.operator_email}
-
-
-def _specialised_unit(unit: Unit | None, commune: Organisation) -> dict[str, Any]:
-    name = unit.name if unit else "Công an xã"
-    full = f"{name} {commune.name}" if commune.name not in name else name
-    return {"name": full, "header_name": full.upper(), "abbreviation": abbreviation(name),
-            "parent_name": f"CÔNG AN {commune.parent.name.upper()}" if commune.parent else "",
-            "functions": unit.functions if unit else "", "representative": unit.head_name if unit else "",
-            "position": f"Trưởng {name}", "address": commune.address, "phone": unit.phone if unit else "",
-            "email": unit.email if unit else ""}
+def commune_block(commune: Organisation) -> dict[str, str]:
+    names = names_of(commune)
+    return {"name": commune.name, "full_name": names.full,
+            "province": commune.parent.name if commune.parent else "", "place_name": commune.name}
 
 
 def _system(system: InformationSystem) -> dict[str, Any]:
@@ -117,28 +69,48 @@ def _policy(policy: SecurityPolicy | None, owner_name: str) -> dict[str, Any]:
     return {"decision": policy.decision_number, "date": policy.issued_on, "issuer": owner_name, "title": policy.title}
 
 
+def _grounds(reason: dict[str, Any]) -> str:
+    return f"{cite(reason['article'])}: {reason['text']}" if reason.get("article") else reason.get("text", "")
+
+
 def _dossier_block(dossier: Dossier, law: LawData, policy: SecurityPolicy | None, owner_name: str,
-                   proposer: str) -> dict[str, Any]:
+                   proposer: str, commune: Organisation) -> dict[str, Any]:
     level = dossier.level
     systems = [{"name": dossier.system.name, "level": level,
-                "grounds": "; ".join(f"{r['article']}: {r['text']}" for r in dossier.reasons if r["level"] == level)}]
+                "grounds": "; ".join(_grounds(r) for r in dossier.reasons if r["level"] == level)}]
     systems += [{"name": part["name"], "level": part["level"], "grounds": part.get("ground", "")}
                 for part in dossier.parts or []]
     return {
         "proposed_level": level,
-        "reasons": [{key: reason[key] for key in ("level", "article", "text", "criterion_id") if key in reason}
+        "reasons": [{"level": reason.get("level", 0), "article": cite(reason.get("article", "")),
+                     "text": reason.get("text", ""), "criterion_id": reason.get("criterion_id", "")}
                     for reason in dossier.reasons],
         "justification": dossier.higher_level_justification, "systems": systems, "risks_text": dossier.risks,
+        "national_security_list": bool((dossier.answers or {}).get("national_security_list")) or level == 5,
         "plan": _plan(dossier, law) if level else {},
         "security_policy": _policy(policy, owner_name),
-        "request": {"number": dossier.request_number,
-                    "date": _local_day(dossier.submitted_at) if dossier.submitted_at else None},
-        "appraisal": {"number": dossier.appraisal_number, "date": dossier.appraisal_on, "lead_unit": dossier.appraisal_by,
-                      "level_opinion": dossier.appraisal_text, "conclusion": dossier.appraisal_result or "",
-                      "method": "Nghiên cứu hồ sơ" if dossier.appraisal_result else ""},
+        "request": {"number": dossier.request_number, "date": dossier.request_on or (
+            _local_day(dossier.submitted_at) if dossier.submitted_at else None)},
+        "appraisal": {"number": dossier.appraisal_number, "date": dossier.appraisal_on,
+                      "lead_unit": lead_unit_name(dossier.appraisal_by, commune),
+                      "method": dossier.appraisal_method, "level_opinion": dossier.appraisal_text,
+                      "plan_design_opinion": dossier.appraisal_design_opinion,
+                      "plan_operation_opinion": dossier.appraisal_operation_opinion,
+                      "conclusion": dossier.appraisal_result or ""},
         "approval": {"decision_number": dossier.decision_number or "", "decision_date": dossier.decision_on,
                      "proposer": proposer},
     }
+
+
+def lead_unit_name(recorded: str, commune: Organisation) -> str:
+    """The appraisal's lead unit with its commune: "Công an xã (đơn vị chuyên trách)" ->
+    "Công an xã Vĩnh Lại (đơn vị chuyên trách)"."""
+    recorded = (recorded or "").strip()
+    if not recorded:
+        return ""
+    names = names_of(commune)
+    head, sep, tail = recorded.partition(" (")
+    return f"{with_commune(head, names)}{sep}{tail}"
 
 
 def _local_day(moment: datetime) -> date:
@@ -152,35 +124,59 @@ class DossierDocuments:
     dossier: Dossier
     specialised_unit: Unit | None
     policy: SecurityPolicy | None
+    units: tuple[Unit, ...] = ()
+    register: dict[str, IssuedDocument] = field(default_factory=dict)
 
 
 def load_dossier(session: Session, dossier_id: int) -> DossierDocuments:
     dossier = session.scalar(select(Dossier).where(Dossier.id == dossier_id).options(
         selectinload(Dossier.system).selectinload(InformationSystem.components),
+        selectinload(Dossier.system).selectinload(InformationSystem.unit),
         selectinload(Dossier.plan_items), selectinload(Dossier.commune).selectinload(Organisation.parent)))
-    unit = session.scalar(select(Unit).where(Unit.commune_id == dossier.commune_id, Unit.is_cyber_unit.is_(True))
-                          .limit(1))
+    units = tuple(session.scalars(select(Unit).where(Unit.commune_id == dossier.commune_id).order_by(Unit.id)))
+    unit = next((u for u in units if u.is_cyber_unit), None)
     policy = session.scalar(select(SecurityPolicy).where(SecurityPolicy.commune_id == dossier.commune_id)
                             .order_by(SecurityPolicy.issued_on.desc()).limit(1))
-    return DossierDocuments(dossier, unit, policy)
+    register = numbering.register_rows(session, dossier.commune_id, numbering.dossier_subject(dossier))
+    return DossierDocuments(dossier, unit, policy, units, register)
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The four bodies of a dossier's documents, and the leaders who sign for each."""
+
+    parties: dict[str, dict[str, Any]]
+    leaders: dict[str, Leadership | None]
+    unit_names: dict[str, str]
+
+
+def parties_of(records: DossierDocuments) -> Parties:
+    dossier = records.dossier
+    commune = dossier.commune
+    operator, operator_leaders = operator_party(dossier.system, commune, list(records.units))
+    unit, unit_leaders_ = specialised_party(records.specialised_unit, commune)
+    level = dossier.level or 0
+    ministry = level >= 4
+    names = names_of(commune)
+    operator_unit = police_unit_name(dossier.system.operator_name or (dossier.system.unit.name if dossier.system.unit
+                                                                      else ""), names)
+    unit_name = police_unit_name(records.specialised_unit.name if records.specialised_unit else names.police_unit,
+                                 names)
+    return Parties(
+        parties={"owner": owner_party(dossier.system, commune), "operator": operator, "specialised_unit": unit,
+                 "appraiser": dict(MINISTRY) if ministry else unit},
+        leaders={"owner": committee_leaders(commune), "operator": operator_leaders,
+                 "specialised_unit": unit_leaders_, "appraiser": None if ministry else unit_leaders_},
+        unit_names={"owner": "", "operator": operator_unit, "specialised_unit": unit_name,
+                    "appraiser": "" if ministry else unit_name})
 
 
 def parties(records: DossierDocuments) -> dict[str, dict[str, Any]]:
-    dossier = records.dossier
-    commune = dossier.commune
-    unit = _specialised_unit(records.specialised_unit, commune)
-    return {"owner": _owner(dossier.system, commune), "operator": _operator(dossier.system, commune),
-            "specialised_unit": unit, "appraiser": unit if (dossier.level or 0) <= 3 else dict(MINISTRY)}
+    return parties_of(records).parties
 
 
-def _signer(party: dict[str, Any], kind: str, issuer_role: str) -> dict[str, str]:
-    if issuer_role == "owner":
-        return {"authority": "" if kind == "quyet_dinh" else "TM. ỦY BAN NHÂN DÂN", "position": "CHỦ TỊCH",
-                "name": party.get("representative", "")}
-    return {"authority": "", "position": (party.get("position") or "").upper(), "name": party.get("representative", "")}
-
-
-def _addressees(key: str, all_parties: dict[str, dict[str, Any]], province: str) -> list[str]:
+def _addressees(key: str, all_parties: dict[str, dict[str, Any]], commune: Organisation) -> list[str]:
+    province = commune.parent.name if commune.parent else ""
     if key in ("mau01", "mau03", "request_appraisal_approval"):
         return [all_parties["specialised_unit"]["name"]]
     if key in ("mau02", "request_appraisal"):
@@ -190,39 +186,59 @@ def _addressees(key: str, all_parties: dict[str, dict[str, Any]], province: str)
     if key in ("mau05", "submission", "bao_cao_kiem_tra"):
         return [all_parties["owner"]["name"]]
     if key == "annual_report_mau08":
-        return [f"Công an {province} (Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao)"]
+        return [f"Công an {in_sentence(province)} (Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao)"]
     return []
 
 
-def _document(spec: DocumentSpec, level: int, all_parties: dict[str, dict[str, Any]], commune: Organisation,
-              today: date, full_number: str = "") -> dict[str, Any]:
+def _document(spec: DocumentSpec, level: int, bodies: Parties, commune: Organisation, issued: IssuedNumber,
+              recorded_signer: str = "") -> dict[str, Any]:
     role = spec.issuer_for(level)
-    issuer = all_parties[role]
-    decides = f"CHỦ TỊCH ỦY BAN NHÂN DÂN {_commune_title(commune)}" if role == "owner" else \
-        (issuer.get("position") or "").upper()
-    number, _, symbol = full_number.partition("/")  # a recorded number keeps its own symbol
+    issuer = bodies.parties[role]
+    leaders = bodies.leaders.get(role)
+    decides = issuing_authority(role, commune, leaders, bodies.unit_names[role]) \
+        if spec.kind == "quyet_dinh" and leaders is not None else ""
+    signer = signer_for(role, spec.kind, leaders, recorded_signer) if leaders is not None else {}
+    recipients = list(spec.recipients)
     return {"key": spec.key, "title": spec.title, "form": spec.form or "", "issuer": issuer,
-            "issuing_authority": decides if spec.kind == "quyet_dinh" else "", "number": number,
-            "symbol": symbol or spec.symbol.format(issuer=issuer.get("abbreviation", "")), "place": commune.name,
-            "date": today, "addressees": _addressees(spec.key, all_parties, commune.parent.name if commune.parent else ""),
-            "legal_bases": list(default_legal_bases(spec.regime)), "recipients": list(spec.recipients),
-            "archive": f"VT, {issuer.get('abbreviation', '')}", "signer": _signer(issuer, spec.kind, role)}
+            "issuing_authority": decides, "number": issued.number, "symbol": issued.symbol,
+            "place": commune.name, "date": issued.issued_on,
+            "addressees": _addressees(spec.key, bodies.parties, commune),
+            "legal_bases": list(default_legal_bases(spec.regime)), "recipients": recipients,
+            "archive": f"VT, {issuer.get('abbreviation', '')}", "signer": signer}
 
 
-def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData, now: datetime) -> dict[str, Any]:
-    """The context for one document of one dossier (deterministic for the same records and clock)."""
+def default_symbol(spec: DocumentSpec, issuer: dict[str, Any]) -> str:
+    return spec.symbol.format(issuer=issuer.get("abbreviation", ""))
+
+
+def document_number(records: DossierDocuments, spec: DocumentSpec) -> IssuedNumber:
+    level = records.dossier.level or 1
+    issuer = parties_of(records).parties[spec.issuer_for(level)]
+    return numbering.issued_number(spec, default_symbol(spec, issuer), dossier=records.dossier,
+                                   row=records.register.get(spec.key))
+
+
+def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData, now: datetime, *,
+                    row: IssuedDocument | None = None, use_register: bool = True) -> dict[str, Any]:
+    """The context for one document of one dossier (the same records give the same document,
+    whenever it is exported: numbers and dates are the recorded ones, never today's)."""
     dossier = records.dossier
     commune = dossier.commune
-    all_parties = parties(records)
-    number = (dossier.decision_number or "") if spec.kind == "quyet_dinh" else ""
-    proposer = f"{all_parties['operator'].get('position', '')} {all_parties['operator']['name']}".strip()
+    bodies = parties_of(records)
+    level = dossier.level or 1
+    issuer = bodies.parties[spec.issuer_for(level)]
+    issued = numbering.issued_number(spec, default_symbol(spec, issuer), dossier=dossier,
+                                     row=records.register.get(spec.key) if use_register else row)
+    operator_leaders = bodies.leaders["operator"]
+    proposer = title_with_body(operator_leaders.head_title, bodies.unit_names["operator"], names_of(commune)) \
+        if bodies.unit_names["operator"] else ""
+    recorded_signer = dossier.decision_signer if spec.numbering == "decision" else ""
     return {
         "generated_at": now, "regime": {"id": dossier.regime},
-        "commune": {"name": commune.name, "full_name": commune.full_name.lower().capitalize(),
-                    "province": commune.parent.name if commune.parent else "", "place_name": commune.name},
-        "document": _document(spec, dossier.level or 1, all_parties, commune, _local_day(now), number),
-        "system": _system(dossier.system), **all_parties,
-        "dossier": _dossier_block(dossier, law, records.policy, all_parties["owner"]["name"], proposer),
+        "commune": commune_block(commune),
+        "document": _document(spec, level, bodies, commune, issued, recorded_signer),
+        "system": _system(dossier.system), **bodies.parties,
+        "dossier": _dossier_block(dossier, law, records.policy, bodies.parties["owner"]["name"], proposer, commune),
     }
 
 
@@ -230,6 +246,9 @@ def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData,
 class DocumentStatus:
     spec: DocumentSpec
     missing: list[str]
+    issued: IssuedNumber = IssuedNumber()
+    can_number: bool = False
+    missing_paths: tuple[str, ...] = ()
 
     @property
     def ready(self) -> bool:
@@ -248,8 +267,22 @@ def dossier_documents(catalogue: DocumentCatalogue, records: DossierDocuments, l
         if spec.key not in keys:
             continue
         context = dossier_context(records, spec, law, now)
-        statuses.append(DocumentStatus(spec, missing_fields(spec.key, context, dossier.regime)))
+        issued = document_number(records, spec)
+        missing = missing_required(spec.key, context, dossier.regime)
+        statuses.append(DocumentStatus(spec, [field.label for field in missing], issued,
+                                       numbering.can_record(spec, dossier, issued),
+                                       tuple(field.path for field in missing)))
     return statuses
+
+
+def record_document_number(session: Session, actor: Actor, records: DossierDocuments, spec: DocumentSpec,
+                           raw_number: str, issued_on: date | None, now: datetime) -> IssuedNumber:
+    """Number a document of the dossier once it is issued (e.g. a request sent without a number)."""
+    dossier = records.dossier
+    issuer = parties_of(records).parties[spec.issuer_for(dossier.level or 1)]
+    return numbering.record_number(session, actor, spec, default_symbol(spec, issuer), raw_number, issued_on, now,
+                                   commune_id=dossier.commune_id, subject=numbering.dossier_subject(dossier),
+                                   dossier=dossier)
 
 
 def template_bytes(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec) -> bytes:
@@ -263,6 +296,13 @@ def template_bytes(session: Session, catalogue: DocumentCatalogue, spec: Documen
 
 def render_one(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec, context: dict[str, Any]) -> bytes:
     return render_document(template_bytes(session, catalogue, spec), context)
+
+
+def render_draft_one(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec,
+                     context: dict[str, Any]) -> bytes:
+    """The document as far as the records go, marked "DỰ THẢO", missing fields highlighted."""
+    data, _ = render_draft(template_bytes(session, catalogue, spec), context, spec.key, spec.regime, catalogue)
+    return data
 
 
 def dossier_files(session: Session, catalogue: DocumentCatalogue, records: DossierDocuments, law: LawData,
@@ -305,9 +345,14 @@ def commune_bundle(session: Session, catalogue: DocumentCatalogue, commune_id: i
 
 # --------------------------------------------------------------------------- review and annual report
 
+def review_subject(review: Review) -> str:
+    return f"review:{review.id}"
+
+
 def review_context(records: DossierDocuments, review: Review, spec: DocumentSpec, law: LawData,
-                   now: datetime) -> dict[str, Any]:
-    context = dossier_context(records, spec, law, now)
+                   now: datetime, register: dict[str, IssuedDocument] | None = None) -> dict[str, Any]:
+    """The review report: numbered in the register under the review, not the dossier."""
+    context = dossier_context(records, spec, law, now, row=(register or {}).get(spec.key), use_register=False)
     context["review"] = {
         "date": review.reviewed_on, "kind": "periodic", "assessor": review.assessor,
         "assessor_unit": review.external_organisation or context["specialised_unit"]["name"],
@@ -318,67 +363,6 @@ def review_context(records: DossierDocuments, review: Review, spec: DocumentSpec
                      for index, finding in enumerate(review.findings, start=1)],
     }
     return context
-
-
-def annual_report_context(session: Session, commune: Organisation, spec: DocumentSpec, year: int,
-                          now: datetime, law: LawData) -> dict[str, Any]:
-    """Mẫu 08: one row per system of the commune (data period 15/12 of last year to 14/12)."""
-    systems = list(session.scalars(select(InformationSystem).where(InformationSystem.commune_id == commune.id,
-                                                                   InformationSystem.status != "retired")
-                                   .order_by(InformationSystem.code)))
-    latest = _latest_dossiers(session, commune.id)
-    reviewed = set(session.scalars(select(Dossier.system_id).join(Review, Review.dossier_id == Dossier.id)
-                                   .where(Dossier.commune_id == commune.id)))
-    policy = session.scalar(select(SecurityPolicy).where(SecurityPolicy.commune_id == commune.id)
-                            .order_by(SecurityPolicy.issued_on.desc()).limit(1))
-    rows = [_annual_row(index, system, latest.get(system.id), system.id in reviewed, policy, commune)
-            for index, system in enumerate(systems, start=1)]
-    period = law.default_regime.annual_report.period(year)
-    unit = session.scalar(select(Unit).where(Unit.commune_id == commune.id, Unit.is_cyber_unit.is_(True)).limit(1))
-    owner = {"name": f"Ủy ban nhân dân {commune.full_name.lower()}", "abbreviation": "UBND",
-             "header_name": f"ỦY BAN NHÂN DÂN\n{_commune_title(commune)}", "address": commune.address,
-             "phone": commune.phone, "representative": systems[0].owner_representative if systems else ""}
-    all_parties = {"owner": owner, "operator": owner, "specialised_unit": _specialised_unit(unit, commune),
-                   "appraiser": _specialised_unit(unit, commune)}
-    approved = sum(1 for row in rows if row["approval_status"] == "approved")
-    return {
-        "generated_at": now, "regime": {"id": spec.regime},
-        "commune": {"name": commune.name, "full_name": commune.full_name.lower().capitalize(),
-                    "province": commune.parent.name if commune.parent else "", "place_name": commune.name},
-        "document": _document(spec, 1, all_parties, commune, _local_day(now)), **all_parties,
-        "annual_report": {"year": year, "period_start": period[0], "period_end": period[1], "rows": rows,
-                          "totals": {"systems": len(systems), "classified": len(latest), "dossiers": len(latest),
-                                     "appraised": sum(1 for row in rows if row["approval_status"] in
-                                                      ("appraised", "approved")),
-                                     "approved": approved, "reviewed": len(reviewed)}},
-    }
-
-
-def _latest_dossiers(session: Session, commune_id: int) -> dict[int, Dossier]:
-    latest: dict[int, Dossier] = {}
-    for dossier in session.scalars(select(Dossier).where(Dossier.commune_id == commune_id,
-                                                         Dossier.state != "superseded")
-                                   .options(selectinload(Dossier.plan_items)).order_by(Dossier.version_no)):
-        latest[dossier.system_id] = dossier
-    return latest
-
-
-def _annual_row(index: int, system: InformationSystem, dossier: Dossier | None, reviewed: bool,
-                policy: SecurityPolicy | None, commune: Organisation) -> dict[str, Any]:
-    items = dossier.plan_items if dossier else []
-    done = sum(1 for item in items if item.status in ("met", "not_applicable"))
-    decision = ""
-    if system.approval_decision_number:
-        when = f" ngày {system.approval_decision_on:%d/%m/%Y}" if system.approval_decision_on else ""
-        decision = f"{system.approval_decision_number}{when}"
-    return {"number": index, "system_name": system.name, "owner_name": system.owner_name or f"UBND {commune.full_name}",
-            "operator_name": system.operator_name, "level": (dossier.level if dossier else None) or system.approved_level,
-            "approval_status": "approved" if system.approved_level else
-            PLAN_STATE_BY_DOSSIER.get(dossier.state, "drafting") if dossier else "drafting",
-            "decision": decision,
-            "security_policy": f"{policy.decision_number} ngày {policy.issued_on:%d/%m/%Y}" if policy else "",
-            "plan_status": "none" if not items or not done else "full" if done == len(items) else "partial",
-            "reviews": ["periodic"] if reviewed else []}
 
 
 # --------------------------------------------------------------------------- template management
@@ -408,27 +392,3 @@ def restore_shipped_template(session: Session, actor: Actor, spec: DocumentSpec,
         session.flush()
     audit.record(session, actor, "update", now=now, object_type="document_template", object_id=spec.key,
                  summary=f"Dùng lại mẫu gốc {spec.display_name}")
-
-
-def annual_report_workbook(context: dict[str, Any]) -> bytes:
-    """Mẫu 08's 12-column table as a spreadsheet (staff keep these in Excel)."""
-    report = context["annual_report"]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"Mau 08 nam {report['year']}"
-    append_row(sheet, [f"Báo cáo kết quả bảo đảm an ninh mạng hệ thống thông tin năm {report['year']} — "
-                       f"{context['commune']['full_name']}"])
-    append_row(sheet, ["(1) STT", "(2) Tên hệ thống", "(3) Chủ quản", "(4) Đơn vị vận hành", "(5) Cấp độ",
-                       "(6) Tình trạng phê duyệt", "(7) Quyết định phê duyệt", "(8) Quy chế", "(9) Dự kiến phê duyệt",
-                       "(10) Triển khai phương án", "(11) Dự kiến triển khai đầy đủ", "(12) Kiểm tra, đánh giá"])
-    for row in report["rows"]:
-        append_row(sheet, [row["number"], row["system_name"], row["owner_name"], row["operator_name"],
-                           row["level"], APPROVAL_STATUS_LABELS.get(row["approval_status"], ""), row["decision"],
-                           row["security_policy"], "", DEPLOYMENT_LABELS.get(row["plan_status"], ""), "",
-                           "Định kỳ" if row["reviews"] else ""])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

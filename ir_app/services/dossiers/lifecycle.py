@@ -308,6 +308,9 @@ class StepInput:
     appraisal_result: str | None = None
     appraisal_text: str = ""
     appraisal_by: str = ""
+    appraisal_method: str = ""
+    appraisal_design_opinion: str = ""
+    appraisal_operation_opinion: str = ""
     appraisal_on: date | None = None
     appraisal_file_id: int | None = None
     decision_number: str = ""
@@ -360,22 +363,26 @@ def _check_step_dates(dossier: Dossier, action: str, step: StepInput, now: datet
 
 
 def _state_snapshot(dossier: Dossier) -> dict[str, Any]:
-    names = ("state", "request_number", "appraisal_number", "appraisal_result", "appraisal_text", "appraisal_by", "appraisal_on", "decision_number",
-             "decision_on", "decision_signer", "step_due_on", "return_reason", "appraisal_body",
-             "appraisal_body_decision", "appraisal_body_decision_on", "appraisal_council_members")
+    names = ("state", "request_number", "request_on", "appraisal_number", "appraisal_result", "appraisal_text",
+             "appraisal_by", "appraisal_method", "appraisal_design_opinion", "appraisal_operation_opinion",
+             "appraisal_on", "decision_number", "decision_on", "decision_signer", "step_due_on", "return_reason",
+             "appraisal_body", "appraisal_body_decision", "appraisal_body_decision_on", "appraisal_council_members")
     return {name: getattr(dossier, name) for name in names}
 
 
 def _apply_payload(dossier: Dossier, action: str, step: StepInput) -> None:
     """Fields an action brings are set before the guards look at the dossier."""
-    if action == "submit" and step.request_number.strip():
-        dossier.request_number = step.request_number.strip()[:100]
+    if action == "submit" and step.request_number.strip() and not dossier.request_number:
+        dossier.request_number = step.request_number.strip()[:100]  # recorded once, never renumbered
     if action == "record_appraisal":
         if step.appraisal_result not in (None, "phu_hop", "chua_phu_hop"):
             raise ValidationFailed({"appraisal_result": "Kết luận thẩm định không hợp lệ."})
         dossier.appraisal_result = step.appraisal_result
         dossier.appraisal_text = step.appraisal_text.strip()
         dossier.appraisal_by = step.appraisal_by.strip()[:300]
+        dossier.appraisal_method = step.appraisal_method.strip()[:300]
+        dossier.appraisal_design_opinion = step.appraisal_design_opinion.strip()
+        dossier.appraisal_operation_opinion = step.appraisal_operation_opinion.strip()
         dossier.appraisal_on = step.appraisal_on
         dossier.appraisal_number = step.appraisal_number.strip()[:100]
         if step.appraisal_file_id:
@@ -403,6 +410,8 @@ def _enter_state(session: Session, dossier: Dossier, regime: Regime, law: LawDat
         dossier.step_due_on = law.due_on(_local_day(start), deadline) if deadline.days else None
     if dossier.state == "submitted":
         dossier.submitted_at = now
+        if dossier.request_number and dossier.request_on is None:
+            dossier.request_on = _local_day(now)  # the request letter's date, with its number
     if dossier.state == "returned":
         dossier.return_reason = step.comment.strip()
         dossier.appraisal_result = None if dossier.appraisal_result == "chua_phu_hop" else dossier.appraisal_result

@@ -1,6 +1,8 @@
 """Record → context: the plain dicts the incident report templates are filled with.
 
-Blank fields print as dotted lines, so a report generated early can be completed by hand.
+Blank fields print as dotted lines, so a report generated early can be completed by hand. The
+commune's name keeps its capitals, the signer is the commune's leader on record, and a report
+already sent prints the number and date it was sent with (a new one is a draft: "Số: …").
 """
 from __future__ import annotations
 
@@ -8,11 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from ir_app.documents.names import commune_names, in_sentence, upper
+from ir_app.documents.signing import Leadership, signature
+from ir_app.documents.text import number_text, split_number, vn_date_text
 from ir_app.models import Incident, Organisation
 from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
 from ir_app.services.incidents.record import DEFAULT_TZ, REPORT_CHANNELS
 
 DOTS = "…………………………"
+_LETTERS = "abcdđeghiklmnopqrstuvxy"  # points are lettered in the Vietnamese alphabet
 MINISTRY = "Cơ quan chuyên trách bảo vệ an ninh mạng – Bộ Công an"
 PDP_AGENCY = "Cơ quan chuyên trách bảo vệ dữ liệu cá nhân, Bộ Công an"
 
@@ -22,16 +28,31 @@ class DocumentKind:
     template: str       # key of incident_reports.TEMPLATES
     title: str
     filename: str       # without the incident code and extension
+    symbol: str = ""    # ký hiệu (NĐ 30/2020 Phụ lục III) after the number
+    personal_data: bool = False  # offered only when personal data are involved
 
 
 DOCUMENTS = {
-    "bao-cao-ban-dau": DocumentKind("initial_report", "Báo cáo ban đầu (72 giờ / 24 giờ)", "bao-cao-ban-dau"),
-    "bao-cao-ket-thuc": DocumentKind("final_report", "Báo cáo kết thúc ứng phó sự cố", "bao-cao-ket-thuc"),
+    "bao-cao-ban-dau": DocumentKind("initial_report", "Báo cáo ban đầu (72 giờ / 24 giờ)", "bao-cao-ban-dau",
+                                    "BC-UBND"),
+    "bao-cao-ket-thuc": DocumentKind("final_report", "Báo cáo kết thúc ứng phó sự cố", "bao-cao-ket-thuc",
+                                     "BC-UBND"),
     "thong-bao-vi-pham-dlcn": DocumentKind("pdp_notice", "Thông báo vi phạm dữ liệu cá nhân (Mẫu số 08)",
-                                           "thong-bao-vi-pham-dlcn"),
+                                           "thong-bao-vi-pham-dlcn", "TB-UBND", personal_data=True),
     "bien-ban-vi-pham-dlcn": DocumentKind("breach_record", "Biên bản xác nhận vi phạm dữ liệu cá nhân",
-                                          "bien-ban-vi-pham-dlcn"),
+                                          "bien-ban-vi-pham-dlcn", "BB-UBND", personal_data=True),
 }
+# The recorded reports whose number and date a generated document carries.
+REPORT_KINDS_FOR_DOCUMENT = {"bao-cao-ban-dau": ("initial_notice", "report"), "bao-cao-ket-thuc": ("final_report",),
+                             "thong-bao-vi-pham-dlcn": ("pdp_notice",)}
+# Timeline events worth telling in the final report's account (the rest is the application's log).
+NARRATIVE_EVENTS = ("reported", "transition", "note", "report")
+NARRATIVE_MAX = 12
+
+
+def offered_documents(incident: Incident) -> dict[str, DocumentKind]:
+    """The documents this incident needs: the personal-data ones only when personal data are involved."""
+    return {key: kind for key, kind in DOCUMENTS.items() if not kind.personal_data or incident.personal_data_involved}
 # Which generated document goes with a recorded report of each kind.
 DOCUMENT_FOR_REPORT_KIND = {
     "initial_notice": "bao-cao-ban-dau", "report": "bao-cao-ban-dau", "update": "bao-cao-ban-dau",
@@ -48,25 +69,48 @@ def local_time(moment: datetime | None, tz: tzinfo) -> str:
     return moment.astimezone(tz).strftime("%H:%M ngày %d/%m/%Y") if moment else DOTS
 
 
-def place_date(commune: Organisation, now: datetime, tz: tzinfo) -> str:
-    today = now.astimezone(tz)
-    return f"{commune.name}, ngày {today.day:02d} tháng {today.month:02d} năm {today.year}"
+def place_date(commune: Organisation, moment: datetime | None, tz: tzinfo) -> str:
+    """"Vĩnh Lại, ngày 26 tháng 11 năm 2026" (NĐ 30: days 01–09 and months 01–02 padded); no
+    date yet ("ngày … tháng … năm …") for a document not yet sent."""
+    return vn_date_text(moment.astimezone(tz).date() if moment else None, commune.name)
 
 
 def owner_name(commune: Organisation) -> str:
     """"Ủy ban nhân dân xã Vĩnh Lại": the owner of the commune's systems."""
-    return f"Ủy ban nhân dân {commune.full_name[:1].lower()}{commune.full_name[1:]}"
+    return commune_names(commune.commune_type, commune.name).committee
 
 
-def title_block(commune: Organisation, now: datetime, tz: tzinfo) -> dict[str, Any]:
-    """NĐ 30/2020: the issuing body (UBND xã, owner of the systems), place and date."""
+def committee_signature(commune: Organisation) -> dict[str, str]:
+    """"TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" (or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH") and the name on record."""
+    leaders = Leadership("Chủ tịch", commune.chair_name or "", "Phó Chủ tịch", commune.vice_chair_name or "",
+                         commune.signer if commune.signer in ("head", "deputy", "acting") else "head")
+    return signature(leaders, "Ủy ban nhân dân")
+
+
+def signer_lines(block: dict[str, str]) -> str:
+    return "\n".join(part for part in (block["authority"], block["position"]) if part)
+
+
+def title_block(commune: Organisation, sent_at: datetime | None, tz: tzinfo, number: str = "",
+                symbol: str = "UBND") -> dict[str, Any]:
+    """NĐ 30/2020: the issuing body (UBND xã, owner of the systems), number, place and date."""
+    names = commune_names(commune.commune_type, commune.name)
+    block = committee_signature(commune)
     return {
         "issuer_parent": "",
-        "issuer_name": f"ỦY BAN NHÂN DÂN\n{commune.full_name.upper()}",
-        "place_date": place_date(commune, now, tz),
-        "signer_role": "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH",
-        "signer_name": "",
+        "issuer_name": names.committee_heading,
+        "number_line": number_text(number, symbol),
+        "place_date": place_date(commune, sent_at, tz),
+        "signer_role": signer_lines(block),
+        "signer_name": block["name"],
     }
+
+
+def recorded_report(document: str, incident: Incident):
+    """The report of this kind already recorded as sent (its number and date are reprinted)."""
+    kinds = REPORT_KINDS_FOR_DOCUMENT.get(document, ())
+    return next((report for report in sorted(incident.reports, key=lambda r: r.sent_at) if report.kind in kinds),
+                None)
 
 
 def incident_context(document: str, incident: Incident, data: ResponseData, now: datetime,
@@ -75,31 +119,60 @@ def incident_context(document: str, incident: Incident, data: ResponseData, now:
     kind = DOCUMENTS[document]
     commune = incident.commune
     province = commune.parent.name if commune.parent else ""
+    names = commune_names(commune.commune_type, commune.name)
+    sent = recorded_report(document, incident)
+    number, symbol = split_number(sent.reference_number if sent else "")
     context = {
-        **title_block(commune, now, tz),
+        **title_block(commune, sent.sent_at if sent else None, tz, number, symbol or kind.symbol),
         "subtitle": f"Sự cố {incident.code}: {incident.title}",
         "addressee": PDP_AGENCY if kind.template == "pdp_notice" else
-        f"{MINISTRY} (qua Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao – Công an {province})",
+        f"{MINISTRY} (qua Phòng An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao – "
+        f"Công an {in_sentence(province)})",
         "commune": {"owner": owner_name(commune), "address": or_dots(commune.address), "phone": or_dots(commune.phone),
-                    "email": or_dots(commune.email), "website": DOTS},
+                    "email": or_dots(commune.email), "website": or_dots(commune.website),
+                    "office_address": or_dots(commune.office_address or commune.address),
+                    "tax_code": or_dots(commune.tax_code),
+                    "establishment": or_dots(commune.establishment_decision)},
+        "dpo": {"name": or_dots(commune.dpo_name or incident.contact_person), "title": or_dots(commune.dpo_title),
+                "phone": or_dots(commune.dpo_phone), "email": or_dots(commune.dpo_email)},
         "incident": _incident(incident, data, tz),
         "systems": [_system(system) for system in incident.systems],
         "personal_data": _personal_data(incident, tz),
-        "evidence": [{"line": f"{item.code}: {item.description} (tệp {item.filename}, SHA-256 {item.sha256})"}
-                     for item in incident.evidence],
+        "evidence": [{"letter": _LETTERS[index] if index < len(_LETTERS) else str(index + 1),
+                      "line": f"{item.code}: {item.description} (tệp {item.filename}, SHA-256 {item.sha256})"}
+                     for index, item in enumerate(incident.evidence)],
         "reports": [{"line": _report_line(report, tz)} for report in incident.reports],
-        "timeline": [{"at": local_time(entry.at, tz), "text": entry.text} for entry in incident.timeline],
+        "narrative": narrative(incident, tz),
         "initial_reference": _initial_reference(incident, tz),
         "protection_contact": or_dots(incident.contact_person),
         "breach_place": ", ".join(system.name for system in incident.systems) or or_dots(commune.address),
-        "record_time": DOTS,
+        "record_time": local_time(now, tz),
         "record_place": or_dots(commune.address),
-        "recipients": _recipients(kind.template, province),
+        "recipients": _recipients(kind.template, province, names),
         "closing": "Đề nghị cơ quan chuyên trách theo dõi, hướng dẫn, hỗ trợ xử lý sự cố./.",
+        "generated_at": now,
+        "doc_title": f"{kind.title} – {incident.code}",
+        "doc_author": owner_name(commune),
     }
     if kind.template == "breach_record":
-        context["signer_role"] = f"ĐẠI DIỆN {owner_name(commune).upper()}"
+        context["signer_role"] = f"ĐẠI DIỆN {upper(owner_name(commune))}"
+        context["recorder_name"] = or_dots(commune.dpo_name or incident.contact_person)
     return context
+
+
+def narrative(incident: Incident, tz: tzinfo) -> list[str]:
+    """The significant events (report, state changes, notes, reports sent) as a short account,
+    one paragraph per day: "Ngày 26/11/2026: lúc 08:15, …; lúc 09:00, …"."""
+    entries = [entry for entry in sorted(incident.timeline, key=lambda e: e.at) if entry.event in NARRATIVE_EVENTS]
+    if len(entries) > NARRATIVE_MAX:  # keep the first report and the latest events
+        entries = entries[:1] + entries[-(NARRATIVE_MAX - 1):]
+    days: dict[str, list[str]] = {}
+    for entry in entries:
+        local = entry.at.astimezone(tz)
+        text = " ".join(entry.text.split()).rstrip(".")
+        text = text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+        days.setdefault(local.strftime("%d/%m/%Y"), []).append(f"lúc {local:%H:%M}, {text}")
+    return [f"Ngày {day}: {'; '.join(events)}." for day, events in days.items()]
 
 
 def _incident(incident: Incident, data: ResponseData, tz: tzinfo) -> dict[str, Any]:
@@ -119,7 +192,7 @@ def _incident(incident: Incident, data: ResponseData, tz: tzinfo) -> dict[str, A
         "resolved_at": local_time(incident.resolved_at, tz),
         "flags": flags,
         "confidential": "Có, đề nghị giữ bí mật thông tin về sự cố." if incident.is_confidential else "Không.",
-        "related_parties": DOTS,
+        "related_parties": or_dots(incident.notified_parties),
     }
 
 
@@ -158,13 +231,14 @@ def _initial_reference(incident: Incident, tz: tzinfo) -> str:
     return _report_line(first, tz) + "."
 
 
-def _recipients(template: str, province: str) -> list[str]:
+def _recipients(template: str, province: str, names) -> list[str]:
+    police = "CAX" if names.kind == "xã" else "CAP" if names.kind == "phường" else "CAĐK"
     if template == "pdp_notice":
-        return ["Như trên;", "Chủ tịch UBND xã (để b/c);", "Lưu: VT, CAX."]
+        return ["Như trên;", f"{names.police} (để biết);", f"Lưu: VT, {police}."]
     if template == "breach_record":
         return []
-    return ["Như trên;", f"Công an {province} (PA05);" if province else "Công an tỉnh (PA05);",
-            "Chủ tịch UBND xã (để b/c);", "Lưu: VT, CAX."]
+    return ["Như trên;", f"Công an {in_sentence(province)} (PA05);" if province else "Công an tỉnh (PA05);",
+            f"{names.police} (để phối hợp);", f"Lưu: VT, {police}."]
 
 
 def document_filename(document: str, incident: Incident) -> str:

@@ -7,6 +7,7 @@ environment: a template can read the context and nothing else. The shared DOCX e
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ir_app.config import load_config
+from ir_app.documents.package import normalise_zip
+from ir_app.documents.render import keep_signature_with_body
 from ir_app.domain.text import clean_text
 
 TEMPLATES = {
@@ -36,9 +39,25 @@ def render_report(kind: str, context: dict[str, Any], folder: Path | None = None
         raise KeyError(f"không có mẫu báo cáo '{kind}'")
     template = DocxTemplate(str(Path(folder or templates_dir()) / TEMPLATES[kind]))
     template.render(_clean(context), jinja_env=ImmutableSandboxedEnvironment(), autoescape=True)
+    keep_signature_with_body(template.docx)
+    when = context.get("generated_at")
+    if isinstance(when, datetime):
+        _properties(template.docx, str(context.get("doc_title") or ""), str(context.get("doc_author") or ""), when)
     buffer = io.BytesIO()
     template.save(buffer)
-    return buffer.getvalue()
+    return normalise_zip(buffer.getvalue(), when) if isinstance(when, datetime) else buffer.getvalue()
+
+
+def _properties(document, title: str, author: str, when: datetime) -> None:
+    """Who wrote it and when: the commune and the moment it was generated (not python-docx's
+    placeholder "python-docx, 2013")."""
+    stamp = when.astimezone(timezone.utc).replace(tzinfo=None)
+    props = document.core_properties
+    props.title, props.author, props.last_modified_by = clean_text(title), clean_text(author), clean_text(author)
+    props.created = props.modified = props.last_printed = stamp
+    props.revision = 1
+    props.language = "vi-VN"
+    props.comments = props.keywords = props.category = props.subject = ""
 
 
 def _clean(value: Any) -> Any:

@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from ir_app.i18n_markers import N_
 from ir_app.models import Incident, Organisation
-from ir_app.models.org import COMMUNE_TYPE_LABELS
 from ir_app.services.exports import append_row
+from ir_app.documents.names import commune_names, in_sentence, upper
+from ir_app.documents.signing import Leadership, signature
+from ir_app.documents.text import number_text
 from ir_app.services.incidents.clocks import incident_clocks
 from ir_app.services.incidents.data import ResponseData
-from ir_app.services.incidents.documents import owner_name, place_date
+from ir_app.services.incidents.documents import owner_name, place_date, signer_lines
 from ir_app.services.incidents.record import DEFAULT_TZ
 
 PERIODS = ("week", "month")
@@ -182,15 +184,18 @@ def summary_context(summary: IncidentSummary, data: ResponseData, now: datetime,
     """The DOCX context: issued by Công an xã to the commune's leaders and the province police."""
     commune = summary.commune
     province = commune.parent.name if commune.parent else ""
-    level = COMMUNE_TYPE_LABELS.get(commune.commune_type or "xa", "Xã").upper()
+    names = commune_names(commune.commune_type, commune.name)
     total = len(summary.incidents)
+    block = _police_signature(commune, names)
     return {
-        "issuer_parent": f"CÔNG AN {province.upper()}" if province else "",
-        "issuer_name": f"CÔNG AN {commune.full_name.upper()}",
+        "issuer_parent": f"CÔNG AN {upper(province)}" if province else "",
+        "issuer_name": upper(names.police),
+        "number_line": number_text("", "BC-" + ("CAX" if names.kind == "xã" else "CAP" if names.kind == "phường"
+                                                 else "CAĐK")),
         "place_date": place_date(commune, now, tz),
         "subtitle": summary.period.label,
-        "addressee": f"{owner_name(commune)}; Công an {province}" if province else owner_name(commune),
-        "overview": (f"Trong kỳ báo cáo, {commune.full_name} ghi nhận {total} sự cố "
+        "addressee": f"{owner_name(commune)}; Công an {in_sentence(province)}" if province else owner_name(commune),
+        "overview": (f"Trong kỳ báo cáo, {names.full} ghi nhận {total} sự cố "
                      f"({summary.open_count} đang xử lý, {total - summary.open_count} đã kết thúc)."),
         "by_category": [{"label": row.label, "count": row.count} for row in summary.by_category],
         "by_severity": [{"label": row.label, "count": row.count} for row in summary.by_severity],
@@ -199,11 +204,30 @@ def summary_context(summary: IncidentSummary, data: ResponseData, now: datetime,
         "metrics": [{"label": metric.label, "count": metric.count, "average": format_duration(metric.average),
                      "median": format_duration(metric.median)} for metric in summary.metrics],
         "incidents": incident_rows(summary, data, tz),
-        "recipients": [f"Chủ tịch UBND {commune.full_name} (để b/c);",
-                       f"Công an {province} (PA05);" if province else "Công an tỉnh (PA05);", "Lưu: CAX."],
-        "signer_role": f"TRƯỞNG CÔNG AN {level}",
-        "signer_name": "",
+        "recipients": [f"Chủ tịch {names.committee_short} (để b/c);",
+                       f"Công an {in_sentence(province)} (PA05);" if province else "Công an tỉnh (PA05);",
+                       "Lưu: VT, " + ("CAX" if names.kind == "xã" else "CAP" if names.kind == "phường" else "CAĐK") + "."],
+        "signer_role": signer_lines(block),
+        "signer_name": block["name"],
+        "generated_at": now,
+        "doc_title": f"Báo cáo tổng hợp sự cố – {summary.period.label}",
+        "doc_author": names.police,
     }
+
+
+def _police_signature(commune: Organisation, names) -> dict[str, str]:
+    """The commune police's head (or deputy) on record signs the period summary."""
+    from sqlalchemy.orm import object_session
+
+    from ir_app.models import Unit
+
+    session = object_session(commune)
+    unit = session.scalar(select(Unit).where(Unit.commune_id == commune.id, Unit.is_cyber_unit.is_(True))
+                          .limit(1)) if session is not None else None
+    title = (unit.head_title if unit is not None and unit.head_title else f"Trưởng {names.police_unit}")
+    leaders = Leadership(title, unit.head_name if unit else "", unit.deputy_title if unit else "",
+                         unit.deputy_name if unit else "", unit.signer if unit else "head")
+    return signature(leaders)
 
 
 def summary_xlsx(summary: IncidentSummary, data: ResponseData, tz: tzinfo = DEFAULT_TZ) -> bytes:

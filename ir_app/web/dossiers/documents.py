@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf.file import FileField
 from sqlalchemy import select
+from wtforms import StringField
 
 from ir_app.documents.catalog import DocumentCatalogue, load_documents
 from ir_app.documents.context import field_reference
@@ -14,8 +15,10 @@ from ir_app.domain.text import whole_number
 from ir_app.models import DocumentTemplate, Dossier, Review
 from ir_app.services import audit
 from ir_app.services.authz import Permission
+from ir_app.services.dossiers import annual_report as annual
 from ir_app.services.dossiers import documents
 from ir_app.services.errors import ValidationFailed
+from ir_app.services.fields import FieldSpec, parse_field
 from ir_app.services.lawdata import LawData
 from ir_app.web.access import load_scoped, requires
 from ir_app.web.context import actor, db, now
@@ -27,6 +30,12 @@ bp = Blueprint("documents", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_ONLY = frozenset({"application/zip"})
+DATE_FIELD = FieldSpec("issued_on", "Ngày ban hành", "date")
+
+
+class DocumentNumberForm(AppForm):
+    number = StringField(lazy_gettext("Số văn bản"), render_kw={"maxlength": 100, "placeholder": "12"})
+    issued_on = StringField(lazy_gettext("Ngày ban hành"), render_kw={"type": "date"})
 
 
 class TemplateUploadForm(AppForm):
@@ -58,7 +67,36 @@ def index(dossier_id: int):
     dossier = load_scoped(Dossier, dossier_id, Permission.VIEW)
     records = documents.load_dossier(db(), dossier.id)
     statuses = documents.dossier_documents(catalogue(), records, law(), now())
-    return render_template("documents/dossier.html", dossier=dossier, statuses=statuses)
+    return render_template("documents/dossier.html", dossier=dossier, statuses=statuses,
+                           number_form=DocumentNumberForm(), fill_link=fill_link)
+
+
+@bp.post("/dossiers/<int:dossier_id>/documents/<doc_key>/number")
+@requires(Permission.EDIT_DOSSIER)
+def record_number(dossier_id: int, doc_key: str):
+    """The clerk's number and date of an issued document, recorded once."""
+    dossier = load_scoped(Dossier, dossier_id, Permission.EDIT_DOSSIER)
+    records = documents.load_dossier(db(), dossier.id)
+    status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
+                   if s.spec.key == doc_key), None)
+    form = DocumentNumberForm()
+    if status is None:
+        flash(_("Văn bản này không thuộc hồ sơ ở cấp độ hiện tại."), "error")
+    elif form.validate_on_submit():
+        try:
+            issued_on = parse_field(DATE_FIELD, form.issued_on.data) if form.issued_on.data else None
+            documents.record_document_number(db(), actor(), records, status.spec, form.number.data or "",
+                                             issued_on, now())
+        except ValueError as error:
+            db().rollback()
+            flash(_("Ngày ban hành không hợp lệ: %(error)s", error=error), "error")
+        except ValidationFailed as failure:
+            db().rollback()
+            flash(" ".join(failure.errors.values()), "error")
+        else:
+            db().commit()
+            flash(_("Đã ghi số, ngày ban hành của «%(name)s».", name=status.spec.display_name), "success")
+    return redirect(url_for("documents.index", dossier_id=dossier.id))
 
 
 @bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.docx")
@@ -83,6 +121,42 @@ def download(dossier_id: int, doc_key: str):
         return redirect(url_for("documents.index", dossier_id=dossier.id))
     _audit_download("dossier", dossier.id, dossier.commune_id, f"Tải {status.spec.filename}.docx")
     return _attachment(data, DOCX, f"{status.spec.filename}.docx")
+
+
+@bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.draft.docx")
+@requires(Permission.DOWNLOAD)
+def download_draft(dossier_id: int, doc_key: str):
+    """A draft at any time, before every field is filled: watermarked, missing fields highlighted."""
+    dossier = load_scoped(Dossier, dossier_id, Permission.DOWNLOAD)
+    records = documents.load_dossier(db(), dossier.id)
+    status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
+                   if s.spec.key == doc_key), None)
+    if status is None:
+        flash(_("Văn bản này không thuộc hồ sơ ở cấp độ hiện tại."), "error")
+        return redirect(url_for("documents.index", dossier_id=dossier.id))
+    try:
+        data = documents.render_draft_one(db(), catalogue(), status.spec,
+                                          documents.dossier_context(records, status.spec, law(), now()))
+    except DocumentError as error:
+        flash(_("Không tạo được văn bản: %(error)s", error=error), "error")
+        return redirect(url_for("documents.index", dossier_id=dossier.id))
+    _audit_download("dossier", dossier.id, dossier.commune_id, f"Tải bản dự thảo {status.spec.filename}.docx")
+    return _attachment(data, DOCX, f"du-thao-{status.spec.filename}.docx")
+
+
+def fill_link(path: str, dossier: Dossier) -> str:
+    """The page whose form fills a document field (shown next to "Còn thiếu")."""
+    if path.startswith(("owner.", "document.signer", "document.issuer", "document.issuing_authority",
+                        "document.place", "specialised_unit.", "appraiser.")):
+        return url_for("organisations.detail", org_id=dossier.commune_id)
+    if path.startswith(("operator.", "system.")):
+        return url_for("inventory.edit", system_id=dossier.system_id)
+    if path.startswith("dossier.plan"):
+        return url_for("dossiers.plan", dossier_id=dossier.id)
+    if path.startswith(("dossier.proposed_level", "dossier.reasons", "dossier.risks", "dossier.detailed_risk",
+                        "dossier.systems", "dossier.justification")):
+        return url_for("dossiers.proposal", dossier_id=dossier.id)
+    return url_for("dossiers.detail", dossier_id=dossier.id)
 
 
 @bp.get("/dossiers/<int:dossier_id>/documents.zip")
@@ -121,7 +195,7 @@ def annual_report():
     commune = target_commune(Permission.DOWNLOAD)
     year = _year()
     spec = catalogue().get(law().default_regime.id, "annual_report_mau08")
-    context = documents.annual_report_context(db(), commune, spec, year, now(), law())
+    context = annual.annual_report_context(db(), commune, spec, year, now(), law())
     data = documents.render_one(db(), catalogue(), spec, context)
     _audit_download("commune", commune.id, commune.id, f"Tải báo cáo năm {year} (Mẫu 08)")
     return _attachment(data, DOCX, f"{spec.filename}-{year}.docx")
@@ -133,8 +207,8 @@ def annual_report_xlsx():
     commune = target_commune(Permission.DOWNLOAD)
     year = _year()
     spec = catalogue().get(law().default_regime.id, "annual_report_mau08")
-    context = documents.annual_report_context(db(), commune, spec, year, now(), law())
-    data = documents.annual_report_workbook(context)
+    context = annual.annual_report_context(db(), commune, spec, year, now(), law())
+    data = annual.annual_report_workbook(context)
     _audit_download("commune", commune.id, commune.id, f"Tải bảng báo cáo năm {year} (XLSX)")
     return _attachment(data, XLSX, f"bao-cao-nam-{year}-{commune.slug}.xlsx")
 

@@ -74,7 +74,16 @@ class ActionForm(AppForm):
     appraisal_result = SelectField(lazy_gettext("Kết luận thẩm định"), validate_choice=False,
                                    choices=lambda: choice_list([("", _("— Chọn —"))] + [
                                        (value, _(label)) for value, label in dossiers.APPRAISAL_RESULTS]))
-    appraisal_text = TextAreaField(lazy_gettext("Nội dung ý kiến thẩm định"), render_kw={"rows": 4, "maxlength": 20000})
+    appraisal_text = TextAreaField(lazy_gettext("Ý kiến về sự phù hợp của đề xuất cấp độ (điểm a khoản 1 Điều 23)"),
+                                   render_kw={"rows": 4, "maxlength": 20000})
+    appraisal_design_opinion = TextAreaField(
+        lazy_gettext("Ý kiến về phương án bảo đảm an ninh mạng trong thiết kế (điểm b khoản 1 Điều 23)"),
+        render_kw={"rows": 3, "maxlength": 20000})
+    appraisal_operation_opinion = TextAreaField(
+        lazy_gettext("Ý kiến về phương án bảo đảm an ninh mạng trong vận hành (điểm c khoản 1 Điều 23)"),
+        render_kw={"rows": 3, "maxlength": 20000})
+    appraisal_method = StringField(lazy_gettext("Hình thức thẩm định"), render_kw={"maxlength": 300},
+                                   description=lazy_gettext("Ví dụ: nghiên cứu hồ sơ; họp thẩm định; lấy ý kiến bằng văn bản."))
     appraisal_by = StringField(lazy_gettext("Đơn vị/người thẩm định"), render_kw={"maxlength": 300})
     appraisal_on = StringField(lazy_gettext("Ngày thẩm định"), render_kw={"type": "date"})
     appraisal_file = FileField(lazy_gettext("Văn bản thẩm định (PDF, ảnh; bắt buộc với cấp độ 4–5)"))
@@ -427,6 +436,9 @@ def _step_input(form: ActionForm, dossier: Dossier) -> dossiers.StepInput:
         comment=form.comment.data or "", request_number=form.request_number.data or "",
         appraisal_number=form.appraisal_number.data or "", appraisal_result=form.appraisal_result.data or None,
         appraisal_text=form.appraisal_text.data or "", appraisal_by=form.appraisal_by.data or "",
+        appraisal_method=form.appraisal_method.data or "",
+        appraisal_design_opinion=form.appraisal_design_opinion.data or "",
+        appraisal_operation_opinion=form.appraisal_operation_opinion.data or "",
         appraisal_on=_parse_date(form.appraisal_on.data, "appraisal_on"), appraisal_file_id=file_id,
         decision_number=form.decision_number.data or "",
         decision_on=_parse_date(form.decision_on.data, "decision_on"),

@@ -23,6 +23,7 @@ from ir_app.services.incidents.documents import (
     DOCUMENTS,
     document_filename,
     incident_context,
+    offered_documents,
 )
 from ir_app.services.incidents.render import render_report
 from ir_app.services.incidents.summary import (
@@ -67,6 +68,8 @@ def download_document(incident_id: int, document: str):
     if document not in DOCUMENTS:
         abort(404)
     incident = load_incident(incident_id, Permission.DOWNLOAD, *DETAIL_OPTIONS)
+    if document not in offered_documents(incident):
+        abort(404)  # a personal-data notice for an incident without personal data does not exist
     content = render_incident_document(document, incident, response_data())
     audit.record(db(), actor(), "export", now=now(), object_type="incident", object_id=incident.id,
                  commune_id=incident.commune_id, summary=f"{incident.code}: tạo {DOCUMENTS[document].title}")

@@ -35,7 +35,7 @@ from ir_app.services.incidents import tasks as incident_tasks
 from ir_app.services.incidents.clocks import DONE, incident_clocks
 from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
 from ir_app.services.incidents.documents import (
-    DOCUMENTS,
+    offered_documents,
 )
 from ir_app.services.incidents.evidence import CUSTODY_LABELS
 from ir_app.services.incidents.record import REPORT_CHANNELS, TooManyReports
@@ -191,7 +191,7 @@ def render_detail(incident: Incident, status: int = 200, **forms: Any):
         custody_labels=CUSTODY_LABELS, kind_labels=CLOCK_KIND_LABELS, channels=dict(REPORT_CHANNELS),
         contacts=emergency_contacts(incident.commune_id),
         assignable=commune_users(incident.commune_id) if handles else [],
-        documents=DOCUMENTS,
+        documents=offered_documents(incident),
     ), status
 
 
