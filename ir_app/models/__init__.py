@@ -6,7 +6,6 @@ from ir_app.models.checks import CheckItem, CheckResult, MorningCheck
 from ir_app.models.dossiers import (
     Dossier,
     DossierStep,
-    PlanEvidence,
     PlanItem,
     Review,
     ReviewFinding,
@@ -23,6 +22,7 @@ from ir_app.models.incidents import (
     IncidentTask,
     TimelineEntry,
 )
+from ir_app.models.measures import Measure, MeasureEvidence, MeasureRequirement, MeasureSystem
 from ir_app.models.inventory import (
     ComponentKind,
     EmergencyContact,
@@ -49,8 +49,8 @@ from ir_app.models.scheduling import CalendarFeed, JobRun, SchedulerLease
 __all__ = [
     "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "CheckItem", "CheckResult",
     "CustodyEntry", "DocumentTemplate", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport", "IncidentTask",
-    "JobRun", "MorningCheck", "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep",
-    "PlanEvidence", "PlanItem", "Review",
+    "JobRun", "Measure", "MeasureEvidence", "MeasureRequirement", "MeasureSystem", "MorningCheck", "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep",
+    "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "OrgKind", "Organisation",
     "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",

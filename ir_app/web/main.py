@@ -23,8 +23,8 @@ def index():
     session = db()
     communes = visible_communes(session, current_user)
     today = to_local(now()).date()
-    figures = overview.commune_figures(session, visible_commune_ids(current_user), today)
     law = current_app.extensions["ir_law"]
+    figures = overview.commune_figures(session, visible_commune_ids(current_user), today, catalogue=law.catalogue)
     return render_template("main/index.html", communes=communes, figures=figures, today=today,
                            transition=law.default_regime.transition, workflow=law.workflow)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from ir_app.documents.catalog import DocumentCatalogue, DocumentSpec
 from ir_app.documents.context import (APPROVAL_STATUS_LABELS, DEPLOYMENT_LABELS, default_legal_bases,
                                       plan_from_catalogue)
 from ir_app.documents.package import build_zip
+from ir_app.domain.plan import Progress as PlanProgress
 from ir_app.documents.render import missing_fields, render_document
 from ir_app.models import (DocumentTemplate, Dossier, InformationSystem, Organisation, Review, SecurityPolicy,
                            StoredFile, Unit)
@@ -25,6 +26,7 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.files import store_upload
 from ir_app.services.lawdata import LawData
+from ir_app.services.measures import plan
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MINISTRY = {"name": "Bộ Công an (Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao)",
@@ -96,10 +98,7 @@ def _system(system: InformationSystem) -> dict[str, Any]:
     }
 
 
-def _plan(dossier: Dossier, law: LawData) -> Any:
-    entries = {item.requirement_id: {"measure": item.how_met, "status": item.status, "na_reason": item.na_reason,
-                                     "responsible": item.responsible, "due_date": item.due_on}
-               for item in dossier.plan_items}
+def _plan(dossier: Dossier, law: LawData, entries: dict[str, dict[str, Any]]) -> Any:
     return plan_from_catalogue(law.catalogue, dossier.level, dossier.regime, entries)
 
 
@@ -110,7 +109,7 @@ def _policy(policy: SecurityPolicy | None, owner_name: str) -> dict[str, Any]:
 
 
 def _dossier_block(dossier: Dossier, law: LawData, policy: SecurityPolicy | None, owner_name: str,
-                   proposer: str) -> dict[str, Any]:
+                   proposer: str, plan_entries: dict[str, dict[str, Any]]) -> dict[str, Any]:
     level = dossier.level
     systems = [{"name": dossier.system.name, "level": level,
                 "grounds": "; ".join(f"{r['article']}: {r['text']}" for r in dossier.reasons if r["level"] == level)}]
@@ -121,7 +120,7 @@ def _dossier_block(dossier: Dossier, law: LawData, policy: SecurityPolicy | None
         "reasons": [{key: reason[key] for key in ("level", "article", "text", "criterion_id") if key in reason}
                     for reason in dossier.reasons],
         "justification": dossier.higher_level_justification, "systems": systems, "risks_text": dossier.risks,
-        "plan": _plan(dossier, law) if level else {},
+        "plan": _plan(dossier, law, plan_entries) if level else {},
         "security_policy": _policy(policy, owner_name),
         "request": {"number": dossier.request_number,
                     "date": _local_day(dossier.submitted_at) if dossier.submitted_at else None},
@@ -139,22 +138,28 @@ def _local_day(moment: datetime) -> date:
 
 @dataclass(frozen=True)
 class DossierDocuments:
-    """The records one dossier's documents are built from, loaded together."""
+    """The records one dossier's documents are built from, loaded together. ``plan_entries`` are
+    the plan rows as submitted (frozen in the version) or, before submission, as they are now;
+    ``live_plan_entries`` always as they are now (periodic review reports)."""
 
     dossier: Dossier
     specialised_unit: Unit | None
     policy: SecurityPolicy | None
+    plan_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    live_plan_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def load_dossier(session: Session, dossier_id: int) -> DossierDocuments:
+def load_dossier(session: Session, dossier_id: int, law: LawData) -> DossierDocuments:
     dossier = session.scalar(select(Dossier).where(Dossier.id == dossier_id).options(
         selectinload(Dossier.system).selectinload(InformationSystem.components),
-        selectinload(Dossier.plan_items), selectinload(Dossier.commune).selectinload(Organisation.parent)))
+        selectinload(Dossier.commune).selectinload(Organisation.parent)))
     unit = session.scalar(select(Unit).where(Unit.commune_id == dossier.commune_id, Unit.is_cyber_unit.is_(True))
                           .limit(1))
     policy = session.scalar(select(SecurityPolicy).where(SecurityPolicy.commune_id == dossier.commune_id)
                             .order_by(SecurityPolicy.issued_on.desc()).limit(1))
-    return DossierDocuments(dossier, unit, policy)
+    live = plan.entries_for_documents(session, dossier, law.catalogue, live=True)
+    kept = plan.entries_for_documents(session, dossier, law.catalogue) if dossier.frozen_plan else live
+    return DossierDocuments(dossier, unit, policy, kept, live)
 
 
 def parties(records: DossierDocuments) -> dict[str, dict[str, Any]]:
@@ -201,7 +206,8 @@ def _document(spec: DocumentSpec, level: int, all_parties: dict[str, dict[str, A
             "archive": f"VT, {issuer.get('abbreviation', '')}", "signer": _signer(issuer, spec.kind, role)}
 
 
-def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData, now: datetime) -> dict[str, Any]:
+def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData, now: datetime,
+                    live_plan: bool = False) -> dict[str, Any]:
     """The context for one document of one dossier (deterministic for the same records and clock)."""
     dossier = records.dossier
     commune = dossier.commune
@@ -214,7 +220,8 @@ def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData,
                     "province": commune.parent.name if commune.parent else "", "place_name": commune.name},
         "document": _document(spec, dossier.level or 1, all_parties, commune, _local_day(now), number),
         "system": _system(dossier.system), **all_parties,
-        "dossier": _dossier_block(dossier, law, records.policy, all_parties["owner"]["name"], proposer),
+        "dossier": _dossier_block(dossier, law, records.policy, all_parties["owner"]["name"], proposer,
+                                  records.live_plan_entries if live_plan else records.plan_entries),
     }
 
 
@@ -273,7 +280,7 @@ def dossier_files(session: Session, catalogue: DocumentCatalogue, records: Dossi
 
 
 def dossier_zip(session: Session, catalogue: DocumentCatalogue, dossier_id: int, law: LawData, now: datetime) -> bytes:
-    return build_zip(dossier_files(session, catalogue, load_dossier(session, dossier_id), law, now), now)
+    return build_zip(dossier_files(session, catalogue, load_dossier(session, dossier_id, law), law, now), now)
 
 
 def commune_dossier_ids(session: Session, commune_id: int) -> list[int]:
@@ -286,7 +293,7 @@ def commune_bundle(session: Session, catalogue: DocumentCatalogue, commune_id: i
     """All dossiers of a commune in one ZIP, one folder per system."""
     files: list[tuple[str, bytes]] = []
     for dossier_id in commune_dossier_ids(session, commune_id):
-        records = load_dossier(session, dossier_id)
+        records = load_dossier(session, dossier_id, law)
         folder = f"{records.dossier.system.code}-lan-{records.dossier.version_no}/"
         files += dossier_files(session, catalogue, records, law, now, prefix=folder)
         progress(dossier_id)
@@ -299,7 +306,7 @@ def commune_bundle(session: Session, catalogue: DocumentCatalogue, commune_id: i
 
 def review_context(records: DossierDocuments, review: Review, spec: DocumentSpec, law: LawData,
                    now: datetime) -> dict[str, Any]:
-    context = dossier_context(records, spec, law, now)
+    context = dossier_context(records, spec, law, now, live_plan=True)  # a check reads the plan as it is now
     context["review"] = {
         "date": review.reviewed_on, "kind": "periodic", "assessor": review.assessor,
         "assessor_unit": review.external_organisation or context["specialised_unit"]["name"],
@@ -319,11 +326,13 @@ def annual_report_context(session: Session, commune: Organisation, spec: Documen
                                                                    InformationSystem.status != "retired")
                                    .order_by(InformationSystem.code)))
     latest = _latest_dossiers(session, commune.id)
+    progress = {key: view.progress for key, view in plan.plan_views(session, list(latest.values()),
+                                                                     law.catalogue).items()}
     reviewed = set(session.scalars(select(Dossier.system_id).join(Review, Review.dossier_id == Dossier.id)
                                    .where(Dossier.commune_id == commune.id)))
     policy = session.scalar(select(SecurityPolicy).where(SecurityPolicy.commune_id == commune.id)
                             .order_by(SecurityPolicy.issued_on.desc()).limit(1))
-    rows = [_annual_row(index, system, latest.get(system.id), system.id in reviewed, policy, commune)
+    rows = [_annual_row(index, system, latest.get(system.id), system.id in reviewed, policy, commune, progress)
             for index, system in enumerate(systems, start=1)]
     period = law.default_regime.annual_report.period(year)
     unit = session.scalar(select(Unit).where(Unit.commune_id == commune.id, Unit.is_cyber_unit.is_(True)).limit(1))
@@ -350,15 +359,16 @@ def _latest_dossiers(session: Session, commune_id: int) -> dict[int, Dossier]:
     latest: dict[int, Dossier] = {}
     for dossier in session.scalars(select(Dossier).where(Dossier.commune_id == commune_id,
                                                          Dossier.state != "superseded")
-                                   .options(selectinload(Dossier.plan_items)).order_by(Dossier.version_no)):
+                                   .order_by(Dossier.version_no)):
         latest[dossier.system_id] = dossier
     return latest
 
 
 def _annual_row(index: int, system: InformationSystem, dossier: Dossier | None, reviewed: bool,
-                policy: SecurityPolicy | None, commune: Organisation) -> dict[str, Any]:
-    items = dossier.plan_items if dossier else []
-    done = sum(1 for item in items if item.status in ("met", "not_applicable"))
+                policy: SecurityPolicy | None, commune: Organisation,
+                progress: dict[int, PlanProgress]) -> dict[str, Any]:
+    # Column (10): the same derived plan status the plan page shows.
+    deployment = progress[dossier.id].deployment if dossier and dossier.id in progress else "none"
     decision = ""
     if system.approval_decision_number:
         when = f" ngày {system.approval_decision_on:%d/%m/%Y}" if system.approval_decision_on else ""
@@ -369,7 +379,7 @@ def _annual_row(index: int, system: InformationSystem, dossier: Dossier | None, 
             PLAN_STATE_BY_DOSSIER.get(dossier.state, "drafting") if dossier else "drafting",
             "decision": decision,
             "security_policy": f"{policy.decision_number} ngày {policy.issued_on:%d/%m/%Y}" if policy else "",
-            "plan_status": "none" if not items or not done else "full" if done == len(items) else "partial",
+            "plan_status": deployment,
             "reviews": ["periodic"] if reviewed else []}
 
 

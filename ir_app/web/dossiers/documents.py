@@ -55,7 +55,7 @@ def _audit_download(object_type: str, object_id, commune_id: int, summary: str) 
 @requires(Permission.VIEW)
 def index(dossier_id: int):
     dossier = load_scoped(Dossier, dossier_id, Permission.VIEW)
-    records = documents.load_dossier(db(), dossier.id)
+    records = documents.load_dossier(db(), dossier.id, law())
     statuses = documents.dossier_documents(catalogue(), records, law(), now())
     return render_template("documents/dossier.html", dossier=dossier, statuses=statuses)
 
@@ -64,7 +64,7 @@ def index(dossier_id: int):
 @requires(Permission.DOWNLOAD)
 def download(dossier_id: int, doc_key: str):
     dossier = load_scoped(Dossier, dossier_id, Permission.DOWNLOAD)
-    records = documents.load_dossier(db(), dossier.id)
+    records = documents.load_dossier(db(), dossier.id, law())
     status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
                    if s.spec.key == doc_key), None)
     if status is None:
@@ -106,7 +106,7 @@ def commune_bundle():
 @requires(Permission.DOWNLOAD)
 def review_report(review_id: int):
     review = load_scoped(Review, review_id, Permission.DOWNLOAD)
-    records = documents.load_dossier(db(), review.dossier_id)
+    records = documents.load_dossier(db(), review.dossier_id, law())
     spec = catalogue().get(records.dossier.regime, "bao_cao_kiem_tra")
     context = documents.review_context(records, review, spec, law(), now())
     data = documents.render_one(db(), catalogue(), spec, context)

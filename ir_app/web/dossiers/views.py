@@ -15,7 +15,7 @@ from wtforms import SelectField, StringField, TextAreaField
 
 from ir_app.domain.regimes import article_sort_key
 from ir_app.domain.workflow import TransitionRefused
-from ir_app.models import Dossier, InformationSystem, PlanItem, Review, SecurityPolicy, StoredFile
+from ir_app.models import Dossier, InformationSystem, Review, SecurityPolicy, StoredFile
 from ir_app.services import audit
 from ir_app.services.dossiers import lifecycle as dossiers
 from ir_app.services.dossiers import protection
@@ -24,15 +24,15 @@ from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
 from ir_app.services.files import safe_name, store_upload
 from ir_app.services.lawdata import LawData
+from ir_app.services.measures import plan
 from ir_app.web.access import load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import (SimpleForm, choice_list, expected_version, fill_form, form_values, show_errors,
+from ir_app.web.forms import (SimpleForm, choice_list, expected_version, form_values, show_errors,
                               spec_form, submit)
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("dossiers", __name__)
 
-PlanItemForm = spec_form("PlanItemForm", protection.PLAN_ITEM_FIELDS)
 ReviewForm = spec_form("ReviewForm", protection.REVIEW_FIELDS, versioned=False)
 PolicyForm = spec_form("PolicyForm", protection.POLICY_FIELDS, versioned=False)
 DATE_FIELD = FieldSpec("date", "Ngày", "date")
@@ -254,12 +254,13 @@ def _decision(dossier: Dossier, regime):
 def detail(dossier_id: int):
     dossier = load_scoped(Dossier, dossier_id, Permission.VIEW)
     regime = _regime_of(dossier)
+    view = plan.plan_view(db(), dossier, law().catalogue)
     reviews = list(db().scalars(select(Review).where(Review.dossier_id == dossier.id)
                                 .order_by(Review.reviewed_on.desc()).options(selectinload(Review.findings))))
     return render_template(
         "dossiers/detail.html", dossier=dossier, regime=regime, workflow=law().workflow,
         actions=dossiers.actions_for(db(), current_user, dossier, law()), action_form=ActionForm(),
-        progress=protection.progress(dossier.plan_items), reviews=reviews, review_form=ReviewForm(),
+        progress=view.progress if view else None, reviews=reviews, review_form=ReviewForm(),
         next_review=protection.next_review_due(dossier, reviews, law()), today=_today(),
         has_policy=dossiers.has_security_policy(db(), dossier.commune_id),
         authority=regime.authority_for(dossier.level) if dossier.level else None,
@@ -307,53 +308,7 @@ def _step_input(form: ActionForm, dossier: Dossier) -> dossiers.StepInput:
         decision_signer=form.decision_signer.data or "")
 
 
-# --------------------------------------------------------------------------- protection plan
-
-@bp.get("/dossiers/<int:dossier_id>/plan")
-@requires(Permission.VIEW)
-def plan(dossier_id: int):
-    dossier = load_scoped(Dossier, dossier_id, Permission.VIEW,
-                          options=(selectinload(Dossier.plan_items).selectinload(PlanItem.evidence),))
-    return render_template("dossiers/plan.html", dossier=dossier, groups=protection.grouped_plan(dossier, law()),
-                           progress=protection.progress(dossier.plan_items), catalogue=law().catalogue,
-                           statuses=dict(protection.PLAN_STATUS_CHOICES))
-
-
-@bp.route("/plan-items/<int:item_id>", methods=["GET", "POST"])
-@requires(Permission.EDIT_DOSSIER)
-def plan_item(item_id: int):
-    item = load_scoped(PlanItem, item_id, Permission.EDIT_DOSSIER)
-    form = PlanItemForm()
-    if request.method == "GET":
-        fill_form(form, item)
-    elif form.validate_on_submit():
-        save = lambda: protection.update_plan_item(  # noqa: E731 - a deferred call for submit()
-            db(), actor(), item, form_values(form), now(), expected_version(form))
-        if submit(form, save, _("Đã lưu yêu cầu của phương án.")):
-            return redirect(url_for("dossiers.plan", dossier_id=item.dossier_id, _anchor=f"item-{item.id}"))
-    return render_template("dossiers/plan_item.html", item=item, form=form, evidence_form=EvidenceForm(),
-                           requirement=law().catalogue.requirement(item.requirement_id))
-
-
-@bp.post("/plan-items/<int:item_id>/evidence")
-@requires(Permission.EDIT_DOSSIER)
-def add_evidence(item_id: int):
-    item = load_scoped(PlanItem, item_id, Permission.EDIT_DOSSIER)
-    form = EvidenceForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            protection.add_evidence(db(), actor(), item, upload.filename if upload else "",
-                                    upload.read() if upload else b"", form.note.data or "", now(),
-                                    current_app.config["IR_MAX_UPLOAD_BYTES"])
-        except ValidationFailed as failure:
-            db().rollback()
-            flash(" ".join(failure.errors.values()), "error")
-        else:
-            db().commit()
-            flash(_("Đã thêm minh chứng."), "success")
-    return redirect(url_for("dossiers.plan_item", item_id=item.id))
-
+# --------------------------------------------------------------------------- files
 
 @bp.get("/files/<int:file_id>")
 @requires(Permission.DOWNLOAD)
