@@ -25,7 +25,8 @@ from ir_app.models import (
 from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
 from ir_app.models.checks import CheckItem
 from ir_app.models.org import ROLE_LABELS
-from ir_app.seed import demo_incidents
+from ir_app.config import bundled_root
+from ir_app.seed import demo_incidents, demo_measures
 from ir_app.services import audit
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
@@ -176,7 +177,7 @@ class _Loader:
 
 
 def load(session: Session, password: str, now: datetime, law: LawData | None = None,
-         playbooks_dir: Path | None = None) -> int:
+         playbooks_dir: Path | None = None, measures_dir: Path | None = None) -> int:
     loader = _Loader(session, password, now)
     provinces = {p["code"]: loader.get_or_add(Organisation, {"code": p["code"]}, kind="province",
                                               slug=p["slug"], name=p["name"]) for p in PROVINCES}
@@ -188,6 +189,8 @@ def load(session: Session, password: str, now: datetime, law: LawData | None = N
         _load_commune(loader, commune, data)
     _load_users(loader, provinces)
     if law is not None:
+        # Measures first: a dossier submitted below freezes its plan from them.
+        demo_measures.load(session, law, measures_dir or bundled_root() / "level_dossiers", now, loader.count_created)
         _load_dossiers(loader, law)
     demo_incidents.load(session, now, response_data(playbooks_dir), loader.count_created)
     _load_operations(loader)

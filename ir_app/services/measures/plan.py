@@ -160,8 +160,6 @@ def progress_by_dossier(session: Session, dossiers: Iterable[DossierKey],
                         catalogue: Catalogue) -> dict[int, rules.Progress]:
     """Derived plan progress of many dossiers from plain rows: four statements, whatever the count."""
     dossiers = [dossier for dossier in dossiers if dossier.level]
-    if not dossiers:
-        return {}
     communes = {dossier.commune_id for dossier in dossiers}
     measure_rows = session.execute(select(Measure.id, Measure.commune_id, Measure.scope, Measure.status,
                                           Measure.levels).where(Measure.commune_id.in_(communes))).all()

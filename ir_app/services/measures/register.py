@@ -27,7 +27,7 @@ SCOPE_CHOICES = (("commune", N_("Toàn xã (dùng chung cho mọi hệ thống)"
                  ("system", N_("Các hệ thống được chọn")),
                  ("inherited", N_("Kế thừa từ đơn vị cung cấp")))
 STATUS_CHOICES = (("planned", N_("Dự kiến")), ("partly", N_("Triển khai một phần")), ("in_place", N_("Đã triển khai")))
-LEVEL_CHOICES = tuple((str(n), N_("Cấp độ %(level)s") % {"level": n}) for n in range(1, 6))
+LEVEL_CHOICES = tuple((str(n), str(n)) for n in range(1, 6))
 F = FieldSpec
 MEASURE_FIELDS = [
     F("title", N_("Tên biện pháp"), required=True),

@@ -124,7 +124,8 @@ def index():
     page = paginate(db(), register.measures_query(commune.id, chosen), page_number(), PAGE_SIZE)
     adopted = starter.adopted_ids(db(), commune.id, library().id)
     systems = commune_systems(commune)
-    return render_template("measures/index.html", commune=commune, page=page, args=request.args,
+    filters = {**request.args.to_dict(), "commune": commune.code}
+    return render_template("measures/index.html", commune=commune, page=page, args=request.args, filters=filters,
                            chosen=chosen, systems=systems, system_names={s.id: s.name for s in systems},
                            labels=_labels(), bulk=bulk_form(commune), form=SimpleForm(), library=library(),
                            to_adopt=len(library().measures) - len(adopted))
