@@ -143,6 +143,9 @@ def save_measure(session: Session, actor: Actor, commune: Organisation, raw: dic
     if values["status"] == "in_place" and values["in_place_since"] is None:
         values["in_place_since"] = local_day(now)
     before = {} if measure is None else _record(measure)
+    wanted = values | {"requirements": requirements, "system_ids": sorted(systems)}
+    if measure is not None and audit.diff(before, before | wanted) == {}:
+        return measure  # the form came back unchanged: nothing to save, no new version
     if measure is None:
         measure = Measure(commune_id=commune.id, created_at=now, created_by_id=actor.user_id)
         session.add(measure)
