@@ -296,6 +296,6 @@ def measures_query(commune_id: int, chosen: MeasureFilter) -> Select:
                                            MeasureRequirement.requirement_id == chosen.requirement.upper()[:32]))
     if chosen.system_id is not None:
         query = query.where(serving_system(chosen.system_id))
-    return query.order_by(Measure.category, Measure.library_measure_id.is_(None), Measure.library_measure_id,
-                          Measure.id).options(selectinload(Measure.requirement_links),
+    # Management before technical, each in the order adopted (the library's order, then the commune's own).
+    return query.order_by(Measure.category, Measure.id).options(selectinload(Measure.requirement_links),
                                               selectinload(Measure.system_links), selectinload(Measure.owner))
