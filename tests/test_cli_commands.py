@@ -93,3 +93,24 @@ def test_level_check_rejects_bad_input_with_exit_2(app, tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
     assert runner.invoke(level_check, [str(broken)]).exit_code == 2
+
+
+def test_measures_validate_checks_the_shipped_library_and_names_a_broken_copy(app, tmp_path):
+    import shutil
+
+    from ir_app.cli.admin import measures_validate
+
+    runner = app.test_cli_runner()
+    shipped = runner.invoke(measures_validate, [])
+    assert shipped.exit_code == 0 and "Hợp lệ: 1 thư viện biện pháp" in shipped.output
+    shipped_root = app.config["IR_LEVEL_DOSSIERS_DIR"]
+    for folder in ("measures", "threats"):
+        shutil.copytree(shipped_root / folder, tmp_path / folder)
+    library = tmp_path / "measures" / "commune-starter.yaml"
+    library.write_text(library.read_text(encoding="utf-8").replace("requirements: [QL.CS.3]",
+                                                                   "requirements: [QL.XX.3]"), encoding="utf-8")
+    broken = runner.invoke(measures_validate, [str(tmp_path / "measures")])
+    assert broken.exit_code == 1
+    assert "measures[BP.QL.RA-SOAT-QUY-CHE].requirements[0]" in broken.output and "QL.XX.3" in broken.output
+    missing = runner.invoke(measures_validate, [str(tmp_path / "khong-co")])
+    assert missing.exit_code != 0

@@ -137,6 +137,26 @@ def playbooks_validate(directory: Path | None) -> None:
     click.echo(f"Hợp lệ: {len(playbook_paths(folder))} kịch bản trong {folder}.")
 
 
+measures_group = AppGroup("measures", help="Thư viện biện pháp và danh mục nguy cơ.")
+
+
+@measures_group.command("validate")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def measures_validate(directory: Path | None) -> None:
+    """Validate the measure libraries (and the threat catalogues next to them); non-zero exit on any error."""
+    from ir_app.datafiles.measures import MEASURES_FOLDER, validate_measures_dir
+
+    folder = directory or current_app.config["IR_LEVEL_DOSSIERS_DIR"] / MEASURES_FOLDER
+    if not folder.is_dir():
+        fail(f"không có thư mục {folder}")
+    errors = validate_measures_dir(folder, current_app.extensions["ir_law"].catalogue)
+    for error in errors:
+        click.echo(f"LỖI {error}", err=True)
+    if errors:
+        fail(f"{len(errors)} lỗi trong {folder}")
+    click.echo(f"Hợp lệ: {len(list(folder.glob('*.yaml')))} thư viện biện pháp trong {folder}.")
+
+
 # --- Scheduled jobs ---------------------------------------------------------------------------------
 
 

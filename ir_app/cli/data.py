@@ -89,7 +89,7 @@ def dossier_export(system_id: int, out: Path) -> None:
         dossier = dossiers.current_dossier(session, system_id) if system else None
         if dossier is None:
             fail(f"hệ thống #{system_id} không tồn tại hoặc chưa có hồ sơ cấp độ.")
-        records = documents.load_dossier(session, dossier.id)
+        records = documents.load_dossier(session, dossier.id, current_app.extensions["ir_law"])
         files = documents.dossier_files(session, _documents_catalogue(), records, current_app.extensions["ir_law"],
                                         _now())
         out.mkdir(parents=True, exist_ok=True)

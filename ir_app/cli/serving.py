@@ -68,7 +68,8 @@ def demo(port: int, no_serve: bool, no_scheduler: bool) -> None:
     session = _session()
     try:
         created = demo_data.load(session, current_app.config["IR_DEMO_PASSWORD"], _now(),
-                                 current_app.extensions["ir_law"], current_app.config["IR_PLAYBOOKS_DIR"])
+                                 current_app.extensions["ir_law"], current_app.config["IR_PLAYBOOKS_DIR"],
+                                 current_app.config["IR_LEVEL_DOSSIERS_DIR"])
         session.commit()
     finally:
         session.close()

@@ -6,7 +6,6 @@ from ir_app.models.checks import CheckItem, CheckResult, MorningCheck
 from ir_app.models.dossiers import (
     Dossier,
     DossierStep,
-    PlanEvidence,
     PlanItem,
     Review,
     ReviewFinding,
@@ -24,6 +23,7 @@ from ir_app.models.incidents import (
     IncidentTask,
     TimelineEntry,
 )
+from ir_app.models.measures import Measure, MeasureEvidence, MeasureRequirement, MeasureSystem
 from ir_app.models.inventory import (
     ComponentKind,
     EmergencyContact,
@@ -51,9 +51,9 @@ from ir_app.models.scheduling import CalendarFeed, JobRun, SchedulerLease
 
 __all__ = [
     "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "CheckItem", "CheckResult",
-    "CustodyEntry", "DocumentTemplate", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport", "IncidentTask",
-    "JobRun", "MorningCheck", "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep",
-    "PlanEvidence", "PlanItem", "Review",
+    "CustodyEntry", "DocumentTemplate", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
+    "IncidentTask", "JobRun", "Measure", "MeasureEvidence", "MeasureRequirement", "MeasureSystem", "MorningCheck",
+    "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OperatedBy",
     "OrgKind", "Organisation",

@@ -76,6 +76,9 @@ class Dossier(Base):
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     higher_level_justification: Mapped[str] = mapped_column(Text, default="")
     risks: Mapped[str] = mapped_column(Text, default="")  # preliminary list of cyber risks (Đ22.4.c)
+    # The plan as the appraiser read it: frozen when the dossier is submitted (services/measures/plan.py).
+    frozen_plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    plan_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     step_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     step_due_on: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -152,13 +155,15 @@ class DossierStep(Base):
 
 
 class PlanItem(Base):
-    """One catalogue requirement in a dossier's protection plan."""
+    """What a dossier records about one requirement beyond its measures: a justified "not
+    applicable" or an explicit status override. Without an override the row's status is derived
+    from the measures that cover it (services/measures/plan.py)."""
 
     __tablename__ = "plan_items"
     __table_args__ = (
         UniqueConstraint("dossier_id", "requirement_id"),
-        CheckConstraint(_in("status", PLAN_STATUSES), name="status"),
-        CheckConstraint("status <> 'not_applicable' OR length(na_reason) > 0", name="na_has_reason"),
+        CheckConstraint("override_status IS NULL OR " + _in("override_status", PLAN_STATUSES), name="override_status"),
+        CheckConstraint("override_status IS NULL OR length(override_reason) > 0", name="override_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,31 +175,14 @@ class PlanItem(Base):
     plan_part: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(Text)
     tcvn: Mapped[str] = mapped_column(String(32), default="")
-    status: Mapped[str] = mapped_column(String(16), default="not_met")
-    how_met: Mapped[str] = mapped_column(Text, default="")
-    na_reason: Mapped[str] = mapped_column(Text, default="")
-    responsible: Mapped[str] = mapped_column(String(200), default="")
-    due_on: Mapped[date | None] = mapped_column(Date)
+    override_status: Mapped[str | None] = mapped_column(String(16))
+    override_reason: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     dossier: Mapped[Dossier] = relationship(back_populates="plan_items")
-    evidence: Mapped[list[PlanEvidence]] = relationship(back_populates="item", cascade="all, delete-orphan",
-                                                        order_by="PlanEvidence.id")
 
     __mapper_args__ = {"version_id_col": version}
-
-
-class PlanEvidence(Base):
-    __tablename__ = "plan_evidence"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_items.id", ondelete="CASCADE"), index=True)
-    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
-    note: Mapped[str] = mapped_column(String(300), default="")
-
-    item: Mapped[PlanItem] = relationship(back_populates="evidence")
-    file: Mapped[StoredFile] = relationship()
 
 
 class Review(Base):
@@ -271,6 +259,6 @@ class SecurityPolicySystem(Base):
                                            primary_key=True, index=True)
 
 
-__all__ = ["Dossier", "DossierStep", "PlanEvidence", "PlanItem", "Review", "ReviewFinding", "SecurityPolicy",
+__all__ = ["Dossier", "DossierStep", "PlanItem", "Review", "ReviewFinding", "SecurityPolicy",
            "SecurityPolicySystem", "APPRAISAL_BODIES", "DOSSIER_STATES", "PLAN_STATUSES", "POLICY_ISSUERS",
            "POLICY_SCOPES"]

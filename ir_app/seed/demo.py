@@ -25,7 +25,8 @@ from ir_app.models import (
 from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
 from ir_app.models.checks import CheckItem
 from ir_app.models.org import ROLE_LABELS
-from ir_app.seed import demo_incidents
+from ir_app.config import bundled_root
+from ir_app.seed import demo_incidents, demo_measures
 from ir_app.services import audit
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
@@ -115,10 +116,11 @@ def _systems(commune: dict[str, Any]) -> list[dict[str, Any]]:
         {"code": "EMAIL", "name": "Thư điện tử công vụ", "system_type": "internal",
          "information_types": ["private", "personal"], "personal_data_subjects": 60,
          "purpose": "Trao đổi thư công vụ", "hosting": "provincial_dc", "domains": f"mail.{domain}",
-         "internet_exposed": True, **owner, **office, **scope},
+         "internet_exposed": True, "users_served": "Cán bộ, công chức xã", **owner, **office, **scope},
         {"code": "HOPTT", "name": "Hệ thống họp trực tuyến", "system_type": "internal",
          "information_types": ["public", "private"], "purpose": "Họp trực tuyến với tỉnh và các thôn",
-         "hosting": "on_premises", "hosting_detail": "Phòng họp tầng 2", **owner, **office, **scope},
+         "hosting": "on_premises", "hosting_detail": "Phòng họp tầng 2", "users_served": "Cán bộ, công chức xã",
+         **owner, **office, **scope},
         {"code": "LAN", "name": "Mạng nội bộ (LAN) trụ sở UBND", "system_type": "infrastructure",
          "information_types": ["private", "personal"], "purpose": "Kết nối máy tính, máy in, Internet, mạng TSLCD",
          "hosting": "on_premises", "private_ips": "192.168.10.0/24; 192.168.20.0/24",
@@ -193,7 +195,7 @@ class _Loader:
 
 
 def load(session: Session, password: str, now: datetime, law: LawData | None = None,
-         playbooks_dir: Path | None = None) -> int:
+         playbooks_dir: Path | None = None, measures_dir: Path | None = None) -> int:
     loader = _Loader(session, password, now)
     provinces = {p["code"]: loader.get_or_add(Organisation, {"code": p["code"]}, kind="province",
                                               slug=p["slug"], name=p["name"]) for p in PROVINCES}
@@ -210,6 +212,8 @@ def load(session: Session, password: str, now: datetime, law: LawData | None = N
         _load_commune(loader, commune, data)
     _load_users(loader, provinces)
     if law is not None:
+        # Measures first: a dossier submitted below freezes its plan from them.
+        demo_measures.load(session, law, measures_dir or bundled_root() / "level_dossiers", now, loader.count_created)
         _load_dossiers(loader, law)
     demo_incidents.load(session, now, response_data(playbooks_dir), loader.count_created)
     _load_operations(loader)

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from ir_app.domain.regimes import Regime, Transition
 from ir_app.i18n_markers import N_
-from ir_app.models import Dossier, InformationSystem, PlanItem
+from ir_app.domain.requirements import Catalogue
+from ir_app.models import Dossier, InformationSystem
+from ir_app.services.measures.plan import DossierKey, progress_by_dossier
 
 LEGACY_REGIME = "nd85-2016"
 
@@ -39,10 +41,25 @@ def _restrict(query, column, commune_ids):
     return query if commune_ids is None else query.where(column.in_(commune_ids))
 
 
+def _plan_figures(session: Session, figures: dict[int, CommuneFigures], commune_ids, catalogue: Catalogue) -> None:
+    """Protection-plan progress of the dossiers in force, derived from the communes' measures."""
+    level = func.coalesce(Dossier.proposed_level, Dossier.determined_level)
+    rows = session.execute(_restrict(select(Dossier.id, Dossier.commune_id, Dossier.system_id, level)
+                                     .where(Dossier.state.in_(("approved", "protecting", "operating"))),
+                                     Dossier.commune_id, commune_ids)).all()
+    keys = [DossierKey(*row) for row in rows]
+    progress = progress_by_dossier(session, keys, catalogue)
+    for key in keys:
+        if key.id in progress:
+            figures[key.commune_id].plan_total += progress[key.id].total
+            figures[key.commune_id].plan_done += progress[key.id].done
+
+
 def commune_figures(session: Session, commune_ids, today: date, soon_days: int = 7,
+                    catalogue: Catalogue | None = None,
                     transition: Transition | None = None) -> dict[int, CommuneFigures]:
     """``transition`` (the default regime's) decides which systems under investment still finish
-    under NĐ 85 (NĐ 331 Đ39.1); without it none are counted."""
+    under NĐ 85 (NĐ 331 Đ39.1); without it none are counted. ``catalogue`` gives the plan figures."""
     figures: dict[int, CommuneFigures] = defaultdict(CommuneFigures)
     systems = _restrict(select(InformationSystem.commune_id, InformationSystem.approved_level, func.count())
                         .where(InformationSystem.status != "retired")
@@ -61,13 +78,8 @@ def commune_figures(session: Session, commune_ids, today: date, soon_days: int =
         row.dossiers_by_state[state] = count
         row.steps_overdue += overdue or 0
         row.steps_due_soon += soon or 0
-    plan = _restrict(select(Dossier.commune_id, func.count(PlanItem.id),
-                            func.sum(case((PlanItem.status.in_(("met", "not_applicable")), 1), else_=0)))
-                     .join(PlanItem, PlanItem.dossier_id == Dossier.id)
-                     .where(Dossier.state.in_(("approved", "protecting", "operating")))
-                     .group_by(Dossier.commune_id), Dossier.commune_id, commune_ids)
-    for commune_id, total, done in session.execute(plan):
-        figures[commune_id].plan_total, figures[commune_id].plan_done = total, done or 0
+    if catalogue is not None:
+        _plan_figures(session, figures, commune_ids, catalogue)
     cutoff = transition.new_regime_effective if transition else date.min
     investing = ((InformationSystem.status == "under_investment") & InformationSystem.approved_level.is_(None)
                  & (InformationSystem.investment_approved_on < cutoff))  # NĐ 331 Đ39.1

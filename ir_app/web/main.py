@@ -27,7 +27,7 @@ def index():
     today = to_local(now()).date()
     law = current_app.extensions["ir_law"]
     panels = dashboard.panels_for(session, current_user, my_work(), today)
-    figures = overview.commune_figures(session, visible_commune_ids(current_user), today,
+    figures = overview.commune_figures(session, visible_commune_ids(current_user), today, catalogue=law.catalogue,
                                        transition=law.default_regime.transition)
     return render_template("main/index.html", communes=communes, figures=figures, today=today,
                            transition=law.default_regime.transition, workflow=law.workflow, panels=panels)

@@ -26,7 +26,6 @@ from ir_app.documents.catalog import load_documents
 from ir_app.models import (Dossier, Incident, InformationSystem, Organisation, Role, SecurityPolicy, SystemComponent,
                            Unit)
 from ir_app.services.dossiers import annual_report, documents
-from ir_app.services.dossiers.lifecycle import create_plan
 from ir_app.services.incidents.documents import DOCUMENTS, incident_context, offered_documents
 from ir_app.services.incidents.render import render_report
 from ir_app.services.incidents.summary import period_of, summarise, summary_context
@@ -109,7 +108,6 @@ def _hostile_commune(session, law, province, *, code, slug, name, kind, police, 
                       decision_signer=nfd("Trần Văn Đức\x1f"), created_at=NOW, updated_at=NOW)
     session.add(dossier)
     session.flush()
-    create_plan(dossier, law)
     system.approved_level, system.approval_decision_number = 3, "41/QĐ-UBND"
     system.approval_decision_on = date(2026, 11, 20)
     session.flush()
@@ -161,7 +159,7 @@ def render_all(app, session, communes: list[Organisation], incidents: list[Incid
     out: list[Rendered] = []
     commune_ids = [c.id for c in communes]
     for dossier in session.scalars(select(Dossier).where(Dossier.commune_id.in_(commune_ids))):
-        records = documents.load_dossier(session, dossier.id)
+        records = documents.load_dossier(session, dossier.id, law)
         for status in documents.dossier_documents(catalogue, records, law, NOW):
             context = documents.dossier_context(records, status.spec, law, NOW)
             later = documents.dossier_context(records, status.spec, law, LATER)

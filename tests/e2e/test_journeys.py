@@ -98,11 +98,8 @@ def test_appraisal_approval_and_protection_plan(make_page):
     staff.get_by_role("button", name="Mở danh mục yêu cầu của phương án").click()
     expect(staff.locator("main")).to_contain_text("Sao lưu, ứng cứu sự cố và khôi phục")
     staff.locator("a", has_text=re.compile("^Chính sách an toàn thông tin$")).first.click()
-    staff.get_by_label("Tình trạng").select_option(label="Đạt")
-    staff.get_by_label("Cách đáp ứng (đưa vào phương án)").fill("Đã ban hành quy chế số 10/QĐ-UBND.")
-    staff.get_by_role("button", name="Lưu", exact=True).click()
-    expect(staff.locator(".notice.success")).to_contain_text("Đã lưu yêu cầu")
-    staff.locator("a", has_text=re.compile("^Chính sách an toàn thông tin$")).first.click()
+    expect(staff.locator("main")).to_contain_text("Nội dung in trong thuyết minh")
+    staff.get_by_role("link", name="Ban hành và thực hiện Quy chế bảo đảm an ninh mạng của xã").click()
     staff.get_by_label("Tệp minh chứng").set_input_files(files=[{"name": "quy-che.pdf", "mimeType": "application/pdf",
                                                                   "buffer": PDF}])
     staff.get_by_role("button", name="Tải lên minh chứng").click()

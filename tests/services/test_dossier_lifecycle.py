@@ -13,6 +13,8 @@ from ir_app.services.dossiers import lifecycle as dossiers
 from ir_app.services.dossiers import protection
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.inventory import systems as inventory
+from ir_app.services.measures import plan, register
+from ir_app.services.measures.library import adopt_library, load_starter_library
 
 LAN = {"code": "LAN", "name": "Mạng LAN", "system_type": "infrastructure", "status": "in_operation",
        "hosting": "on_premises", "information_types": ["private", "personal"]}
@@ -59,9 +61,17 @@ def _approved_dossier(session, law, team, commune, clock) -> Dossier:
     return dossier
 
 
-def test_plan_checklist_progress_and_completion(session, law, team, commune, clock):
+def _adopt_all_in_place(session, app, law, commune, clock) -> None:
+    library = load_starter_library(app.config["IR_LEVEL_DOSSIERS_DIR"], law.catalogue)
+    measures = adopt_library(session, Actor.system(), commune, library, clock.now())
+    register.bulk_update(session, Actor.system(), commune, {m.id: m.version for m in measures},
+                         {"status": "in_place"}, None, clock.now())
+
+
+def test_plan_rows_follow_the_measures_and_gate_completion(app, session, law, team, commune, clock):
     dossier = _approved_dossier(session, law, team, commune, clock)
-    assert dossier.level == 2 and len(dossier.plan_items) == 46
+    view = plan.plan_view(session, dossier, law.catalogue)
+    assert dossier.level == 2 and len(view.rows) == 46 and len(view.gaps) == 46
     officer = team[Role.OFFICER]
     dossiers.take_action(session, officer, Actor.of(officer), dossier, "start_protection", dossiers.StepInput(),
                          law, clock.now())
@@ -69,22 +79,19 @@ def test_plan_checklist_progress_and_completion(session, law, team, commune, clo
         dossiers.take_action(session, officer, Actor.of(officer), dossier, "complete_protection",
                              dossiers.StepInput(), law, clock.now())
     with pytest.raises(ValidationFailed) as failure:
-        protection.update_plan_item(session, Actor.of(officer), dossier.plan_items[0],
-                                    {"status": "not_applicable"}, clock.now(), None)
-    assert "lý do" in failure.value.errors["na_reason"]
-    for item in dossier.plan_items:
-        protection.update_plan_item(session, Actor.of(officer), item, {"status": "met", "how_met": "Đã triển khai"},
-                                    clock.now(), None)
-    assert protection.progress(dossier.plan_items).percent == 100
+        plan.set_override(session, Actor.of(officer), dossier, "QL.CS.1", "not_applicable", "", law.catalogue,
+                          clock.now())
+    assert "lý do" in failure.value.errors["override_reason"]
+    _adopt_all_in_place(session, app, law, commune, clock)
+    assert plan.plan_view(session, dossier, law.catalogue).progress.percent == 100
     dossiers.take_action(session, officer, Actor.of(officer), dossier, "complete_protection", dossiers.StepInput(),
                          law, clock.now())
     assert dossier.state == "operating"
 
 
-def test_review_schedules_next_and_reopens_failing_items(session, law, team, commune, clock):
+def test_review_schedules_next_and_reopens_failing_items(app, session, law, team, commune, clock):
     dossier = _approved_dossier(session, law, team, commune, clock)
-    for item in dossier.plan_items:
-        item.status = "met"
+    _adopt_all_in_place(session, app, law, commune, clock)
     assert protection.next_review_due(dossier, [], law) == date(2028, 12, 1)  # level 2: every 24 months
     clock.advance(days=60)  # the check below is dated 15/01/2027
     review = protection.record_review(session, Actor.system(), dossier, {
@@ -92,8 +99,8 @@ def test_review_schedules_next_and_reopens_failing_items(session, law, team, com
         "findings": "KT.DL.3 | Chưa thử khôi phục bản sao lưu | 28/02/2027\nCần cập nhật sơ đồ mạng"}, law, clock.now())
     assert review.next_due_on == date(2029, 1, 15)
     assert [f.requirement_id for f in review.findings] == ["KT.DL.3", ""]
-    reopened = [item for item in dossier.plan_items if item.requirement_id == "KT.DL.3"]
-    assert reopened and reopened[0].status == "not_met"
+    reopened = plan.plan_view(session, dossier, law.catalogue).row("KT.DL.3")
+    assert reopened.status == "not_met" and "Chưa thử khôi phục" in reopened.override.override_reason
     with pytest.raises(ValidationFailed, match="dd/mm/yyyy"):
         protection.record_review(session, Actor.system(), dossier, {
             "reviewed_on": "15/01/2027", "assessor": "X", "result": "fail", "findings": "A | B | 31-02-2027"},

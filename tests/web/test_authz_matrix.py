@@ -19,6 +19,8 @@ from ir_app.models import (
     IncidentReport,
     IncidentTask,
     InformationSystem,
+    Measure,
+    MeasureRequirement,
     MorningCheck,
     Notification,
     PlanItem,
@@ -35,7 +37,7 @@ from ir_app.web.access import AUTHENTICATED, PUBLIC
 
 SKIP_ENDPOINTS = {"static"}
 # URL arguments naming shared data files rather than a commune's records: the same on both sides.
-SHARED_ARGUMENTS = {"playbook_id", "document", "regime", "doc_key", "step_id", "action", "code"}
+SHARED_ARGUMENTS = {"playbook_id", "document", "regime", "doc_key", "step_id", "action", "code", "requirement_id"}
 
 
 def routes(app):
@@ -65,7 +67,10 @@ def _objects(session, commune, code) -> dict:
                       created_at=_now(), updated_at=_now())
     dossier.plan_items.append(PlanItem(requirement_id="QL.CS.1", catalogue_id="tt12-2022", position=0,
                                        area="policy", plan_part="design_build", title="Chính sách"))
-    session.add(dossier)
+    measure = Measure(commune_id=commune.id, title=f"Quy chế {code}", category="management", scope="commune",
+                      created_at=_now(), updated_at=_now(),
+                      requirement_links=[MeasureRequirement(requirement_id="QL.CS.1")])
+    session.add_all([dossier, measure])
     session.flush()
     review = Review(dossier_id=dossier.id, commune_id=commune.id, reviewed_on=_now().date(), assessor="Tổ kiểm tra",
                     result="pass", next_due_on=_now().date(), created_at=_now())
@@ -74,7 +79,8 @@ def _objects(session, commune, code) -> dict:
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
             "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection",
-            "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id}
+            "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id,
+            "measure_id": measure.id, "requirement_id": "QL.CS.1"}
 
 
 def _incident(session, commune):
@@ -187,6 +193,7 @@ def test_commune_chosen_by_query_is_checked(world, make_web):
     client = make_web(users[Role.OFFICER])
     far = objects["far"]["commune"]
     for url in ("/contacts/", "/contacts/print", "/contacts/new", "/systems/new", "/systems/import",
+                "/measures/", "/measures/new", "/measures/export.xlsx",
                 "/incidents/report", "/incidents/summary", "/incidents/summary.xlsx", "/incidents/summary.docx",
                 "/checks/", "/checks/morning"):
         assert client.get(f"{url}?commune={far}").status_code == 404, url

@@ -98,7 +98,8 @@ def test_a_date_that_cannot_be_read_is_refused_not_taken_as_empty(make_web, sess
     _take(session, app, people, dossier, clock, Role.APPRAISER, "accept")
     response = make_web(people[Role.APPRAISER]).post_form(f"/dossiers/{dossier.id}/actions/record_appraisal", {
         "appraisal_result": "phu_hop", "appraisal_text": "Phù hợp.", "appraisal_on": "31/13/2026"})
-    assert response.status_code == 422 and "Ngày phải theo dạng dd/mm/yyyy." in response.get_data(as_text=True)
+    # Well-formed but not in the calendar: said as such (issue 14 D17), never taken as empty.
+    assert response.status_code == 422 and "Ngày 31/13/2026 không có trong lịch." in response.get_data(as_text=True)
 
 
 def test_submitting_asks_once_more_saying_what_happens_and_who_is_next(make_web, session, people, dossier):

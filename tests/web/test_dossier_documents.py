@@ -40,7 +40,7 @@ def _text(data: bytes) -> str:
     return "\n".join(parts)
 
 
-def test_auditor_downloads_the_dossier_zip_and_it_is_audited(make_web, demo_data, session):
+def test_auditor_downloads_the_dossier_zip_and_it_is_audited(app, make_web, demo_data, session):
     auditor = make_web()
     auditor.login("auditor@vinh-lai.demo.vn", "demo12345")
     response = auditor.get(f"/dossiers/{demo_data.id}/documents.zip")
@@ -55,8 +55,9 @@ def test_auditor_downloads_the_dossier_zip_and_it_is_audited(make_web, demo_data
     assert TITLE in decision and "Độc lập - Tự do - Hạnh phúc" in decision
     assert "Mạng nội bộ (LAN) trụ sở UBND" in decision and "Điều 1" in decision and "Điều 3" in decision
     explained = _text(archive.read("thuyet-minh-ho-so-de-xuat-cap-do.docx"))
-    for requirement in demo_data.plan_items:
-        assert requirement.requirement_id in explained
+    for requirement in app.extensions["ir_law"].catalogue.for_level(demo_data.level):
+        assert requirement.id in explained
+    assert "Chưa có biện pháp — dự kiến" in explained  # the demo's gaps on purpose, with their date
     downloads = session.scalars(select(AuditEvent).where(AuditEvent.action == "download")).all()
     assert any(event.actor_label == "auditor@vinh-lai.demo.vn" for event in downloads)
 
@@ -197,3 +198,29 @@ def test_a_draft_downloads_before_every_field_is_filled(make_web, demo_data, ses
     assert "Vĩnh Lại, ngày … tháng … năm …" in body
     assert 'w:highlight w:val="yellow"' in zipfile.ZipFile(io.BytesIO(response.data)).read("word/document.xml").decode()
     assert client.get(f"/dossiers/{pending.id}/documents/mau06.docx").status_code == 302  # the real one waits
+def _plan_tables(document):
+    """The thuyết minh's plan tables: those whose header has the "Phương án đáp ứng" column."""
+    return [table for table in document.tables
+            if any("Phương án đáp ứng" in cell.text for cell in table.rows[0].cells)]
+
+
+def test_every_demo_thuyet_minh_prints_every_plan_cell(app, demo_data, session, tmp_path):
+    """`ir-app dossier export` of each demo level-2/3 system: no empty cell in the plan tables."""
+    runner = app.test_cli_runner()
+    dossiers = session.scalars(select(Dossier).where(Dossier.state != "superseded")).all()
+    exported = 0
+    for dossier in dossiers:
+        if dossier.level not in (2, 3):
+            continue
+        out = tmp_path / f"he-thong-{dossier.system_id}"
+        result = runner.invoke(dossier_export, ["--system", str(dossier.system_id), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        document = Document(str(out / "thuyet-minh-ho-so-de-xuat-cap-do.docx"))
+        tables = _plan_tables(document)
+        rows = [row for table in tables for row in table.rows[1:]]
+        assert len(rows) == len(app.extensions["ir_law"].catalogue.for_level(dossier.level)), dossier.system.code
+        empty = [(dossier.system.code, row.cells[1].text[:20], index) for row in rows
+                 for index, cell in enumerate(row.cells) if not cell.text.strip()]
+        assert empty == []
+        exported += 1
+    assert exported >= 4

@@ -107,7 +107,7 @@ def test_full_workflow_level_3(app, make_web, people, system, session, clock, co
     session.expire_all()
     dossier = session.get(Dossier, dossier.id)
     assert dossier.state == "approved"
-    assert len(dossier.plan_items) == 66  # every level-3 requirement of TT 12/2022 Phụ lục III
+    assert dossier.frozen_plan and len(dossier.frozen_plan["rows"]) == 66  # every level-3 row of TT 12/2022
     system_row = session.get(InformationSystem, system.id)
     assert (system_row.approved_level, system_row.approval_decision_number) == (3, "25/QĐ-UBND")
     plan_page = staff.get(f"/dossiers/{dossier.id}/plan").get_data(as_text=True)

@@ -13,8 +13,8 @@ from typing import Any, Callable
 import pytest
 from incident_support import quick_report
 
-from ir_app.models import (BackupPlan, Dossier, EmergencyContact, Incident, InformationSystem, 
-                           PlanItem, Role, Unit, User)
+from ir_app.models import (BackupPlan, EmergencyContact, Incident, InformationSystem, 
+                           Role, Unit, User)
 from ir_app.services import checks
 from ir_app.services.audit import Actor
 from tests.ops_support import make_plan, make_system
@@ -122,23 +122,6 @@ def preferences_edit(session, commune, make_user, clock) -> EditCase:
     return EditCase("/notifications/settings", user, user)
 
 
-def plan_item_edit(session, commune, make_user, clock) -> EditCase:
-    system = make_system(session, commune, code="QLVB", name="Quản lý văn bản")
-    dossier = Dossier(id=29, system_id=system.id, commune_id=commune.id, regime="nd331-2026", state="approved",
-                      answers={}, decision_number="25/QĐ-UBND", decision_on=date(2026, 11, 2),
-                      decision_signer="Phạm Quốc Khánh", created_at=CREATED, updated_at=CREATED)
-    session.add(dossier)
-    for number, status, requirement in ((2, "met", "QL.CS.1"), (29, "partly", "QL.CS.2"), (129, "not_met", "QL.CS.3")):
-        session.add(PlanItem(id=number, dossier_id=29, requirement_id=requirement, catalogue_id="tt12-2022",
-                             position=number, area="management", plan_part="policy", title=f"Yêu cầu {number}",
-                             status=status, how_met="Ban hành quy chế\nPhổ biến" if number == 29 else "",
-                             responsible="Văn phòng", due_on=date(2026, 12, 31)))
-    session.commit()
-    sync_sequences(session, Dossier, PlanItem)
-    return EditCase("/plan-items/29", make_user(Role.STAFF, organisation=commune), session.get(PlanItem, 29),
-                    ("due_on", "31/13/2026"))
-
-
 def checklist_edit(session, commune, make_user, clock) -> EditCase:
     admin = make_user(Role.ADMIN, organisation=commune)
     checks.save_checklist(session, Actor.of(admin, "127.0.0.1"), commune,
@@ -163,7 +146,7 @@ def morning_check_edit(session, commune, make_user, clock) -> EditCase:
 CASES: dict[str, Callable[..., EditCase]] = {
     "system": system_edit, "incident": incident_edit, "contact": contact_edit, "commune": commune_edit,
     "unit": unit_edit, "backup plan": backup_plan_edit, "user": user_edit, "notification settings": preferences_edit,
-    "plan item": plan_item_edit, "morning checklist": checklist_edit, "morning check": morning_check_edit,
+    "morning checklist": checklist_edit, "morning check": morning_check_edit,
 }
 
 

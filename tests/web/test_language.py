@@ -41,7 +41,7 @@ def _pages(session) -> dict[str, tuple[str, str, tuple[str, ...]]]:
 
     The Vietnamese texts are the page's own labels, not data: names, law data (criteria,
     requirement catalogue, playbooks, workflow states) and generated documents stay Vietnamese."""
-    from ir_app.models import BackupPlan, Dossier, Incident, InformationSystem, Organisation, PlanItem
+    from ir_app.models import BackupPlan, Dossier, Incident, InformationSystem, Measure, Organisation
 
     commune_id = session.scalar(select(Organisation.id).where(Organisation.slug == "vinh-lai"))
 
@@ -49,8 +49,7 @@ def _pages(session) -> dict[str, tuple[str, str, tuple[str, ...]]]:
         return session.scalar(select(model.id).where(model.commune_id == commune_id).order_by(model.id))
 
     system, dossier, incident, plan = first(InformationSystem), first(Dossier), first(Incident), first(BackupPlan)
-    item = session.scalar(select(PlanItem.id).join(Dossier).where(Dossier.commune_id == commune_id)
-                          .order_by(PlanItem.id))
+    measure = first(Measure)
     return {
         "/systems/": ("officer", "Information system inventory",
                       ("Danh mục hệ thống thông tin", "Tìm theo tên hoặc mã", "Không có hệ thống nào")),
@@ -62,8 +61,12 @@ def _pages(session) -> dict[str, tuple[str, str, tuple[str, ...]]]:
         f"/dossiers/{dossier}": ("officer", "Dossier history",
                                  ("Lịch sử hồ sơ", "Căn cứ xác định cấp độ", "Kết luận:", "Theo tiêu chí:")),
         f"/dossiers/{dossier}/plan": ("officer", "Cybersecurity protection plan",
-                                      ("Phương án bảo đảm an ninh mạng", "Cách đáp ứng", "Tiến độ chung")),
-        f"/plan-items/{item}": ("officer", "Back to the plan", ("Về phương án", "Tải lên minh chứng")),
+                                      ("Phương án bảo đảm an ninh mạng", "Yêu cầu chưa đáp ứng", "Tiến độ chung")),
+        f"/dossiers/{dossier}/plan/QL.CS.1": ("officer", "Back to the plan",
+                                              ("Về phương án", "Nội dung in trong thuyết minh")),
+        "/measures/": ("officer", "Bulk edit", ("Sửa hàng loạt", "Mã yêu cầu", "Xuất Excel")),
+        f"/measures/{measure}": ("officer", "Requirements of TT 12/2022 met", ("Hệ thống áp dụng", "Minh chứng")),
+        f"/measures/{measure}/edit": ("officer", "Scope", ("Phạm vi áp dụng", "Người phụ trách")),
         "/incidents/": ("officer", "Cybersecurity incidents",
                         ("Báo nhanh sự cố", "Tổng hợp tuần / tháng", "Có báo cáo quá hạn")),
         f"/incidents/{incident}": ("officer", "Notice and reporting deadlines",

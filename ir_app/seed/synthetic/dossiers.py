@@ -16,15 +16,20 @@ from ir_app.models import (
     Dossier,
     DossierStep,
     IssuedDocument,
-    PlanEvidence,
+    Measure,
+    MeasureEvidence,
+    MeasureRequirement,
+    MeasureSystem,
     PlanItem,
     Review,
     ReviewFinding,
     SecurityPolicy,
     SecurityPolicySystem,
 )
+from ir_app.config import bundled_root
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, SystemRef
 from ir_app.services.dossiers.lifecycle import IN_FORCE_STATES, LEGAL_TZ
+from ir_app.services.measures.library import load_starter_library
 
 # How often each state is the current one (a province is mostly in force, some always in progress).
 CURRENT_STATES = (("draft", 14), ("submitted", 7), ("returned", 5), ("accepted", 6), ("appraised", 4),
@@ -247,43 +252,67 @@ def _actor_key(action: str, level: int) -> str:
     return ACTOR_OF[action]
 
 
-def _plan_status(rng, state: str) -> str:
-    weights = {"approved": (80, 15, 5, 0), "protecting": (30, 30, 30, 10)}.get(state, (0, 0, 85, 15))
-    return rng.choices(("not_met", "partly", "met", "not_applicable"), weights)[0]
+MEASURE_STATUSES = (("in_place", 60), ("partly", 20), ("planned", 20))
 
 
 def _add_plans(seed: Seeder, commune: CommuneRef, rng, versions) -> None:
+    """The commune adopted the starter library when its first dossier was created; most measures are
+    in place by now. A few plan rows of dossiers in force are recorded "not applicable"."""
+    library = load_starter_library(bundled_root() / "level_dossiers", seed.law.catalogue)
+    adopted_at = min(version.created_at for version in versions) if versions else seed.now
+    officer = commune.user("officer")
+    measures = []
+    for item in library.measures:
+        status = rng.choices([s for s, _ in MEASURE_STATUSES], [w for _, w in MEASURE_STATUSES])[0]
+        since = adopted_at + timedelta(days=rng.uniform(10, 200))
+        measures.append({
+            "commune_id": commune.id, "title": item.title, "description": item.text, "category": item.category,
+            "scope": item.scope, "provider_name": item.provider or "", "provider_document": "",
+            "status": status, "responsible_unit": "Công an xã" if item.category == "technical" else
+            "Văn phòng HĐND và UBND", "owner_id": officer.id if rng.random() < 0.5 else None,
+            "planned_on": local_day(since) + timedelta(days=90) if status != "in_place" else None,
+            "in_place_since": local_day(since) if status == "in_place" else None, "levels": list(item.levels),
+            "library_id": library.id, "library_measure_id": item.id, "library_version": library.version,
+            "created_at": adopted_at, "updated_at": since, "created_by_id": officer.id, "version": 1})
+    ids = seed.insert_ids(Measure, measures)
+    seed.insert(MeasureRequirement, [{"measure_id": measure_id, "requirement_id": requirement_id}
+                                     for measure_id, item in zip(ids, library.measures)
+                                     for requirement_id in item.requirements])
+    # A measure written for chosen systems (the cameras) applies to the commune's camera system.
+    cameras = [system for system in commune.systems if "CAMERA" in system.code.upper()] or commune.systems[:1]
+    seed.insert(MeasureSystem, [{"measure_id": measure_id, "system_id": system.id}
+                                for measure_id, item in zip(ids, library.measures) if item.scope == "system"
+                                for system in cameras])
+    seed.audit(adopted_at, officer.actor, "adopt", "measure_library", library.id, commune.id,
+               f"Áp dụng {library.title}: {len(ids)} biện pháp mới")
+    for measure_id, row in zip(ids, measures):
+        if row["status"] == "in_place" and rng.random() < 0.05:
+            file_id = seed.add_file(commune.id, f"minh-chung-{row['library_measure_id']}.pdf",
+                                    f"Minh chung {row['library_measure_id']}", row["updated_at"], officer).id
+            seed.insert(MeasureEvidence, [{"measure_id": measure_id, "file_id": file_id, "note": "Biên bản kiểm tra",
+                                           "added_at": row["updated_at"]}])
+            seed.audit(row["updated_at"], officer.actor, "upload", "measure", measure_id, commune.id,
+                       f"Minh chứng minh-chung-{row['library_measure_id']}.pdf")
+    _add_not_applicable(seed, rng, versions)
+
+
+def _add_not_applicable(seed: Seeder, rng, versions) -> None:
     catalogue = seed.law.catalogue
-    rows, evidence_wanted = [], []
+    rows = []
     for version in versions:
-        state = version.state
-        if state not in (*IN_FORCE_STATES, "superseded"):
+        if version.state not in IN_FORCE_STATES:
             continue
-        system, dossier_id = version.system, version.dossier_id
-        level = system.story.proposed_level if state != "superseded" else system.level
+        level = version.system.story.proposed_level or version.system.level
         approved = dict(version.steps)["approve"]
         for position, requirement in enumerate(catalogue.for_level(level)):
-            status = _plan_status(rng, state)
-            rows.append({
-                "dossier_id": dossier_id, "requirement_id": requirement.id, "catalogue_id": catalogue.id,
-                "position": position, "area": requirement.area, "plan_part": requirement.plan_part,
-                "title": requirement.title, "tcvn": requirement.tcvn_for(level) or "", "status": status,
-                "how_met": "Đã triển khai, có biên bản kiểm tra" if status in ("met", "partly") else "",
-                "na_reason": NA_REASON if status == "not_applicable" else "",
-                "responsible": "Công an xã" if position % 2 else "Văn phòng HĐND và UBND",
-                "due_on": local_day(approved) + timedelta(days=90) if status in ("not_met", "partly") else None,
-                "updated_at": approved + timedelta(days=rng.uniform(1, 30)),
-            })
-            evidence_wanted.append(status == "met" and len(evidence_wanted) < 400 and rng.random() < 0.01)
-    ids = seed.insert_ids(PlanItem, rows)
-    officer = commune.user("officer")
-    for item_id, row, wanted in zip(ids, rows, evidence_wanted):
-        if wanted:
-            file_id = seed.add_file(commune.id, f"minh-chung-{row['requirement_id']}.pdf",
-                                    f"Minh chung {row['requirement_id']}", row["updated_at"], officer).id
-            seed.insert(PlanEvidence, [{"plan_item_id": item_id, "file_id": file_id, "note": "Biên bản kiểm tra"}])
-            seed.audit(row["updated_at"], officer.actor, "upload", "plan_item", item_id, commune.id,
-                       f"Minh chứng minh-chung-{row['requirement_id']}.pdf")
+            if rng.random() < 0.03:
+                rows.append({"dossier_id": version.dossier_id, "requirement_id": requirement.id,
+                             "catalogue_id": catalogue.id, "position": position, "area": requirement.area,
+                             "plan_part": requirement.plan_part, "title": requirement.title,
+                             "tcvn": requirement.tcvn_for(level) or "", "override_status": "not_applicable",
+                             "override_reason": NA_REASON, "updated_at": approved + timedelta(days=rng.uniform(1, 30)),
+                             "version": 1})
+    seed.insert(PlanItem, rows)
 
 
 def _add_reviews(seed: Seeder, commune: CommuneRef, rng, operating: list[tuple[SystemRef, int]]) -> None:

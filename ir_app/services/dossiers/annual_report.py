@@ -13,12 +13,13 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ir_app.documents.catalog import DocumentSpec
 from ir_app.documents.context import APPROVAL_STATUS_LABELS, DEPLOYMENT_LABELS, REVIEW_DONE_LABELS
 from ir_app.documents.names import in_sentence
 from ir_app.documents.text import vn_date
+from ir_app.domain.plan import DONE_STATUSES
 from ir_app.models import Dossier, InformationSystem, IssuedDocument, Organisation, Review, SecurityPolicy, Unit
 from ir_app.services.dossiers import numbering
 from ir_app.services.dossiers.document_parties import (
@@ -31,6 +32,7 @@ from ir_app.services.dossiers.document_parties import (
 )
 from ir_app.services.exports import append_row
 from ir_app.services.lawdata import LawData
+from ir_app.services.measures import plan
 
 PLAN_STATE_BY_DOSSIER = {"draft": "drafting", "returned": "drafting", "submitted": "submitted",
                          "accepted": "submitted", "appraised": "appraised", "pending_approval": "appraised",
@@ -50,12 +52,14 @@ def annual_report_context(session: Session, commune: Organisation, spec: Documen
                                                                    InformationSystem.status != "retired")
                                    .order_by(InformationSystem.code)))
     latest = _latest_dossiers(session, commune.id)
+    views = plan.plan_views(session, list(latest.values()), law.catalogue)  # the plan page's own statuses
     reviewed = set(session.scalars(select(Dossier.system_id).join(Review, Review.dossier_id == Dossier.id)
                                    .where(Dossier.commune_id == commune.id)))
     policy = session.scalar(select(SecurityPolicy).where(SecurityPolicy.commune_id == commune.id)
                             .order_by(SecurityPolicy.issued_on.desc()).limit(1))
     names = names_of(commune)
-    rows = [_annual_row(index, system, latest.get(system.id), system.id in reviewed, policy, commune)
+    rows = [_annual_row(index, system, latest.get(system.id), system.id in reviewed, policy, commune,
+                        views.get(latest[system.id].id) if system.id in latest else None)
             for index, system in enumerate(systems, start=1)]
     period = law.default_regime.annual_report.period(year)
     unit = session.scalar(select(Unit).where(Unit.commune_id == commune.id, Unit.is_cyber_unit.is_(True)).limit(1))
@@ -139,7 +143,7 @@ def _latest_dossiers(session: Session, commune_id: int) -> dict[int, Dossier]:
     latest: dict[int, Dossier] = {}
     for dossier in session.scalars(select(Dossier).where(Dossier.commune_id == commune_id,
                                                          Dossier.state != "superseded")
-                                   .options(selectinload(Dossier.plan_items)).order_by(Dossier.version_no)):
+                                   .order_by(Dossier.version_no)):
         latest[dossier.system_id] = dossier
     return latest
 
@@ -153,15 +157,14 @@ def _decision_text(system: InformationSystem, commune: Organisation) -> str:
 
 
 def _annual_row(index: int, system: InformationSystem, dossier: Dossier | None, reviewed: bool,
-                policy: SecurityPolicy | None, commune: Organisation) -> dict[str, Any]:
+                policy: SecurityPolicy | None, commune: Organisation, view: plan.PlanView | None) -> dict[str, Any]:
     names = names_of(commune)
-    items = dossier.plan_items if dossier else []
-    done = sum(1 for item in items if item.status in ("met", "not_applicable"))
     approved = bool(system.approved_level)
     status = "approved" if approved else PLAN_STATE_BY_DOSSIER.get(dossier.state, "drafting") if dossier else "drafting"
-    plan_status = "none" if not items or not done else "full" if done == len(items) else "partial"
+    plan_status = view.progress.deployment if view else "none"  # column (10), as the plan page derives it
     expected_on: date | None = None if approved else (dossier.step_due_on if dossier else None)
-    open_dates = [item.due_on for item in items if item.status not in ("met", "not_applicable") and item.due_on]
+    open_dates = [measure.planned_on for row in (view.rows if view else []) if row.status not in DONE_STATUSES
+                  for measure in row.measures if measure.planned_on]
     level = (dossier.level if dossier else None) or system.approved_level
     reviews = ["periodic"] if reviewed else []
     return {

@@ -11,8 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-from ir_app.documents.names import (CommuneNames, commune_names, heading_lines, police_unit_name, upper,
-                                    with_commune)
+from ir_app.documents.names import CommuneNames, commune_names, heading_lines, police_unit_name, upper, with_commune
 from ir_app.documents.signing import Leadership, signature, usual_head_title
 from ir_app.models import InformationSystem, Organisation, Unit
 

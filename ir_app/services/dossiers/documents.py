@@ -12,22 +12,40 @@ from sqlalchemy.orm import Session, selectinload
 
 from ir_app.documents.catalog import DocumentCatalogue, DocumentSpec
 from ir_app.documents.context import default_legal_bases, plan_from_catalogue
+from ir_app.documents.names import in_sentence, police_unit_name, with_commune
 from ir_app.documents.package import build_zip
 from ir_app.documents.render import missing_required, render_document, render_draft
-from ir_app.documents.names import in_sentence, police_unit_name, with_commune
-from ir_app.documents.text import cite
 from ir_app.documents.signing import Leadership
-from ir_app.models import (DocumentTemplate, Dossier, InformationSystem, IssuedDocument, Organisation, Review,
-                           SecurityPolicy, StoredFile, Unit)
-from ir_app.services.dossiers import numbering
-from ir_app.services.dossiers.document_parties import (MINISTRY, committee_leaders, issuing_authority, names_of,
-                                                       operator_party, owner_party, signer_for, specialised_party,
-                                                       title_with_body)
-from ir_app.services.dossiers.numbering import IssuedNumber
+from ir_app.documents.text import cite
+from ir_app.models import (
+    DocumentTemplate,
+    Dossier,
+    InformationSystem,
+    IssuedDocument,
+    Organisation,
+    Review,
+    SecurityPolicy,
+    StoredFile,
+    Unit,
+)
 from ir_app.services import audit
 from ir_app.services.audit import Actor
+from ir_app.services.dossiers import numbering
+from ir_app.services.dossiers.document_parties import (
+    MINISTRY,
+    committee_leaders,
+    issuing_authority,
+    names_of,
+    operator_party,
+    owner_party,
+    signer_for,
+    specialised_party,
+    title_with_body,
+)
+from ir_app.services.dossiers.numbering import IssuedNumber
 from ir_app.services.files import store_upload
 from ir_app.services.lawdata import LawData
+from ir_app.services.measures import plan
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -56,10 +74,7 @@ def _system(system: InformationSystem) -> dict[str, Any]:
     }
 
 
-def _plan(dossier: Dossier, law: LawData) -> Any:
-    entries = {item.requirement_id: {"measure": item.how_met, "status": item.status, "na_reason": item.na_reason,
-                                     "responsible": item.responsible, "due_date": item.due_on}
-               for item in dossier.plan_items}
+def _plan(dossier: Dossier, law: LawData, entries: dict[str, dict[str, Any]]) -> Any:
     return plan_from_catalogue(law.catalogue, dossier.level, dossier.regime, entries)
 
 
@@ -74,7 +89,7 @@ def _grounds(reason: dict[str, Any]) -> str:
 
 
 def _dossier_block(dossier: Dossier, law: LawData, policy: SecurityPolicy | None, owner_name: str,
-                   proposer: str, commune: Organisation) -> dict[str, Any]:
+                   proposer: str, commune: Organisation, plan_entries: dict[str, dict[str, Any]]) -> dict[str, Any]:
     level = dossier.level
     systems = [{"name": dossier.system.name, "level": level,
                 "grounds": "; ".join(_grounds(r) for r in dossier.reasons if r["level"] == level)}]
@@ -87,7 +102,7 @@ def _dossier_block(dossier: Dossier, law: LawData, policy: SecurityPolicy | None
                     for reason in dossier.reasons],
         "justification": dossier.higher_level_justification, "systems": systems, "risks_text": dossier.risks,
         "national_security_list": bool((dossier.answers or {}).get("national_security_list")) or level == 5,
-        "plan": _plan(dossier, law) if level else {},
+        "plan": _plan(dossier, law, plan_entries) if level else {},
         "security_policy": _policy(policy, owner_name),
         "request": {"number": dossier.request_number, "date": dossier.request_on or (
             _local_day(dossier.submitted_at) if dossier.submitted_at else None)},
@@ -119,26 +134,42 @@ def _local_day(moment: datetime) -> date:
 
 @dataclass(frozen=True)
 class DossierDocuments:
-    """The records one dossier's documents are built from, loaded together."""
+    """The records one dossier's documents are built from, loaded together. ``plan_entries`` are
+    the plan rows as submitted (frozen in the version) or, before submission, as they are now;
+    ``live_plan_entries`` always as they are now (periodic review reports)."""
 
     dossier: Dossier
     specialised_unit: Unit | None
     policy: SecurityPolicy | None
     units: tuple[Unit, ...] = ()
     register: dict[str, IssuedDocument] = field(default_factory=dict)
+    plan_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    live_plan_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def load_dossier(session: Session, dossier_id: int) -> DossierDocuments:
+def load_dossier(session: Session, dossier_id: int, law: LawData) -> DossierDocuments:
     dossier = session.scalar(select(Dossier).where(Dossier.id == dossier_id).options(
         selectinload(Dossier.system).selectinload(InformationSystem.components),
         selectinload(Dossier.system).selectinload(InformationSystem.unit),
-        selectinload(Dossier.plan_items), selectinload(Dossier.commune).selectinload(Organisation.parent)))
+        selectinload(Dossier.commune).selectinload(Organisation.parent)))
     units = tuple(session.scalars(select(Unit).where(Unit.commune_id == dossier.commune_id).order_by(Unit.id)))
     unit = next((u for u in units if u.is_cyber_unit), None)
     policy = session.scalar(select(SecurityPolicy).where(SecurityPolicy.commune_id == dossier.commune_id)
                             .order_by(SecurityPolicy.issued_on.desc()).limit(1))
     register = numbering.register_rows(session, dossier.commune_id, numbering.dossier_subject(dossier))
-    return DossierDocuments(dossier, unit, policy, units, register)
+    names = names_of(dossier.commune)
+    live = _local_names(plan.entries_for_documents(session, dossier, law.catalogue, live=True), names)
+    kept = _local_names(plan.entries_for_documents(session, dossier, law.catalogue), names) \
+        if dossier.frozen_plan else live
+    return DossierDocuments(dossier, unit, policy, units, register, kept, live)
+
+
+def _local_names(entries: dict[str, dict[str, Any]], names) -> dict[str, dict[str, Any]]:
+    """Library measures say "Công an xã"; a phường's or đặc khu's plan names its own police."""
+    if names.police_unit == "Công an xã":
+        return entries
+    return {key: {name: value.replace("Công an xã", names.police_unit) if isinstance(value, str) else value
+                  for name, value in entry.items()} for key, entry in entries.items()}
 
 
 @dataclass(frozen=True)
@@ -219,7 +250,8 @@ def document_number(records: DossierDocuments, spec: DocumentSpec) -> IssuedNumb
 
 
 def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData, now: datetime, *,
-                    row: IssuedDocument | None = None, use_register: bool = True) -> dict[str, Any]:
+                    row: IssuedDocument | None = None, use_register: bool = True,
+                    live_plan: bool = False) -> dict[str, Any]:
     """The context for one document of one dossier (the same records give the same document,
     whenever it is exported: numbers and dates are the recorded ones, never today's)."""
     dossier = records.dossier
@@ -238,7 +270,8 @@ def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData,
         "commune": commune_block(commune),
         "document": _document(spec, level, bodies, commune, issued, recorded_signer),
         "system": _system(dossier.system), **bodies.parties,
-        "dossier": _dossier_block(dossier, law, records.policy, bodies.parties["owner"]["name"], proposer, commune),
+        "dossier": _dossier_block(dossier, law, records.policy, bodies.parties["owner"]["name"], proposer, commune,
+                                  records.live_plan_entries if live_plan else records.plan_entries),
     }
 
 
@@ -321,7 +354,7 @@ def dossier_files(session: Session, catalogue: DocumentCatalogue, records: Dossi
 
 
 def dossier_zip(session: Session, catalogue: DocumentCatalogue, dossier_id: int, law: LawData, now: datetime) -> bytes:
-    return build_zip(dossier_files(session, catalogue, load_dossier(session, dossier_id), law, now), now)
+    return build_zip(dossier_files(session, catalogue, load_dossier(session, dossier_id, law), law, now), now)
 
 
 def commune_dossier_ids(session: Session, commune_id: int) -> list[int]:
@@ -334,7 +367,7 @@ def commune_bundle(session: Session, catalogue: DocumentCatalogue, commune_id: i
     """All dossiers of a commune in one ZIP, one folder per system."""
     files: list[tuple[str, bytes]] = []
     for dossier_id in commune_dossier_ids(session, commune_id):
-        records = load_dossier(session, dossier_id)
+        records = load_dossier(session, dossier_id, law)
         folder = f"{records.dossier.system.code}-lan-{records.dossier.version_no}/"
         files += dossier_files(session, catalogue, records, law, now, prefix=folder)
         progress(dossier_id)
@@ -352,7 +385,8 @@ def review_subject(review: Review) -> str:
 def review_context(records: DossierDocuments, review: Review, spec: DocumentSpec, law: LawData,
                    now: datetime, register: dict[str, IssuedDocument] | None = None) -> dict[str, Any]:
     """The review report: numbered in the register under the review, not the dossier."""
-    context = dossier_context(records, spec, law, now, row=(register or {}).get(spec.key), use_register=False)
+    context = dossier_context(records, spec, law, now, row=(register or {}).get(spec.key), use_register=False,
+                             live_plan=True)  # a check reads the plan as it is now
     context["review"] = {
         "date": review.reviewed_on, "kind": "periodic", "assessor": review.assessor,
         "assessor_unit": review.external_organisation or context["specialised_unit"]["name"],

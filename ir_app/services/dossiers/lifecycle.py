@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from ir_app.domain.date_sanity import dossier_step_dates
 from ir_app.domain.levels import LevelDecision, LevelInputError, determine, highest_level, validate_input
+from ir_app.domain.plan import DONE_STATUSES
 from ir_app.domain.regimes import Regime
 from ir_app.domain.text import whole_number
 from ir_app.domain.workflow import Rule, apply_action, available_actions
 from ir_app.i18n_markers import N_
-from ir_app.models import Dossier, DossierStep, InformationSystem, PlanItem, SecurityPolicy, User
+from ir_app.models import Dossier, DossierStep, InformationSystem, SecurityPolicy, User
 from ir_app.models.dossiers import APPRAISAL_BODIES
 from ir_app.services import audit
 from ir_app.services.audit import Actor
@@ -27,6 +28,7 @@ from ir_app.services.dossiers import gates
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
 from ir_app.services.lawdata import LawData
+from ir_app.services.measures import plan
 from ir_app.services.records import check_version
 from ir_app.services.table_lines import line_problem, table_lines
 from ir_app.services.work import handoff
@@ -256,7 +258,8 @@ def guard_failures(session: Session, dossier: Dossier, law: LawData,
     ``today`` stands in for the approval date before one is entered (the Quy chế must predate it)."""
     regime = law.regime(dossier.regime)
     level = dossier.workflow_level
-    unmet_plan = [item for item in dossier.plan_items if item.status not in ("met", "not_applicable")]
+    view = plan.plan_view(session, dossier, law.catalogue)
+    unmet_plan = [row for row in view.rows if row.status not in DONE_STATUSES] if view else []
     checks: dict[str, str | None] = {
         "answers_complete": None if dossier.determined_level and dossier.proposed_level else
         "chưa trả lời đủ câu hỏi và chưa chốt cấp độ đề xuất",
@@ -277,7 +280,7 @@ def guard_failures(session: Session, dossier: Dossier, law: LawData,
         "warnings_confirmed": gates.warnings_failure(dossier, regime),
         "decision_recorded": None if dossier.decision_number and dossier.decision_on and dossier.decision_signer else
         "chưa nhập số, ngày quyết định và người ký",
-        "plan_required_met": None if dossier.plan_items and not unmet_plan else
+        "plan_required_met": None if view and not unmet_plan else
         f"còn {len(unmet_plan)} yêu cầu của phương án chưa đạt",
     }
     return {guard.id: checks.get(guard.id, f"điều kiện «{guard.id}» chưa được hệ thống hỗ trợ")
@@ -412,6 +415,7 @@ def _enter_state(session: Session, dossier: Dossier, regime: Regime, law: LawDat
         dossier.submitted_at = now
         if dossier.request_number and dossier.request_on is None:
             dossier.request_on = _local_day(now)  # the request letter's date, with its number
+        plan.freeze_plan(session, dossier, law.catalogue, now)  # what the appraiser reads stays in this version
     if dossier.state == "returned":
         dossier.return_reason = step.comment.strip()
         dossier.appraisal_result = None if dossier.appraisal_result == "chua_phu_hop" else dossier.appraisal_result
@@ -430,8 +434,8 @@ def _last_entry(dossier: Dossier, state: str) -> datetime:
 
 
 def _on_approval(session: Session, dossier: Dossier, law: LawData, now: datetime) -> None:
-    """Approval puts the level in force: the system carries it, the old version is superseded,
-    and the protection plan's checklist is created from the catalogue."""
+    """Approval puts the level in force: the system carries it, the old version is superseded.
+    (The protection plan needs no copying: it is a view over the commune's measures.)"""
     dossier.approved_at = now
     system = dossier.system
     system.approved_level = dossier.level
@@ -443,15 +447,3 @@ def _on_approval(session: Session, dossier: Dossier, law: LawData, now: datetime
         previous = session.get(Dossier, dossier.supersedes_id)
         if previous is not None and previous.state != "superseded":
             previous.state = "superseded"
-    if not dossier.plan_items:
-        create_plan(dossier, law)
-
-
-def create_plan(dossier: Dossier, law: LawData) -> None:
-    catalogue = law.catalogue
-    for position, requirement in enumerate(catalogue.for_level(dossier.level)):
-        dossier.plan_items.append(PlanItem(
-            requirement_id=requirement.id, catalogue_id=catalogue.id, position=position, area=requirement.area,
-            plan_part=requirement.plan_part, title=requirement.title,
-            tcvn=requirement.tcvn_for(dossier.level) or "", status="not_met"))
-

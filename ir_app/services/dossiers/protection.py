@@ -1,8 +1,7 @@
-"""The protection plan (checklist of catalogue requirements), periodic reviews and the owner's
-security policy."""
+"""Periodic reviews and the owner's security policy (the protection plan itself is a view over
+measures: services/measures/plan.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
@@ -13,37 +12,19 @@ from sqlalchemy.orm import Session
 from ir_app.domain.date_sanity import review_dates
 from ir_app.domain.dates import add_months
 from ir_app.i18n_markers import N_
-from ir_app.models import (
-    Dossier,
-    InformationSystem,
-    Organisation,
-    PlanEvidence,
-    PlanItem,
-    Review,
-    ReviewFinding,
-    SecurityPolicy,
-)
+from ir_app.models import Dossier, InformationSystem, Organisation, Review, ReviewFinding, SecurityPolicy
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.files import store_upload
 from ir_app.services.lawdata import LawData
-from ir_app.services.records import check_version, snapshot
+from ir_app.services.measures import plan
 from ir_app.services.table_lines import line_problem, table_lines
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # dates are Vietnamese calendar days
 
-PLAN_STATUS_CHOICES = (("not_met", N_("Chưa đạt")), ("partly", N_("Đạt một phần")), ("met", N_("Đạt")),
-                       ("not_applicable", N_("Không áp dụng")))
 F = FieldSpec
-PLAN_ITEM_FIELDS = [
-    F("status", N_("Tình trạng"), "choice", required=True, choices=PLAN_STATUS_CHOICES),
-    F("how_met", N_("Cách đáp ứng (đưa vào phương án)"), "textarea", max_length=5000),
-    F("na_reason", N_("Lý do không áp dụng"), "textarea", max_length=2000),
-    F("responsible", N_("Người/đơn vị chịu trách nhiệm"), max_length=200),
-    F("due_on", N_("Hạn hoàn thành"), "date"),
-]
 REVIEW_RESULT_CHOICES = (("pass", N_("Đạt yêu cầu")), ("partial", N_("Đạt một phần")), ("fail", N_("Không đạt")))
 REVIEW_FIELDS = [
     F("reviewed_on", N_("Ngày kiểm tra, đánh giá"), "date", required=True),
@@ -71,74 +52,6 @@ POLICY_FIELDS = [
               "(NĐ 331/2026 Đ30.7).")),
     F("scope", N_("Phạm vi áp dụng"), "choice", required=True, choices=POLICY_SCOPE_CHOICES, default="commune"),
 ]
-
-
-# --------------------------------------------------------------------------- plan
-
-def update_plan_item(session: Session, actor: Actor, item: PlanItem, raw: dict[str, Any], now: datetime,
-                     expected_version: int | None) -> PlanItem:
-    check_version(item, expected_version)
-    values, errors = parse_record(PLAN_ITEM_FIELDS, raw)
-    if not errors and values["status"] == "not_applicable" and not values["na_reason"]:
-        errors["na_reason"] = "Ghi lý do vì sao yêu cầu này không áp dụng."
-    if errors:
-        raise ValidationFailed(errors)
-    if item.dossier.state not in ("approved", "protecting", "operating"):
-        raise ValidationFailed({"status": "Phương án chỉ cập nhật được sau khi cấp độ đã được phê duyệt."})
-    before = snapshot(item, [f.name for f in PLAN_ITEM_FIELDS])
-    for name, value in values.items():
-        setattr(item, name, value)
-    changes = audit.diff(before, values)
-    if changes:  # saved unchanged: no new time, no new version
-        item.updated_at = now
-    session.flush()
-    audit.record(session, actor, "update", now=now, object_type="plan_item", object_id=item.id,
-                 commune_id=item.dossier.commune_id, summary=f"{item.requirement_id}: {item.title[:200]}",
-                 changes=changes)
-    return item
-
-
-def add_evidence(session: Session, actor: Actor, item: PlanItem, filename: str, data: bytes, note: str,
-                 now: datetime, max_bytes: int) -> PlanEvidence:
-    stored = store_upload(session, actor, commune_id=item.dossier.commune_id, filename=filename, data=data,
-                          now=now, max_bytes=max_bytes)
-    evidence = PlanEvidence(file_id=stored.id, note=note.strip()[:300])
-    item.evidence.append(evidence)
-    session.flush()
-    audit.record(session, actor, "upload", now=now, object_type="plan_item", object_id=item.id,
-                 commune_id=item.dossier.commune_id, summary=f"Minh chứng {stored.filename} ({stored.sha256[:12]})")
-    return evidence
-
-
-@dataclass(frozen=True)
-class Progress:
-    total: int
-    met: int
-    partly: int
-    not_applicable: int
-
-    @property
-    def done(self) -> int:
-        return self.met + self.not_applicable
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
-
-def progress(items: list[PlanItem]) -> Progress:
-    statuses = [item.status for item in items]
-    return Progress(len(statuses), statuses.count("met"), statuses.count("partly"), statuses.count("not_applicable"))
-
-
-def grouped_plan(dossier: Dossier, law: LawData) -> list[tuple[Any, list[PlanItem], Progress]]:
-    """The checklist by the seven parts of the plan (NĐ 331 Đ29), with progress per part."""
-    groups = []
-    for part in law.catalogue.plan_parts:
-        items = [item for item in dossier.plan_items if item.plan_part == part.id]
-        if items:
-            groups.append((part, items, progress(items)))
-    return groups
 
 
 # --------------------------------------------------------------------------- reviews
@@ -192,13 +105,12 @@ def record_review(session: Session, actor: Actor, dossier: Dossier, raw: dict[st
     review = Review(dossier_id=dossier.id, commune_id=dossier.commune_id, created_at=now,
                     created_by_id=actor.user_id, next_due_on=add_months(values["reviewed_on"], interval.months),
                     **values)
-    items = {item.requirement_id: item for item in dossier.plan_items}
     for finding in findings:
         review.findings.append(ReviewFinding(**finding, is_failing=values["result"] != "pass"))
-        item = items.get(finding["requirement_id"])
-        if item is not None and values["result"] != "pass":
-            item.status = "not_met"  # a failing finding reopens the matching plan item
-            item.updated_at = now
+        if values["result"] != "pass" and finding["requirement_id"]:
+            # A failing finding reopens the matching plan row until someone decides otherwise.
+            plan.reopen(session, dossier, finding["requirement_id"],
+                        f"Kiểm tra ngày {values['reviewed_on']:%d/%m/%Y}: {finding['text']}", law.catalogue, now)
     session.add(review)
     session.flush()
     audit.record(session, actor, "create", now=now, object_type="review", object_id=review.id,

@@ -19,16 +19,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ir_app.domain.reminders import latest_reached
-from ir_app.models import Dossier, Incident, IncidentTask, InformationSystem, OrgKind, PlanItem, User
+from ir_app.models import Dossier, Incident, IncidentTask, OrgKind, User
 from ir_app.models.incidents import TERMINAL_STATES
 from ir_app.services.authz import Permission, has_permission
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.due.registry import PROVIDERS
 from ir_app.services.lawdata import LawData
+from ir_app.services.measures.plan import plan_views
 from ir_app.services.work.steps import step_task, waits_on
 
 # Kinds of work, in the order the filter offers them (labels are translated in the web layer).
@@ -38,7 +39,6 @@ ALWAYS_SHOWN = frozenset({"incident_clock"})
 # Providers replaced here by a richer source (every state, named assignees).
 REPLACED_PROVIDERS = frozenset({"dossier_steps"})
 PLAN_STATES = ("approved", "protecting")
-SETTLED_PLAN = ("met", "not_applicable")
 
 
 @dataclass(frozen=True)
@@ -108,27 +108,28 @@ def _dossier_detail(dossier: Dossier, law: LawData) -> str:
 
 
 def plan_gaps(ctx: WorkContext) -> list[WorkItem]:
-    """Protection-plan requirements not yet met, one item per dossier, for those who edit plans.
-
-    EXTENSION POINT: when the measures library offers `plan_gaps_for(session, user)` (gaps
-    assigned to a person), replace this function in `SOURCES` by one that turns its rows into
-    `WorkItem(kind=PLAN_GAPS, …)`. One statement.
-    """
+    """Protection-plan requirements no measure answers yet, one item per dossier in force, for those
+    who edit plans; due by the earliest date planned for the measures that will close them.
+    A fixed number of statements (the plans are derived from the commune's measures at once)."""
     if ctx.commune_id is None or not has_permission(ctx.user, Permission.EDIT_DOSSIER):
         return []
     if not ctx.roles & {"staff", "officer"}:
         return []
-    query = (select(Dossier.id, InformationSystem.name, func.count(PlanItem.id), func.min(PlanItem.due_on))
-             .join(InformationSystem, InformationSystem.id == Dossier.system_id)
-             .join(PlanItem, PlanItem.dossier_id == Dossier.id)
-             .where(Dossier.commune_id == ctx.commune_id, Dossier.state.in_(PLAN_STATES),
-                    PlanItem.status.not_in(SETTLED_PLAN))
-             .group_by(Dossier.id, InformationSystem.name).order_by(Dossier.id))
-    return [WorkItem(uid=f"plan:{dossier_id}", kind=PLAN_GAPS,
-                     title=f"Phương án «{name}»: còn {count} yêu cầu chưa đạt", due=first_due,
-                     link=f"/dossiers/{dossier_id}/plan", commune_id=ctx.commune_id,
-                     detail="Hạn sớm nhất do đơn vị tự đặt cho từng yêu cầu." if first_due else "")
-            for dossier_id, name, count, first_due in ctx.session.execute(query)]
+    dossiers = list(ctx.session.scalars(select(Dossier).options(joinedload(Dossier.system))
+                                        .where(Dossier.commune_id == ctx.commune_id, Dossier.state.in_(PLAN_STATES))
+                                        .order_by(Dossier.id)))
+    items = []
+    for view in plan_views(ctx.session, dossiers, ctx.law.catalogue).values():
+        gaps = view.gaps
+        if not gaps:
+            continue
+        planned = [measure.planned_on for row in gaps for measure in row.measures if measure.planned_on]
+        items.append(WorkItem(uid=f"plan:{view.dossier.id}", kind=PLAN_GAPS,
+                              title=f"Phương án «{view.dossier.system.name}»: còn {len(gaps)} yêu cầu chưa đạt",
+                              due=min(planned) if planned else None, link=f"/dossiers/{view.dossier.id}/plan",
+                              commune_id=ctx.commune_id,
+                              detail="Hạn sớm nhất là ngày dự kiến của các biện pháp còn thiếu." if planned else ""))
+    return items
 
 
 def incident_tasks(ctx: WorkContext) -> list[WorkItem]:

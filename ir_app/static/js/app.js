@@ -13,3 +13,14 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+// "Select all" for list pages with bulk edit: <input type="checkbox" data-select-all="NAME">.
+document.addEventListener("change", function (event) {
+  var name = event.target.getAttribute && event.target.getAttribute("data-select-all");
+  if (!name) {
+    return;
+  }
+  var boxes = event.target.form ? event.target.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]') : [];
+  for (var i = 0; i < boxes.length; i++) {
+    boxes[i].checked = event.target.checked;
+  }
+});

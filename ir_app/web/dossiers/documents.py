@@ -65,7 +65,7 @@ def _audit_download(object_type: str, object_id, commune_id: int, summary: str) 
 @requires(Permission.VIEW)
 def index(dossier_id: int):
     dossier = load_scoped(Dossier, dossier_id, Permission.VIEW)
-    records = documents.load_dossier(db(), dossier.id)
+    records = documents.load_dossier(db(), dossier.id, law())
     statuses = documents.dossier_documents(catalogue(), records, law(), now())
     return render_template("documents/dossier.html", dossier=dossier, statuses=statuses,
                            number_form=DocumentNumberForm(), fill_link=fill_link)
@@ -76,7 +76,7 @@ def index(dossier_id: int):
 def record_number(dossier_id: int, doc_key: str):
     """The clerk's number and date of an issued document, recorded once."""
     dossier = load_scoped(Dossier, dossier_id, Permission.EDIT_DOSSIER)
-    records = documents.load_dossier(db(), dossier.id)
+    records = documents.load_dossier(db(), dossier.id, law())
     status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
                    if s.spec.key == doc_key), None)
     form = DocumentNumberForm()
@@ -103,7 +103,7 @@ def record_number(dossier_id: int, doc_key: str):
 @requires(Permission.DOWNLOAD)
 def download(dossier_id: int, doc_key: str):
     dossier = load_scoped(Dossier, dossier_id, Permission.DOWNLOAD)
-    records = documents.load_dossier(db(), dossier.id)
+    records = documents.load_dossier(db(), dossier.id, law())
     status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
                    if s.spec.key == doc_key), None)
     if status is None:
@@ -128,7 +128,7 @@ def download(dossier_id: int, doc_key: str):
 def download_draft(dossier_id: int, doc_key: str):
     """A draft at any time, before every field is filled: watermarked, missing fields highlighted."""
     dossier = load_scoped(Dossier, dossier_id, Permission.DOWNLOAD)
-    records = documents.load_dossier(db(), dossier.id)
+    records = documents.load_dossier(db(), dossier.id, law())
     status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
                    if s.spec.key == doc_key), None)
     if status is None:
@@ -152,7 +152,7 @@ def fill_link(path: str, dossier: Dossier) -> str:
     if path.startswith(("operator.", "system.")):
         return url_for("inventory.edit", system_id=dossier.system_id)
     if path.startswith("dossier.plan"):
-        return url_for("dossiers.plan", dossier_id=dossier.id)
+        return url_for("measures.plan", dossier_id=dossier.id)
     if path.startswith(("dossier.proposed_level", "dossier.reasons", "dossier.risks", "dossier.detailed_risk",
                         "dossier.systems", "dossier.justification")):
         return url_for("dossiers.proposal", dossier_id=dossier.id)
@@ -181,7 +181,7 @@ def commune_bundle():
 @requires(Permission.DOWNLOAD)
 def review_report(review_id: int):
     review = load_scoped(Review, review_id, Permission.DOWNLOAD)
-    records = documents.load_dossier(db(), review.dossier_id)
+    records = documents.load_dossier(db(), review.dossier_id, law())
     spec = catalogue().get(records.dossier.regime, "bao_cao_kiem_tra")
     context = documents.review_context(records, review, spec, law(), now())
     data = documents.render_one(db(), catalogue(), spec, context)

@@ -16,7 +16,7 @@ from ir_app.domain.regimes import article_sort_key
 from ir_app.domain.text import whole_number
 from ir_app.domain.workflow import TransitionRefused, expand_roles
 from ir_app.i18n_markers import N_
-from ir_app.models import Dossier, InformationSystem, PlanItem, Review, Role, SecurityPolicy, StoredFile, User, UserRole
+from ir_app.models import Dossier, InformationSystem, Review, Role, SecurityPolicy, StoredFile, User, UserRole
 from ir_app.models.org import ROLE_LABELS
 from ir_app.services import audit
 from ir_app.services.authz import Permission, scope_query
@@ -26,6 +26,7 @@ from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
 from ir_app.services.files import safe_name, store_upload
 from ir_app.services.lawdata import LawData
+from ir_app.services.measures import plan
 from ir_app.web.access import load_scoped, page_number, require_commune, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import (
@@ -33,7 +34,6 @@ from ir_app.web.forms import (
     SimpleForm,
     choice_list,
     expected_version,
-    fill_form,
     form_values,
     show_errors,
     spec_form,
@@ -43,7 +43,6 @@ from ir_app.web.pagination import paginate
 
 bp = Blueprint("dossiers", __name__)
 
-PlanItemForm = spec_form("PlanItemForm", protection.PLAN_ITEM_FIELDS)
 ReviewForm = spec_form("ReviewForm", protection.REVIEW_FIELDS, versioned=False)
 PolicyForm = spec_form("PolicyForm", protection.POLICY_FIELDS, versioned=False)
 DATE_FIELD = FieldSpec("date", "Ngày", "date")
@@ -329,6 +328,7 @@ def _detail_page(dossier: Dossier, action_form: ActionForm | None = None, open_a
                  status: int = 200):
     """The dossier page; after a refused action, that action stays open with what the user typed."""
     regime = _regime_of(dossier)
+    view = plan.plan_view(db(), dossier, law().catalogue)
     reviews = list(db().scalars(select(Review).where(Review.dossier_id == dossier.id)
                                 .order_by(Review.reviewed_on.desc()).options(selectinload(Review.findings))))
     level = dossier.workflow_level
@@ -337,7 +337,7 @@ def _detail_page(dossier: Dossier, action_form: ActionForm | None = None, open_a
         "dossiers/detail.html", dossier=dossier, regime=regime, workflow=law().workflow,
         actions=actions, action_form=action_form or ActionForm(), blank_action_form=ActionForm(formdata=None),
         open_action=open_action or _likely_next(actions),
-        progress=protection.progress(dossier.plan_items), reviews=reviews, review_form=ReviewForm(),
+        progress=view.progress if view else None, reviews=reviews, review_form=ReviewForm(),
         next_review=protection.next_review_due(dossier, reviews, law()), today=_today(),
         policy_problem=gates.security_policy_failure(db(), dossier, regime, dossier.decision_on or _today()),
         independence=(regime.authority_for(level).independent_appraisal
@@ -448,37 +448,6 @@ def _step_input(form: ActionForm, dossier: Dossier) -> dossiers.StepInput:
         appraisal_council_members=form.appraisal_council_members.data or "")
 
 
-# --------------------------------------------------------------------------- protection plan
-
-@bp.get("/dossiers/<int:dossier_id>/plan")
-@requires(Permission.VIEW)
-def plan(dossier_id: int):
-    dossier = load_scoped(Dossier, dossier_id, Permission.VIEW,
-                          options=(selectinload(Dossier.plan_items).selectinload(PlanItem.evidence),))
-    return render_template("dossiers/plan.html", dossier=dossier, groups=protection.grouped_plan(dossier, law()),
-                           progress=protection.progress(dossier.plan_items), catalogue=law().catalogue,
-                           statuses=dict(protection.PLAN_STATUS_CHOICES))
-
-
-@bp.route("/plan-items/<int:item_id>", methods=["GET", "POST"])
-@requires(Permission.EDIT_DOSSIER)
-def plan_item(item_id: int):
-    item = load_scoped(PlanItem, item_id, Permission.EDIT_DOSSIER)
-    form = PlanItemForm()
-    if request.method == "GET":
-        fill_form(form, item)
-    elif form.validate_on_submit():
-        save = lambda: protection.update_plan_item(  # noqa: E731 - a deferred call for submit()
-            db(), actor(), item, form_values(form), now(), expected_version(form))
-        if submit(form, save, _("Đã lưu yêu cầu của phương án.")):
-            return redirect(url_for("dossiers.plan", dossier_id=item.dossier_id, _anchor=f"item-{item.id}"))
-    requirement = law().catalogue.requirement(item.requirement_id)
-    met = {reason.get("criterion_id") for reason in item.dossier.reasons or []}
-    return render_template("dossiers/plan_item.html", item=item, form=form, evidence_form=EvidenceForm(),
-                           requirement=requirement, keyed=_keyed_criteria(requirement),
-                           required=requirement.product_required(item.dossier.regime, met))
-
-
 def _keyed_criteria(requirement) -> list:
     """(regime, criteria) pairs a catalogue row is keyed to, for the pages that explain it."""
     return [(law().regime(regime_id), [law().regime(regime_id).criterion(c) for c in ids])
@@ -486,25 +455,8 @@ def _keyed_criteria(requirement) -> list:
             if regime_id in law().regimes]
 
 
-@bp.post("/plan-items/<int:item_id>/evidence")
-@requires(Permission.EDIT_DOSSIER)
-def add_evidence(item_id: int):
-    item = load_scoped(PlanItem, item_id, Permission.EDIT_DOSSIER)
-    form = EvidenceForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            protection.add_evidence(db(), actor(), item, upload.filename if upload else "",
-                                    upload.read() if upload else b"", form.note.data or "", now(),
-                                    current_app.config["IR_MAX_UPLOAD_BYTES"])
-        except ValidationFailed as failure:
-            db().rollback()
-            flash(" ".join(failure.errors.values()), "error")
-        else:
-            db().commit()
-            flash(_("Đã thêm minh chứng."), "success")
-    return redirect(url_for("dossiers.plan_item", item_id=item.id))
 
+# --------------------------------------------------------------------------- files
 
 @bp.get("/files/<int:file_id>")
 @requires(Permission.DOWNLOAD)

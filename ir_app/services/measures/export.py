@@ -1,0 +1,63 @@
+"""XLSX export of the measures register. Staff open it in Excel, so user text that looks like a
+formula (= + - @) is written as text, never evaluated."""
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ir_app.models import Measure
+from ir_app.services.measures.register import CATEGORY_CHOICES, SCOPE_CHOICES, STATUS_CHOICES
+
+SHEET_TITLE = "Biện pháp"
+FORMULA_STARTS = ("=", "+", "-", "@")
+HEADERS = ("Mã", "Tên biện pháp", "Nhóm", "Phạm vi", "Hệ thống áp dụng", "Đơn vị cung cấp", "Văn bản của đơn vị cung cấp",
+           "Yêu cầu TT 12/2022", "Tình trạng", "Đơn vị chịu trách nhiệm", "Người phụ trách", "Dự kiến hoàn thành",
+           "Triển khai từ", "Minh chứng", "Nguồn (thư viện, phiên bản)", "Nội dung")
+WIDTHS = (8, 40, 12, 18, 24, 24, 24, 24, 18, 22, 20, 14, 14, 10, 22, 80)
+
+
+def safe_cell(value: Any) -> Any:
+    """A value openpyxl writes as plain data: no formula, no control character."""
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text  # the apostrophe Excel itself uses to keep a cell as text
+    return text
+
+
+def export_measures(measures: Iterable[Measure], system_names: dict[int, str]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    sheet.append(HEADERS)
+    for index, width in enumerate(WIDTHS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    labels = {**dict(CATEGORY_CHOICES), **dict(SCOPE_CHOICES), **dict(STATUS_CHOICES)}
+    for measure in measures:
+        row = [measure.id, measure.title, labels[measure.category], labels[measure.scope],
+               "; ".join(system_names.get(sid, str(sid)) for sid in measure.system_ids),
+               measure.provider_name, measure.provider_document, ", ".join(measure.requirement_ids),
+               labels[measure.status], measure.responsible_unit, measure.owner.name if measure.owner else "",
+               f"{measure.planned_on:%d/%m/%Y}" if measure.planned_on else "",
+               f"{measure.in_place_since:%d/%m/%Y}" if measure.in_place_since else "", len(measure.evidence),
+               f"{measure.library_id} {measure.library_measure_id} v{measure.library_version}"
+               if measure.library_id else "", measure.description]
+        sheet.append([safe_cell(value) for value in row])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never "f": a text that starts with "=" stays text
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
