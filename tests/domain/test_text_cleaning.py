@@ -11,7 +11,7 @@ def test_a_line_break_pasted_from_word_becomes_a_space():
 
 
 def test_multi_line_text_keeps_its_tabs_and_line_breaks():
-    assert clean_text("Dòng 1\r\n\tDòng 2\x07") == "Dòng 1\r\n\tDòng 2 "
+    assert clean_text("Dòng 1\r\n\tDòng 2\x07") == "Dòng 1\n\tDòng 2 "  # Windows line ends: one break
 
 
 def test_one_line_text_has_no_line_breaks():

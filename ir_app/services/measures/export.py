@@ -4,39 +4,28 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ir_app.models import Measure
+from ir_app.services.exports import append_row
 from ir_app.services.measures.register import CATEGORY_CHOICES, SCOPE_CHOICES, STATUS_CHOICES
 
 SHEET_TITLE = "Biện pháp"
-FORMULA_STARTS = ("=", "+", "-", "@")
 HEADERS = ("Mã", "Tên biện pháp", "Nhóm", "Phạm vi", "Hệ thống áp dụng", "Đơn vị cung cấp", "Văn bản của đơn vị cung cấp",
            "Yêu cầu TT 12/2022", "Tình trạng", "Đơn vị chịu trách nhiệm", "Người phụ trách", "Dự kiến hoàn thành",
            "Triển khai từ", "Minh chứng", "Nguồn (thư viện, phiên bản)", "Nội dung")
 WIDTHS = (8, 40, 12, 18, 24, 24, 24, 24, 18, 22, 20, 14, 14, 10, 22, 80)
 
 
-def safe_cell(value: Any) -> Any:
-    """A value openpyxl writes as plain data: no formula, no control character."""
-    if not isinstance(value, str):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text  # the apostrophe Excel itself uses to keep a cell as text
-    return text
-
 
 def export_measures(measures: Iterable[Measure], system_names: dict[int, str]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    sheet.append(HEADERS)
+    append_row(sheet, HEADERS)
     for index, width in enumerate(WIDTHS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
@@ -53,7 +42,7 @@ def export_measures(measures: Iterable[Measure], system_names: dict[int, str]) -
                f"{measure.in_place_since:%d/%m/%Y}" if measure.in_place_since else "", len(measure.evidence),
                f"{measure.library_id} {measure.library_measure_id} v{measure.library_version}"
                if measure.library_id else "", measure.description]
-        sheet.append([safe_cell(value) for value in row])
+        append_row(sheet, row)  # formula-like text stays text, control characters go
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, str):

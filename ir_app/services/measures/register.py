@@ -12,8 +12,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from ir_app.domain.requirements import Catalogue
 from ir_app.i18n_markers import N_
-from ir_app.models import (InformationSystem, Measure, MeasureEvidence, MeasureRequirement, MeasureSystem,
-                           Organisation, User)
+from ir_app.models import (
+    InformationSystem,
+    Measure,
+    MeasureEvidence,
+    MeasureRequirement,
+    MeasureSystem,
+    Organisation,
+    User,
+)
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ConflictError, ValidationFailed

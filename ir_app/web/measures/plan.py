@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 
@@ -17,13 +16,13 @@ from ir_app.services.measures import plan as plans
 from ir_app.services.measures import register
 from ir_app.web.access import database_id, load_scoped, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import SimpleForm, choice_list, submit
+from ir_app.web.forms import AppForm, SimpleForm, choice_list, submit
 from ir_app.web.measures.register import bp, law, library
 
 DERIVED = ""
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(AppForm):
     override_status = SelectField(lazy_gettext("Tình trạng của yêu cầu"), validate_choice=False)
     override_reason = TextAreaField(lazy_gettext("Lý do (bắt buộc khi không áp dụng hoặc ghi đè)"),
                                     render_kw={"rows": 3, "maxlength": 2000})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,8 +21,17 @@ from ir_app.services.measures import library as starter
 from ir_app.services.measures import register
 from ir_app.web.access import database_id, load_scoped, page_number, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import (NO_CHOICE, CheckboxListField, SimpleForm, choice_list, expected_version, form_values,
-                              spec_form, submit)
+from ir_app.web.forms import (
+    NO_CHOICE,
+    AppForm,
+    CheckboxListField,
+    SimpleForm,
+    choice_list,
+    expected_version,
+    form_values,
+    spec_form,
+    submit,
+)
 from ir_app.web.inventory import target_commune
 from ir_app.web.pagination import paginate
 
@@ -44,7 +52,7 @@ class BulkForm(spec_form("BulkFields", register.BULK_FIELDS, versioned=False)): 
     clear_owner = BooleanField(lazy_gettext("Bỏ người phụ trách"))
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(AppForm):
     file = FileField(lazy_gettext("Tệp minh chứng (PDF, ảnh, Word/Excel, ZIP; tối đa 10 MB)"))
     note = StringField(lazy_gettext("Ghi chú"), render_kw={"maxlength": 300})
 
