@@ -60,7 +60,7 @@ def test_each_person_is_told_when_it_is_their_turn(make_page):
     _open_my_work(appraiser).get_by_role("link", name=re.compile(SYSTEM)).click()
     expect(appraiser.get_by_role("heading", level=1)).to_contain_text(SYSTEM)
     _act(appraiser, "Hồ sơ hợp lệ — tiếp nhận thẩm định")
-    _act(appraiser, "Ghi ý kiến thẩm định", fill={"Nội dung ý kiến thẩm định": "Hồ sơ đầy đủ, phù hợp.", **COUNCIL_FILL},
+    _act(appraiser, "Ghi ý kiến thẩm định", fill={"Ý kiến về sự phù hợp của đề xuất cấp độ (điểm a khoản 1 Điều 23)": "Hồ sơ đầy đủ, phù hợp.", **COUNCIL_FILL},
          select={"Kết luận thẩm định": "Phù hợp", **COUNCIL_SELECT})
 
     _inbox_has(staff, f"Hồ sơ «{SYSTEM}» đã có ý kiến thẩm định: phù hợp")

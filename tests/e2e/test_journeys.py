@@ -82,7 +82,7 @@ def test_appraisal_approval_and_protection_plan(make_page):
     appraiser = sign_in(make_page(), "appraiser@vinh-lai.demo.vn")
     _open_dossier(appraiser, "Thư điện tử công vụ")
     _act(appraiser, "Hồ sơ hợp lệ — tiếp nhận thẩm định")
-    _act(appraiser, "Ghi ý kiến thẩm định", fill={"Nội dung ý kiến thẩm định": "Hồ sơ đầy đủ, phù hợp.", **COUNCIL_FILL},
+    _act(appraiser, "Ghi ý kiến thẩm định", fill={"Ý kiến về sự phù hợp của đề xuất cấp độ (điểm a khoản 1 Điều 23)": "Hồ sơ đầy đủ, phù hợp.", **COUNCIL_FILL},
          select={"Kết luận thẩm định": "Phù hợp", **COUNCIL_SELECT})
     expect(appraiser.locator("main")).to_contain_text("Đã có ý kiến thẩm định")
 
