@@ -99,13 +99,20 @@ def record_number(dossier_id: int, doc_key: str):
     return redirect(url_for("documents.index", dossier_id=dossier.id))
 
 
-@bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.docx")
-@requires(Permission.DOWNLOAD)
-def download(dossier_id: int, doc_key: str):
+def _document_of(dossier_id: int, doc_key: str):
+    """The dossier (access checked), its records, and the status of one of its documents (None: not
+    a document of this dossier at its current level)."""
     dossier = load_scoped(Dossier, dossier_id, Permission.DOWNLOAD)
     records = documents.load_dossier(db(), dossier.id, law())
     status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
                    if s.spec.key == doc_key), None)
+    return dossier, records, status
+
+
+@bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.docx")
+@requires(Permission.DOWNLOAD)
+def download(dossier_id: int, doc_key: str):
+    dossier, records, status = _document_of(dossier_id, doc_key)
     if status is None:
         flash(_("Văn bản này không thuộc hồ sơ ở cấp độ hiện tại."), "error")
         return redirect(url_for("documents.index", dossier_id=dossier.id))
@@ -127,10 +134,7 @@ def download(dossier_id: int, doc_key: str):
 @requires(Permission.DOWNLOAD)
 def download_draft(dossier_id: int, doc_key: str):
     """A draft at any time, before every field is filled: watermarked, missing fields highlighted."""
-    dossier = load_scoped(Dossier, dossier_id, Permission.DOWNLOAD)
-    records = documents.load_dossier(db(), dossier.id, law())
-    status = next((s for s in documents.dossier_documents(catalogue(), records, law(), now())
-                   if s.spec.key == doc_key), None)
+    dossier, records, status = _document_of(dossier_id, doc_key)
     if status is None:
         flash(_("Văn bản này không thuộc hồ sơ ở cấp độ hiện tại."), "error")
         return redirect(url_for("documents.index", dossier_id=dossier.id))
