@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from ir_app.domain.requirements import LEVELS, Catalogue
+from ir_app.domain.requirements import LEVELS, Catalogue, DataFileError
 
 CATEGORIES = ("management", "technical")
 SCOPES = ("commune", "system", "inherited")
@@ -41,14 +41,8 @@ _THREAT_ID = re.compile(r"^TM\.[A-Z0-9]+(-[A-Z0-9]+)*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-class LibraryError(ValueError):
+class LibraryError(DataFileError):
     """A measure library or threat catalogue is unusable; names the file, the field, the reason."""
-
-    def __init__(self, source: str, field: str, reason: str) -> None:
-        self.source = source
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{source}: {field}: {reason}")
 
 
 # --------------------------------------------------------------------------- threats

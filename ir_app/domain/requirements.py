@@ -21,14 +21,18 @@ TCVN_SECTION_OFFSET = 4
 _CLAUSE = re.compile(r"^[0-9]+(\.[0-9]+)+$")
 
 
-class CatalogueError(ValueError):
-    """A catalogue file is unusable; names the file, the field and the reason."""
+class DataFileError(ValueError):
+    """A law data file is unusable; names the file, the field and the reason (each family subclasses it)."""
 
     def __init__(self, source: str, field: str, reason: str) -> None:
         self.source = source
         self.field = field
         self.reason = reason
         super().__init__(f"{source}: {field}: {reason}")
+
+
+class CatalogueError(DataFileError):
+    """A requirement catalogue file is unusable."""
 
 
 @dataclass(frozen=True)
