@@ -81,7 +81,7 @@ def number_text(number: str | int | None, symbol: str) -> str:
     number = str(number or "").strip()
     if not number and not symbol:
         return ""
-    if number.isdigit() and int(number) < 10:
+    if number.isascii() and number.isdigit() and int(number) < 10:
         number = f"{int(number):02d}"
     shown = number or _PLACEHOLDER
     return f"Số: {shown}/{symbol}" if symbol else f"Số: {shown}"

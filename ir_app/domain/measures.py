@@ -465,7 +465,7 @@ class _Checker:
 
     def scale_value(self, value: Any, where: str, allow_text: bool = False) -> int:
         # Mapping keys may arrive as "1" once data went through JSON.
-        if allow_text and isinstance(value, str) and value.isdigit():
+        if allow_text and isinstance(value, str) and value.isascii() and value.isdigit():
             value = int(value)
         if not isinstance(value, int) or isinstance(value, bool) or value not in SCALE_VALUES:
             self.fail(where, f"mức phải là số nguyên từ 1 đến 5, nhận {value!r}")

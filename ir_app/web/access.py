@@ -48,7 +48,7 @@ def init_app(app: Flask) -> None:
 @login_manager.user_loader
 def load_user(alternative_id: str) -> User | None:
     user_id, _, token = alternative_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if not (user_id.isascii() and user_id.isdigit()) or not token:
         return None
     user = db().get(User, int(user_id))
     if user is None or not user.is_active or user.session_token != token:

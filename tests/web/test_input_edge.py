@@ -191,3 +191,11 @@ def test_a_review_dated_in_year_9999_is_refused_with_the_allowed_range(session, 
         protection.record_review(session, Actor.system(), dossier, {"reviewed_on": "31/12/9999", "assessor": "Tổ",
                                                                     "result": "pass"}, None, None)
     assert refused.value.errors == {"reviewed_on": "Năm phải trong khoảng 1990–2100."}
+
+
+def test_a_forged_system_choice_on_the_policy_form_is_ignored_not_an_outage(make_web, make_user, commune):
+    # Found by the form fuzzer: "²".isdigit() is true, yet int("²") fails.
+    officer = make_web(make_user(Role.OFFICER, organisation=commune))
+    response = officer.post_form("/security-policies?commune=" + commune.code, {
+        "decision_number": "5/QĐ-UBND", "systems": ["²", "٣", "9" * 20]})
+    assert response.status_code in (200, 422), response.status_code

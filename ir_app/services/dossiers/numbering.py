@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ir_app.domain.text import whole_number
 from ir_app.documents.catalog import DocumentSpec
 from ir_app.documents.text import split_number
 from ir_app.models import Dossier, IssuedDocument
@@ -95,7 +96,7 @@ def can_record(spec: DocumentSpec, dossier: Dossier | None, current: IssuedNumbe
 def parse_number(raw: str, default_symbol: str) -> tuple[str, str]:
     """"12" or "12/TTr-VP" -> ("12", symbol); a clear error otherwise."""
     number, symbol = _split((raw or "").strip(), default_symbol)
-    if not number.isdigit() or not 1 <= int(number) <= MAX_NUMBER:
+    if whole_number(number, 1, MAX_NUMBER) is None:
         raise ValidationFailed({"number": "Số văn bản là một số (ví dụ 12 hoặc 12/TTr-VP)."})
     if len(symbol) > 80 or any(ch.isspace() for ch in symbol):
         raise ValidationFailed({"number": "Ký hiệu văn bản không hợp lệ (không có dấu cách, tối đa 80 ký tự)."})

@@ -497,7 +497,7 @@ def policies():
     commune = target_commune(Permission.VIEW)
     form = PolicyForm()
     evidence = EvidenceForm(prefix="policy")
-    chosen = [int(value) for value in request.form.getlist("systems") if value.isdigit()]
+    chosen = [number for value in request.form.getlist("systems") if (number := whole_number(value, 1)) is not None]
     if request.method == "POST":
         require_commune(commune, Permission.EDIT_DOSSIER)
         if form.validate_on_submit():

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 
+from ir_app.domain.text import whole_number
 from ir_app.models import Dossier, Measure, PlanItem
 from ir_app.services.authz import Permission
 from ir_app.services.errors import ConflictError, ValidationFailed
@@ -94,7 +95,7 @@ def plan_row_override(dossier_id: int, requirement_id: str):
         version = form.version.data
         if submit(form, lambda: plans.set_override(
                 db(), actor(), dossier, requirement_id[:32], status, form.override_reason.data or "",
-                law().catalogue, now(), int(version) if version and version.isdigit() else None),
+                law().catalogue, now(), whole_number(version or "")),
                 _("Đã lưu tình trạng của yêu cầu.")):
             return redirect(url_for("measures.plan", dossier_id=dossier.id, _anchor=f"row-{requirement_id[:32]}"))
     return _render_row(dossier, requirement_id, form, 422)
@@ -133,7 +134,7 @@ def act_on_measure(dossier_id: int, requirement_id: str):
                 register.add_system(db(), actor(), measure, dossier.system, now())
             else:
                 register.set_status(db(), actor(), measure, "in_place", now(),
-                                    int(version) if version.isdigit() else None)
+                                    whole_number(version or ""))
         except (ValidationFailed, ConflictError) as refused:
             db().rollback()
             flash(" ".join(refused.errors.values()) if isinstance(refused, ValidationFailed) else str(refused),
