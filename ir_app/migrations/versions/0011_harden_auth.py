@@ -1,6 +1,6 @@
 """login throttle counters, version of the morning checklist
 
-Revision ID: 0011_harden_auth
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-11-27 09:00:00
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import ir_app.models.base
 
 
-revision = '0011_harden_auth'
+revision = '0011'
 down_revision = '0010'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """a dossier step can be assigned to a named person
 
-Revision ID: 0011_work_queue
-Revises: 0011_harden_ops
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-27 09:00:00
 
 Empty (the default) means the step waits on every holder of the role the workflow names.
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011_work_queue'
-down_revision = '0011_harden_ops'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

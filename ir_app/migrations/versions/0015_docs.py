@@ -1,16 +1,16 @@
 """documents: commune leaders and signers, data-protection details, issued document numbers,
 the appraisal's method and opinions
 
-Revision ID: 0011_docs
-Revises: 0011_law_workflow
+Revision ID: 0015
+Revises: 0014
 """
 from alembic import op
 import sqlalchemy as sa
 import ir_app.models.base
 
 
-revision = '0011_docs'
-down_revision = '0011_law_workflow'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,16 @@
 """the decree's gates and clocks: Quy chế scope and issuer, investment date and operator of a system,
 procedure level, confirmed warnings and the independent appraisal body of a dossier
 
-Revision ID: 0011_law_workflow
-Revises: 0011_work_queue
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-26 09:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011_law_workflow'
-down_revision = '0011_work_queue'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

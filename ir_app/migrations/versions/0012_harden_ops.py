@@ -1,7 +1,7 @@
 """the audit chain is keyed: events from keyed_from_id on carry an HMAC, the head is sealed
 
-Revision ID: 0011_harden_ops
-Revises: 0011_harden_auth
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-27 09:00:00
 
 Events already written keep their plain SHA-256 and keep verifying: the head records from which
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011_harden_ops'
-down_revision = '0011_harden_auth'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

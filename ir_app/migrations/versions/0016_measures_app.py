@@ -1,7 +1,7 @@
 """measures: a commune's applied controls; the plan becomes a view over them
 
-Revision ID: 0011_measures_app
-Revises: 0011_docs
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-26 15:00:00
 
 Every protection-plan row typed before this revision is kept: its "how met" text, responsible
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 import ir_app.models.base
 
 
-revision = '0011_measures_app'
-down_revision = '0011_docs'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
