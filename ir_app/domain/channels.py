@@ -9,13 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 # The topics a user or a commune chooses per channel. A reminder's kind maps to one of them.
-TOPICS: dict[str, str] = {
-    "incidents": "Sự cố: báo cáo nhanh, thời hạn báo cáo, nhiệm vụ, chuyển cấp",
-    "dossiers": "Hồ sơ cấp độ: lượt xử lý, thời hạn, kiểm tra định kỳ, báo cáo năm",
-    "backups": "Sao lưu quá hạn và khôi phục thử",
-    "checks": "Kiểm tra hạ tầng buổi sáng",
-    "other": "Thông báo khác",
-}
+TOPICS = ("incidents", "dossiers", "backups", "checks", "other")
 _TOPIC_BY_KIND = {
     "quick_report": "incidents", "check_failure": "checks", "morning_check": "checks",
     "backup_overdue": "backups", "backup_expected": "backups", "restore_test_due": "backups",
