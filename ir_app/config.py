@@ -133,6 +133,12 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "IR_SMTP_STARTTLS": env_bool(env.get("IR_SMTP_STARTTLS"), False),
         # E-mails failing this many times are marked failed and listed for the admins.
         "IR_SMTP_MAX_ATTEMPTS": int(env.get("IR_SMTP_MAX_ATTEMPTS") or 8),
+        # Alerts on the phone (services/notifications/channels.py); the API bases let an office proxy or a
+        # test server stand in for api.telegram.org / openapi.zalo.me.
+        "IR_TELEGRAM_BOT_TOKEN": env.get("IR_TELEGRAM_BOT_TOKEN") or "",
+        "IR_TELEGRAM_API_BASE": env.get("IR_TELEGRAM_API_BASE") or "https://api.telegram.org",
+        "IR_ZALO_OA_ACCESS_TOKEN": env.get("IR_ZALO_OA_ACCESS_TOKEN") or "",
+        "IR_ZALO_API_BASE": env.get("IR_ZALO_API_BASE") or "https://openapi.zalo.me",
         # The address users reach the app at, for links in e-mails and calendar events.
         "IR_BASE_URL": (env.get("IR_BASE_URL") or "").rstrip("/"),
         "IR_TEMPLATES_DIR": Path(env.get("IR_TEMPLATES_DIR") or root / "templates").resolve(),

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from ir_app.domain.clock import Clock
+from ir_app.services.notifications.channels import ChannelSettings
 from ir_app.services.notifications.delivery import DEFAULT_MAX_ATTEMPTS, SmtpSettings
 
 
@@ -17,6 +18,7 @@ class JobEnv:
     clock: Clock
     zone: ZoneInfo
     smtp: SmtpSettings
+    channels: ChannelSettings = ChannelSettings()
     playbooks_dir: Path | None = None
     base_url: str = ""
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
@@ -26,5 +28,6 @@ class JobEnv:
         config = app.config
         return cls(session_factory=app.extensions["ir_session_factory"], clock=app.extensions["ir_clock"],
                    zone=ZoneInfo(config["IR_TIMEZONE"]), smtp=SmtpSettings.from_config(config),
+                   channels=ChannelSettings.from_config(config),
                    playbooks_dir=config.get("IR_PLAYBOOKS_DIR"), base_url=config.get("IR_BASE_URL", ""),
                    max_attempts=int(config.get("IR_SMTP_MAX_ATTEMPTS") or DEFAULT_MAX_ATTEMPTS))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ir_app.i18n_markers import N_
 from ir_app.jobs.env import JobEnv
-from ir_app.services.notifications import delivery
+from ir_app.services.notifications import channels, delivery
 from ir_app.services.due.base import DueContext
 from ir_app.services.due.registry import collect
 from ir_app.services.due.reminders import send_due_reminders
@@ -44,8 +44,10 @@ def sweep(group: str) -> Callable[[JobEnv, Session, datetime], str]:
 
 def deliver_outbox(env: JobEnv, session: Session, now: datetime) -> str:
     # The clock, not `now`, dates the claims: a long run must not outlast them (`--now` may be any time).
-    return delivery.deliver_due(session, env.smtp, now, base_url=env.base_url, max_attempts=env.max_attempts,
-                                clock=env.clock.now).summary()
+    email = delivery.deliver_due(session, env.smtp, now, base_url=env.base_url, max_attempts=env.max_attempts,
+                                 clock=env.clock.now).summary()
+    phones = channels.deliver_due(session, env.channels, now, base_url=env.base_url, max_attempts=env.max_attempts)
+    return f"{email}; {phones.summary()}"
 
 
 JOBS: tuple[Job, ...] = (
@@ -59,7 +61,7 @@ JOBS: tuple[Job, ...] = (
         N_("Hạn hồ sơ cấp độ, kiểm tra định kỳ, báo cáo năm, chuyển tiếp, rà soát kịch bản"),
         sweep("daily"), {"trigger": "cron", "hour": "7-17", "minute": 0}, misfire_grace_seconds=3600),
     # Last, so `run-due` sends in the same run what the reminders above have just queued.
-    Job("outbox.deliver", N_("Gửi e-mail trong hộp thư đi (thử lại khi lỗi, thư tổng hợp hằng ngày)"),
+    Job("outbox.deliver", N_("Gửi e-mail và tin nhắn (Telegram, Zalo, webhook) trong hộp thư đi (thử lại khi lỗi)"),
         deliver_outbox, {"trigger": "interval", "minutes": 1}, misfire_grace_seconds=120),
 )
 JOBS_BY_ID = {job.id: job for job in JOBS}

@@ -2,6 +2,7 @@
 from ir_app.models.audit import AuditChainHead, AuditEvent
 from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
 from ir_app.models.base import Base, UTCDateTime
+from ir_app.models.channels import ChannelDelivery, ChannelEndpoint
 from ir_app.models.checks import CheckItem, CheckResult, MorningCheck
 from ir_app.models.dossiers import (
     Dossier,
@@ -50,7 +51,7 @@ from ir_app.models.org import (
 from ir_app.models.scheduling import CalendarFeed, JobRun, SchedulerLease
 
 __all__ = [
-    "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "CheckItem", "CheckResult",
+    "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "ChannelDelivery", "ChannelEndpoint", "CheckItem", "CheckResult",
     "CustodyEntry", "DocumentTemplate", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
     "IncidentTask", "JobRun", "Measure", "MeasureEvidence", "MeasureRequirement", "MeasureSystem", "MorningCheck",
     "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",

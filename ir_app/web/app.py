@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
         audit_log,
         auth,
         backups,
+        channels,
         checks,
         contacts,
         incidents,
@@ -113,6 +114,6 @@ def _register_blueprints(app: Flask) -> None:
     from ir_app.web import measures
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   incidents, playbooks, backups, checks, notifications, operations, api, work):
+                   incidents, playbooks, backups, checks, notifications, channels, operations, api, work):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)

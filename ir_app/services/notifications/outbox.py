@@ -16,6 +16,7 @@ from ir_app.models import Organisation, User, UserRole
 from ir_app.models.notifications import Notification
 from ir_app.services import audit
 from ir_app.services.audit import Actor
+from ir_app.services.notifications import channels
 from ir_app.services.records import check_version
 
 DEFAULT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -73,6 +74,9 @@ def notify(session: Session, message: Message, users: Iterable[User], now: datet
             subject=message.subject[:300], body=message.body, link=message.link[:500], created_at=now,
             next_attempt_at=first_attempt_at(user, message.kind, now, zone),
             email_status="pending" if user.email_notifications else "skipped"))
+    # Phones and other systems: the users' own channels and the commune's shared ones, each once.
+    channels.enqueue(session, key=message.key, kind=message.kind, subject=message.subject, body=message.body,
+                     link=message.link, user_ids=[user.id for user in users], commune_id=commune_id, now=now)
     return added
 
 
