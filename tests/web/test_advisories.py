@@ -3,7 +3,6 @@ follows the matrix; reminders once; nobody outside sees another's copy."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
