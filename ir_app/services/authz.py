@@ -24,6 +24,8 @@ class Permission(StrEnum):
     MANAGE_BACKUPS = "manage_backups"
     RECORD_CHECK = "record_check"          # morning infrastructure check
     RECORD_REVIEW = "record_review"        # periodic reviews
+    ISSUE_ADVISORY = "issue_advisory"      # the province's advisories to its communes
+    RESPOND_ADVISORY = "respond_advisory"  # acknowledge and answer an advisory
 
 
 P = Permission
@@ -31,16 +33,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.OFFICER: frozenset({
         P.VIEW, P.EDIT_INVENTORY, P.DOWNLOAD, P.EDIT_DOSSIER, P.REPORT_INCIDENT,
-        P.HANDLE_INCIDENT, P.MANAGE_BACKUPS, P.RECORD_CHECK, P.RECORD_REVIEW,
+        P.HANDLE_INCIDENT, P.MANAGE_BACKUPS, P.RECORD_CHECK, P.RECORD_REVIEW, P.RESPOND_ADVISORY,
     }),
     Role.STAFF: frozenset({
         P.VIEW, P.EDIT_INVENTORY, P.DOWNLOAD, P.EDIT_DOSSIER, P.REPORT_INCIDENT,
-        P.MANAGE_BACKUPS, P.RECORD_CHECK,
+        P.MANAGE_BACKUPS, P.RECORD_CHECK, P.RESPOND_ADVISORY,
     }),
     Role.APPRAISER: frozenset({P.VIEW, P.DOWNLOAD, P.APPRAISE, P.REPORT_INCIDENT, P.RECORD_REVIEW}),
     Role.APPROVER: frozenset({P.VIEW, P.DOWNLOAD, P.APPROVE, P.REPORT_INCIDENT}),
     Role.AUDITOR: frozenset({P.VIEW, P.DOWNLOAD, P.VIEW_AUDIT}),
-    Role.OVERSEER: frozenset({P.VIEW, P.DOWNLOAD, P.VIEW_AUDIT}),
+    Role.OVERSEER: frozenset({P.VIEW, P.DOWNLOAD, P.VIEW_AUDIT, P.ISSUE_ADVISORY}),
 }
 
 # Permissions an overseer may use outside their own organisation (read-only by design).

@@ -93,6 +93,7 @@ def _init_database(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from ir_app.web import (
         admin,
+        advisories,
         api,
         audit_log,
         auth,
@@ -114,6 +115,6 @@ def _register_blueprints(app: Flask) -> None:
     from ir_app.web import measures
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   incidents, playbooks, backups, checks, notifications, channels, operations, api, work):
+                   incidents, playbooks, backups, checks, notifications, channels, operations, api, work, advisories):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)

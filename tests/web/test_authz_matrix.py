@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 
 from ir_app.models import (
+    Advisory,
+    AdvisoryAction,
+    AdvisoryRecipient,
     BackupPlan,
     BackupRun,
     CheckResult,
@@ -74,13 +77,20 @@ def _objects(session, commune, code) -> dict:
     session.flush()
     review = Review(dossier_id=dossier.id, commune_id=commune.id, reviewed_on=_now().date(), assessor="Tổ kiểm tra",
                     result="pass", next_due_on=_now().date(), created_at=_now())
-    session.add(review)
+    advisory = Advisory(province_id=commune.parent_id, title=f"Cảnh báo {code}", deadline=_now().date(),
+                        issued_at=_now(), attachment=StoredFile(
+                            filename="huong-dan.pdf", content_type="application/pdf", size=8, sha256="0" * 64,
+                            data=b"%PDF-1.4", uploaded_at=_now()),
+                        actions=[AdvisoryAction(position=1, text="Vá lỗi")],
+                        recipients=[AdvisoryRecipient(commune_id=commune.id)])
+    session.add_all([review, advisory])
     session.commit()
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
             "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection",
             "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id,
-            "measure_id": measure.id, "requirement_id": "QL.CS.1"}
+            "measure_id": measure.id, "requirement_id": "QL.CS.1", "advisory_id": advisory.id,
+            "action_id": advisory.actions[0].id}
 
 
 def _incident(session, commune):

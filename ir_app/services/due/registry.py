@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ir_app.services.advisories.due import open_advisories
 from ir_app.services.due import providers
 from ir_app.services.due.base import Deadline, DueContext
 
@@ -35,6 +36,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("annual_report", "daily", providers.annual_report),
     Provider("transition", "daily", providers.transition),
     Provider("playbook_reviews", "daily", providers.playbook_reviews),
+    Provider("advisories", "daily", open_advisories),
     Provider("backups", "backups", providers.backups),
     Provider("morning_check", "morning_check", providers.morning_check),
     Provider("incident_clocks", "incident_clocks", providers.incident_clocks),

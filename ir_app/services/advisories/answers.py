@@ -1,0 +1,67 @@
+"""A commune acknowledges an advisory, answers each action (with evidence), and may open an
+incident from it. The copy is complete once every action has an answer."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ir_app.domain.advisories import RESPONSE_LABELS, answer_problems
+from ir_app.domain.text import clean_text
+from ir_app.models.advisories import AdvisoryAction, AdvisoryRecipient, AdvisoryResponse
+from ir_app.models.files import StoredFile
+from ir_app.services import audit
+from ir_app.services.audit import Actor
+from ir_app.services.errors import ValidationFailed
+from ir_app.services.records import check_version
+
+
+def acknowledge(session: Session, actor: Actor, recipient: AdvisoryRecipient, now: datetime) -> None:
+    if recipient.acknowledged_at is not None:
+        return  # a second click (or a second officer) changes nothing
+    recipient.acknowledged_at, recipient.acknowledged_by_id = now, actor.user_id
+    session.flush()
+    _audit(session, actor, "acknowledge", recipient, now, "đã xác nhận")
+
+
+def answer(session: Session, actor: Actor, recipient: AdvisoryRecipient, action: AdvisoryAction, status: str,
+           note: str, now: datetime, evidence: StoredFile | None = None,
+           expected_version: int | None = None) -> AdvisoryResponse:
+    """Record (or correct) the answer to one action; completes the copy when it was the last one."""
+    if action.advisory_id != recipient.advisory_id:
+        raise ValidationFailed({"action": "Việc này không thuộc khuyến nghị."})
+    check_version(recipient, expected_version)
+    note = clean_text(note)[:5000]
+    existing = next((row for row in recipient.responses if row.action_id == action.id), None)
+    problems = answer_problems(status, note, evidence is not None or bool(existing and existing.evidence_id))
+    if problems:
+        raise ValidationFailed(problems)
+    response = existing or AdvisoryResponse(action_id=action.id)
+    response.status, response.note, response.recorded_at, response.recorded_by_id = status, note, now, actor.user_id
+    if evidence is not None:
+        response.evidence = evidence
+    if existing is None:
+        recipient.responses.append(response)
+    if recipient.acknowledged_at is None:  # answering is acknowledging
+        recipient.acknowledged_at, recipient.acknowledged_by_id = now, actor.user_id
+    answered = {row.action_id for row in recipient.responses}
+    if recipient.completed_at is None and answered >= {item.id for item in recipient.advisory.actions}:
+        recipient.completed_at = now
+    session.flush()
+    _audit(session, actor, "answer", recipient, now, f"việc {action.position}: {RESPONSE_LABELS[status]}")
+    return response
+
+
+def link_incident(session: Session, actor: Actor, recipient: AdvisoryRecipient, incident_id: int,
+                  now: datetime) -> None:
+    recipient.incident_id = incident_id
+    if recipient.acknowledged_at is None:
+        recipient.acknowledged_at, recipient.acknowledged_by_id = now, actor.user_id
+    session.flush()
+    _audit(session, actor, "open_incident", recipient, now, f"mở sự cố #{incident_id}")
+
+
+def _audit(session: Session, actor: Actor, action: str, recipient: AdvisoryRecipient, now: datetime,
+           what: str) -> None:
+    audit.record(session, actor, action, now=now, object_type="advisory", object_id=recipient.advisory_id,
+                 commune_id=recipient.commune_id, summary=f"{recipient.advisory.code}: {what}")
