@@ -311,12 +311,38 @@ def incident_summary(path):
     save(doc, path, "Báo cáo tổng hợp sự cố an ninh mạng")
 
 
+def drill_report(path):
+    """Báo cáo kết quả diễn tập (issue 16): timings against the playbook's targets, what worked, the gaps."""
+    doc = L.new_document()
+    title_block(doc, parent=True)
+    title(doc, "BÁO CÁO", "Kết quả diễn tập ứng cứu sự cố an ninh mạng", "{{ subtitle }}")
+    addressee(doc)
+    heading(doc, "1. Thông tin chung")
+    field(doc, "Thời gian diễn tập", "drill.when")
+    field(doc, "Tình huống giả định (kịch bản)", "drill.scenario")
+    field(doc, "Sự cố giả định", "drill.code")
+    field(doc, "Thành phần tham gia", "drill.participants")
+    field(doc, "Mục tiêu", "drill.objectives")
+    heading(doc, "2. Diễn biến và thời gian thực hiện so với kịch bản")
+    simple_table(doc, ["STT", "Việc", "Chỉ tiêu", "Thực tế", "Kết quả"], "row in timings",
+                 ["row.position", "row.title", "row.target", "row.taken", "row.result"], size=11)
+    para(doc, "{{ timing_summary }}")
+    heading(doc, "3. Những việc làm tốt")
+    para(doc, "{{ drill.what_worked }}")
+    heading(doc, "4. Tồn tại, hạn chế và việc cần khắc phục")
+    bullet_list(doc, "gap in gaps", "gap")
+    para(doc, ("Báo cáo kết quả diễn tập với sự cố giả định; không phải báo cáo sự cố thực tế./.", "i"))
+    signature(doc)
+    save(doc, path, "Báo cáo kết quả diễn tập")
+
+
 BUILDERS = {
     "initial_report.docx": initial_report,
     "final_report.docx": final_report,
     "pdp_notice.docx": pdp_notice,
     "breach_record.docx": breach_record,
     "incident_summary.docx": incident_summary,
+    "drill_report.docx": drill_report,
 }
 
 

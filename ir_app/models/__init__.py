@@ -14,6 +14,7 @@ from ir_app.models.dossiers import (
     SecurityPolicy,
     SecurityPolicySystem,
 )
+from ir_app.models.drills import Drill
 from ir_app.models.documents import DocumentTemplate, IssuedDocument
 from ir_app.models.files import StoredFile
 from ir_app.models.incidents import (
@@ -53,7 +54,7 @@ from ir_app.models.scheduling import CalendarFeed, JobRun, SchedulerLease
 
 __all__ = [
     "Advisory", "AdvisoryAction", "AdvisoryRecipient", "AdvisoryResponse", "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "ChannelDelivery", "ChannelEndpoint", "CheckItem", "CheckResult",
-    "CustodyEntry", "DocumentTemplate", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
+    "CustodyEntry", "DocumentTemplate", "Drill", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
     "IncidentTask", "JobRun", "Measure", "MeasureEvidence", "MeasureRequirement", "MeasureSystem", "MorningCheck",
     "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",

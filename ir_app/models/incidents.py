@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    false,
     Boolean,
     CheckConstraint,
     Column,
@@ -99,6 +100,9 @@ class Incident(Base):
     is_complex: Mapped[bool] = mapped_column(Boolean, default=False)
     beyond_capacity: Mapped[bool] = mapped_column(Boolean, default=False)
     is_confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A practice incident of a drill (diễn tập): numbered apart (DT-2026-01), never counted in
+    # summaries, metrics, reminders or reports to the authorities.
+    is_drill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     state: Mapped[str] = mapped_column(String(32), default="received")
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # When each response phase started ({phase id: ISO moment}); anchors "phase_start" task dues.
@@ -134,6 +138,8 @@ class Incident(Base):
 
     @property
     def code(self) -> str:
+        if self.is_drill:  # drills count down from -1, apart from the real sequence
+            return f"DT-{self.year}-{-self.number:02d}"
         return f"SC-{self.year}-{self.number:04d}"
 
     @property

@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         channels,
         checks,
         contacts,
+        drills,
         incidents,
         inventory,
         main,
@@ -115,6 +116,6 @@ def _register_blueprints(app: Flask) -> None:
     from ir_app.web import measures
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   incidents, playbooks, backups, checks, notifications, channels, operations, api, work, advisories):
+                   incidents, playbooks, backups, checks, notifications, channels, operations, api, work, advisories, drills):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)

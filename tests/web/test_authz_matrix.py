@@ -15,6 +15,7 @@ from ir_app.models import (
     CheckResult,
     CustodyEntry,
     Dossier,
+    Drill,
     EmergencyContact,
     Evidence,
     Incident,
@@ -83,14 +84,16 @@ def _objects(session, commune, code) -> dict:
                             data=b"%PDF-1.4", uploaded_at=_now()),
                         actions=[AdvisoryAction(position=1, text="Vá lỗi")],
                         recipients=[AdvisoryRecipient(commune_id=commune.id)])
-    session.add_all([review, advisory])
+    drill = Drill(commune_id=commune.id, title=f"Diễn tập {code}", playbook_id="ransomware",
+                  planned_on=_now().date(), created_at=_now())
+    session.add_all([review, advisory, drill])
     session.commit()
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
             "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection",
             "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id,
             "measure_id": measure.id, "requirement_id": "QL.CS.1", "advisory_id": advisory.id,
-            "action_id": advisory.actions[0].id}
+            "action_id": advisory.actions[0].id, "drill_id": drill.id}
 
 
 def _incident(session, commune):

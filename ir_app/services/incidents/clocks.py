@@ -116,7 +116,8 @@ def due_incident_clocks(session: Session, now: datetime, commune_ids: Iterable[i
     data = data or response_data()
     # Joined, not selectin: the same statements whether or not an incident is open (this runs on
     # every page for the "Việc của tôi" count).
-    query = (select(Incident).where(Incident.state.not_in(data.terminal_states))
+    # A drill's clocks are practised on its page, never reminded as real legal deadlines.
+    query = (select(Incident).where(Incident.state.not_in(data.terminal_states), Incident.is_drill.is_(False))
              .options(joinedload(Incident.reports)).order_by(Incident.id))
     if commune_ids is not None:
         query = query.where(Incident.commune_id.in_(commune_ids))

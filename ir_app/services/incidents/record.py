@@ -152,6 +152,21 @@ def report_quickly(session: Session, actor: Actor, reporter: User, commune: Orga
     return incident
 
 
+def open_practice_incident(session: Session, actor: Actor, starter: User, commune: Organisation, title: str,
+                           description: str, now: datetime, data: ResponseData, tz: tzinfo = DEFAULT_TZ) -> Incident:
+    """The practice incident of a drill: numbered apart (DT-…), no alert to the officers (they are
+    in the exercise), never counted as a real incident."""
+    state = _transition(data, None, "report", incident_roles(starter), None)
+    incident = Incident(commune_id=commune.id, year=now.astimezone(tz).year, title=title[:300], is_drill=True,
+                        detected_at=now, reported_by_id=starter.id, reporter_name=starter.name,
+                        reporter_contact=starter.phone or starter.email, description=description, state=state,
+                        state_changed_at=now, created_at=now, updated_at=now)
+    _start_phases(incident, state, now, data)
+    _insert_numbered(session, incident)
+    log_event(session, actor, incident, now, "reported", f"Bắt đầu diễn tập: {title[:300]}", action="create")
+    return incident
+
+
 def _check_quick_report_rate(session: Session, reporter: User, now: datetime) -> None:
     recent = session.scalar(select(func.count(Incident.id)).where(
         Incident.reported_by_id == reporter.id, Incident.created_at > now - QUICK_REPORT_WINDOW)) or 0
@@ -167,11 +182,15 @@ def _quick_title(what: str) -> str:
 
 
 def _insert_numbered(session: Session, incident: Incident) -> None:
-    """Number the incident within its commune and year (SC-2026-0001); retry if another report won."""
+    """Number the incident within its commune and year (SC-2026-0001); retry if another report won.
+    Drills take -1, -2 … (DT-2026-01), so the real sequence has no gap for a practice."""
+    drills = bool(incident.is_drill)
+    latest = func.min(Incident.number) if drills else func.max(Incident.number)
     for _attempt in range(5):
-        current = session.scalar(select(func.max(Incident.number)).where(
-            Incident.commune_id == incident.commune_id, Incident.year == incident.year))
-        incident.number = (current or 0) + 1
+        current = session.scalar(select(latest).where(
+            Incident.commune_id == incident.commune_id, Incident.year == incident.year,
+            Incident.is_drill.is_(drills)))
+        incident.number = (current or 0) + (-1 if drills else 1)
         try:
             with session.begin_nested():
                 session.add(incident)

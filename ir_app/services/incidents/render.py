@@ -26,6 +26,7 @@ TEMPLATES = {
     "pdp_notice": "pdp_notice.docx",            # NĐ 356/2025 Đ28, Mẫu số 08
     "breach_record": "breach_record.docx",      # biên bản xác nhận vi phạm dữ liệu cá nhân
     "summary": "incident_summary.docx",         # tổng hợp tuần / tháng
+    "drill_report": "drill_report.docx",        # kết quả diễn tập (issue 16)
 }
 
 

@@ -115,7 +115,7 @@ class IncidentSummary:
 def summarise(session: Session, commune: Organisation, period: Period, now: datetime,
               data: ResponseData) -> IncidentSummary:
     query = (select(Incident).where(Incident.commune_id == commune.id, Incident.detected_at >= period.start,
-                                    Incident.detected_at < period.end)
+                                    Incident.detected_at < period.end, Incident.is_drill.is_(False))
              .options(selectinload(Incident.reports)).order_by(Incident.detected_at))
     incidents = tuple(session.scalars(query))
     clocks = [clock for incident in incidents for clock in incident_clocks(incident, data, now)]

@@ -54,7 +54,8 @@ def _of(work: list[WorkItem], *kinds: str) -> list[WorkItem]:
 
 def _officer(session: Session, role: Role, commune_id: int, work: list[WorkItem], today: date) -> Panel:
     open_incidents = session.scalar(select(func.count(Incident.id)).where(
-        Incident.commune_id == commune_id, Incident.state.not_in(TERMINAL_STATES))) or 0
+        Incident.commune_id == commune_id, Incident.state.not_in(TERMINAL_STATES),
+        Incident.is_drill.is_(False))) or 0
     checked = session.scalar(select(func.count(MorningCheck.id)).where(
         MorningCheck.commune_id == commune_id, MorningCheck.checked_on == today)) or 0
     clocks = _of(work, "incident_clock")
