@@ -12,15 +12,21 @@ from ir_app.models.files import StoredFile
 from ir_app.models.org import Organisation, User
 
 ADVISORY_SEVERITIES = ("info", "medium", "high", "urgent")
+# An advisory asks for actions; a report request (báo cáo đột xuất, NĐ 331 Đ35.2.b) asks questions.
+ADVISORY_KINDS = ("advisory", "report_request")
 RESPONSE_STATUSES = ("done", "not_applicable", "cannot")
 
 
 class Advisory(Base):
     __tablename__ = "advisories"
-    __table_args__ = (CheckConstraint("severity IN ('info', 'medium', 'high', 'urgent')", name="advisory_severity"),)
+    __table_args__ = (
+        CheckConstraint("severity IN ('info', 'medium', 'high', 'urgent')", name="advisory_severity"),
+        CheckConstraint("kind IN ('advisory', 'report_request')", name="advisory_kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     province_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="advisory", server_default="advisory")
     number: Mapped[str] = mapped_column(String(80), default="")        # the issuing document's number
     title: Mapped[str] = mapped_column(String(300))
     content: Mapped[str] = mapped_column(Text, default="")
@@ -42,7 +48,11 @@ class Advisory(Base):
 
     @property
     def code(self) -> str:
-        return self.number or f"KN-{self.id}"
+        return self.number or (f"BC-{self.id}" if self.is_report_request else f"KN-{self.id}")
+
+    @property
+    def is_report_request(self) -> bool:
+        return self.kind == "report_request"
 
 
 class AdvisoryAction(Base):

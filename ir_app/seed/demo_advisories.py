@@ -43,3 +43,22 @@ def load(session: Session, now: datetime, count: Callable[[int], None]) -> None:
     answers.answer(session, Actor.of(officer), copy, advisory.actions[0], "done",
                    "Tường lửa FortiGate 60F đang chạy FortiOS 7.2.8; cần cập nhật.", issued_at + timedelta(hours=4))
     count(1)
+    _report_request(session, overseer, officer, province, communes, issued_at, today)
+    count(1)
+
+
+def _report_request(session: Session, overseer: User, officer: User, province: Organisation, communes, issued_at,
+                    today) -> None:
+    """An ad-hoc report request (báo cáo đột xuất): Vĩnh Lại has answered the first question."""
+    draft = issue.AdvisoryDraft(
+        title="Báo cáo đột xuất tình hình sử dụng thư điện tử công vụ", kind="report_request", severity="medium",
+        deadline=today + timedelta(days=5), number="130/CAT-PA05",
+        content="Đề nghị các xã, phường báo cáo theo các nội dung dưới đây, gửi kèm tài liệu nếu có.",
+        actions_text=("Số tài khoản thư công vụ đang sử dụng\n"
+                      "Số cán bộ dùng thư cá nhân (Gmail…) để gửi văn bản\n"
+                      "Đã bật xác thực hai lớp cho thư công vụ chưa?"),
+        commune_ids=tuple(commune.id for commune in communes))
+    request = issue.issue(session, Actor.of(overseer), province, draft, issued_at + timedelta(hours=1), today)
+    copy = next(item for item in request.recipients if item.commune_id == officer.organisation_id)
+    answers.answer(session, Actor.of(officer), copy, request.actions[0], "done", "42 tài khoản",
+                   issued_at + timedelta(hours=5))

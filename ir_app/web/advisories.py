@@ -75,9 +75,9 @@ def index():
                            status_of=queries.status_of, **_labels())
 
 
-def _form_class(communes):
+def _form_class(communes, kind: str):
     playbooks = tuple((key, playbook.title) for key, playbook in sorted(response_data().playbooks.items()))
-    specs = issue.advisory_fields(communes, playbooks)
+    specs = issue.advisory_fields(communes, playbooks, kind)
     return spec_form("AdvisoryForm", specs, versioned=False), specs
 
 
@@ -85,8 +85,9 @@ def _form_class(communes):
 @requires(Permission.ISSUE_ADVISORY)
 def create():
     province = _province()
+    kind = "report_request" if request.args.get("kind") == "report_request" else "advisory"
     communes = issue.province_communes(db(), province.id)
-    form_class, specs = _form_class(communes)
+    form_class, specs = _form_class(communes, kind)
     form_class.attachment = FileField(_("Tệp đính kèm (văn bản, hướng dẫn)"))
     form = form_class()
     created = {}
@@ -97,12 +98,13 @@ def create():
         if upload and upload.filename:
             stored = store_upload(db(), actor(), commune_id=None, filename=upload.filename, data=upload.read(),
                                   now=now(), field="attachment")
-        draft = issue.draft_from(specs, form_values(form), communes)
+        draft = issue.draft_from(specs, form_values(form), communes, kind)
         created["advisory"] = issue.issue(db(), actor(), province, draft, now(), local_today(), stored)
 
-    if form.validate_on_submit() and submit(form, action, _("Đã gửi khuyến nghị tới các xã.")):
+    sent = _("Đã gửi yêu cầu báo cáo tới các xã.") if kind == "report_request" else _("Đã gửi khuyến nghị tới các xã.")
+    if form.validate_on_submit() and submit(form, action, sent):
         return redirect(url_for("advisories.detail", advisory_id=created["advisory"].id))
-    return render_template("advisories/form.html", form=form, province=province), \
+    return render_template("advisories/form.html", form=form, province=province, kind=kind), \
         422 if request.method == "POST" else 200
 
 
@@ -128,6 +130,9 @@ def _detail_page(advisory: Advisory, refused: AnswerForm | None = None, refused_
         if item.id in answered:
             form.status.data, form.note.data = answered[item.id].status, answered[item.id].note
         forms[item.id] = form
+    if advisory.is_report_request:  # a question: the answer is the text (and its files)
+        for form in forms.values():
+            form.note.label.text = _("Nội dung trả lời")
     return render_template("advisories/detail.html", advisory=advisory, copy=copy, copies=copies,
                            answered=answered, forms=forms, today=local_today(), status_of=queries.status_of,
                            can_answer=copy is not None and has_permission(current_user, Permission.RESPOND_ADVISORY),
@@ -249,3 +254,18 @@ def matrix_xlsx():
     return Response(buffer.getvalue(), headers={
         "Content-Disposition": "attachment; filename=khuyen-nghi.xlsx", "Cache-Control": "no-store"},
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/<int:advisory_id>/answers.zip")
+@requires(Permission.ISSUE_ADVISORY)
+def answers_zip(advisory_id: int):
+    """Every commune's answers in one archive: a text file per commune and the files they attached."""
+    advisory = _visible(advisory_id)
+    if not (_issuer_of(advisory) or is_global(current_user)):
+        abort(404)
+    content = answers.answers_archive(db(), advisory, queries.copies_of(db(), advisory))
+    audit.record(db(), actor(), "export", now=now(), object_type="advisory", object_id=advisory.id,
+                 summary=f"{advisory.code}: tải các câu trả lời (ZIP)")
+    db().commit()
+    return Response(content, mimetype="application/zip", headers={
+        "Content-Disposition": f"attachment; filename=tra-loi-{advisory.id}.zip", "Cache-Control": "no-store"})

@@ -128,3 +128,33 @@ def test_an_incident_opens_from_the_advisory_in_one_click(make_web, people, comm
     assert "125/CAT-PA05" in incident.title + (incident.description or "")
     session.expire_all()
     assert session.scalar(select(AdvisoryRecipient.incident_id)) == incident.id
+
+
+def test_a_report_request_is_answered_and_its_answers_downloaded_as_one_zip(make_web, people, commune, other_commune,
+                                                                            session, clock):
+    import zipfile
+
+    clock.current = hanoi(2026, 12, 7, 9, 0)
+    overseer = make_web(people["overseer"])
+    response = overseer.post_form("/advisories/new?kind=report_request", {
+        "title": "Báo cáo nhanh tình hình sử dụng VPN", "actions": "Xã có dùng VPN không?\nPhiên bản nào?",
+        "deadline": "2026-12-09", "communes": [str(commune.id), str(other_commune.id)]})
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    request_ = session.scalar(select(Advisory))
+    assert request_.is_report_request and request_.code == f"BC-{request_.id}"
+    officer = make_web(people["officer_a"])
+    first, second = request_.actions
+    empty = officer.post_form(f"/advisories/{request_.id}/actions/{first.id}", {f"a{first.id}-note": " "})
+    assert empty.status_code == 422 and "Hãy nhập nội dung trả lời." in empty.get_data(as_text=True)
+    officer.post_form(f"/advisories/{request_.id}/actions/{first.id}", {
+        f"a{first.id}-note": "Có, một cổng VPN", f"a{first.id}-evidence": (io.BytesIO(b"%PDF-1.4 cau hinh"), "cấu hình.pdf")},
+        content_type="multipart/form-data")
+    officer.post_form(f"/advisories/{request_.id}/actions/{second.id}", {f"a{second.id}-note": "FortiOS 7.2.8"})
+    archive = overseer.get(f"/advisories/{request_.id}/answers.zip")
+    assert archive.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(archive.data)) as opened:
+        names = opened.namelist()
+        text = opened.read("Vinh-Lai/tra-loi.txt").decode()
+    assert "Vinh-Lai/1-cau-hinh.pdf" in names and "Hai-An/tra-loi.txt" in names
+    assert "Có, một cổng VPN" in text and "FortiOS 7.2.8" in text
+    assert make_web(people["officer_a"]).get(f"/advisories/{request_.id}/answers.zip").status_code == 403

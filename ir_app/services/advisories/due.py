@@ -22,7 +22,8 @@ def open_advisories(ctx: DueContext) -> list[Deadline]:
         query = query.where(scope)
     return [Deadline(
         uid=f"advisory:{copy.advisory_id}:commune:{copy.commune_id}", kind="advisory_due",
-        title=f"Thực hiện khuyến nghị «{copy.advisory.title}»", due=copy.advisory.deadline,
+        title=(f"Gửi báo cáo đột xuất «{copy.advisory.title}»" if copy.advisory.is_report_request
+               else f"Thực hiện khuyến nghị «{copy.advisory.title}»"), due=copy.advisory.deadline,
         commune_id=copy.commune_id, roles=ANSWERING_ROLES, thresholds=ADVISORY_THRESHOLDS,
         detail=copy.advisory.code,
         link=f"/advisories/{copy.advisory_id}") for copy in ctx.session.scalars(query)]

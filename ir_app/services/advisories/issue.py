@@ -36,36 +36,52 @@ class AdvisoryDraft:
     number: str = ""
     concerns: str = ""
     playbook: str = ""
+    kind: str = "advisory"
 
 
 SEVERITY_CHOICES = tuple(SEVERITY_LABELS.items())
 
 
-def advisory_fields(communes: list[Organisation], playbooks: tuple[tuple[str, str], ...]) -> list[FieldSpec]:
+def advisory_fields(communes: list[Organisation], playbooks: tuple[tuple[str, str], ...],
+                    kind: str = "advisory") -> list[FieldSpec]:
+    """The issue form: an advisory asks for actions; a report request asks questions by a deadline."""
+    targets = F("communes", N_("Gửi tới các xã"), "multichoice", choices=tuple((str(c.id), c.name) for c in communes),
+                help=N_("Không chọn xã nào: gửi tới mọi xã của tỉnh."))
+    number = F("number", N_("Số văn bản ban hành (nếu có)"), max_length=80, help=N_("Ví dụ: 125/CAT-PA05"))
+    if kind == "report_request":
+        return [
+            F("title", N_("Tên báo cáo"), required=True, max_length=300),
+            number,
+            F("content", N_("Nội dung, hướng dẫn báo cáo"), "textarea", max_length=20000),
+            F("actions", N_("Nội dung cần báo cáo (mỗi dòng một câu hỏi)"), "textarea", required=True,
+              max_length=20000),
+            F("deadline", N_("Hạn gửi báo cáo"), "date", required=True),
+            targets,
+        ]
     return [
         F("title", N_("Tiêu đề"), required=True, max_length=300),
-        F("number", N_("Số văn bản ban hành (nếu có)"), max_length=80, help=N_("Ví dụ: 125/CAT-PA05")),
+        number,
         F("severity", N_("Mức độ"), "choice", required=True, choices=SEVERITY_CHOICES),
         F("content", N_("Nội dung cảnh báo, khuyến nghị"), "textarea", max_length=20000),
         F("concerns", N_("Liên quan đến (loại hệ thống, sản phẩm, phiên bản)"), "textarea", max_length=5000),
         F("playbook", N_("Kịch bản ứng phó nên áp dụng"), "choice", choices=playbooks),
         F("actions", N_("Việc cần làm (mỗi dòng một việc)"), "textarea", required=True, max_length=20000),
         F("deadline", N_("Hạn thực hiện"), "date", required=True),
-        F("communes", N_("Gửi tới các xã"), "multichoice", choices=tuple((str(c.id), c.name) for c in communes),
-          help=N_("Không chọn xã nào: gửi tới mọi xã của tỉnh.")),
+        targets,
     ]
 
 
-def draft_from(specs: list[FieldSpec], raw: dict, communes: list[Organisation]) -> AdvisoryDraft:
+def draft_from(specs: list[FieldSpec], raw: dict, communes: list[Organisation], kind: str = "advisory") -> AdvisoryDraft:
     """The form's values as a draft; unreadable fields raise ValidationFailed. No commune ticked
     means every commune of the province."""
     values, errors = parse_record(specs, raw)
     if errors:
         raise ValidationFailed(errors)
     chosen = tuple(int(value) for value in values["communes"]) or tuple(commune.id for commune in communes)
-    return AdvisoryDraft(title=values["title"], content=values["content"], severity=values["severity"] or "",
+    return AdvisoryDraft(title=values["title"], content=values["content"], severity=values.get("severity") or "medium",
                          deadline=values["deadline"], actions_text=values["actions"], commune_ids=chosen,
-                         number=values["number"], concerns=values["concerns"], playbook=values["playbook"] or "")
+                         number=values["number"], concerns=values.get("concerns", ""),
+                         playbook=values.get("playbook") or "", kind=kind)
 
 
 def province_communes(session: Session, province_id: int) -> list[Organisation]:
@@ -84,7 +100,8 @@ def issue(session: Session, actor: Actor, province: Organisation, draft: Advisor
     advisory = Advisory(province_id=province.id, number=clean_text(draft.number, multiline=False)[:80],
                         title=clean_text(draft.title, multiline=False)[:300], content=clean_text(draft.content),
                         severity=draft.severity, concerns=clean_text(draft.concerns), playbook=draft.playbook[:64],
-                        deadline=draft.deadline, attachment=attachment, issued_at=now, issued_by_id=actor.user_id)
+                        deadline=draft.deadline, attachment=attachment, issued_at=now, issued_by_id=actor.user_id,
+                        kind="report_request" if draft.kind == "report_request" else "advisory")
     advisory.actions = [AdvisoryAction(position=n, text=text) for n, text in enumerate(actions, 1)]
     advisory.recipients = [AdvisoryRecipient(commune_id=commune_id) for commune_id in sorted(set(draft.commune_ids))]
     session.add(advisory)
@@ -116,10 +133,13 @@ def _problems(draft: AdvisoryDraft, actions: list[str], allowed: set[int], today
 
 
 def _received(advisory: Advisory) -> Message:
-    severity = SEVERITY_LABELS[advisory.severity]
-    return Message(key=f"advisory:{advisory.id}:received", kind="advisory",
-                   subject=f"Khuyến nghị mới ({severity}): {advisory.title}",
-                   body=f"Hạn thực hiện: {advisory.deadline:%d/%m/%Y}. {len(advisory.actions)} việc cần làm.",
+    if advisory.is_report_request:
+        subject = f"Yêu cầu báo cáo đột xuất: {advisory.title}"
+        body = f"Hạn gửi báo cáo: {advisory.deadline:%d/%m/%Y}. {len(advisory.actions)} nội dung cần báo cáo."
+    else:
+        subject = f"Khuyến nghị mới ({SEVERITY_LABELS[advisory.severity]}): {advisory.title}"
+        body = f"Hạn thực hiện: {advisory.deadline:%d/%m/%Y}. {len(advisory.actions)} việc cần làm."
+    return Message(key=f"advisory:{advisory.id}:received", kind="advisory", subject=subject, body=body,
                    link=f"/advisories/{advisory.id}")
 
 
