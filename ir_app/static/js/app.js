@@ -24,3 +24,45 @@ document.addEventListener("change", function (event) {
     boxes[i].checked = event.target.checked;
   }
 });
+// Phone: every cell of a list learns its column's header (data-label), so that below 600 px the CSS
+// can show each row as a card ("Tên hệ thống: …"). Without this file tables simply scroll.
+(function () {
+  function labelTable(table) {
+    var headerRow = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!headerRow || table.classList.contains("no-cards")) {
+      return;
+    }
+    var labels = [];
+    for (var i = 0; i < headerRow.cells.length; i++) {
+      var cell = headerRow.cells[i];
+      for (var span = 0; span < (cell.colSpan || 1); span++) {
+        labels.push(cell.textContent.replace(/\s+/g, " ").trim());
+      }
+    }
+    for (var b = 0; b < table.tBodies.length; b++) {
+      var rows = table.tBodies[b].rows;
+      for (var r = 0; r < rows.length; r++) {
+        var column = 0;
+        for (var c = 0; c < rows[r].cells.length; c++) {
+          var td = rows[r].cells[c];
+          if (!td.hasAttribute("data-label") && labels[column] && labels[column] !== "#") {
+            td.setAttribute("data-label", labels[column]);
+          }
+          column += td.colSpan || 1;
+        }
+      }
+    }
+    table.classList.add("as-cards");
+  }
+  function labelAll() {
+    var tables = document.querySelectorAll("main table");
+    for (var t = 0; t < tables.length; t++) {
+      labelTable(tables[t]);
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", labelAll);
+  } else {
+    labelAll();
+  }
+})();
