@@ -134,7 +134,8 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD):
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_role("button", name="Đăng xuất").wait_for()
+    # "attached": on a phone the button sits in the folded menu (☰ Menu), present but not shown.
+    page.get_by_role("button", name="Đăng xuất", include_hidden=True).wait_for(state="attached")
     return page
 
 
