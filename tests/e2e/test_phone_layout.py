@@ -98,4 +98,4 @@ def test_on_a_wide_screen_the_menu_shows_without_a_button(make_page):
     page.locator("#header-search").fill("mot cua")
     page.locator("#header-search").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tìm kiếm")
-    expect(page.locator("#search-system")).to_contain_text("Một cửa")
+    expect(page.locator("#search-system")).to_contain_text("một cửa điện tử")

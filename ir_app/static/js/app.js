@@ -66,3 +66,40 @@ document.addEventListener("change", function (event) {
     labelAll();
   }
 })();
+// Repeatable rows (dossier parts, review findings): "+ Thêm dòng" adds an empty row in place.
+// Without this file the button re-draws the form with one more row (web/row_fields.py).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-row-add]");
+  if (!button) {
+    return;
+  }
+  var group = button.closest("[data-row-group]");
+  var rows = group ? group.querySelectorAll("tr[data-row]") : [];
+  if (!rows.length) {
+    return;
+  }
+  event.preventDefault();
+  var name = group.getAttribute("data-row-group");
+  var next = 0;
+  group.querySelectorAll("input[name^='" + name + "-']").forEach(function (input) {
+    var index = parseInt(input.name.split("-")[1], 10);
+    if (index >= next) {
+      next = index + 1;
+    }
+  });
+  var copy = rows[rows.length - 1].cloneNode(true);
+  copy.querySelectorAll("input").forEach(function (input) {
+    input.name = input.name.replace(/^([^-]+)-\d+-/, "$1-" + next + "-");
+    if (input.type === "checkbox") {
+      input.checked = false;
+    } else {
+      input.value = "";
+    }
+    var label = input.getAttribute("aria-label");
+    if (label) {
+      input.setAttribute("aria-label", label.replace(/\d+\)$/, (next + 1) + ")"));
+    }
+  });
+  rows[rows.length - 1].parentNode.appendChild(copy);
+  copy.querySelector("input").focus();
+});
