@@ -103,3 +103,9 @@ document.addEventListener("click", function (event) {
   rows[rows.length - 1].parentNode.appendChild(copy);
   copy.querySelector("input").focus();
 });
+// "+ Thêm dòng" buttons that work only with this file start hidden; show them.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-row-add][hidden]").forEach(function (button) {
+    button.hidden = false;
+  });
+});

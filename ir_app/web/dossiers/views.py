@@ -59,6 +59,12 @@ PART_ROWS = RowGroup("parts", N_("Phân hệ có cấp độ riêng"), (
     help=N_("Hệ thống gồm nhiều phân hệ có cấp độ khác nhau thì lấy cấp độ cao nhất."))
 
 
+FINDING_ROWS = RowGroup("findings", N_("Phát hiện"), (
+    Column("requirement", N_("Mã yêu cầu"), max_length=32), Column("text", N_("Nội dung"), max_length=2000),
+    Column("due", N_("Hạn khắc phục"), "date", max_length=10)),
+    help=N_("Ví dụ: KT.DL.3 — Chưa thử khôi phục bản sao lưu — 31/01/2027. Để trống dòng không dùng."))
+
+
 class ProposalForm(AppForm):
     proposed_level = SelectField(lazy_gettext("Cấp độ đề xuất"), validate_choice=False)
     justification = TextAreaField(lazy_gettext("Lý do đề xuất cấp độ cao hơn (đánh giá rủi ro, NĐ 331/2026 Đ10)"),
@@ -346,6 +352,7 @@ def _detail_page(dossier: Dossier, action_form: ActionForm | None = None, open_a
         actions=actions, action_form=action_form or ActionForm(), blank_action_form=ActionForm(formdata=None),
         open_action=open_action or _likely_next(actions),
         progress=view.progress if view else None, reviews=reviews, review_form=ReviewForm(),
+        finding_group=FINDING_ROWS, finding_rows=shown_rows([], FINDING_ROWS, extra=3),
         next_review=protection.next_review_due(dossier, reviews, law()), today=_today(),
         policy_problem=gates.security_policy_failure(db(), dossier, regime, dossier.decision_on or _today()),
         independence=(regime.authority_for(level).independent_appraisal
@@ -487,7 +494,8 @@ def add_review(dossier_id: int):
     form = ReviewForm()
     if form.validate_on_submit():
         try:
-            protection.record_review(db(), actor(), dossier, form_values(form), law(), now())
+            protection.record_review(db(), actor(), dossier, form_values(form), law(), now(),
+                                     read_rows(request.form, FINDING_ROWS))
         except ValidationFailed as failure:
             db().rollback()
             flash(" ".join(failure.errors.values()), "error")
