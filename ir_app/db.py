@@ -8,6 +8,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from ir_app.config import make_private_dir, make_private_file
+from ir_app.domain.folding import fold
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
@@ -47,6 +48,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # SQLite's own lower() folds only ASCII: «VĨNH LẠI» would not match a search for «vĩnh lại»,
     # as it does on PostgreSQL. Python's str.lower folds every letter.
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+    # Accent-insensitive search (services/search.py); PostgreSQL does the same with translate().
+    dbapi_connection.create_function("ir_fold", 1, fold, deterministic=True)
 
 
 def _unicode_lower(value):

@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         operations,
         organisations,
         playbooks,
+        search,
         work,
     )
     from ir_app.web.dossiers import documents
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from ir_app.web import measures
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   incidents, playbooks, backups, checks, notifications, channels, operations, api, work, advisories, drills):
+                   incidents, playbooks, backups, checks, notifications, channels, operations, api, work,
+                   advisories, drills, search):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)

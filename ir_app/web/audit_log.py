@@ -5,12 +5,12 @@ import csv
 import io
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import Select, select
 
 from ir_app.models import AuditEvent
-from ir_app.services import audit
+from ir_app.services import audit, audit_view
 from ir_app.services.authz import Permission, scope_query
 from ir_app.services.exports import csv_row
 from ir_app.web.access import page_number, requires
@@ -36,10 +36,16 @@ def filtered_query() -> Select:
     args = request.args
     if args.get("who"):
         query = query.where(AuditEvent.actor_label.contains(args["who"].strip().lower()[:200]))
-    if args.get("action"):
-        query = query.where(AuditEvent.action == args["action"][:64])
+    action = args.get("action", "")[:64]
+    if action == audit_view.TRANSITION_PREFIX:  # every incident transition ("transition:contain"…)
+        query = query.where(AuditEvent.action.startswith(audit_view.TRANSITION_PREFIX, autoescape=True))
+    elif action:
+        query = query.where(AuditEvent.action == action)
     if args.get("object_type"):
-        query = query.where(AuditEvent.object_type == args["object_type"][:64])
+        wanted = args["object_type"][:64]
+        label = audit_view.OBJECT_LABELS.get(wanted)
+        same = [key for key, value in audit_view.OBJECT_LABELS.items() if value == label] if label else [wanted]
+        query = query.where(AuditEvent.object_type.in_(same))
     if args.get("object_id"):
         query = query.where(AuditEvent.object_id == args["object_id"][:64])
     start, end = _parse_day(args.get("from", "")), _parse_day(args.get("to", ""))
@@ -54,7 +60,30 @@ def filtered_query() -> Select:
 @requires(Permission.VIEW_AUDIT)
 def index():
     page = paginate(db(), filtered_query(), page_number(), 50, count_limit=AUDIT_COUNT_LIMIT)
-    return render_template("audit/index.html", page=page, args=request.args)
+    views = audit_view.describe(db(), list(page.items), _value_titles())
+    return render_template("audit/index.html", page=page, views=views, args=request.args,
+                           actions=audit_view.ACTION_LABELS, objects=_object_choices())
+
+
+def _value_titles() -> dict[str, str]:
+    """Dossier and incident states, severities and categories by their titles (the ids are the
+    data files' own words, which the log keeps)."""
+    from ir_app.web.incidents.common import response_data
+
+    data = response_data()
+    titles = {item.id: item.title for item in (*data.lifecycle.states, *data.catalogue.severities,
+                                               *data.catalogue.categories)}
+    titles.update({state.id: state.title for state in current_app.extensions["ir_law"].workflow.states})
+    return titles
+
+
+def _object_choices() -> dict[str, str]:
+    """One choice per kind of object (the plural table names and the singular types share a label)."""
+    choices: dict[str, str] = {}
+    for key, label in audit_view.OBJECT_LABELS.items():
+        if label not in choices.values():
+            choices[key] = label
+    return choices
 
 
 @bp.get("/export.csv")

@@ -25,7 +25,7 @@ def officer(make_user, commune):
 @pytest.fixture
 def adopted(make_web, officer, session, commune):
     client = make_web(officer)
-    response = client.post_form(f"/measures/adopt?commune={commune.code}")
+    response = client.post_form(f"/measures/adopt?commune={commune.code}", {"confirmed": "1"})
     assert response.status_code == 302
     return client
 
@@ -40,7 +40,7 @@ def test_adopting_the_library_lists_every_measure_and_filters_them(adopted, sess
     assert "Ban hành và thực hiện Quy chế bảo đảm an ninh mạng của xã" in page and "BP.KT.KE-THUA-WAF" in page
     assert "Áp dụng bộ biện pháp mẫu" not in page  # nothing left to adopt
     assert session.scalar(select(func.count(Measure.id))) == 67
-    again = adopted.post_form(f"/measures/adopt?commune={commune.code}")
+    again = adopted.post_form(f"/measures/adopt?commune={commune.code}", {"confirmed": "1"})
     assert "0 biện pháp mới" in adopted.get(again.location).get_data(as_text=True)
     technical = adopted.get(f"/measures/?commune={commune.code}&category=technical").get_data(as_text=True)
     assert "BP.KT.MAT-KHAU" in technical and "BP.QL.QUY-CHE" not in technical
@@ -146,7 +146,8 @@ def test_auditor_downloads_the_register_as_xlsx(adopted, make_web, make_user, co
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet["B1"].value == "Tên biện pháp"
     assert sheet.max_row == 1 + len(_ids(session, commune, category="management"))
-    assert auditor.post_form(f"/measures/adopt?commune={commune.code}").status_code == 403
+    assert auditor.post_form(f"/measures/adopt?commune={commune.code}", {"confirmed": "1"}).status_code == 403
+    assert auditor.get(f"/measures/adopt?commune={commune.code}").status_code == 403
 
 
 def test_the_plan_lists_gaps_first_and_fixes_them_in_one_click(adopted, session, commune, officer, clock, app):
@@ -194,3 +195,20 @@ def test_a_gap_without_a_measure_adopts_the_proposed_one(make_web, officer, sess
     assert client.post_form(f"/dossiers/{dossier.id}/plan/QL.CS.1/adopt",
                             {"library_measure_id": "BP.KHONG-CO"}).status_code == 302  # refused with a message
     assert session.scalar(select(func.count(Measure.id))) == 1
+
+
+def test_adopting_the_library_asks_first_and_says_what_will_happen(make_web, officer, session, commune):
+    client = make_web(officer)
+    index = client.get(f"/measures/?commune={commune.code}").get_data(as_text=True)
+    assert f'href="/measures/adopt?commune={commune.code}"' in index  # a link to the confirmation, not a POST
+    page = client.get(f"/measures/adopt?commune={commune.code}").get_data(as_text=True)
+    assert "Xác nhận: Áp dụng bộ biện pháp mẫu" in page and "67 biện pháp mới" in page
+    assert "Ai được thông báo" in page and "Ban hành và thực hiện Quy chế bảo đảm an ninh mạng của xã" in page
+    # A post without the confirmation (an old bookmark, a double click) changes nothing.
+    unconfirmed = client.post_form(f"/measures/adopt?commune={commune.code}")
+    assert unconfirmed.status_code == 302 and unconfirmed.location.endswith(f"/measures/adopt?commune={commune.code}")
+    assert session.scalar(select(func.count(Measure.id))) == 0
+    client.post_form(f"/measures/adopt?commune={commune.code}", {"confirmed": "1"})
+    assert session.scalar(select(func.count(Measure.id))) == 67
+    again = client.get(f"/measures/adopt?commune={commune.code}").get_data(as_text=True)
+    assert "Không có biện pháp mới" in again and "67 biện pháp xã đã có được giữ nguyên" in again

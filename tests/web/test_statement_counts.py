@@ -27,7 +27,7 @@ PAGES = ("overview (officer)", "overview (overseer)", "systems (officer)", "syst
          "overdue incidents (officer)", "backups (officer)", "backups (overseer)", "dossier page",
          "dossier plan", "incident page", "audit log (auditor)", "audit log (overseer)",
          "my work (officer)", "my work (staff)", "my work (appraiser)", "my work (approver)", "my work (overseer)",
-         "overview (appraiser)", "overview (admin)")
+         "overview (appraiser)", "overview (admin)", "search (officer)", "search (overseer)")
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +111,8 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
         "my work (overseer)": (overseer, "/work"),
         "overview (appraiser)": (f"appraiser@{province}-0001.synth.vn", "/"),
         "overview (admin)": (f"admin@{province}.synth.vn", "/"),
+        # The header's search box: one statement per group, however many records match.
+        "search (officer)": (officer, "/search?q=mot+cua"), "search (overseer)": (overseer, "/search?q=cong+thong+tin"),
     }
 
 

@@ -94,7 +94,9 @@ def test_an_error_on_one_wizard_question_keeps_every_other_answer(make_web, staf
 
 
 PROPOSAL = {"proposed_level": "3", "justification": "Đánh giá rủi ro: dữ liệu của 8.500 người dân",
-            "risks": "Mã độc tống tiền\nLộ dữ liệu cá nhân", "parts": "Cổng dịch vụ công | 3 | Đ13.2.b\nKho dữ liệu | 2 |"}
+            "risks": "Mã độc tống tiền\nLộ dữ liệu cá nhân",
+            "parts-0-name": "Cổng dịch vụ công", "parts-0-level": "3", "parts-0-ground": "Đ13.2.b",
+            "parts-1-name": "Kho dữ liệu", "parts-1-level": "2", "parts-1-ground": ""}
 
 
 def _proposed(client, dossier):
@@ -126,16 +128,18 @@ def test_an_error_in_the_proposal_keeps_every_other_answer(make_web, staff, doss
     assert comparable(page_form(response.get_data(as_text=True))) == comparable(sent)
 
 
-def test_a_malformed_part_line_is_named_and_the_text_is_kept(make_web, staff, dossier, session):
+def test_a_malformed_part_row_is_named_and_the_rows_are_kept(make_web, staff, dossier, session):
     client = make_web(staff)
     url = f"/dossiers/{dossier.id}/proposal"
     fields = page_form(client.get(url).get_data(as_text=True))
-    sent = replaced(replaced(fields, "proposed_level", "3"),
-                    "parts", "Cổng dịch vụ công | 3 | Đ13.2.b\r\n\r\nKho dữ liệu | cao | Đ12")
-    response = client.post(url, data=MultiDict(sent))
+    rows = {"parts-0-name": "Cổng dịch vụ công", "parts-0-level": "3", "parts-0-ground": "Đ13.2.b",
+            "parts-1-name": "Kho dữ liệu", "parts-1-level": "cao", "parts-1-ground": "Đ12"}
+    sent = [(name, value) for name, value in replaced(fields, "proposed_level", "3") if name not in rows]
+    response = client.post(url, data=MultiDict(sent + list(rows.items())))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Dòng 3 («Kho dữ liệu | cao | Đ12»): cấp độ phải là số từ 1 đến 5" in page
-    assert comparable(page_form(page)) == comparable(sent)
+    assert "Dòng 2 («Kho dữ liệu | cao | Đ12»): cấp độ phải là số từ 1 đến 5" in page
+    shown = dict(page_form(page))
+    assert all(shown[name] == value for name, value in rows.items())
     session.expire_all()
     assert session.get(Dossier, dossier.id).parts == []

@@ -188,8 +188,20 @@ PARTS_SHAPE = "Tên phân hệ | cấp độ 1–5 | căn cứ"
 def parse_parts(lines: str) -> list[dict[str, Any]]:
     """Parts as "name | level | ground" lines: a system made of parts takes the highest level.
     Every line that does not fit is refused, named by its number."""
-    parts, problems = [], []
-    for number, line, (name, level, ground) in table_lines(lines, 3, PARTS_SHAPE, problems):
+    problems: list[str] = []
+    return _checked_parts(list(table_lines(lines, 3, PARTS_SHAPE, problems)), problems)
+
+
+def parse_part_rows(rows: list[list[str]]) -> list[dict[str, Any]]:
+    """Parts typed in the form's rows (name, level, ground), refused row by row as lines are."""
+    numbered = [(number, " | ".join(filter(None, cells)), [*cells, "", ""][:3])
+                for number, cells in enumerate(rows, start=1)]
+    return _checked_parts(numbered, [])
+
+
+def _checked_parts(rows: list[tuple[int, str, list[str]]], problems: list[str]) -> list[dict[str, Any]]:
+    parts = []
+    for number, line, (name, level, ground) in rows:
         if not name:
             problems.append(line_problem(number, line, "thiếu tên phân hệ"))
         elif whole_number(level, 1, 5) is None:

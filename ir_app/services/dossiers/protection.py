@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ir_app.domain.date_sanity import review_dates
 from ir_app.domain.dates import add_months
+from ir_app.domain.text import clean_text
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, InformationSystem, Organisation, Review, ReviewFinding, SecurityPolicy
 from ir_app.services import audit
@@ -33,9 +34,7 @@ REVIEW_FIELDS = [
     F("external_organisation", N_("Tổ chức bên ngoài (nếu có)")),
     F("result", N_("Kết quả"), "choice", required=True, choices=REVIEW_RESULT_CHOICES),
     F("summary", N_("Tóm tắt kết quả"), "textarea", max_length=10000),
-    F("findings", N_("Phát hiện (mỗi dòng: mã yêu cầu | nội dung | hạn khắc phục dd/mm/yyyy)"), "textarea",
-      max_length=20000, help=N_("Ví dụ: KT.DL.3 | Chưa thử khôi phục bản sao lưu | 31/01/2027")),
-]
+]  # the findings are rows of their own (requirement, text, due date): parse_finding_rows
 POLICY_ISSUER_CHOICES = (
     ("owner", N_("Chủ quản hệ thống thông tin (UBND xã, Chủ tịch UBND xã ký)")),
     ("specialised_unit", N_("Đơn vị chuyên trách về an ninh mạng")),
@@ -64,9 +63,23 @@ FINDINGS_SHAPE = "mã yêu cầu | nội dung | hạn khắc phục dd/mm/yyyy"
 def parse_findings(text: str, known_requirements: set[str] | None = None) -> list[dict[str, Any]]:
     """Findings as "requirement | text | due" lines (a line without «|» is the text alone).
     Every line that does not fit is refused, named by its number."""
-    findings, problems = [], []
-    for number, line, cells in table_lines(text, 3, FINDINGS_SHAPE, problems):
-        requirement, body, due_text = cells if "|" in line else ("", cells[0], "")
+    problems: list[str] = []
+    rows = [(number, line, cells if "|" in line else ["", cells[0], ""])
+            for number, line, cells in table_lines(text, 3, FINDINGS_SHAPE, problems)]
+    return _checked_findings(rows, problems, known_requirements)
+
+
+def parse_finding_rows(rows: list[list[str]], known_requirements: set[str] | None = None) -> list[dict[str, Any]]:
+    """Findings typed in the form's rows (requirement, text, due dd/mm/yyyy), refused row by row."""
+    numbered = [(number, " | ".join(filter(None, cells)), [*cells, "", ""][:3])
+                for number, cells in enumerate(rows, start=1)]
+    return _checked_findings(numbered, [], known_requirements)
+
+
+def _checked_findings(rows: list[tuple[int, str, list[str]]], problems: list[str],
+                      known_requirements: set[str] | None) -> list[dict[str, Any]]:
+    findings = []
+    for number, line, (requirement, body, due_text) in rows:
         requirement = requirement.upper()
         due = None
         if due_text:
@@ -89,14 +102,17 @@ def parse_findings(text: str, known_requirements: set[str] | None = None) -> lis
 
 
 def record_review(session: Session, actor: Actor, dossier: Dossier, raw: dict[str, Any], law: LawData,
-                  now: datetime) -> Review:
+                  now: datetime, finding_rows: list[list[str]] | None = None) -> Review:
     """Record a check; the next one follows the regime's interval; failing findings reopen items."""
     if dossier.state not in ("approved", "protecting", "operating"):
         raise ValidationFailed({"reviewed_on": "Chỉ kiểm tra, đánh giá hệ thống đã được phê duyệt cấp độ."})
     values, errors = parse_record(REVIEW_FIELDS, raw)
     if errors:
         raise ValidationFailed(errors)
-    findings = parse_findings(values.pop("findings"), {r.id for r in law.catalogue.requirements})
+    known = {requirement.id for requirement in law.catalogue.requirements}
+    # The web form sends rows; a caller with "a | b | c" text (scripts, older clients) still may.
+    findings = (parse_finding_rows(finding_rows, known) if finding_rows is not None
+                else parse_findings(clean_text(str(raw.get("findings") or "")), known))
     problems = review_dates(now.astimezone(LEGAL_TZ).date(), values["reviewed_on"], _in_force_from(dossier),
                             [finding["due_on"] for finding in findings])
     if problems:

@@ -40,6 +40,7 @@ from ir_app.web.forms import (
     submit,
 )
 from ir_app.web.pagination import paginate
+from ir_app.web.row_fields import Column, RowGroup, adding_row, read_rows, shown_rows
 
 bp = Blueprint("dossiers", __name__)
 
@@ -52,16 +53,24 @@ class StartForm(AppForm):
     regime = SelectField(lazy_gettext("Chế độ pháp lý"), validate_choice=False)
 
 
+PART_ROWS = RowGroup("parts", N_("Phân hệ có cấp độ riêng"), (
+    Column("name", N_("Tên phân hệ"), max_length=200), Column("level", N_("Cấp độ (1–5)"), "number", max_length=2),
+    Column("ground", N_("Căn cứ"), max_length=500)),
+    help=N_("Hệ thống gồm nhiều phân hệ có cấp độ khác nhau thì lấy cấp độ cao nhất."))
+
+
+FINDING_ROWS = RowGroup("findings", N_("Phát hiện"), (
+    Column("requirement", N_("Mã yêu cầu"), max_length=32), Column("text", N_("Nội dung"), max_length=2000),
+    Column("due", N_("Hạn khắc phục"), "date", max_length=10)),
+    help=N_("Ví dụ: KT.DL.3 — Chưa thử khôi phục bản sao lưu — 31/01/2027. Để trống dòng không dùng."))
+
+
 class ProposalForm(AppForm):
     proposed_level = SelectField(lazy_gettext("Cấp độ đề xuất"), validate_choice=False)
     justification = TextAreaField(lazy_gettext("Lý do đề xuất cấp độ cao hơn (đánh giá rủi ro, NĐ 331/2026 Đ10)"),
                                   render_kw={"rows": 3, "maxlength": 5000})
     risks = TextAreaField(lazy_gettext("Danh mục sơ bộ rủi ro an ninh mạng (Đ22.4.c) — mỗi dòng một rủi ro"),
                           render_kw={"rows": 4, "maxlength": 10000})
-    parts = TextAreaField(lazy_gettext("Phân hệ có cấp độ riêng (mỗi dòng: Tên phân hệ | cấp độ | căn cứ)"),
-                          render_kw={"rows": 3, "maxlength": 5000},
-                          description=lazy_gettext(
-                              "Hệ thống gồm nhiều phân hệ có cấp độ khác nhau thì lấy cấp độ cao nhất."))
     version = HiddenField()  # rendered by hidden_tag(): a save from an outdated page is a conflict
 
 
@@ -283,19 +292,23 @@ def proposal(dossier_id: int):
     form = ProposalForm()
     form.proposed_level.choices = choice_list((str(n), _("Cấp độ %(level)s", level=n)) for n in range(1, 6))
     decision, problem = _decision(dossier, regime)
+    part_rows, parts_error = read_rows(request.form, PART_ROWS), None
     if request.method == "GET":
         form.proposed_level.data = str(dossier.proposed_level or dossier.determined_level or "")
         form.justification.data, form.risks.data = dossier.higher_level_justification, dossier.risks
-        form.parts.data = "\n".join(f"{p['name']} | {p['level']} | {p.get('ground', '')}" for p in dossier.parts or [])
+        part_rows = [[p["name"], str(p["level"]), p.get("ground", "")] for p in dossier.parts or []]
         form.version.data = str(dossier.version)
+    elif adding_row(request.form, PART_ROWS):
+        pass  # "Thêm dòng" without JavaScript: draw one more row, save nothing
     elif form.validate_on_submit():
         try:
             parsed = dossiers.Proposal(_level(form.proposed_level.data), form.justification.data or "",
-                                       form.risks.data or "", dossiers.parse_parts(form.parts.data or ""),
+                                       form.risks.data or "", dossiers.parse_part_rows(part_rows),
                                        tuple(request.form.getlist("confirm_warnings"))[:20])
             dossiers.save_proposal(db(), actor(), dossier, regime, parsed, now(), expected_version(form))
         except ValidationFailed as failure:
             db().rollback()
+            parts_error = failure.errors.pop("parts", None)
             show_errors(form, failure)
         except ConflictError as conflict:
             db().rollback()
@@ -306,7 +319,8 @@ def proposal(dossier_id: int):
             return redirect(url_for("dossiers.detail", dossier_id=dossier.id))
     return render_template("dossiers/proposal.html", dossier=dossier, regime=regime, form=form,
                            decision=decision, problem=problem, open_warnings=gates.open_warnings(dossier, regime),
-                           confirmed=set(request.form.getlist("confirm_warnings")))
+                           confirmed=set(request.form.getlist("confirm_warnings")), part_group=PART_ROWS,
+                           part_rows=shown_rows(part_rows, PART_ROWS), parts_error=parts_error)
 
 
 def _decision(dossier: Dossier, regime):
@@ -338,6 +352,7 @@ def _detail_page(dossier: Dossier, action_form: ActionForm | None = None, open_a
         actions=actions, action_form=action_form or ActionForm(), blank_action_form=ActionForm(formdata=None),
         open_action=open_action or _likely_next(actions),
         progress=view.progress if view else None, reviews=reviews, review_form=ReviewForm(),
+        finding_group=FINDING_ROWS, finding_rows=shown_rows([], FINDING_ROWS, extra=3),
         next_review=protection.next_review_due(dossier, reviews, law()), today=_today(),
         policy_problem=gates.security_policy_failure(db(), dossier, regime, dossier.decision_on or _today()),
         independence=(regime.authority_for(level).independent_appraisal
@@ -479,7 +494,8 @@ def add_review(dossier_id: int):
     form = ReviewForm()
     if form.validate_on_submit():
         try:
-            protection.record_review(db(), actor(), dossier, form_values(form), law(), now())
+            protection.record_review(db(), actor(), dossier, form_values(form), law(), now(),
+                                     read_rows(request.form, FINDING_ROWS))
         except ValidationFailed as failure:
             db().rollback()
             flash(" ".join(failure.errors.values()), "error")

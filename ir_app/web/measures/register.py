@@ -144,10 +144,25 @@ def _labels() -> dict[str, str]:
                                              *register.STATUS_CHOICES)}
 
 
+@bp.get("/measures/adopt")
+@requires(Permission.EDIT_DOSSIER)
+def confirm_adopt():
+    """What adopting the starter library will do, before it is done."""
+    commune = target_commune(Permission.EDIT_DOSSIER)
+    have = starter.adopted_ids(db(), commune.id, library().id)
+    new = [item for item in library().measures if item.id not in have]
+    by_category = {key: [item for item in new if item.category == key] for key, _label in register.CATEGORY_CHOICES}
+    return render_template("measures/confirm_adopt.html", commune=commune, library=library(), new=new,
+                           kept=len(have), by_category={k: v for k, v in by_category.items() if v},
+                           labels=_labels(), form=SimpleForm())
+
+
 @bp.post("/measures/adopt")
 @requires(Permission.EDIT_DOSSIER)
 def adopt():
     commune = target_commune(Permission.EDIT_DOSSIER)
+    if request.form.get("confirmed") != "1":  # one click never adopts 60-odd measures: confirm first
+        return redirect(url_for("measures.confirm_adopt", commune=commune.code))
     if SimpleForm().validate_on_submit():
         created = starter.adopt_library(db(), actor(), commune, library(), now())
         db().commit()
