@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from ir_app.domain.text import whole_number
 from ir_app.i18n_markers import N_
 from ir_app.models import (
+    Advisory,
+    Drill,
     AuditEvent,
     BackupPlan,
     Dossier,
@@ -58,6 +60,13 @@ ACTION_LABELS: dict[str, str] = {
     "retry": N_("Gửi lại thư"),
     "note": N_("Ghi diễn biến"),
     "apply_playbook": N_("Áp dụng kịch bản ứng phó"),
+    "issue": N_("Gửi khuyến nghị, yêu cầu báo cáo"),
+    "acknowledge": N_("Xác nhận đã nhận"),
+    "answer": N_("Ghi kết quả thực hiện, trả lời"),
+    "open_incident": N_("Mở sự cố từ khuyến nghị"),
+    "test": N_("Gửi tin nhắn thử"),
+    "start": N_("Bắt đầu diễn tập"),
+    "finish": N_("Ghi kết quả diễn tập"),
 }
 TRANSITION_PREFIX = "transition:"  # incidents: "transition:contain" etc.
 INCIDENT_TRANSITION_LABEL = N_("Chuyển trạng thái sự cố")
@@ -84,6 +93,8 @@ OBJECT_LABELS: dict[str, str] = {
     "check_items": N_("Danh mục kiểm tra buổi sáng"),
     "notification": N_("Thông báo"), "calendar_feed": N_("Lịch nhắc việc"),
     "stored_file": N_("Tệp đính kèm"), "audit_log": N_("Nhật ký kiểm tra"),
+    "advisory": N_("Khuyến nghị, yêu cầu báo cáo"), "channel_endpoint": N_("Kênh nhận thông báo"),
+    "drill": N_("Diễn tập"),
 }
 # Fields that no form names (workflow and bookkeeping): their label here.
 EXTRA_FIELD_LABELS: dict[str, str] = {
@@ -107,6 +118,7 @@ _NAMED = {
     "user": (User, User.name), "users": (User, User.name),
     "incident": (Incident, Incident.title),
     "measure": (Measure, Measure.title),
+    "advisory": (Advisory, Advisory.title), "drill": (Drill, Drill.title),
     "backup_plan": (BackupPlan, BackupPlan.name), "backup_plans": (BackupPlan, BackupPlan.name),
     "security_policy": (SecurityPolicy, SecurityPolicy.title), "security_policies": (SecurityPolicy, SecurityPolicy.title),
 }
