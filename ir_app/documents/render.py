@@ -23,6 +23,7 @@ import time
 import zipfile
 from collections.abc import Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -45,8 +46,9 @@ from ir_app.documents.context import (
 )
 from ir_app.documents.package import build_zip, normalise_zip
 from ir_app.documents.text import safe_filename, vn_date, vn_date_long, vn_number
+from ir_app.domain.text import clean_text
 
-__all__ = ["DocumentError", "render_document", "render_draft", "check_template", "missing_fields",
+__all__ = ["DocumentError", "Properties", "render_document", "render_docx", "render_draft", "check_template", "missing_fields",
            "safe_filename", "build_zip", "template_environment"]
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
@@ -381,18 +383,36 @@ def _context(context: DocumentContext | Mapping[str, Any]) -> tuple[dict[str, An
 
 def render_document(template: bytes | str | Path | io.BytesIO,
                     context: DocumentContext | Mapping[str, Any]) -> bytes:
-    """Fill a docxtpl template with a context (dict or ``DocumentContext``); return .docx bytes.
+    """Fill a dossier form (the ``DocumentContext`` contract, or its dict) into a docxtpl template.
 
     Raises ``DocumentError`` with a Vietnamese message on any failure.
     """
     data = _read_template(template)
     values, generated_at = _context(context)
+    return _render(data, values, generated_at, None)
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Who wrote the document (File › Info in Word): the commune, not python-docx's placeholder."""
+    title: str
+    author: str
+
+
+def render_docx(template: bytes | str | Path | io.BytesIO, values: Mapping[str, Any], generated_at: datetime,
+                properties: Properties | None = None) -> bytes:
+    """Fill any template (incident reports, summaries) from a plain dict, in the same sandbox and
+    with the same limits as the dossier forms; ``DocumentError`` on any failure."""
+    return _render(_read_template(template), dict(values), generated_at, properties)
+
+
+def _render(data: bytes, values: dict[str, Any], generated_at: datetime, properties: Properties | None) -> bytes:
     budget = _BUDGET.set(_Budget())
     try:
         doc = DocxTemplate(io.BytesIO(data))
         doc.render(values, jinja_env=template_environment())
         keep_signature_with_body(doc.docx)
-        _fix_properties(doc.docx, generated_at)
+        _fix_properties(doc.docx, generated_at, properties)
         buffer = io.BytesIO()
         doc.save(buffer)
     except DocumentError:
@@ -449,7 +469,7 @@ def render_draft(template: bytes | str | Path | io.BytesIO, context: Mapping[str
     return finish_draft(data, generated_at), [field.label for field in missing]
 
 
-def _fix_properties(docx, when: datetime) -> None:
+def _fix_properties(docx, when: datetime, properties: Properties | None = None) -> None:
     stamp = when.astimezone(timezone.utc).replace(tzinfo=None) if when.tzinfo else when
     props = docx.core_properties
     props.created = stamp
@@ -457,6 +477,11 @@ def _fix_properties(docx, when: datetime) -> None:
     props.last_printed = stamp
     props.revision = 1
     props.last_modified_by = "ATTT xã"
+    if properties is not None:
+        props.title, props.author = clean_text(properties.title), clean_text(properties.author)
+        props.last_modified_by = props.author
+        props.language = "vi-VN"
+        props.comments = props.keywords = props.category = props.subject = ""
 
 
 _UNSAFE = re.compile(r"access to attribute '([^']*)' of '([^']*)' object is unsafe")
