@@ -112,6 +112,12 @@ def env_list(value: str | None, default: str) -> frozenset[str]:
     return frozenset(part.strip() for part in (default if value is None else value).split(",") if part.strip())
 
 
+def level_dossiers_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The law-as-data folder: IR_LEVEL_DOSSIERS_DIR, else the bundled level_dossiers/."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("IR_LEVEL_DOSSIERS_DIR") or bundled_root() / "level_dossiers").resolve()
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     data_dir = Path(env.get("IR_DATA_DIR") or "instance").resolve()
@@ -143,9 +149,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "IR_BASE_URL": (env.get("IR_BASE_URL") or "").rstrip("/"),
         "IR_TEMPLATES_DIR": Path(env.get("IR_TEMPLATES_DIR") or root / "templates").resolve(),
         "IR_PLAYBOOKS_DIR": Path(env.get("IR_PLAYBOOKS_DIR") or root / "playbooks").resolve(),
-        "IR_LEVEL_DOSSIERS_DIR": Path(
-            env.get("IR_LEVEL_DOSSIERS_DIR") or root / "level_dossiers"
-        ).resolve(),
+        "IR_LEVEL_DOSSIERS_DIR": level_dossiers_dir(env),
         # HTTPS only: the session cookie gets the Secure flag and responses an HSTS header.
         "IR_SECURE_COOKIES": env_bool(env.get("IR_SECURE_COOKIES"), False),
         "IR_PAGE_SIZE": 25,

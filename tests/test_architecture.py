@@ -23,8 +23,11 @@ ALLOWED = {
     "services": {"domain", "datafiles", "models", "documents", "config", "db", "i18n_markers"},
 }
 # Helpers that must exist once: a second definition is a second copy of the same idea.
-SINGLE_DEFINITIONS = ("add_months", "read_yaml", "load_yaml", "sniff_type", "render_document", "StateMachine",
-                      "check_version", "snapshot", "save_record", "clean_text")
+SINGLE_DEFINITIONS = ("add_months", "read_yaml", "_read_yaml", "load_yaml", "read_document", "load_document",
+                      "schema_for", "schema_reason", "sniff_type", "sniff_content_type", "check_upload",
+                      "store_upload", "store_file", "clean_filename", "render_document", "render_docx",
+                      "render_report", "keep_signature_with_body", "StateMachine", "check_version", "snapshot",
+                      "save_record", "clean_text")
 
 
 def _modules():

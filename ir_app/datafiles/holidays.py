@@ -11,12 +11,12 @@ from pathlib import Path
 
 import holidays as holidays_lib
 
-from ir_app.datafiles.loader import load_document
+from ir_app.datafiles.loader import HOLIDAYS, load_document
 from ir_app.domain.holidays import HolidayFileError, HolidayOverrides, WorkingCalendar, build_overrides, merge_calendar
 
 COUNTRY = "VN"
-FILE_NAME = "holidays.yaml"
-SCHEMA_NAME = "holidays.schema.json"
+FILE_NAME = HOLIDAYS.pattern
+SCHEMA_NAME = HOLIDAYS.schema
 
 
 def default_folder() -> Path:
@@ -28,9 +28,8 @@ def default_folder() -> Path:
 def load_overrides(path: Path | str) -> HolidayOverrides:
     """Read and check a holidays file; raise ``HolidayFileError`` naming the file and the field."""
     path = Path(path)
-    raw = load_document(path, path.with_name(SCHEMA_NAME), _file_error).raw
+    raw = load_document(path, HOLIDAYS, _file_error).raw
     return build_overrides(raw, path)
-
 
 
 def _file_error(source: str, where: str, reason: str) -> HolidayFileError:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-
-from ir_app.datafiles.loader import load_document
+from ir_app.datafiles.loader import MEASURES, THREATS, Family, load_document
 from ir_app.domain.measures import (
     LibraryError,
     MeasureLibrary,
@@ -23,15 +22,15 @@ from ir_app.domain.measures import (
 from ir_app.domain.requirements import Catalogue
 
 # Each folder carries its own schema, so an admin's edited copy travels with its schema.
-SCHEMA_NAME = "schema.json"
-MEASURES_FOLDER = "measures"
-THREATS_FOLDER = "threats"
+SCHEMA_NAME = MEASURES.schema
+MEASURES_FOLDER = MEASURES.folder.rsplit("/", 1)[-1]
+THREATS_FOLDER = THREATS.folder.rsplit("/", 1)[-1]
 
 
 def load_threat_catalogue(path: Path | str) -> ThreatCatalogue:
     """Read, validate and build the threat catalogue at ``path``; raise ``LibraryError``."""
     path = Path(path)
-    return build_threat_catalogue(_read_valid(path), str(path))
+    return build_threat_catalogue(_read_valid(path, THREATS), str(path))
 
 
 def load_measure_library(
@@ -39,7 +38,7 @@ def load_measure_library(
 ) -> MeasureLibrary:
     """Read, validate and build the measure library at ``path`` against both catalogues."""
     path = Path(path)
-    return build_measure_library(_read_valid(path), str(path), catalogue, threats)
+    return build_measure_library(_read_valid(path, MEASURES), str(path), catalogue, threats)
 
 
 def validate_measures_dir(
@@ -61,7 +60,7 @@ def validate_measures_dir(
     library_ids: dict[str, Path] = {}
     for path in paths:
         try:
-            raw = _read_valid(path)
+            raw = _read_valid(path, MEASURES)
             threats = threat_catalogues.get(raw["library"]["threats"])
             if threats is None:
                 raise LibraryError(str(path), "library.threats",
@@ -99,6 +98,6 @@ def _load_all_threats(directory: Path, errors: list[str]) -> dict[str, ThreatCat
     return catalogues
 
 
-def _read_valid(path: Path) -> Any:
+def _read_valid(path: Path, family: Family) -> Any:
     """The file's data once it matches the schema next to it; ``LibraryError`` otherwise."""
-    return load_document(path, path.with_name(SCHEMA_NAME), LibraryError).raw
+    return load_document(path, family, LibraryError).raw

@@ -8,15 +8,24 @@ Two passes per playbook: the JSON Schema catches shape errors with a JSON path, 
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-
-from ir_app.datafiles.loader import DataDocument, read_document
+from ir_app.datafiles.loader import (
+    CATEGORIES,
+    CLOCKS,
+    LIFECYCLE,
+    PLAYBOOK,
+    Family,
+    errors_against,
+    first_error,
+    load_document,
+    load_validator,
+    read_document,
+    schema_for,
+    schema_reason,
+)
 from ir_app.domain.playbooks import (
     APP_ROLES,
     Catalogue,
@@ -31,10 +40,10 @@ from ir_app.domain.playbooks import (
     check_playbook,
 )
 
-LIFECYCLE_FILE = "lifecycle.yaml"
-CATEGORIES_FILE = "categories.yaml"
-CLOCKS_FILE = "clocks.yaml"
-SCHEMA_FILE = "schema.json"
+LIFECYCLE_FILE = LIFECYCLE.pattern
+CATEGORIES_FILE = CATEGORIES.pattern
+CLOCKS_FILE = CLOCKS.pattern
+SCHEMA_FILE = PLAYBOOK.schema
 # Shared files in the folder that are not playbooks.
 RESERVED_STEMS = frozenset(Path(name).stem for name in (LIFECYCLE_FILE, CATEGORIES_FILE, CLOCKS_FILE))
 
@@ -45,39 +54,34 @@ def _playbook_error(source: str, where: str, reason: str) -> PlaybookError:
     return PlaybookError(Path(source), where, reason)
 
 
-def _read_yaml(path: Path) -> DataDocument:
-    return read_document(path, _playbook_error)
+def _shared_file(directory: Path, family: Family) -> Any:
+    """A shared file of the folder, schema-checked, as JSON sees it (what the domain builds read)."""
+    return load_document(Path(directory) / family.pattern, family, _playbook_error).json
 
 
 def load_lifecycle(directory: Path, roles: Sequence[str] = APP_ROLES) -> Lifecycle:
-    path = Path(directory) / LIFECYCLE_FILE
-    return build_lifecycle(_read_yaml(path).json, path, roles)
+    return build_lifecycle(_shared_file(directory, LIFECYCLE), Path(directory) / LIFECYCLE_FILE, roles)
 
 
 def load_categories(directory: Path) -> Catalogue:
-    path = Path(directory) / CATEGORIES_FILE
-    return build_categories(_read_yaml(path).json, path)
+    return build_categories(_shared_file(directory, CATEGORIES), Path(directory) / CATEGORIES_FILE)
 
 
 def load_clock_rules(directory: Path, known_facts: Iterable[str] | None = None) -> tuple[ClockRule, ...]:
     """Clock rules; condition facts are checked against categories.yaml unless given."""
-    path = Path(directory) / CLOCKS_FILE
     if known_facts is None:
         known_facts = load_categories(directory).fact_names
-    return build_clock_rules(_read_yaml(path).json, path, known_facts)
+    return _clock_rules(directory, known_facts)
+
+
+def _clock_rules(directory: Path, known_facts: Iterable[str] | None) -> tuple[ClockRule, ...]:
+    """``known_facts`` None: the facts are not checked (categories.yaml is broken and reported)."""
+    return build_clock_rules(_shared_file(directory, CLOCKS), Path(directory) / CLOCKS_FILE, known_facts)
 
 
 def load_schema(directory: Path) -> dict[str, Any]:
-    path = Path(directory) / SCHEMA_FILE
-    try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        Draft202012Validator.check_schema(schema)
-    except OSError as error:
-        raise PlaybookError(path, "tệp", f"không đọc được: {error.strerror or error}") from error
-    except (ValueError, ValidationError) as error:
-        reason = getattr(error, "message", error)
-        raise PlaybookError(path, "JSON Schema", f"không hợp lệ: {reason}") from error
-    return schema
+    """The playbook schema of the folder (the bundled one if the folder has none)."""
+    return load_validator(schema_for(Path(directory) / "playbook.yaml", PLAYBOOK), _playbook_error).schema
 
 
 def playbook_paths(directory: Path) -> list[Path]:
@@ -89,9 +93,9 @@ def load_playbook(path: Path, *, lifecycle: Lifecycle, category_ids: Iterable[st
                   clock_rules: Sequence[ClockRule] | None = None) -> Playbook:
     """One playbook, or the first ``PlaybookError`` (schema first, then meaning)."""
     path = Path(path)
-    document = _read_yaml(path)
+    document = read_document(path, _playbook_error)
     schema = load_schema(path.parent) if schema is None else schema
-    error = best_match(Draft202012Validator(schema).iter_errors(document.json))
+    error = first_error(errors_against(document.json, schema))
     if error is not None:
         raise _schema_error(path, document.json, error)
     _check_file_name(path, document.json)
@@ -119,7 +123,8 @@ def validate_directory(directory: Path) -> list[PlaybookError]:
     lifecycle = _attempt(errors, lambda: load_lifecycle(directory))
     catalogue = _attempt(errors, lambda: load_categories(directory))
     facts = catalogue.fact_names if catalogue else None
-    clocks = _attempt(errors, lambda: load_clock_rules(directory, facts))
+    # Not load_clock_rules: with categories.yaml broken it would read it again and report it twice.
+    clocks = _attempt(errors, lambda: _clock_rules(directory, facts))
     schema = _attempt(errors, lambda: load_schema(directory))
     paths = playbook_paths(directory)
     if not paths:
@@ -140,11 +145,11 @@ def _attempt(errors: list[PlaybookError], load: Callable[[], T]) -> T | None:
 def _playbook_errors(path: Path, lifecycle: Lifecycle | None, catalogue: Catalogue | None,
                      clocks: Sequence[ClockRule] | None, schema: dict | None) -> list[PlaybookError]:
     try:
-        raw = _read_yaml(path).json
+        raw = read_document(path, _playbook_error).json
     except PlaybookError as error:
         return [error]
     if schema is not None:
-        shape = sorted(Draft202012Validator(schema).iter_errors(raw), key=lambda e: list(e.absolute_path))
+        shape = errors_against(raw, schema)
         if shape:
             return [_schema_error(path, raw, error) for error in shape]
     errors = _attempt_list(lambda: _check_file_name(path, raw))
@@ -166,35 +171,10 @@ def _check_file_name(path: Path, raw: Any) -> None:
         raise PlaybookError(path, "trường 'id'", f"'{raw.get('id')}' phải trùng tên tệp '{path.stem}'")
 
 
-# Vietnamese wording for the schema errors an editor meets most often.
-_SCHEMA_REASONS = {
-    "required": "thiếu trường bắt buộc",
-    "additionalProperties": "có trường không được phép",
-    "type": "sai kiểu dữ liệu",
-    "enum": "giá trị không nằm trong danh sách cho phép",
-    "pattern": "sai định dạng",
-    "minItems": "danh sách quá ngắn",
-    "maxItems": "danh sách quá dài",
-    "minLength": "không được để trống",
-    "uniqueItems": "có phần tử trùng",
-}
-
-
-def _schema_error(path: Path, raw: Any, error: ValidationError) -> PlaybookError:
+def _schema_error(path: Path, raw: Any, error: Any) -> PlaybookError:
     step = _step_of(raw, list(error.absolute_path))
     where = error.json_path + (f" (bước '{step}')" if step else "")
-    return PlaybookError(path, where, _schema_reason(error), step=step)
-
-
-def _schema_reason(error: ValidationError) -> str:
-    label = _SCHEMA_REASONS.get(error.validator, "sai lược đồ")
-    if error.validator == "enum":
-        allowed = ", ".join(str(value) for value in error.validator_value)
-        return f"{label}: {error.instance!r}; chọn một trong: {allowed}"
-    if error.validator == "pattern":  # the raw regex helps nobody; the field's description does
-        hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
-        return f"{label}: {error.instance!r}" + (f" ({hint})" if hint else "")
-    return f"{label}: {error.message}"
+    return PlaybookError(path, where, schema_reason(error), step=step)
 
 
 def _step_of(raw: Any, location: list) -> str | None:

@@ -12,18 +12,17 @@ from datetime import date
 from pathlib import Path
 
 from ir_app.datafiles.holidays import calendar_for
-from ir_app.datafiles.loader import load_document
+from ir_app.datafiles.loader import REGIME, load_document
 from ir_app.domain.regimes import Regime, RegimeError, build_regime
 
 # The schema sits next to the regime files, so an admin's edited copy travels with its schema.
-SCHEMA_NAME = "schema.json"
-# The libyaml loader when present: same safe subset of YAML, several times faster.
+SCHEMA_NAME = REGIME.schema
 
 
 def load_regime(path: Path | str, schema_path: Path | str | None = None) -> Regime:
     """Read, validate and build the regime at ``path``; raise ``RegimeError`` if unusable."""
     path = Path(path)
-    document = load_document(path, Path(schema_path) if schema_path else path.with_name(SCHEMA_NAME), RegimeError)
+    document = load_document(path, Path(schema_path) if schema_path else REGIME, RegimeError)
     return build_regime(document.raw, document.source)
 
 

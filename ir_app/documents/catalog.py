@@ -10,10 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
-from ir_app.datafiles.loader import load_yaml
 from ir_app.config import bundled_root
+from ir_app.datafiles.loader import DOCUMENTS, load_document
 from ir_app.documents.text import safe_filename
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -29,6 +27,10 @@ NUMBERINGS = ("request", "appraisal", "decision", "register", "none")
 
 class CatalogueError(ValueError):
     """documents.yaml is unusable; names the file, the entry and the reason."""
+
+
+def _catalogue_error(source: str, where: str, reason: str) -> CatalogueError:
+    return CatalogueError(f"{source}: {where}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class DocumentCatalogue:
 
 
 def default_catalogue_path() -> Path:
-    return bundled_root() / "level_dossiers" / "documents.yaml"
+    return bundled_root() / DOCUMENTS.folder / DOCUMENTS.pattern
 
 
 @lru_cache(maxsize=8)
@@ -120,11 +122,9 @@ def load_documents(path: Path | str | None = None,
 
 
 def _load(path: Path, templates_dir: Path) -> DocumentCatalogue:
+    """The schema (level_dossiers/documents.schema.json) checks the shape; here, what it cannot say."""
     source = str(path)
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(f"{source}: không đọc được tệp: {exc}") from exc
+    raw = load_document(path, DOCUMENTS, _catalogue_error).raw
     regimes = raw.get("regimes") if isinstance(raw, Mapping) else None
     if not isinstance(regimes, Mapping) or not regimes:
         raise CatalogueError(f"{source}: thiếu bảng 'regimes'")

@@ -8,13 +8,14 @@ from functools import lru_cache
 from pathlib import Path
 
 
-from ir_app.datafiles.loader import load_yaml
 from ir_app.datafiles.regimes import load_regimes, vn_holidays, vn_weekend_workdays
 from ir_app.datafiles.requirements import load_catalogue
+from ir_app.datafiles.workflow import FILE_NAME as WORKFLOW_FILE
+from ir_app.datafiles.workflow import load_workflow
 from ir_app.domain import workdays
 from ir_app.domain.regimes import Deadline, Regime
 from ir_app.domain.requirements import Catalogue, CatalogueError, unknown_criteria
-from ir_app.domain.workflow import Workflow, build_workflow
+from ir_app.domain.workflow import Workflow
 from ir_app.models import Role
 
 DEFAULT_CATALOGUE = "tt12-2022.yaml"
@@ -56,10 +57,7 @@ class LawData:
 @lru_cache(maxsize=8)
 def load_law_data(folder: str, catalogue_file: str = DEFAULT_CATALOGUE) -> LawData:
     root = Path(folder)
-    workflow_path = root / "workflow.yaml"
-    raw = load_yaml(workflow_path.read_text(encoding="utf-8"))
-    workflow = build_workflow(raw, workflow_path, [role.value for role in Role])
-    authority_roles = {key: tuple(roles) for key, roles in (raw.get("authority_roles") or {}).items()}
+    workflow, authority_roles = load_workflow(root / WORKFLOW_FILE, [role.value for role in Role])
     regimes = load_regimes(root / "regimes")
     catalogue = load_catalogue(root / "requirements" / catalogue_file)
     # Requirements keyed to level criteria must name criteria the regime files declare.

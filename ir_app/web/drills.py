@@ -8,7 +8,7 @@ from flask_login import current_user
 from ir_app.models.drills import Drill
 from ir_app.services import audit, drills
 from ir_app.services.authz import Permission
-from ir_app.services.incidents.render import render_report
+from ir_app.services.incidents.documents import render_report
 from ir_app.web.access import load_scoped, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import SimpleForm, expected_version, fill_form, form_values, spec_form, submit

@@ -26,8 +26,7 @@ from ir_app.documents.catalog import load_documents
 from ir_app.models import (Dossier, Incident, InformationSystem, Organisation, Role, SecurityPolicy, SystemComponent,
                            Unit)
 from ir_app.services.dossiers import annual_report, documents
-from ir_app.services.incidents.documents import DOCUMENTS, incident_context, offered_documents
-from ir_app.services.incidents.render import render_report
+from ir_app.services.incidents.documents import DOCUMENTS, incident_context, offered_documents, render_report
 from ir_app.services.incidents.summary import period_of, summarise, summary_context
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=timezone.utc)

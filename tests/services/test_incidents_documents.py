@@ -11,9 +11,8 @@ from incident_support import PLAYBOOKS_DIR, actor, classify, data, quick_report,
 from openpyxl import load_workbook
 
 from ir_app.models import Role
-from ir_app.services.incidents.documents import DOCUMENTS, incident_context
+from ir_app.services.incidents.documents import DOCUMENTS, TEMPLATES, incident_context, render_report
 from ir_app.services.incidents.evidence import add_evidence
-from ir_app.services.incidents.render import TEMPLATES, render_report
 from ir_app.services.incidents.summary import format_duration, period_of, summarise, summary_context, summary_xlsx
 
 REPORTS_DIR = PLAYBOOKS_DIR / "reports"

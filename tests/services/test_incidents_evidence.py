@@ -11,7 +11,8 @@ from incident_support import actor, quick_report
 
 from ir_app.models import Role
 from ir_app.services.errors import ValidationFailed
-from ir_app.services.incidents.evidence import add_custody_entry, add_evidence, sniff_content_type
+from ir_app.services.files import sniff_type
+from ir_app.services.incidents.evidence import add_custody_entry, add_evidence
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
@@ -70,12 +71,12 @@ def test_type_comes_from_the_content_not_the_name():
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as handle:
         handle.writestr("word/document.xml", "<w:document/>")
-    assert sniff_content_type(PDF, "thu.exe") == "application/pdf"
-    assert sniff_content_type(archive.getvalue(), "bien-ban.docx").endswith("wordprocessingml.document")
-    assert sniff_content_type(archive.getvalue(), "logs.zip") == "application/zip"
-    assert sniff_content_type("Nhật ký tường lửa 09:00\n".encode(), "fw.log") == "text/plain; charset=utf-8"
-    assert sniff_content_type(b"\xd4\xc3\xb2\xa1\x02\x00", "cap.pcap") == "application/vnd.tcpdump.pcap"
-    assert sniff_content_type(b"PK\x03\x04 not really a zip", "x.docx") is None
+    assert sniff_type(PDF, "thu.exe") == "application/pdf"
+    assert sniff_type(archive.getvalue(), "bien-ban.docx").endswith("wordprocessingml.document")
+    assert sniff_type(archive.getvalue(), "logs.zip") == "application/zip"
+    assert sniff_type("Nhật ký tường lửa 09:00\n".encode(), "fw.log") == "text/plain; charset=utf-8"
+    assert sniff_type(b"\xd4\xc3\xb2\xa1\x02\x00", "cap.pcap") == "application/vnd.tcpdump.pcap"
+    assert sniff_type(b"PK\x03\x04 not really a zip", "x.docx") is None
 
 
 def test_chain_of_custody(session, officer, incident, clock):

@@ -151,7 +151,7 @@ def test_text_evidence_is_served_with_one_charset_and_a_clean_name(make_web, mak
 
 def test_a_file_just_over_the_limit_shows_two_different_sizes():
     from ir_app.services.errors import ValidationFailed
-    from ir_app.services.incidents.evidence import check_upload
+    from ir_app.services.files import check_upload
 
     limit = 10 * 1024 * 1024
     with pytest.raises(ValidationFailed) as refused:

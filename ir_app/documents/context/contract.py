@@ -19,7 +19,7 @@ from ir_app.documents.context.labels import (
     SEVERITY_LABELS,
     SYSTEM_TYPE_LABELS,
 )
-from ir_app.documents.context.legal import _REGIME_TEXTS, DEFAULT_REGIME, REGIMES
+from ir_app.documents.context.legal import DEFAULT_REGIME, REGIMES, regime_texts
 from ir_app.documents.text import level_text, number_text, vn_date, vn_date_text
 
 
@@ -60,7 +60,7 @@ class RegimeInfo:
                             derived=True)
 
     def __post_init__(self) -> None:
-        texts = _REGIME_TEXTS.get(self.id)
+        texts = regime_texts(self.id)
         if texts is None:
             raise ContextError("regime.id", f"chế độ '{self.id}' không được hỗ trợ ({', '.join(REGIMES)})")
         for name, value in texts.items():

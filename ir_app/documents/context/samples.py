@@ -31,7 +31,7 @@ from ir_app.documents.context.contract import (
     Signer,
     System,
 )
-from ir_app.documents.context.legal import _REGIME_TEXTS, DEFAULT_REGIME, default_legal_bases
+from ir_app.documents.context.legal import DEFAULT_REGIME, default_legal_bases, regime_texts
 from ir_app.documents.context.plan import plan_from_catalogue, shipped_catalogue
 from ir_app.documents.text import level_text, split_number
 
@@ -71,7 +71,7 @@ def _sample_parties(level: int, regime: str) -> dict[str, Party]:
                   "cửa liên thông",
         representative="Phạm Thị Hoa", position="Giám đốc Trung tâm", address=_ADDRESS,
         phone="0220 3812 888", email="motcua.vinhlai@haiphong.gov.vn")
-    unit_term = _REGIME_TEXTS[regime]["security_term"]
+    unit_term = regime_texts(regime)["security_term"]
     police = Party(
         name="Công an xã Vĩnh Lại", header_name="CÔNG AN XÃ VĨNH LẠI",
         parent_name="CÔNG AN TP HẢI PHÒNG", abbreviation="CAX",
@@ -232,7 +232,7 @@ def sample_plan(level: int, regime: str = DEFAULT_REGIME) -> Plan:
 def _sample_dossier(level: int, regime: str, system: System, parties: Mapping[str, Party]) -> Dossier:
     reasons = _sample_reasons(level, regime)
     grounds = "; ".join(f"{r.article}" for r in reasons if r.level == level)
-    term = _REGIME_TEXTS[regime]["security_term"]
+    term = regime_texts(regime)["security_term"]
     detailed = DetailedRisk()
     if level >= 4:
         detailed = DetailedRisk(

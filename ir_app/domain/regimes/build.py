@@ -31,7 +31,7 @@ _TOP_KEYS = ("id", "title", "short_title", "citation_prefix", "legal_basis", "va
              "valid_until", "is_default", "wizard_steps", "input_fields", "criteria",
              "undetermined", "authority", "deadlines", "review_interval_months", "documents",
              "transition", "annual_report", "notes", "warnings", "procedure_levels", "new_dossiers",
-             "security_policy")
+             "security_policy", "security_term")
 POLICY_ISSUERS = ("owner", "specialised_unit", "operator", "other")
 
 
@@ -76,6 +76,7 @@ def build_regime(raw: Mapping[str, Any], source: str) -> Regime:
         warnings=_warnings(r, raw, fields),
         procedure_levels=_procedure_levels(r, raw, fields),
         new_dossiers=_new_dossiers(r, raw, valid_until),
+        security_term=r.text(raw, "security_term", "$", required=False),
     )
 
 
@@ -91,11 +92,13 @@ def _legal_basis(r: _Reader, raw: Mapping) -> tuple[LegalDocument, ...]:
     documents = []
     for index, item in enumerate(r.items(raw, "legal_basis", "$")):
         path = f"$.legal_basis[{index}]"
-        r.mapping(item, path, ("code", "title", "issued", "effective"))
+        r.mapping(item, path, ("code", "title", "issued", "effective", "cited_as", "citation"))
         documents.append(LegalDocument(
             code=r.text(item, "code", path), title=r.text(item, "title", path),
             issued=r.day(item, "issued", path, required=False),
-            effective=r.day(item, "effective", path, required=False)))
+            effective=r.day(item, "effective", path, required=False),
+            cited_as=r.text(item, "cited_as", path, required=False),
+            citation=r.text(item, "citation", path, required=False)))
     return tuple(documents)
 
 

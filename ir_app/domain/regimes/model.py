@@ -181,6 +181,8 @@ class LegalDocument:
     title: str
     issued: date | None
     effective: date | None
+    cited_as: str = ""   # law | decree | circular: cited in the "Căn cứ …" lines of the documents
+    citation: str = ""   # the words after "Căn cứ" (number, date, issuer, subject)
 
 
 @dataclass(frozen=True)
@@ -300,6 +302,15 @@ class Regime:
     warnings: tuple[ConsistencyWarning, ...] = ()
     procedure_levels: tuple[ProcedureLevel, ...] = ()
     new_dossiers: NewDossiers | None = None
+    security_term: str = ""  # "an ninh mạng" / "an toàn thông tin": the words the documents use
+
+    @property
+    def cited(self) -> tuple[LegalDocument, ...]:
+        """The laws, decrees and circulars the documents cite, in the file's order."""
+        return tuple(document for document in self.legal_basis if document.citation)
+
+    def citation_of(self, kind: str) -> str:
+        return next((document.citation for document in self.cited if document.cited_as == kind), "")
 
     @property
     def field_names(self) -> tuple[str, ...]:

@@ -43,7 +43,7 @@ from ir_app.services.dossiers.document_parties import (
     title_with_body,
 )
 from ir_app.services.dossiers.numbering import IssuedNumber
-from ir_app.services.files import store_upload
+from ir_app.services.files import TEMPLATES, store_upload
 from ir_app.services.lawdata import LawData
 from ir_app.services.measures import plan
 
@@ -405,7 +405,7 @@ def replace_template(session: Session, actor: Actor, spec: DocumentSpec, filenam
                      now: datetime) -> None:
     """Use an uploaded template (already test-rendered by the caller) instead of the shipped one."""
     stored = store_upload(session, actor, commune_id=None, filename=filename or spec.template, data=data,
-                          now=now, allowed=frozenset({"application/zip"}), field="file")
+                          now=now, kind=TEMPLATES, field="file")
     row = session.scalar(select(DocumentTemplate).where(DocumentTemplate.regime == spec.regime,
                                                        DocumentTemplate.doc_key == spec.key))
     if row is None:

@@ -6,13 +6,17 @@ already sent prints the number and date it was sent with (a new one is a draft: 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
 from ir_app.documents.names import commune_names, in_sentence, upper
+from ir_app.documents.render import Properties, render_docx
 from ir_app.documents.signing import Leadership, signature
 from ir_app.documents.text import number_text, split_number, vn_date_text
+from ir_app.domain.text import clean_value
 from ir_app.models import Incident, Organisation
 from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
 from ir_app.services.incidents.record import DEFAULT_TZ, REPORT_CHANNELS
@@ -23,9 +27,31 @@ MINISTRY = "Cơ quan chuyên trách bảo vệ an ninh mạng – Bộ Công an"
 PDP_AGENCY = "Cơ quan chuyên trách bảo vệ dữ liệu cá nhân, Bộ Công an"
 
 
+# The report templates in playbooks/reports/ (Word files an admin may edit).
+TEMPLATES = {
+    "initial_report": "initial_report.docx",    # NĐ 331 Đ31.2.d + TT 20/2017 Biểu mẫu 03
+    "final_report": "final_report.docx",        # TT 20/2017 Biểu mẫu 04
+    "pdp_notice": "pdp_notice.docx",            # NĐ 356/2025 Đ28, Mẫu số 08
+    "breach_record": "breach_record.docx",      # biên bản xác nhận vi phạm dữ liệu cá nhân
+    "summary": "incident_summary.docx",         # tổng hợp tuần / tháng
+    "drill_report": "drill_report.docx",        # kết quả diễn tập (issue 16)
+}
+
+
+def render_report(kind: str, context: Mapping[str, Any], folder: Path) -> bytes:
+    """The DOCX for ``kind`` (a key of TEMPLATES) from ``folder``, filled with ``context`` by the one
+    sandboxed renderer the dossier forms use (ir_app.documents.render); ``DocumentError`` on failure."""
+    if kind not in TEMPLATES:
+        raise KeyError(f"không có mẫu báo cáo '{kind}'")
+    # User text must never reshape the document: \a and \f would become paragraph and page breaks.
+    values = clean_value(dict(context))
+    properties = Properties(str(context.get("doc_title") or ""), str(context.get("doc_author") or ""))
+    return render_docx(Path(folder) / TEMPLATES[kind], values, context["generated_at"], properties)
+
+
 @dataclass(frozen=True)
 class DocumentKind:
-    template: str       # key of incident_reports.TEMPLATES
+    template: str       # key of TEMPLATES
     title: str
     filename: str       # without the incident code and extension
     symbol: str = ""    # ký hiệu (NĐ 30/2020 Phụ lục III) after the number

@@ -1,50 +1,26 @@
-"""Evidence register: files with their SHA-256, checked by content, and a chain-of-custody log.
+"""Evidence register: files with their SHA-256 and a chain-of-custody log.
 
-The file type is decided by the bytes, never by the name or the browser's claim: a renamed
-program is refused, and downloads are served with the type found here.
+The file goes through the one upload pipeline (services/files.py: type by content, size, clean
+name, SHA-256); this module adds what makes it evidence: who acquired it, where, when, the hash
+computed in the field checked against the upload, and every hand-over after.
 """
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-import zipfile
 from datetime import datetime
-from io import BytesIO
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ir_app.domain.text import strip_bidi
 from ir_app.i18n_markers import N_
-from ir_app.models import CustodyEntry, Evidence, Incident, StoredFile
+from ir_app.models import CustodyEntry, Evidence, Incident
 from ir_app.models.incidents import CUSTODY_ACTIONS
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
+from ir_app.services.files import DEFAULT_MAX_BYTES, EVIDENCE, check_upload, save_upload
 from ir_app.services.incidents.timeline import log_event
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-OOXML = {
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"\xd4\xc3\xb2\xa1", "application/vnd.tcpdump.pcap"),
-    (b"\xa1\xb2\xc3\xd4", "application/vnd.tcpdump.pcap"),
-    (b"\x4d\x3c\xb2\xa1", "application/vnd.tcpdump.pcap"),
-    (b"\xa1\xb2\x3c\x4d", "application/vnd.tcpdump.pcap"),
-    (b"\x0a\x0d\x0d\x0a", "application/vnd.tcpdump.pcap"),
-)
-ACCEPTED_TEXT = ("Chỉ nhận: PDF; ảnh PNG, JPEG, GIF, WebP; video MP4; tệp nén ZIP, Word, Excel; "
-                 "tệp văn bản (nhật ký, thư điện tử .eml, CSV); tệp bắt gói tin pcap.")
 CUSTODY_LABELS = {
     "acquired": N_("Thu thập"), "transferred": N_("Bàn giao"), "examined": N_("Phân tích, giám định"),
     "stored": N_("Niêm phong, cất giữ"), "returned": N_("Trả lại"), "destroyed": N_("Hủy"),
@@ -71,98 +47,27 @@ CUSTODY_FIELDS: list[FieldSpec] = [
 ]
 
 
-def sniff_content_type(data: bytes, filename: str = "") -> str | None:
-    """The type the bytes really are, among the accepted ones; None = refused."""
-    for magic, content_type in SIGNATURES:
-        if data.startswith(magic):
-            return content_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:8] == b"ftyp":
-        return "video/mp4"
-    if data.startswith(b"PK\x03\x04") and zipfile.is_zipfile(BytesIO(data)):
-        suffix = filename.lower()[filename.rfind("."):] if "." in filename else ""
-        return OOXML.get(suffix, "application/zip")
-    if _is_text(data):
-        return "text/plain; charset=utf-8"
-    return None
-
-
-def _is_text(data: bytes) -> bool:
-    if b"\x00" in data:
-        return False
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    controls = sum(1 for char in text[:65536] if unicodedata.category(char) == "Cc" and char not in "\r\n\t\f")
-    return controls == 0
-
-
-def safe_filename(name: str, fallback: str = "tep") -> str:
-    """The last path part, without control characters, bidi overrides (which make "exe.pdf" read as
-    "fdp.exe") or separators, at most 200 characters."""
-    name = strip_bidi(unicodedata.normalize("NFC", name or "")).replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?]", "", name).strip(" .")
-    return name[:200] or fallback
-
-
-def check_upload(data: bytes, filename: str, max_bytes: int, field: str = "file") -> str:
-    """The content type of an acceptable upload, or ValidationFailed with the reason."""
-    if not data:
-        raise ValidationFailed({field: "Hãy chọn một tệp (tệp rỗng không được nhận)."})
-    if len(data) > max_bytes:
-        limit, size = _megabytes(max_bytes), _megabytes(len(data))
-        if limit == size:  # just over the limit: rounded, both would read "10,0 MB"
-            limit, size = _bytes(max_bytes), _bytes(len(data))
-        raise ValidationFailed({field: f"Tệp lớn hơn giới hạn {limit} (tệp này {size})."})
-    content_type = sniff_content_type(data, filename)
-    if content_type is None:
-        raise ValidationFailed({field: "Loại tệp không được chấp nhận (hệ thống nhận dạng theo nội dung tệp, "
-                                       f"không theo tên). {ACCEPTED_TEXT}"})
-    return content_type
-
-
-def _bytes(size: int) -> str:
-    return f"{size:,} byte".replace(",", ".")
-
-
-def _megabytes(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{-(-size // 1024)} KB"
-    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
-
-
-def store_file(session: Session, actor: Actor, commune_id: int, filename: str, data: bytes, content_type: str,
-               now: datetime) -> StoredFile:
-    stored = StoredFile(commune_id=commune_id, filename=safe_filename(filename), content_type=content_type,
-                        size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_at=now,
-                        uploaded_by_id=actor.user_id)
-    session.add(stored)
-    session.flush()
-    return stored
-
-
 def add_evidence(session: Session, actor: Actor, incident: Incident, raw: dict[str, Any], filename: str,
                  data: bytes, now: datetime, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
     """Register a file as evidence: hash it, check it, log its acquisition as the first custody entry."""
     values, errors = parse_record(EVIDENCE_FIELDS, raw)
+    checked = None
     try:
-        content_type = check_upload(data, filename, max_bytes)
+        checked = check_upload(data, filename, max_bytes, kind=EVIDENCE)
     except ValidationFailed as failure:
         errors.update(failure.errors)
-        content_type = ""
     acquired_at = values.get("acquired_at") or now
     if not errors and acquired_at > now:
         errors["acquired_at"] = "Thời điểm thu thập không được ở tương lai."
-    digest = hashlib.sha256(data).hexdigest()
+    digest = checked.sha256 if checked else ""
     expected = (values.get("expected_sha256") or "").strip().lower()
     if not errors and expected and expected != digest:
         errors["expected_sha256"] = (f"Mã SHA-256 của tệp tải lên ({digest}) khác mã đã tính tại hiện trường: "
                                      "tệp có thể đã bị thay đổi hoặc chọn nhầm tệp.")
-    if errors:
+    if errors or checked is None:
         raise ValidationFailed(errors)
-    stored = store_file(session, actor, incident.commune_id, filename, data, content_type, now)
+    stored = save_upload(session, actor, incident.commune_id, checked, now)
+    content_type = stored.content_type
     number = (session.scalar(select(func.max(Evidence.number)).where(Evidence.incident_id == incident.id)) or 0) + 1
     evidence = Evidence(incident_id=incident.id, number=number, file_id=stored.id,
                         description=values["description"], sha256=digest, size=len(data),

@@ -14,7 +14,7 @@ from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.incidents.clocks import ClockStatus, incident_clocks
 from ir_app.services.incidents.data import CLOCK_KIND_LABELS, ResponseData
-from ir_app.services.incidents.evidence import DEFAULT_MAX_BYTES, check_upload, store_file
+from ir_app.services.files import DEFAULT_MAX_BYTES, EVIDENCE, check_upload, save_upload
 from ir_app.services.incidents.timeline import log_event
 from ir_app.services.incidents.tasks import complete_clock_tasks
 from ir_app.services.incidents.record import CLOCK_SKEW, DEFAULT_TZ, F, REPORT_CHANNELS
@@ -45,10 +45,10 @@ def record_report(session: Session, actor: Actor, incident: Incident, raw: dict[
     clock = next((item for item in clocks if item.rule.id == values.get("clock_rule_id")), None)
     if not errors:
         errors.update(_report_problems(incident, values, clock, now, tz))
-    content_type = ""
+    checked = None
     if upload is not None and not errors:
         try:
-            content_type = check_upload(upload[1], upload[0], max_bytes)
+            checked = check_upload(upload[1], upload[0], max_bytes, kind=EVIDENCE)
         except ValidationFailed as failure:
             errors.update(failure.errors)
     if errors:
@@ -58,8 +58,8 @@ def record_report(session: Session, actor: Actor, incident: Incident, raw: dict[
         kind=values["kind"] or clock.rule.kind, sent_at=values["sent_at"], channel=values["channel"],
         reference_number=values["reference_number"], recipient=values["recipient"] or clock.rule.recipient,
         notes=values["notes"], late_reason=values["late_reason"], recorded_at=now, recorded_by_id=actor.user_id)
-    if upload is not None:
-        report.file_id = store_file(session, actor, incident.commune_id, upload[0], upload[1], content_type, now).id
+    if checked is not None:
+        report.file_id = save_upload(session, actor, incident.commune_id, checked, now).id
     session.add(report)
     session.flush()
     session.refresh(incident, ["reports"])

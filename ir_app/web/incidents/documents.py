@@ -24,8 +24,8 @@ from ir_app.services.incidents.documents import (
     document_filename,
     incident_context,
     offered_documents,
+    render_report,
 )
-from ir_app.services.incidents.render import render_report
 from ir_app.services.incidents.summary import (
     PERIODS,
     period_of,
