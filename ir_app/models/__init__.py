@@ -36,6 +36,7 @@ from ir_app.models.inventory import (
     SystemType,
 )
 from ir_app.models.notifications import Notification
+from ir_app.models.risks import Risk, RiskAssessment, RiskMeasure
 from ir_app.models.org import (
     CommuneType,
     LoginAttempt,
@@ -53,7 +54,7 @@ __all__ = [
     "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "CheckItem", "CheckResult",
     "CustodyEntry", "DocumentTemplate", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
     "IncidentTask", "JobRun", "Measure", "MeasureEvidence", "MeasureRequirement", "MeasureSystem", "MorningCheck",
-    "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",
+    "RestoreTest", "Risk", "RiskAssessment", "RiskMeasure", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OperatedBy",
     "OrgKind", "Organisation",

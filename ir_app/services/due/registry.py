@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ir_app.services.due import providers
 from ir_app.services.due.base import Deadline, DueContext
+from ir_app.services.risks.due import accepted_risks
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("annual_report", "daily", providers.annual_report),
     Provider("transition", "daily", providers.transition),
     Provider("playbook_reviews", "daily", providers.playbook_reviews),
+    Provider("accepted_risks", "daily", accepted_risks),
     Provider("backups", "backups", providers.backups),
     Provider("morning_check", "morning_check", providers.morning_check),
     Provider("incident_clocks", "incident_clocks", providers.incident_clocks),
