@@ -34,7 +34,7 @@ def test_the_shipped_matrix_is_valid_and_rates_every_cell(matrix, threats):
     assert matrix.level(1, 1).label == "Thấp"
     assert matrix.level(3, 4).label == "Cao"          # ransomware by default: possible × major
     assert matrix.level(5, 5).label == "Rất cao"
-    assert {matrix.level(l, i).id for l in rules.SCALE for i in rules.SCALE} == {"low", "medium", "high", "critical"}
+    assert {matrix.level(a, b).id for a in rules.SCALE for b in rules.SCALE} == {"low", "medium", "high", "critical"}
 
 
 @pytest.mark.parametrize("likelihood, impact", [(0, 3), (6, 1), (3, 0), (True, 2), ("3", 3)])

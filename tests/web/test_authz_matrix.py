@@ -25,6 +25,7 @@ from ir_app.models import (
     Notification,
     PlanItem,
     Review,
+    Risk,
     Role,
     StoredFile,
     SystemComponent,
@@ -74,13 +75,16 @@ def _objects(session, commune, code) -> dict:
     session.flush()
     review = Review(dossier_id=dossier.id, commune_id=commune.id, reviewed_on=_now().date(), assessor="Tổ kiểm tra",
                     result="pass", next_due_on=_now().date(), created_at=_now())
-    session.add(review)
+    risk = Risk(commune_id=commune.id, system_id=system.id, title=f"Mã độc {code}", likelihood=3, impact=4,
+                residual_likelihood=2, residual_impact=4, treatment="avoid", treatment_note="Tắt dịch vụ",
+                created_at=_now(), updated_at=_now())
+    session.add_all([review, risk])
     session.commit()
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
             "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection",
             "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id,
-            "measure_id": measure.id, "requirement_id": "QL.CS.1"}
+            "measure_id": measure.id, "requirement_id": "QL.CS.1", "risk_id": risk.id}
 
 
 def _incident(session, commune):
