@@ -142,3 +142,14 @@ def test_attack_threats_text_lists_highest_level_first(matrix):
     assert text.startswith("Thư lừa đảo: khả năng xảy ra thường xảy ra (4/5)")
     assert "Mất điện (Máy chủ)" in text and text.endswith("mức rủi ro thấp.")
     assert rules.attack_threats_text([]) == ""
+
+
+def test_word_diff_and_list_change_for_library_updates():
+    from ir_app.domain.library_diff import list_change, word_diff
+
+    pieces = word_diff("Sao lưu hằng tuần.", "Sao lưu hằng ngày, bản sao ngoại tuyến.")
+    assert "".join(p.text for p in pieces if p.kind != "added") == "Sao lưu hằng tuần."
+    assert "".join(p.text for p in pieces if p.kind != "removed") == "Sao lưu hằng ngày, bản sao ngoại tuyến."
+    assert all(p.kind == "same" for p in word_diff("Giống nhau", "Giống nhau"))
+    change = list_change(["QL.CS.1", "KT.MC.1"], ["QL.CS.1", "QL.CS.2"])
+    assert (change.added, change.removed, change.changed) == (("QL.CS.2",), ("KT.MC.1",), True)
