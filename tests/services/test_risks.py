@@ -165,3 +165,28 @@ def test_deleting_a_risk_is_audited(session, system, risk_library, clock):
     assert session.scalar(select(func.count(Risk.id))) == 0
     assert session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "risk")
                           .order_by(AuditEvent.id.desc()).limit(1)) == "delete"
+
+
+def test_the_submitted_dossier_keeps_the_risk_table_the_appraiser_read(session, commune, system, risk_library,
+                                                                       make_user, app, clock):
+    from ir_app.models import Dossier
+    from ir_app.services.dossiers import lifecycle as dossiers
+
+    law = app.extensions["ir_law"]
+    risk = register.save_risk(session, Actor.system(), system, _raw(treatment="avoid", treatment_note="Bản khi nộp"),
+                              register.RiskInput(), risk_library, clock.now())
+    dossier = dossiers.start_dossier(session, Actor.system(), system, law.default_regime, clock.now())
+    dossier.answers = {"system_type": "citizen_service", "information": ["public", "personal"],
+                       "handles_admin_procedures": True, "personal_data_subjects": 18500}
+    dossiers.save_proposal(session, Actor.system(), dossier, law.default_regime, dossiers.Proposal(None, "", "", []),
+                           clock.now(), None)
+    staff = make_user(Role.STAFF, organisation=commune)
+    dossiers.take_action(session, staff, Actor.of(staff), dossier, "submit", dossiers.StepInput(), law, clock.now())
+    session.commit()
+    register.save_risk(session, Actor.system(), system, _raw(treatment="avoid", treatment_note="Bản sửa sau"),
+                       register.RiskInput(), risk_library, clock.now(), risk, risk.version)
+    session.commit()
+    kept, _ = documents.dossier_risks(session, session.get(Dossier, dossier.id), risk_library)
+    live, _ = documents.register_context(session, system.id, risk_library)
+    assert kept[0]["measures"].startswith("Né tránh: Bản khi nộp.")
+    assert live[0]["measures"].startswith("Né tránh: Bản sửa sau.")

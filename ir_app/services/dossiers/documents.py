@@ -46,7 +46,7 @@ from ir_app.services.dossiers.numbering import IssuedNumber
 from ir_app.services.files import store_upload
 from ir_app.services.lawdata import LawData
 from ir_app.services.measures import plan
-from ir_app.services.risks.documents import register_context
+from ir_app.services.risks.documents import dossier_risks
 from ir_app.services.risks.library import load_risk_library
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -166,8 +166,7 @@ def load_dossier(session: Session, dossier_id: int, law: LawData) -> DossierDocu
     live = _local_names(plan.entries_for_documents(session, dossier, law.catalogue, live=True), names)
     kept = _local_names(plan.entries_for_documents(session, dossier, law.catalogue), names) \
         if dossier.frozen_plan else live
-    risks, detailed = register_context(session, dossier.system_id, load_risk_library(law.folder)) \
-        if law.folder else ([], {})
+    risks, detailed = dossier_risks(session, dossier, load_risk_library(law.folder)) if law.folder else ([], {})
     return DossierDocuments(dossier, unit, policy, units, register, kept, live, tuple(risks), detailed)
 
 

@@ -8,10 +8,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ir_app.domain.risks import RatedThreat, attack_threats_text
+from ir_app.models import Dossier
 from ir_app.services.risks.assessment import assessment_of, connected_lines
 from ir_app.services.risks.library import RiskLibrary
 from ir_app.services.risks.register import RatedRisk, rated_register
 
+FROZEN_KEY = "risks"
 STATUS_WORDS = {"in_place": "đã triển khai", "partly": "triển khai một phần", "planned": "dự kiến"}
 
 
@@ -65,6 +67,26 @@ def detailed_assessment(session: Session, system_id: int, rated: list[RatedRisk]
         "impact_scope": assessment.impact_scope if assessment is not None else "",
         "availability_24x7": assessment.availability_24x7 if assessment is not None else "",
     }
+
+
+def dossier_risks(session: Session, dossier: Dossier, library: RiskLibrary
+                  ) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """The register as frozen when the dossier version was submitted (what the appraiser read),
+    else as it is now."""
+    frozen = (dossier.frozen_plan or {}).get(FROZEN_KEY)
+    if frozen is not None and (dossier.frozen_plan or {}).get("level") == dossier.level:
+        return list(frozen["rows"]), dict(frozen["detailed"])
+    return register_context(session, dossier.system_id, library)
+
+
+def freeze_risks(session: Session, dossier: Dossier, library: RiskLibrary) -> None:
+    """Keep the risk table and the detailed assessment in the submitted version, beside the
+    frozen plan (called right after the plan is frozen at submission)."""
+    if dossier.frozen_plan is None:
+        return
+    rows, detailed = register_context(session, dossier.system_id, library)
+    # A new dict, so the JSON column sees the change.
+    dossier.frozen_plan = dossier.frozen_plan | {FROZEN_KEY: {"rows": rows, "detailed": detailed}}
 
 
 def register_context(session: Session, system_id: int, library: RiskLibrary
