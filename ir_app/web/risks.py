@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField
 
 from ir_app.domain.risks import SCALE
+from ir_app.domain.risks import propose as threats_for
 from ir_app.models import InformationSystem, Organisation, User
 from ir_app.models.risks import Risk
 from ir_app.services.authz import Permission
@@ -130,7 +131,9 @@ def index(system_id: int):
     lib = library()
     rated = register.rated_register(db(), system.id, lib, _today())
     present = {item.risk.threat_id for item in rated if item.risk.threat_id}
+    to_propose = threats_for(lib.threats.threats, lib.matrix.proposals, register.system_profile(system), present)
     return render_template("risks/index.html", system=system, rated=rated, lib=lib, scale=SCALE,
+                           to_propose=len(to_propose),
                            form=SimpleForm(), treatments=dict(register.TREATMENT_SHORT), statuses=dict(STATUS_CHOICES),
                            missing_threats=[t for t in lib.threats.threats if t.id not in present],
                            assessment=assessments.assessment_of(db(), system.id),

@@ -32,6 +32,8 @@ def officer(make_user, commune):
 def proposed(make_web, officer, system, commune):
     client = make_web(officer)
     assert client.post_form(f"/measures/adopt?commune={commune.code}").status_code == 302
+    offered = client.get(f"/systems/{system.id}/risks").get_data(as_text=True)
+    assert re.search(r"Đề xuất \d+ rủi ro từ danh mục nguy cơ", offered)
     response = client.post_form(f"/systems/{system.id}/risks/propose")
     assert response.status_code == 302 and response.location.endswith(f"/systems/{system.id}/risks")
     return client
@@ -46,7 +48,8 @@ def test_one_click_proposes_a_register_shown_with_levels_and_the_matrix(proposed
     page = proposed.get(f"/systems/{system.id}/risks").get_data(as_text=True)
     assert "Mã độc tống tiền trên máy tính bộ phận một cửa" in page and "TM.RANSOMWARE" in page
     assert "Ma trận mức rủi ro" in page and 'class="badge risk-high"' in page
-    assert "Đề xuất rủi ro từ danh mục nguy cơ" in page  # threats not proposed for this type remain addable
+    assert "rủi ro từ danh mục nguy cơ</button>" not in page  # everything that fits was proposed
+    assert '<option value="TM.IMPERSONATION">' in page       # the other threats can still be added
     count = len(session.scalars(select(Risk.id)).all())
     proposed.post_form(f"/systems/{system.id}/risks/propose")
     assert len(session.scalars(select(Risk.id)).all()) == count  # idempotent
