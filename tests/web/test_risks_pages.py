@@ -142,3 +142,36 @@ def test_the_detailed_assessment_form_saves_and_keeps_input_on_error(proposed, s
         "20/11/2026", "assessor": "Công an xã", "version": ""})
     assert saved.status_code == 302
     assert "Đánh giá ngày 20/11/2026 bởi Công an xã." in proposed.get(saved.location).get_data(as_text=True)
+
+
+def test_the_register_page_costs_the_same_statements_for_few_risks_or_many(app, proposed, session, clock):
+    from sqlalchemy import event
+
+    from ir_app.models.risks import RiskMeasure
+
+    first = session.scalar(select(Risk).where(Risk.threat_id == "TM.RANSOMWARE"))
+    system_id, measure_id = first.system_id, first.measure_ids[0]
+    engine = app.extensions["ir_engine"]
+    counted: list[str] = []
+
+    def count(*_args):
+        counted.append("x")
+
+    def cost() -> int:
+        proposed.get(f"/systems/{system_id}/risks")  # warm caches
+        counted.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert proposed.get(f"/systems/{system_id}/risks").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(counted)
+
+    before = cost()
+    for number in range(15):
+        session.add(Risk(commune_id=first.commune_id, system_id=system_id, title=f"Rủi ro thêm {number}",
+                         likelihood=3, impact=3, residual_likelihood=2, residual_impact=3, treatment="reduce",
+                         owner_id=first.owner_id, component_id=first.component_id, created_at=clock.now(),
+                         updated_at=clock.now(), measure_links=[RiskMeasure(measure_id=measure_id)]))
+    session.commit()
+    assert cost() == before
