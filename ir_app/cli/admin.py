@@ -150,11 +150,27 @@ def measures_validate(directory: Path | None) -> None:
     if not folder.is_dir():
         fail(f"không có thư mục {folder}")
     errors = validate_measures_dir(folder, current_app.extensions["ir_law"].catalogue)
+    errors += _risk_matrix_errors(folder.parent)
     for error in errors:
         click.echo(f"LỖI {error}", err=True)
     if errors:
         fail(f"{len(errors)} lỗi trong {folder}")
     click.echo(f"Hợp lệ: {len(list(folder.glob('*.yaml')))} thư viện biện pháp trong {folder}.")
+
+
+def _risk_matrix_errors(root: Path) -> list[str]:
+    """The risk matrix next to the libraries (level_dossiers/risks/), when that folder exists."""
+    from ir_app.datafiles.measures import THREATS_FOLDER, load_threat_catalogue
+    from ir_app.datafiles.risks import RISKS_FOLDER, validate_risks_dir
+    from ir_app.domain.measures import LibraryError
+
+    if not (root / RISKS_FOLDER).is_dir():
+        return []
+    try:
+        threats = load_threat_catalogue(root / THREATS_FOLDER / "commune-threats.yaml")
+    except LibraryError:
+        return []  # already reported by the measure libraries' check
+    return validate_risks_dir(root / RISKS_FOLDER, threats)
 
 
 # --- Scheduled jobs ---------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from ir_app.models.inventory import (
     SystemType,
 )
 from ir_app.models.notifications import Notification
+from ir_app.models.risks import Risk, RiskAssessment, RiskMeasure
 from ir_app.models.org import (
     CommuneType,
     LoginAttempt,
@@ -56,7 +57,7 @@ __all__ = [
     "Advisory", "AdvisoryAction", "AdvisoryRecipient", "AdvisoryResponse", "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "ChannelDelivery", "ChannelEndpoint", "CheckItem", "CheckResult",
     "CustodyEntry", "DocumentTemplate", "Drill", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
     "IncidentTask", "JobRun", "Measure", "MeasureEvidence", "MeasureRequirement", "MeasureSystem", "MorningCheck",
-    "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",
+    "RestoreTest", "Risk", "RiskAssessment", "RiskMeasure", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OperatedBy",
     "OrgKind", "Organisation",

@@ -114,10 +114,10 @@ def _register_blueprints(app: Flask) -> None:
     )
     from ir_app.web.dossiers import documents
     from ir_app.web.dossiers import views as dossiers
-    from ir_app.web import measures
+    from ir_app.web import measures, risks
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   incidents, playbooks, backups, checks, notifications, channels, operations, api, work,
+                   risks, incidents, playbooks, backups, checks, notifications, channels, operations, api, work,
                    advisories, drills, search):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)

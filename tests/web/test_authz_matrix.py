@@ -29,6 +29,7 @@ from ir_app.models import (
     Notification,
     PlanItem,
     Review,
+    Risk,
     Role,
     StoredFile,
     SystemComponent,
@@ -86,14 +87,17 @@ def _objects(session, commune, code) -> dict:
                         recipients=[AdvisoryRecipient(commune_id=commune.id)])
     drill = Drill(commune_id=commune.id, title=f"Diễn tập {code}", playbook_id="ransomware",
                   planned_on=_now().date(), created_at=_now())
-    session.add_all([review, advisory, drill])
+    risk = Risk(commune_id=commune.id, system_id=system.id, title=f"Mã độc {code}", likelihood=3, impact=4,
+                residual_likelihood=2, residual_impact=4, treatment="avoid", treatment_note="Tắt dịch vụ",
+                created_at=_now(), updated_at=_now())
+    session.add_all([review, advisory, drill, risk])
     session.commit()
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
             "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection",
             "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id,
             "measure_id": measure.id, "requirement_id": "QL.CS.1", "advisory_id": advisory.id,
-            "action_id": advisory.actions[0].id, "drill_id": drill.id}
+            "action_id": advisory.actions[0].id, "drill_id": drill.id, "risk_id": risk.id}
 
 
 def _incident(session, commune):

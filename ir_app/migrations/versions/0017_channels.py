@@ -1,6 +1,6 @@
 """alert channels: webhook, Telegram, Zalo OA endpoints and their deliveries
 
-Revision ID: 0017_channels
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-07 07:00:00
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import ir_app.models.base
 
 
-revision = '0017_channels'
+revision = '0017'
 down_revision = '0016'
 branch_labels = None
 depends_on = None

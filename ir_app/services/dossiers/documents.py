@@ -46,6 +46,8 @@ from ir_app.services.dossiers.numbering import IssuedNumber
 from ir_app.services.files import TEMPLATES, store_upload
 from ir_app.services.lawdata import LawData
 from ir_app.services.measures import plan
+from ir_app.services.risks.documents import dossier_risks
+from ir_app.services.risks.library import load_risk_library
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -145,6 +147,9 @@ class DossierDocuments:
     register: dict[str, IssuedDocument] = field(default_factory=dict)
     plan_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     live_plan_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The system's risk register (services/risks): the thuyết minh's risk table and Đ22.5 assessment.
+    risks: tuple[dict[str, str], ...] = ()
+    detailed_risk: dict[str, Any] = field(default_factory=dict)
 
 
 def load_dossier(session: Session, dossier_id: int, law: LawData) -> DossierDocuments:
@@ -161,7 +166,8 @@ def load_dossier(session: Session, dossier_id: int, law: LawData) -> DossierDocu
     live = _local_names(plan.entries_for_documents(session, dossier, law.catalogue, live=True), names)
     kept = _local_names(plan.entries_for_documents(session, dossier, law.catalogue), names) \
         if dossier.frozen_plan else live
-    return DossierDocuments(dossier, unit, policy, units, register, kept, live)
+    risks, detailed = dossier_risks(session, dossier, load_risk_library(law.folder)) if law.folder else ([], {})
+    return DossierDocuments(dossier, unit, policy, units, register, kept, live, tuple(risks), detailed)
 
 
 def _local_names(entries: dict[str, dict[str, Any]], names) -> dict[str, dict[str, Any]]:
@@ -265,7 +271,7 @@ def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData,
     proposer = title_with_body(operator_leaders.head_title, bodies.unit_names["operator"], names_of(commune)) \
         if bodies.unit_names["operator"] else ""
     recorded_signer = dossier.decision_signer if spec.numbering == "decision" else ""
-    return {
+    context = {
         "generated_at": now, "regime": {"id": dossier.regime},
         "commune": commune_block(commune),
         "document": _document(spec, level, bodies, commune, issued, recorded_signer),
@@ -273,6 +279,9 @@ def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData,
         "dossier": _dossier_block(dossier, law, records.policy, bodies.parties["owner"]["name"], proposer, commune,
                                   records.live_plan_entries if live_plan else records.plan_entries),
     }
+    if records.risks:  # the register replaces the free-text risk lines typed in the wizard
+        context["dossier"] |= {"risks": list(records.risks), "detailed_risk": dict(records.detailed_risk)}
+    return context
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
 from ir_app.services.lawdata import LawData
 from ir_app.services.measures import plan
+from ir_app.services.risks import documents as risk_documents
+from ir_app.services.risks.library import load_risk_library
 from ir_app.services.records import check_version
 from ir_app.services.table_lines import line_problem, table_lines
 from ir_app.services.work import handoff
@@ -428,6 +430,8 @@ def _enter_state(session: Session, dossier: Dossier, regime: Regime, law: LawDat
         if dossier.request_number and dossier.request_on is None:
             dossier.request_on = _local_day(now)  # the request letter's date, with its number
         plan.freeze_plan(session, dossier, law.catalogue, now)  # what the appraiser reads stays in this version
+        if law.folder:
+            risk_documents.freeze_risks(session, dossier, load_risk_library(law.folder))
     if dossier.state == "returned":
         dossier.return_reason = step.comment.strip()
         dossier.appraisal_result = None if dossier.appraisal_result == "chua_phu_hop" else dossier.appraisal_result

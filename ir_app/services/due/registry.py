@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ir_app.services.advisories.due import open_advisories
 from ir_app.services.due import providers
 from ir_app.services.due.base import Deadline, DueContext
+from ir_app.services.risks.due import accepted_risks
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("transition", "daily", providers.transition),
     Provider("playbook_reviews", "daily", providers.playbook_reviews),
     Provider("advisories", "daily", open_advisories),
+    Provider("accepted_risks", "daily", accepted_risks),
     Provider("backups", "backups", providers.backups),
     Provider("morning_check", "morning_check", providers.morning_check),
     Provider("incident_clocks", "incident_clocks", providers.incident_clocks),

@@ -1,7 +1,7 @@
 """advisories and warnings from the province, and the communes' answers
 
-Revision ID: 0017_advisories
-Revises: 0017_channels
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07 07:30:00
 
 Advisories the province issues to its communes, their checklist, and each commune's answers.
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import ir_app.models.base
 
 
-revision = '0017_advisories'
-down_revision = '0017_channels'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

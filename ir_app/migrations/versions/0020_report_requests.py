@@ -1,7 +1,7 @@
 """report requests ride on advisories
 
-Revision ID: 0019_report_requests
-Revises: 0018_drills
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07 08:10:00
 
 An advisory may be a report request (báo cáo đột xuất, NĐ 331 Đ35.2.b): questions instead of actions.
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import ir_app.models.base
 
 
-revision = '0019_report_requests'
-down_revision = '0018_drills'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

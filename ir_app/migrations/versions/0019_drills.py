@@ -1,7 +1,7 @@
 """drills and practice incidents
 
-Revision ID: 0018_drills
-Revises: 0017_advisories
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07 08:00:00
 
 Drills (diễn tập) and the practice incidents they run, numbered apart and never counted.
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import ir_app.models.base
 
 
-revision = '0018_drills'
-down_revision = '0017_advisories'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
