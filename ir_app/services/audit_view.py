@@ -28,6 +28,7 @@ from ir_app.models import (
     InformationSystem,
     Measure,
     Organisation,
+    Risk,
     SecurityPolicy,
     Unit,
     User,
@@ -95,6 +96,7 @@ OBJECT_LABELS: dict[str, str] = {
     "stored_file": N_("Tệp đính kèm"), "audit_log": N_("Nhật ký kiểm tra"),
     "advisory": N_("Khuyến nghị, yêu cầu báo cáo"), "channel_endpoint": N_("Kênh nhận thông báo"),
     "drill": N_("Diễn tập"),
+    "risk": N_("Rủi ro"), "risk_assessment": N_("Đánh giá rủi ro chi tiết"),
 }
 # Fields that no form names (workflow and bookkeeping): their label here.
 EXTRA_FIELD_LABELS: dict[str, str] = {
@@ -118,7 +120,7 @@ _NAMED = {
     "user": (User, User.name), "users": (User, User.name),
     "incident": (Incident, Incident.title),
     "measure": (Measure, Measure.title),
-    "advisory": (Advisory, Advisory.title), "drill": (Drill, Drill.title),
+    "advisory": (Advisory, Advisory.title), "drill": (Drill, Drill.title), "risk": (Risk, Risk.title),
     "backup_plan": (BackupPlan, BackupPlan.name), "backup_plans": (BackupPlan, BackupPlan.name),
     "security_policy": (SecurityPolicy, SecurityPolicy.title), "security_policies": (SecurityPolicy, SecurityPolicy.title),
 }

@@ -43,7 +43,7 @@ def _measure(session, commune, library_measure_id):
 def test_a_newer_library_is_offered_as_a_diff_and_each_choice_is_kept(app, make_web, officer, session, commune,
                                                                         newer_library):
     client = make_web(officer)
-    client.post_form(f"/measures/adopt?commune={commune.code}")
+    client.post_form(f"/measures/adopt?commune={commune.code}", {"confirmed": "1"})
     assert "đã theo phiên bản mới nhất" in client.get(
         f"/measures/library-update?commune={commune.code}").get_data(as_text=True)
     mine = _measure(session, commune, CHANGED)
@@ -79,7 +79,7 @@ def test_a_newer_library_is_offered_as_a_diff_and_each_choice_is_kept(app, make_
 def test_library_updates_of_another_commune_are_out_of_reach(app, make_web, make_user, officer, session, commune,
                                                              other_commune):
     client = make_web(officer)
-    client.post_form(f"/measures/adopt?commune={commune.code}")
+    client.post_form(f"/measures/adopt?commune={commune.code}", {"confirmed": "1"})
     measure = _measure(session, commune, CHANGED)
     stranger = make_web(make_user(Role.OFFICER, organisation=other_commune))
     assert stranger.get(f"/measures/library-update?commune={commune.code}").status_code == 404

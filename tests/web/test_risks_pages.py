@@ -31,7 +31,7 @@ def officer(make_user, commune):
 @pytest.fixture
 def proposed(make_web, officer, system, commune):
     client = make_web(officer)
-    assert client.post_form(f"/measures/adopt?commune={commune.code}").status_code == 302
+    assert client.post_form(f"/measures/adopt?commune={commune.code}", {"confirmed": "1"}).status_code == 302
     offered = client.get(f"/systems/{system.id}/risks").get_data(as_text=True)
     assert re.search(r"Đề xuất \d+ rủi ro từ danh mục nguy cơ", offered)
     response = client.post_form(f"/systems/{system.id}/risks/propose")
