@@ -6,8 +6,8 @@ problems as ``PlaybookError(source, where, reason)`` with a Vietnamese reason, b
 people who edit these files are commune admins.
 
 One module per responsibility; import from this package, which re-exports the public names:
-``errors`` (PlaybookError, TransitionError), ``readers`` (raw-dict fields), ``durations``,
-``lifecycle`` (the incident state machine), ``categories``, ``playbook``, ``clocks`` (reporting
+``errors`` (PlaybookError), ``readers`` (raw-dict fields), ``durations``,
+``lifecycle`` (the incident lifecycle, a ``domain.state_machine.StateMachine``), ``categories``, ``playbook``, ``clocks`` (reporting
 deadlines) and ``conditions`` (the clock rules' ``applies_when``).
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ from ir_app.domain.playbooks.clocks import (
 )
 from ir_app.domain.playbooks.conditions import evaluate_condition, validate_condition
 from ir_app.domain.playbooks.durations import calendar_months, parse_iso_duration
-from ir_app.domain.playbooks.errors import PlaybookError, TransitionError
+from ir_app.domain.playbooks.errors import PlaybookError
 from ir_app.domain.playbooks.lifecycle import (
     APP_ROLES,
     Guard,
@@ -53,6 +53,7 @@ from ir_app.domain.playbooks.playbook import (
     check_playbook,
     find_cycle,
 )
+from ir_app.domain.state_machine import TransitionRefused
 
 __all__ = [
     "APP_ROLES",
@@ -77,7 +78,7 @@ __all__ = [
     "State",
     "Step",
     "Transition",
-    "TransitionError",
+    "TransitionRefused",
     "available_actions",
     "build_categories",
     "build_clock_rules",
