@@ -23,7 +23,10 @@ ALLOWED = {
     "services": {"domain", "datafiles", "models", "documents", "config", "db", "i18n_markers"},
 }
 # Helpers that must exist once: a second definition is a second copy of the same idea.
-SINGLE_DEFINITIONS = ("add_months", "read_yaml", "load_yaml", "sniff_type", "render_document", "StateMachine",
+SINGLE_DEFINITIONS = ("add_months", "read_yaml", "load_yaml", "sniff_type", "render_document",
+                      "StateMachine", "TransitionRefused", "expand_roles",  # domain/state_machine.py
+                      "compile_condition", "ConditionError", "Vocabulary", "Compare", "AllOf", "AnyOf",
+                      "evaluate_condition", "validate_condition",  # domain/conditions.py
                       "check_version", "snapshot", "save_record", "clean_text")
 
 

@@ -8,10 +8,12 @@ people who edit these files are commune admins.
 One module per responsibility; import from this package, which re-exports the public names:
 ``errors`` (PlaybookError), ``readers`` (raw-dict fields), ``durations``,
 ``lifecycle`` (the incident lifecycle, a ``domain.state_machine.StateMachine``), ``categories``, ``playbook``, ``clocks`` (reporting
-deadlines) and ``conditions`` (the clock rules' ``applies_when``).
+deadlines). The clock rules' ``applies_when`` is written in the one condition language
+(``domain.conditions``), compiled when the file is loaded.
 """
 from __future__ import annotations
 
+from ir_app.domain.conditions import evaluate_condition, validate_condition
 from ir_app.domain.playbooks.categories import (
     Catalogue,
     Category,
@@ -28,7 +30,6 @@ from ir_app.domain.playbooks.clocks import (
     build_clock_rules,
     due_clocks,
 )
-from ir_app.domain.playbooks.conditions import evaluate_condition, validate_condition
 from ir_app.domain.playbooks.durations import calendar_months, parse_iso_duration
 from ir_app.domain.playbooks.errors import PlaybookError
 from ir_app.domain.playbooks.lifecycle import (
