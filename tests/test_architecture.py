@@ -26,7 +26,7 @@ ALLOWED = {
 SINGLE_DEFINITIONS = ("add_months", "read_yaml", "load_yaml", "sniff_type", "render_document",
                       "StateMachine", "TransitionRefused", "expand_roles",  # domain/state_machine.py
                       "compile_condition", "ConditionError", "Vocabulary", "Compare", "AllOf", "AnyOf",
-                      "evaluate_condition", "validate_condition",  # domain/conditions.py
+                      "validate_condition",  # domain/conditions.py
                       "check_version", "snapshot", "save_record", "clean_text")
 
 

@@ -250,8 +250,3 @@ def validate_condition(raw: Any, names: Iterable[str] | None = None) -> None:
     """Raise ValueError unless ``raw`` is a well-formed condition (None = always true) over ``names``."""
     if raw is not None:
         compile_condition(raw, ANY_NAME if names is None else KnownNames(names))
-
-
-def evaluate_condition(raw: Any, values: Mapping[str, Any]) -> bool:
-    """Compile and evaluate once (a one-off check; data files keep the compiled condition)."""
-    return raw is None or compile_condition(raw)(values)

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from ir_app.domain.conditions import compile_condition
 from ir_app.domain.playbooks import (
     APP_ROLES,
     PlaybookError,
@@ -17,7 +18,6 @@ from ir_app.domain.playbooks import (
     calendar_months,
     check_playbook,
     due_clocks,
-    evaluate_condition,
     find_cycle,
     parse_iso_duration,
     transition,
@@ -415,6 +415,10 @@ def test_role_is_checked_before_comment_and_guards(lifecycle):
 
 
 # --------------------------------------------------------------------------- conditions
+
+def evaluate_condition(cond, facts):
+    return cond is None or compile_condition(cond)(facts)  # None: a clock rule without applies_when
+
 
 @pytest.mark.parametrize(("cond", "expected"), [
     (None, True),

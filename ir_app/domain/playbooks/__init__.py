@@ -13,7 +13,7 @@ deadlines). The clock rules' ``applies_when`` is written in the one condition la
 """
 from __future__ import annotations
 
-from ir_app.domain.conditions import evaluate_condition, validate_condition
+from ir_app.domain.conditions import validate_condition
 from ir_app.domain.playbooks.categories import (
     Catalogue,
     Category,
@@ -88,7 +88,6 @@ __all__ = [
     "calendar_months",
     "check_playbook",
     "due_clocks",
-    "evaluate_condition",
     "find_cycle",
     "parse_iso_duration",
     "transition",
