@@ -21,16 +21,16 @@ ContactForm = spec_form("ContactForm", CONTACT_FIELDS)
 @requires(Permission.VIEW)
 def index():
     commune = target_commune(Permission.VIEW)
-    return render_template("contacts/index.html", commune=commune, contacts=inventory.emergency_contacts(db(), commune.id),
-                           action_form=SimpleForm())
+    return render_template("contacts/index.html", commune=commune,
+                           contacts=inventory.emergency_contacts(db(), commune.id), action_form=SimpleForm())
 
 
 @bp.get("/print")
 @requires(Permission.VIEW)
 def printable():
     commune = target_commune(Permission.VIEW)
-    return render_template("contacts/print.html", commune=commune, contacts=inventory.emergency_contacts(db(), commune.id),
-                           printed_at=now())
+    return render_template("contacts/print.html", commune=commune,
+                           contacts=inventory.emergency_contacts(db(), commune.id), printed_at=now())
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -19,7 +19,7 @@ from ir_app.domain.regimes.model import (
     Party,
     ReviewInterval,
 )
-from ir_app.domain.regimes.reader import _per_level, _Reader
+from ir_app.domain.regimes.reader import _Reader, _per_level
 
 
 def _party(r: _Reader, raw: Any, path: str, extra: tuple[str, ...] = ()) -> Mapping:

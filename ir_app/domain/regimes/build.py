@@ -25,7 +25,7 @@ from ir_app.domain.regimes.model import (
     Transition,
     WizardStep,
 )
-from ir_app.domain.regimes.reader import _ID, _NAME, _per_level, _Reader
+from ir_app.domain.regimes.reader import _ID, _NAME, _Reader, _per_level
 
 _TOP_KEYS = ("id", "title", "short_title", "citation_prefix", "legal_basis", "valid_from",
              "valid_until", "is_default", "wizard_steps", "input_fields", "criteria",
