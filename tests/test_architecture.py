@@ -26,8 +26,11 @@ ALLOWED = {
 SINGLE_DEFINITIONS = ("add_months", "read_yaml", "_read_yaml", "load_yaml", "read_document", "load_document",
                       "schema_for", "schema_reason", "sniff_type", "sniff_content_type", "check_upload",
                       "store_upload", "store_file", "clean_filename", "render_document", "render_docx",
-                      "render_report", "keep_signature_with_body", "StateMachine", "check_version", "snapshot",
-                      "save_record", "clean_text")
+                      "render_report", "keep_signature_with_body",
+                      "StateMachine", "TransitionRefused", "expand_roles",  # domain/state_machine.py
+                      "compile_condition", "ConditionError", "Vocabulary", "Compare", "AllOf", "AnyOf",
+                      "validate_condition",  # domain/conditions.py
+                      "check_version", "snapshot", "save_record", "clean_text")
 
 
 def _modules():

@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ir_app.datafiles.loader import WORKFLOW, load_document
-from ir_app.domain.workflow import Workflow, WorkflowError, build_workflow
+from ir_app.domain.state_machine import StateMachine
+from ir_app.domain.workflow import WorkflowError, build_workflow
 
 FILE_NAME = WORKFLOW.pattern
 
 
-def load_workflow(path: Path | str, known_roles: Iterable[str]) -> tuple[Workflow, dict[str, tuple[str, ...]]]:
+def load_workflow(path: Path | str, known_roles: Iterable[str]) -> tuple[StateMachine, dict[str, tuple[str, ...]]]:
     """The workflow and its ``authority_roles`` (authority key → app roles); ``WorkflowError`` if unusable."""
     path = Path(path)
     raw = load_document(path, WORKFLOW, WorkflowError).raw

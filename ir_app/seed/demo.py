@@ -338,10 +338,10 @@ def _demo_action(session: Session, loader: _Loader, law: LawData, dossier, actio
 
 def _demo_user_for(session: Session, law: LawData, dossier, action: str) -> User:
     """Any demo user of the commune allowed to take the action (the workflow file decides)."""
-    from ir_app.domain.workflow import expand_roles
+    from ir_app.domain.state_machine import expand_roles
 
     regime = law.regime(dossier.regime)
-    allowed = expand_roles(law.workflow.rule(action), law.role_aliases(regime, dossier.workflow_level)) - {"admin"}
+    allowed = expand_roles(law.workflow.action(action), law.role_aliases(regime, dossier.workflow_level)) - {"admin"}
     users = session.scalars(select(User).where(User.organisation_id == dossier.commune_id)).all()
     return next(u for u in users if {r.value for r in u.roles} & allowed)
 

@@ -15,7 +15,7 @@ from ir_app.datafiles.workflow import load_workflow
 from ir_app.domain import workdays
 from ir_app.domain.regimes import Deadline, Regime
 from ir_app.domain.requirements import Catalogue, CatalogueError, unknown_criteria
-from ir_app.domain.workflow import Workflow
+from ir_app.domain.state_machine import StateMachine
 from ir_app.models import Role
 
 DEFAULT_CATALOGUE = "tt12-2022.yaml"
@@ -25,7 +25,7 @@ DEFAULT_CATALOGUE = "tt12-2022.yaml"
 class LawData:
     regimes: dict[str, Regime]
     catalogue: Catalogue
-    workflow: Workflow
+    workflow: StateMachine
     authority_roles: dict[str, tuple[str, ...]]
     folder: str | None = None  # the level_dossiers folder (its holidays.yaml corrects the calendar)
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ir_app.models import EmergencyContact
 from ir_app.services.inventory import systems as inventory
@@ -18,26 +17,20 @@ bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 ContactForm = spec_form("ContactForm", CONTACT_FIELDS)
 
 
-def _contacts(commune_id: int) -> list[EmergencyContact]:
-    query = select(EmergencyContact).where(EmergencyContact.commune_id == commune_id).order_by(
-        EmergencyContact.sort_order, EmergencyContact.name)
-    return list(db().scalars(query))
-
-
 @bp.get("/")
 @requires(Permission.VIEW)
 def index():
     commune = target_commune(Permission.VIEW)
-    return render_template("contacts/index.html", commune=commune, contacts=_contacts(commune.id),
-                           action_form=SimpleForm())
+    return render_template("contacts/index.html", commune=commune,
+                           contacts=inventory.emergency_contacts(db(), commune.id), action_form=SimpleForm())
 
 
 @bp.get("/print")
 @requires(Permission.VIEW)
 def printable():
     commune = target_commune(Permission.VIEW)
-    return render_template("contacts/print.html", commune=commune, contacts=_contacts(commune.id),
-                           printed_at=now())
+    return render_template("contacts/print.html", commune=commune,
+                           contacts=inventory.emergency_contacts(db(), commune.id), printed_at=now())
 
 
 @bp.route("/new", methods=["GET", "POST"])

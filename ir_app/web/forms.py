@@ -5,12 +5,12 @@ raised next to each field.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-from flask import flash
+from flask import abort, current_app, flash
 from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +29,7 @@ from wtforms import (
 
 from ir_app.domain.text import clean_text, whole_number
 from ir_app.i18n_markers import N_
-from ir_app.services.errors import ConflictError, ValidationFailed
+from ir_app.services.errors import ConflictError, PermissionDenied, ServiceError, ValidationFailed
 from ir_app.services.fields import FieldSpec
 from ir_app.web.context import db
 
@@ -192,28 +192,76 @@ def show_errors(form: FlaskForm, failure: ValidationFailed) -> None:
             form.form_errors.append(reason)
 
 
-def submit(form: FlaskForm, action: Callable[[], Any], success: str) -> bool:
+@dataclass
+class Submission:
+    """What ``submit`` did: true when the action was kept; its ``result``, or the ``refusal``."""
+
+    saved: bool = False
+    result: Any = None
+    refusal: Exception | None = None
+
+    def __bool__(self) -> bool:
+        return self.saved
+
+    @property
+    def status(self) -> int:
+        """The HTTP status for showing the form again: 422 for bad input, 409 for a refusal."""
+        if self.saved:
+            return 200
+        return 422 if isinstance(self.refusal, ValidationFailed) else 409
+
+
+def submit(form: FlaskForm, action: Callable[[], Any], success: str | Callable[[Any], str], *,
+           flash_refusal: bool = False, rehearse: bool = False) -> Submission:
     """Run a service call for a submitted form as one unit of work: commit and flash on success;
-    on refusal roll back and put the service's reasons next to the fields (input is kept)."""
+    on refusal roll back and put the service's reasons next to the fields (input is kept).
+
+    ``success`` is the message, or a function of the action's result that makes it (after the
+    commit). ``flash_refusal``: for buttons whose page is not shown again, the reasons are flashed
+    instead. ``rehearse``: run the action, keep its result and roll it back (a step to confirm
+    first). A refusal for lack of permission is a 403.
+    """
+    outcome = Submission()
     try:
-        action()
+        outcome.result = action()
+        if rehearse:
+            db().rollback()
+            outcome.saved = True
+            return outcome
         db().commit()
-    except ValidationFailed as failure:
+    except PermissionDenied:
         db().rollback()
-        show_errors(form, failure)
-        return False
-    except (ConflictError, StaleDataError) as conflict:
-        # StaleDataError: another save of the same record landed between our read and our write.
+        abort(403)
+    except ServiceError as refusal:  # ValidationFailed, ConflictError and the use cases' own refusals
         db().rollback()
-        form.form_errors.append(str(conflict if isinstance(conflict, ConflictError) else ConflictError()))
-        return False
-    except IntegrityError:  # the same code or name saved by someone else a moment ago
+        outcome.refusal = refusal
+        if isinstance(refusal, ValidationFailed) and not flash_refusal:
+            show_errors(form, refusal)
+        else:
+            _refuse(form, " ".join(refusal.errors.values()) if isinstance(refusal, ValidationFailed)
+                    else str(refusal), flash_refusal)
+        return outcome
+    except StaleDataError as conflict:  # another save of the same record landed between our read and our write
         db().rollback()
-        form.form_errors.append(gettext("Một người khác vừa lưu bản ghi trùng mã hoặc trùng tên. "
-                                        "Hãy tải lại trang rồi thử lại; dữ liệu bạn nhập vẫn còn ở đây."))
-        return False
-    flash(str(success), "success")
-    return True
+        outcome.refusal = conflict
+        _refuse(form, str(ConflictError()), flash_refusal)
+        return outcome
+    except IntegrityError as duplicate:  # the same code or name saved by someone else a moment ago
+        db().rollback()
+        outcome.refusal = duplicate
+        _refuse(form, gettext("Một người khác vừa lưu bản ghi trùng mã hoặc trùng tên. "
+                              "Hãy tải lại trang rồi thử lại; dữ liệu bạn nhập vẫn còn ở đây."), flash_refusal)
+        return outcome
+    flash(str(success(outcome.result) if callable(success) else success), "success")
+    outcome.saved = True
+    return outcome
+
+
+def _refuse(form: FlaskForm, message: str, as_flash: bool) -> None:
+    if as_flash:
+        flash(message, "error")
+    else:
+        form.form_errors.append(message)
 
 
 class SimpleForm(AppForm):

@@ -19,7 +19,7 @@ from ir_app.datafiles.playbooks import (
     playbook_paths,
     validate_directory,
 )
-from ir_app.domain.playbooks import PlaybookError, TransitionError, due_clocks, transition
+from ir_app.domain.playbooks import PlaybookError, TransitionRefused, due_clocks, transition
 
 PLAYBOOKS_DIR = Path(__file__).resolve().parents[2] / "playbooks"
 EXPECTED = {
@@ -137,7 +137,7 @@ def test_walk_the_shipped_lifecycle(lifecycle):
     state = transition(lifecycle, None, "report", {"staff"}, {}, None)
     for action in ("analyse", "contain", "restore", "trace", "review"):
         state = transition(lifecycle, state, action, officer, ok, None)
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         transition(lifecycle, state, "close", officer, {**ok, "due_reports_recorded": False}, None)
     assert "báo cáo đến hạn" in caught.value.reason
     assert transition(lifecycle, state, "close", officer, ok, None) == "closed"

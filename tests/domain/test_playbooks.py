@@ -5,10 +5,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from ir_app.domain.conditions import compile_condition
 from ir_app.domain.playbooks import (
     APP_ROLES,
     PlaybookError,
-    TransitionError,
+    TransitionRefused,
     available_actions,
     build_categories,
     build_clock_rules,
@@ -17,7 +18,6 @@ from ir_app.domain.playbooks import (
     calendar_months,
     check_playbook,
     due_clocks,
-    evaluate_condition,
     find_cycle,
     parse_iso_duration,
     transition,
@@ -353,7 +353,7 @@ def test_staff_may_only_file_the_quick_report(lifecycle):
     assert transition(lifecycle, None, "report", {"staff"}, {}, None) == "received"
     assert [rule.action for rule in available_actions(lifecycle, None, {"staff"})] == ["report"]
     assert available_actions(lifecycle, "received", {"staff"}) == []
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         transition(lifecycle, "received", "analyse", {"staff"}, {}, None)
     assert caught.value.code == "forbidden" and "Vai trò của bạn không được phép" in caught.value.reason
 
@@ -367,24 +367,24 @@ def test_officer_moves_forward_and_may_skip_where_allowed(lifecycle):
 
 
 def test_wrong_state_and_unknown_action(lifecycle):
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         transition(lifecycle, "received", "close", {"officer"}, {}, None)
     assert caught.value.code == "wrong_state"
     assert caught.value.reason == "Không thể «Đóng sự cố» khi sự cố đang ở trạng thái «Tiếp nhận»."
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         transition(lifecycle, "received", "teleport", {"officer"}, {}, None)
     assert caught.value.code == "unknown_action"
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         transition(lifecycle, None, "analyse", {"officer"}, {}, None)
     assert "sự cố chưa được tạo" in caught.value.reason
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         transition(lifecycle, "limbo", "analyse", {"officer"}, {}, None)
     assert caught.value.code == "unknown_state"
 
 
 @pytest.mark.parametrize("comment", [None, "", "   \n"])
 def test_comment_required(lifecycle, comment):
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         transition(lifecycle, "closed", "reopen", {"officer"}, {}, comment)
     assert caught.value.code == "comment_required" and "Cần ghi lý do" in caught.value.reason
 
@@ -395,12 +395,12 @@ def test_reopen_with_a_reason(lifecycle):
 
 
 def test_guards_block_closing_and_name_what_is_missing(lifecycle):
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         transition(lifecycle, "reviewed", "close", {"officer"}, {"required_tasks_done": True}, None)
     assert caught.value.code == "guard_failed"
     assert caught.value.failed_guards == ("lessons_written",)  # missing = not met
     assert "đã ghi bài học kinh nghiệm" in caught.value.reason
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         transition(lifecycle, "reviewed", "close", {"officer"},
                    {"required_tasks_done": False, "lessons_written": "yes"}, None)
     assert caught.value.failed_guards == ("required_tasks_done", "lessons_written")  # only True passes
@@ -409,12 +409,16 @@ def test_guards_block_closing_and_name_what_is_missing(lifecycle):
 
 
 def test_role_is_checked_before_comment_and_guards(lifecycle):
-    with pytest.raises(TransitionError) as caught:
+    with pytest.raises(TransitionRefused) as caught:
         transition(lifecycle, "reviewed", "close", {"auditor"}, {}, None)
     assert caught.value.code == "forbidden"
 
 
 # --------------------------------------------------------------------------- conditions
+
+def evaluate_condition(cond, facts):
+    return cond is None or compile_condition(cond)(facts)  # None: a clock rule without applies_when
+
 
 @pytest.mark.parametrize(("cond", "expected"), [
     (None, True),

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from ir_app.domain.workflow import TransitionRefused
+from ir_app.domain.state_machine import TransitionRefused
 from ir_app.models import Role, SecurityPolicy
 from ir_app.services.audit import Actor
 from ir_app.services.dossiers import lifecycle as dossiers

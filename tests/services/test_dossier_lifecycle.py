@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from ir_app.domain.workflow import TransitionRefused
+from ir_app.domain.state_machine import TransitionRefused
 from ir_app.models import Dossier, Role, SecurityPolicy
 from ir_app.services.audit import Actor
 from ir_app.services.dossiers import lifecycle as dossiers

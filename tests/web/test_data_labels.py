@@ -25,7 +25,7 @@ def _data_file_labels() -> set[str]:
         *(category.title for category in data.catalogue.categories),
         *(severity.title for severity in data.catalogue.severities),
         *(playbook.title for playbook in data.playbooks.values()),
-        *(state.title for state in workflow.states), *(rule.label for rule in workflow.rules),
+        *(state.title for state in workflow.states), *(rule.label for rule in workflow.transitions),
     }
 
 

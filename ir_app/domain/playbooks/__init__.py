@@ -6,12 +6,14 @@ problems as ``PlaybookError(source, where, reason)`` with a Vietnamese reason, b
 people who edit these files are commune admins.
 
 One module per responsibility; import from this package, which re-exports the public names:
-``errors`` (PlaybookError, TransitionError), ``readers`` (raw-dict fields), ``durations``,
-``lifecycle`` (the incident state machine), ``categories``, ``playbook``, ``clocks`` (reporting
-deadlines) and ``conditions`` (the clock rules' ``applies_when``).
+``errors`` (PlaybookError), ``readers`` (raw-dict fields), ``durations``,
+``lifecycle`` (the incident lifecycle, a ``domain.state_machine.StateMachine``), ``categories``, ``playbook``, ``clocks`` (reporting
+deadlines). The clock rules' ``applies_when`` is written in the one condition language
+(``domain.conditions``), compiled when the file is loaded.
 """
 from __future__ import annotations
 
+from ir_app.domain.conditions import validate_condition
 from ir_app.domain.playbooks.categories import (
     Catalogue,
     Category,
@@ -28,9 +30,8 @@ from ir_app.domain.playbooks.clocks import (
     build_clock_rules,
     due_clocks,
 )
-from ir_app.domain.playbooks.conditions import evaluate_condition, validate_condition
 from ir_app.domain.playbooks.durations import calendar_months, parse_iso_duration
-from ir_app.domain.playbooks.errors import PlaybookError, TransitionError
+from ir_app.domain.playbooks.errors import PlaybookError
 from ir_app.domain.playbooks.lifecycle import (
     APP_ROLES,
     Guard,
@@ -53,6 +54,7 @@ from ir_app.domain.playbooks.playbook import (
     check_playbook,
     find_cycle,
 )
+from ir_app.domain.state_machine import TransitionRefused
 
 __all__ = [
     "APP_ROLES",
@@ -77,7 +79,7 @@ __all__ = [
     "State",
     "Step",
     "Transition",
-    "TransitionError",
+    "TransitionRefused",
     "available_actions",
     "build_categories",
     "build_clock_rules",
@@ -86,7 +88,6 @@ __all__ = [
     "calendar_months",
     "check_playbook",
     "due_clocks",
-    "evaluate_condition",
     "find_cycle",
     "parse_iso_duration",
     "transition",

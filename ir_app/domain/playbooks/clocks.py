@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ir_app.domain.playbooks.conditions import _evaluate, validate_condition
+from ir_app.domain.conditions import ANY_NAME, ConditionError, KnownNames, Rule, compile_condition
 from ir_app.domain.playbooks.durations import _duration
 from ir_app.domain.playbooks.errors import _field, _Problems
 from ir_app.domain.playbooks.readers import _flag, _ident, _items, _mapping, _text, _texts, _unique
@@ -27,7 +27,7 @@ class ClockRule:
     starts_at: str
     duration: timedelta
     duration_text: str
-    applies_when: Any = field(hash=False)  # a condition (evaluate_condition); None = always
+    applies_when: Rule | None = field(hash=False)  # compiled on load (domain.conditions); None = always
     regimes: tuple[str, ...]
     kind: str
     article: str
@@ -93,11 +93,12 @@ def _clock_rule(raw: Mapping, regime_ids: set[str], facts: set[str] | None,
     for key, allowed in (("starts_at", CLOCK_STARTS), ("kind", CLOCK_KINDS)):
         if raw.get(key) not in allowed:
             problems.add(where, f"{key} '{raw.get(key)}' không hợp lệ; chọn trong: {', '.join(allowed)}")
-    condition = raw.get("applies_when")
-    try:
-        validate_condition(condition, facts)
-    except ValueError as error:
-        problems.add(f"{where}, trường 'applies_when'", str(error))
+    condition = None
+    if raw.get("applies_when") is not None:
+        try:
+            condition = compile_condition(raw["applies_when"], ANY_NAME if facts is None else KnownNames(facts))
+        except ConditionError as error:
+            problems.add(f"{where}, trường 'applies_when'", str(error))
     return ClockRule(
         id=_ident(raw, "id", problems, where), title=_text(raw, "title", problems, where),
         recipient=_text(raw, "recipient", problems, where), starts_at=str(raw.get("starts_at")),
@@ -132,6 +133,6 @@ def due_clocks(rules: Iterable[ClockRule], facts: Mapping[str, Any], detected_at
         for rule in rules
         if (regime is None or regime in rule.regimes)
         and starts.get(rule.starts_at) is not None
-        and (rule.applies_when is None or _evaluate(rule.applies_when, known))  # validated on load
+        and (rule.applies_when is None or rule.applies_when(known))
     ]
     return sorted(found, key=lambda pair: pair[1])

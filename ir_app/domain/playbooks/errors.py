@@ -1,7 +1,5 @@
-"""Errors found in the data files or raised by a refused action, and the per-file problem collector."""
+"""Errors found in the data files, and the per-file problem collector."""
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 
 class PlaybookError(ValueError):
@@ -16,19 +14,6 @@ class PlaybookError(ValueError):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.where}: {self.reason}"
-
-
-class TransitionError(Exception):
-    """An incident action refused; ``reason`` is shown to the user as is (Vietnamese).
-
-    ``code`` lets the service pick the status: ``forbidden`` → 403, the others → 409/400.
-    """
-
-    def __init__(self, code: str, reason: str, *, failed_guards: Sequence[str] = ()):
-        self.code = code
-        self.reason = reason
-        self.failed_guards = tuple(failed_guards)
-        super().__init__(reason)
 
 
 class _Problems:

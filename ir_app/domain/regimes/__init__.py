@@ -6,9 +6,9 @@ level covered, rules that name declared input fields with operators and values f
 field's type. Criteria carry a small declarative rule (never code), so editing the law never
 means editing Python. Standard library only.
 
-Rule language (a rule is one mapping):
+Rule language: the one condition language of the data files (``ir_app.domain.conditions``),
     {all: [rule, ...]}   {any: [rule, ...]}   {not: rule}
-    {field: NAME, OP: VALUE} with OP by field type:
+    {field: NAME, OP: VALUE} with OP by field type (``rules.OPERATORS_BY_TYPE``):
         enum, nullable_enum, int, nullable_int: eq, ne, in, not_in
         int, nullable_int (also):               gt, gte, lt, lte   (false when the value is null)
         bool:                                   is
@@ -16,6 +16,7 @@ Rule language (a rule is one mapping):
                                                 contains_none, contains_only
 """
 
+from ir_app.domain.conditions import AllOf, AnyOf, Compare, Not, Rule
 from ir_app.domain.regimes.build import build_regime
 from ir_app.domain.regimes.model import (
     APPROVAL_SUBJECTS,
@@ -51,14 +52,7 @@ from ir_app.domain.regimes.model import (
     article_sort_key,
 )
 from ir_app.domain.regimes.reader import RegimeError
-from ir_app.domain.regimes.rules import (
-    OPERATORS_BY_TYPE,
-    AllOf,
-    AnyOf,
-    Compare,
-    Not,
-    Rule,
-)
+from ir_app.domain.regimes.rules import OPERATORS_BY_TYPE
 
 __all__ = [
     "APPROVAL_SUBJECTS",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from ir_app.domain.conditions import ConditionError, Rule, compile_condition
 from ir_app.domain.regimes.model import (
     FIELD_TYPES,
     LEVELS,
@@ -19,15 +20,7 @@ from ir_app.domain.regimes.model import (
     Undetermined,
 )
 from ir_app.domain.regimes.reader import _ARTICLE, _CRITERION_ID, _NAME, _Reader
-from ir_app.domain.regimes.rules import (
-    _LIST_OPS,
-    OPERATORS_BY_TYPE,
-    AllOf,
-    AnyOf,
-    Compare,
-    Not,
-    Rule,
-)
+from ir_app.domain.regimes.rules import FieldVocabulary, check_scalar
 
 _FIELD_KEYS = ("name", "type", "label", "step", "help", "choices", "minimum", "maximum",
                "min_items", "required", "default", "applies", "ask_when", "required_when",
@@ -102,10 +95,10 @@ def _with_default(r: _Reader, item: Mapping, path: str, field: InputField) -> In
         if not isinstance(default, list):
             r.fail(f"{path}.default", "phải là một danh sách")
         for value in default:
-            _check_scalar(r, field, value, f"{path}.default", allow_null=False)
+            check_scalar(r, field, value, f"{path}.default", allow_null=False)
         default = tuple(default)
     else:
-        _check_scalar(r, field, default, f"{path}.default", allow_null=True)
+        check_scalar(r, field, default, f"{path}.default", allow_null=True)
     return replace(field, default=default)
 
 
@@ -132,80 +125,13 @@ def _condition(r: _Reader, item: Mapping, key: str, path: str,
     return Condition(rule, r.text(raw, "message", where))
 
 
-def _check_scalar(r: _Reader, field: InputField, value: Any, path: str, allow_null: bool) -> None:
-    """``value`` must be one value the field can hold (an element, for an enum list)."""
-    if value is None:
-        if allow_null and field.nullable:
-            return
-        r.fail(path, f"trường '{field.name}' không nhận giá trị null")
-    if field.type == "bool":
-        if not isinstance(value, bool):
-            r.fail(path, f"trường '{field.name}' chỉ nhận true hoặc false")
-        return
-    if field.type in ("int", "nullable_int"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            r.fail(path, f"trường '{field.name}' chỉ nhận số nguyên")
-        if field.choices and value not in field.values:
-            r.fail(path, f"{value} không thuộc các giá trị của trường '{field.name}'")
-        return
-    if not isinstance(value, str) or value not in field.values:
-        r.fail(path, f"'{value}' không thuộc các giá trị của trường '{field.name}': "
-                     f"{', '.join(map(str, field.values))}")
-
-
 def _rule(r: _Reader, raw: Any, path: str, fields: Mapping[str, InputField],
           applying_only: bool) -> Rule:
-    r.mapping(raw, path)
-    logical = [key for key in ("all", "any", "not") if key in raw]
-    if logical:
-        if len(raw) != 1:
-            r.fail(path, "một luật logic chỉ có đúng một khóa: all, any hoặc not")
-        key = logical[0]
-        if key == "not":
-            return Not(_rule(r, raw["not"], f"{path}.not", fields, applying_only))
-        parts = raw[key]
-        if not isinstance(parts, list) or not parts:
-            r.fail(f"{path}.{key}", "phải là danh sách luật không rỗng")
-        rules = tuple(_rule(r, part, f"{path}.{key}[{i}]", fields, applying_only)
-                      for i, part in enumerate(parts))
-        return AllOf(rules) if key == "all" else AnyOf(rules)
-    return _compare(r, raw, path, fields, applying_only)
-
-
-def _compare(r: _Reader, raw: Mapping, path: str, fields: Mapping[str, InputField],
-             applying_only: bool) -> Compare:
-    name = raw.get("field")
-    if not isinstance(name, str):
-        r.fail(f"{path}.field", "luật so sánh phải có 'field' là tên một trường đầu vào")
-    if name not in fields:
-        r.fail(f"{path}.field", f"trường '{name}' không được khai báo trong input_fields")
-    field = fields[name]
-    if applying_only and not field.applies:
-        r.fail(f"{path}.field", f"trường '{name}' được đánh dấu applies: false trong chế độ này")
-    ops = [key for key in raw if key != "field"]
-    if len(ops) != 1:
-        r.fail(path, "luật so sánh phải có đúng một toán tử bên cạnh 'field'")
-    op = ops[0]
-    allowed = OPERATORS_BY_TYPE[field.type]
-    if op not in allowed:
-        r.fail(f"{path}.{op}", f"toán tử '{op}' không dùng được cho trường '{name}' "
-                               f"kiểu {field.type}; dùng: {', '.join(allowed)}")
-    return Compare(name, op, _operand(r, field, op, raw[op], f"{path}.{op}"))
-
-
-def _operand(r: _Reader, field: InputField, op: str, value: Any, path: str) -> Any:
-    if op in _LIST_OPS:
-        if not isinstance(value, list) or not value:
-            r.fail(path, f"toán tử '{op}' cần một danh sách giá trị không rỗng")
-        for index, item in enumerate(value):
-            _check_scalar(r, field, item, f"{path}[{index}]", allow_null=op in ("in", "not_in"))
-        return tuple(value)
-    if op in ("gt", "gte", "lt", "lte"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            r.fail(path, f"toán tử '{op}' cần một số nguyên")
-        return value
-    _check_scalar(r, field, value, path, allow_null=op in ("eq", "ne"))
-    return value
+    """Compile one rule (domain.conditions) over this regime's input fields."""
+    try:
+        return compile_condition(raw, FieldVocabulary(r, fields, applying_only), path)
+    except ConditionError as error:
+        r.fail(error.path, error.message)
 
 
 _CRITERION_KEYS = ("id", "level", "article", "question", "help", "text", "rule", "note")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ir_app.domain.regimes.rules import Rule
+from ir_app.domain.conditions import Rule
 
 LEVELS = (1, 2, 3, 4, 5)
 FIELD_TYPES = ("enum", "enum_list", "int", "bool", "nullable_enum", "nullable_int")

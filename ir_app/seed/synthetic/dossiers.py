@@ -240,7 +240,7 @@ def _add_steps_and_audit(seed: Seeder, commune: CommuneRef, versions) -> None:
             rows.append({"dossier_id": dossier_id, "at": at, "actor_id": actor.id, "actor_label": actor.email,
                          "action": action, "from_state": state, "to_state": TARGET[action], "comment": comment})
             seed.audit(at, actor.actor, "transition", "dossier", dossier_id, commune.id,
-                       f"{workflow.rule(action).label}: {state} → {TARGET[action]}",
+                       f"{workflow.action(action).label}: {state} → {TARGET[action]}",
                        {"state": [state, TARGET[action]]})
             state = TARGET[action]
     seed.insert(DossierStep, rows)

@@ -18,7 +18,7 @@ from ir_app.domain.levels import LevelDecision, LevelInputError, determine, high
 from ir_app.domain.plan import DONE_STATUSES
 from ir_app.domain.regimes import Regime
 from ir_app.domain.text import whole_number
-from ir_app.domain.workflow import Rule, apply_action, available_actions
+from ir_app.domain.state_machine import Transition
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, DossierStep, InformationSystem, SecurityPolicy, User
 from ir_app.models.dossiers import APPRAISAL_BODIES
@@ -302,14 +302,14 @@ def guard_failures(session: Session, dossier: Dossier, law: LawData,
 
 
 def actions_for(session: Session, user: User, dossier: Dossier, law: LawData,
-                today: date | None = None) -> list[tuple[Rule, str | None]]:
+                today: date | None = None) -> list[tuple[Transition, str | None]]:
     """The buttons a user sees: each action they may take now, with why it is blocked (if it is)."""
     regime = law.regime(dossier.regime)
     aliases = law.role_aliases(regime, dossier.workflow_level)
     failures = guard_failures(session, dossier, law, today)
     result = []
     from_form = {guard.id for guard in law.workflow.guards if guard.filled_by_form}
-    for rule in available_actions(law.workflow, dossier.state, [r.value for r in user.roles], aliases):
+    for rule in law.workflow.available(dossier.state, [r.value for r in user.roles], aliases):
         blocked = [failures[g] for g in rule.guards if failures.get(g) and g not in from_form]
         result.append((rule, "; ".join(blocked) or None))
     return result
@@ -347,9 +347,9 @@ def take_action(session: Session, user: User, actor: Actor, dossier: Dossier, ac
     regime = law.regime(dossier.regime)
     before = _state_snapshot(dossier)
     _apply_payload(dossier, action, step)
-    rule = apply_action(law.workflow, dossier.state, action, [r.value for r in user.roles],
-                        guard_failures=guard_failures(session, dossier, law, _local_day(now)), comment=step.comment,
-                        aliases=law.role_aliases(regime, dossier.workflow_level))
+    rule = law.workflow.allow(dossier.state, action, [r.value for r in user.roles],
+                              unmet=guard_failures(session, dossier, law, _local_day(now)), comment=step.comment,
+                              aliases=law.role_aliases(regime, dossier.workflow_level))
     from_state = dossier.state
     dossier.state = rule.to
     _enter_state(session, dossier, regime, law, now, step)

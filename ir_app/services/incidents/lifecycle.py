@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ir_app.domain.playbooks import Transition, TransitionError, available_actions, transition
+from ir_app.domain.playbooks import Transition, TransitionRefused, available_actions, transition
 from ir_app.models import Incident
 from ir_app.services.audit import Actor
 from ir_app.services.errors import PermissionDenied, ServiceError
@@ -107,7 +107,7 @@ def _transition(data: ResponseData, state: str | None, action: str, roles: Itera
     try:
         return transition(data.lifecycle, state, action, roles,
                           {guard: not missing for guard, missing in problems.items()}, comment)
-    except TransitionError as error:
+    except TransitionRefused as error:
         if error.code == "forbidden":
             raise PermissionDenied(error.reason) from error
         details = [item for guard in error.failed_guards for item in problems.get(guard, [])]

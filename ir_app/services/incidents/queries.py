@@ -2,6 +2,7 @@
 incident can name."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ir_app.domain.text import whole_number
-from ir_app.models import Incident, InformationSystem, Organisation, User
+from ir_app.models import Incident, InformationSystem, Organisation, User, UserRole
 from ir_app.services.authz import Permission, has_permission, visible_commune_ids
 from ir_app.services.incidents.clocks import overdue_incident_ids
 from ir_app.services.incidents.data import ResponseData
@@ -41,6 +42,13 @@ def readable_filter(user: User):
     return or_(Incident.is_confidential.is_(False), Incident.reported_by_id == user.id)
 
 
+def task_assignees(session: Session, commune_id: int) -> list[User]:
+    """People a task can be given to: the commune's active officers and staff."""
+    query = (select(User).join(UserRole).where(User.organisation_id == commune_id, User.is_active.is_(True),
+                                               UserRole.role.in_(("officer", "staff"))).order_by(User.name))
+    return list(session.scalars(query).unique())
+
+
 def commune_systems(session: Session, commune_id: int) -> list[InformationSystem]:
     query = select(InformationSystem).where(InformationSystem.commune_id == commune_id).order_by(
         InformationSystem.code)
@@ -56,6 +64,13 @@ class IncidentFilters:
     severity: str = ""
     overdue: bool = False
     text: str = ""           # words of the title, or a number such as SC-2026-0007
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> IncidentFilters:
+        """The filters of the list page's query string (?commune=&state=&category=&severity=&overdue=&q=)."""
+        return cls(commune_code=args.get("commune", ""), state=args.get("state", ""),
+                   category=args.get("category", ""), severity=args.get("severity", ""),
+                   overdue=bool(args.get("overdue")), text=args.get("q", ""))
 
 
 def incident_list_query(session: Session, user: User, filters: IncidentFilters, data: ResponseData, now: datetime):

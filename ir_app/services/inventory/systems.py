@@ -231,6 +231,13 @@ def delete_component(session: Session, actor: Actor, component: SystemComponent,
     session.flush()
 
 
+def emergency_contacts(session: Session, commune_id: int) -> list[EmergencyContact]:
+    """The commune's emergency contacts in the order the list is printed."""
+    query = select(EmergencyContact).where(EmergencyContact.commune_id == commune_id).order_by(
+        EmergencyContact.sort_order, EmergencyContact.name)
+    return list(session.scalars(query))
+
+
 def save_contact(session: Session, actor: Actor, commune_id: int, raw: dict[str, Any], now: datetime,
                  contact: EmergencyContact | None = None,
                  expected_version: int | None = None) -> EmergencyContact:

@@ -94,7 +94,7 @@ def _outcome_message(session: Session, key: str, dossier: Dossier, step: Dossier
 
 
 def _what_happened(session: Session, dossier: Dossier, step: DossierStep, law: LawData) -> str:
-    rule = law.workflow.rule(step.action)
+    rule = law.workflow.action(step.action)
     label = rule.label if rule else step.action
     who = name_of(session, step.actor_id, step.actor_label)
     lines = [(f"{who} đã thực hiện «{label}» với hồ sơ cấp độ «{dossier.system.name}». "

@@ -83,7 +83,7 @@ def dossier_steps(ctx: WorkContext) -> list[WorkItem]:
     """Open dossiers of the commune whose step waits on the user: two statements."""
     if ctx.commune_id is None:
         return []
-    states = {state for rule in ctx.law.workflow.rules for state in rule.from_states} - {"protecting"}
+    states = {state for rule in ctx.law.workflow.transitions for state in rule.from_states} - {"protecting"}
     query = (select(Dossier).where(Dossier.commune_id == ctx.commune_id, Dossier.state.in_(sorted(states)))
              .options(joinedload(Dossier.system)).order_by(Dossier.id))
     items = []

@@ -6,7 +6,7 @@ names no one else.
 """
 from __future__ import annotations
 
-from ir_app.domain.workflow import expand_roles
+from ir_app.domain.state_machine import expand_roles
 from ir_app.models import Dossier, User
 from ir_app.services.lawdata import LawData
 
@@ -30,7 +30,7 @@ def next_roles(dossier: Dossier, law: LawData) -> frozenset[str]:
     workflow = law.workflow
     aliases = law.role_aliases(law.regime(dossier.regime), dossier.level) if dossier.regime in law.regimes else {}
     roles: set[str] = set()
-    for rule in workflow.rules:
+    for rule in workflow.transitions:
         if dossier.state in rule.from_states:
             roles |= expand_roles(rule, aliases)
     return frozenset(roles - {ADMIN}) or frozenset(roles)

@@ -14,7 +14,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from ir_app.domain.regimes import article_sort_key
 from ir_app.domain.text import whole_number
-from ir_app.domain.workflow import TransitionRefused, expand_roles
+from ir_app.domain.state_machine import TransitionRefused, expand_roles
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, InformationSystem, Review, Role, SecurityPolicy, StoredFile, User, UserRole
 from ir_app.models.org import ROLE_LABELS
@@ -402,7 +402,7 @@ def act(dossier_id: int, action: str):
         db().rollback()
         form.form_errors.append(str(conflict))
         return _detail_page(dossier, form, action, 409)
-    rule = law().workflow.rule(action)
+    rule = law().workflow.action(action)
     if action in CONFIRMED_ACTIONS and request.form.get("confirmed") != "1":
         # Tried, not kept: the page says exactly what the confirmed action will do.
         outcome = {"state": law().workflow.state(dossier.state).title, "due_on": dossier.step_due_on,
@@ -426,7 +426,7 @@ def _next_handlers(dossier: Dossier) -> list[tuple[str, list[str]]]:
     new state, with the names of the commune's people holding it."""
     workflow, regime = law().workflow, _regime_of(dossier)
     aliases = law().role_aliases(regime, dossier.level)
-    roles = sorted({role for rule in workflow.rules if dossier.state in rule.from_states
+    roles = sorted({role for rule in workflow.transitions if dossier.state in rule.from_states
                     for role in expand_roles(rule, aliases) if role != Role.ADMIN.value})
     people = db().scalars(select(User).join(UserRole).where(
         User.organisation_id == dossier.commune_id, User.is_active.is_(True), UserRole.role.in_(roles))

@@ -10,7 +10,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     url_for,
 )
@@ -18,7 +17,6 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
@@ -27,10 +25,8 @@ from ir_app.models import (
     Incident,
     IncidentTask,
     User,
-    UserRole,
 )
 from ir_app.services.authz import Permission, can_reach_commune
-from ir_app.services.errors import ServiceError, ValidationFailed
 from ir_app.services.incidents import data as incident_data
 from ir_app.services.incidents import queries as incident_queries
 from ir_app.services.incidents import reports as incident_reports
@@ -148,18 +144,8 @@ def attachment(data: bytes, mimetype: str, filename: str) -> Response:
 
 def commune_users(commune_id: int) -> list[User]:
     """People a task can be given to: the commune's officers and staff."""
-    query = (select(User).join(UserRole).where(User.organisation_id == commune_id, User.is_active.is_(True),
-                                               UserRole.role.in_(("officer", "staff"))).order_by(User.name))
-    return list(db().scalars(query).unique())
+    return incident_queries.task_assignees(db(), commune_id)
 
 
 def back_to(incident_id: int, anchor: str | None = None):
     return redirect(url_for("incidents.detail", incident_id=incident_id, _anchor=anchor))
-
-
-def flash_refusal(error: ServiceError) -> None:
-    db().rollback()
-    if isinstance(error, ValidationFailed):
-        flash(" ".join(error.errors.values()), "error")
-    else:
-        flash(str(error), "error")

@@ -6,9 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import (
-    abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -17,17 +15,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ir_app.i18n_markers import N_
 from ir_app.models import (
-    EmergencyContact,
     Incident,
     IncidentTask,
 )
 from ir_app.services.authz import Permission, visible_communes
-from ir_app.services.errors import PermissionDenied, ServiceError, ValidationFailed
 from ir_app.services.incidents import lifecycle as incident_lifecycle
 from ir_app.services.incidents import queries as incident_queries
 from ir_app.services.incidents import record as incidents
@@ -39,6 +34,7 @@ from ir_app.services.incidents.documents import (
 )
 from ir_app.services.incidents.evidence import CUSTODY_LABELS
 from ir_app.services.incidents.record import REPORT_CHANNELS, TooManyReports
+from ir_app.services.inventory.systems import emergency_contacts
 from ir_app.web.access import can, page_number, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import (
@@ -46,8 +42,8 @@ from ir_app.web.forms import (
     fill_form,
     form_values,
     local_input,
-    show_errors,
     spec_form,
+    submit,
 )
 from ir_app.web.incidents.common import (
     DETAIL_OPTIONS,
@@ -60,7 +56,6 @@ from ir_app.web.incidents.common import (
     back_to,
     bp,
     commune_users,
-    flash_refusal,
     load_incident,
     local_zone,
     report_form,
@@ -88,18 +83,12 @@ FIELD_GROUPS = (
 
 # --------------------------------------------------------------------------- list
 
-def list_filters() -> incident_queries.IncidentFilters:
-    args = request.args
-    return incident_queries.IncidentFilters(
-        commune_code=args.get("commune", ""), state=args.get("state", ""), category=args.get("category", ""),
-        severity=args.get("severity", ""), overdue=bool(args.get("overdue")), text=args.get("q", ""))
-
-
 @bp.get("/")
 @requires(Permission.VIEW)
 def index():
     data = response_data()
-    query = incident_queries.incident_list_query(db(), user(), list_filters(), data, now())
+    query = incident_queries.incident_list_query(db(), user(), incident_queries.IncidentFilters.from_args(request.args),
+                                                 data, now())
     page = paginate(db(), query, page_number(), current_app.config["IR_PAGE_SIZE"])
     moment = now()
     next_clock = {incident.id: _next_open_clock(incident, data, moment) for incident in page.items}
@@ -127,32 +116,15 @@ def quick_report():
     if request.method == "GET":
         form.contact.data = current_user.phone
     elif form.validate_on_submit():
-        try:
-            incident = incidents.report_quickly(db(), actor(), user(), commune, form_values(form), now(), data,
-                                                local_zone())
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-            status = 422
-        except PermissionDenied:
-            db().rollback()
-            abort(403)
-        except ServiceError as refusal:
-            db().rollback()
-            form.form_errors.append(str(refusal))
-            status = 429 if isinstance(refusal, TooManyReports) else 409
-        else:
-            db().commit()
-            flash(_("Đã gửi báo cáo %(code)s. Cán bộ Công an xã đã được thông báo.", code=incident.code), "success")
-            return redirect(url_for("incidents.detail", incident_id=incident.id))
+        outcome = submit(form, lambda: incidents.report_quickly(db(), actor(), user(), commune, form_values(form),
+                                                                now(), data, local_zone()),
+                         lambda incident: _("Đã gửi báo cáo %(code)s. Cán bộ Công an xã đã được thông báo.",
+                                            code=incident.code))
+        if outcome:
+            return redirect(url_for("incidents.detail", incident_id=outcome.result.id))
+        status = 429 if isinstance(outcome.refusal, TooManyReports) else outcome.status
     return render_template("incidents/report.html", form=form, commune=commune, data=data,
-                           contacts=emergency_contacts(commune.id)), status
-
-
-def emergency_contacts(commune_id: int) -> list[EmergencyContact]:
-    query = select(EmergencyContact).where(EmergencyContact.commune_id == commune_id).order_by(
-        EmergencyContact.sort_order, EmergencyContact.name)
-    return list(db().scalars(query))
+                           contacts=emergency_contacts(db(), commune.id)), status
 
 
 # --------------------------------------------------------------------------- the incident page
@@ -189,7 +161,7 @@ def render_detail(incident: Incident, status: int = 200, **forms: Any):
         report_form=sent_form,
         custody_forms={item.id: CustodyForm(prefix=f"custody{item.id}") for item in incident.evidence},
         custody_labels=CUSTODY_LABELS, kind_labels=CLOCK_KIND_LABELS, channels=dict(REPORT_CHANNELS),
-        contacts=emergency_contacts(incident.commune_id),
+        contacts=emergency_contacts(db(), incident.commune_id),
         assignable=commune_users(incident.commune_id) if handles else [],
         documents=offered_documents(incident),
     ), status
@@ -218,20 +190,11 @@ def edit(incident_id: int):
         db(), incident.commune_id)))()
     if request.method == "GET":
         fill_form(form, _as_form_values(incident, form.field_names))
-    elif form.validate_on_submit():
-        try:
-            incidents.update_incident(db(), actor(), incident, form_values(form), now(), data,
-                                      expected_version(form))
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-        except ServiceError as refusal:
-            db().rollback()
-            form.form_errors.append(str(refusal))
-        else:
-            db().commit()
-            flash(_("Đã lưu thông tin sự cố."), "success")
-            return redirect(url_for("incidents.detail", incident_id=incident.id))
+    elif form.validate_on_submit() and submit(
+            form, lambda: incidents.update_incident(db(), actor(), incident, form_values(form), now(), data,
+                                                    expected_version(form)),
+            _("Đã lưu thông tin sự cố.")):
+        return redirect(url_for("incidents.detail", incident_id=incident.id))
     return render_template("incidents/form.html", form=form, incident=incident, groups=FIELD_GROUPS)
 
 
@@ -251,26 +214,27 @@ CONFIRMED_ACTIONS = ("close",)
 def change_state(incident_id: int):
     incident = load_incident(incident_id, Permission.HANDLE_INCIDENT, selectinload(Incident.reports))
     form = TransitionForm()
-    if form.validate_on_submit():
-        data = response_data()
-        action, state_before = form.action.data or "", incident.state
-        try:
-            incident_lifecycle.apply_action(db(), actor(), incident, action,
-                                            incident_queries.incident_roles(user()), form.comment.data, now(),
-                                            data, expected_version(form))
-        except ServiceError as refusal:
-            flash_refusal(refusal)
-        else:
-            if action in CONFIRMED_ACTIONS and request.form.get("confirmed") != "1":
-                # Tried, not kept: the page says what the confirmed step will do.
-                state_after = data.state_title(incident.state)
-                db().rollback()
-                return render_template("incidents/confirm.html", incident=incident, form=form,
-                                       rule=data.lifecycle.action(action), state_before=data.state_title(state_before),
-                                       state_after=state_after, reports=sorted(incident.reports, key=lambda r: r.sent_at),
-                                       channels=dict(REPORT_CHANNELS))
-            db().commit()
-            flash(_("Sự cố chuyển sang «%(state)s».", state=data.state_title(incident.state)), "success")
+    if not form.validate_on_submit():
+        return back_to(incident.id)
+    data = response_data()
+    action, state_before = form.action.data or "", data.state_title(incident.state)
+
+    def apply() -> str:
+        incident_lifecycle.apply_action(db(), actor(), incident, action, incident_queries.incident_roles(user()),
+                                        form.comment.data, now(), data, expected_version(form))
+        return data.state_title(incident.state)
+
+    if action in CONFIRMED_ACTIONS and request.form.get("confirmed") != "1":
+        # Tried, not kept: the page says what the confirmed step will do.
+        rehearsal = submit(form, apply, "", flash_refusal=True, rehearse=True)
+        if rehearsal:
+            return render_template("incidents/confirm.html", incident=incident, form=form,
+                                   rule=data.lifecycle.action(action), state_before=state_before,
+                                   state_after=rehearsal.result,
+                                   reports=sorted(incident.reports, key=lambda r: r.sent_at),
+                                   channels=dict(REPORT_CHANNELS))
+        return back_to(incident.id)
+    submit(form, apply, lambda state: _("Sự cố chuyển sang «%(state)s».", state=state), flash_refusal=True)
     return back_to(incident.id)
 
 

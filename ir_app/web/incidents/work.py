@@ -1,9 +1,6 @@
 """Working an incident: playbooks and their tasks, notes, evidence with its chain of custody, reports sent."""
 from __future__ import annotations
 
-from flask import (
-    flash,
-)
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +11,7 @@ from ir_app.models import (
 )
 from ir_app.services import audit
 from ir_app.services.authz import Permission
-from ir_app.services.errors import ServiceError, ValidationFailed
+from ir_app.services.errors import ValidationFailed
 from ir_app.services.incidents import evidence as incident_evidence
 from ir_app.services.incidents import record as incidents
 from ir_app.services.incidents import reports as incident_reports
@@ -31,7 +28,7 @@ from ir_app.web.forms import (
     aware_moment,
     expected_version,
     form_values,
-    show_errors,
+    submit,
 )
 from ir_app.web.incidents.common import (
     DETAIL_OPTIONS,
@@ -44,7 +41,6 @@ from ir_app.web.incidents.common import (
     back_to,
     bp,
     commune_users,
-    flash_refusal,
     load_child,
     load_incident,
     local_zone,
@@ -62,14 +58,9 @@ def apply_playbook(incident_id: int):
     incident = load_incident(incident_id, Permission.HANDLE_INCIDENT)
     form = ApplyPlaybookForm()
     if form.validate_on_submit():
-        try:
-            pinned = incident_tasks.apply_playbook(db(), actor(), incident, form.playbook_id.data or "", now(),
-                                                   response_data())
-        except ServiceError as refusal:
-            flash_refusal(refusal)
-        else:
-            db().commit()
-            flash(_("Đã áp dụng kịch bản «%(title)s».", title=pinned.title), "success")
+        submit(form, lambda: incident_tasks.apply_playbook(db(), actor(), incident, form.playbook_id.data or "",
+                                                           now(), response_data()),
+               lambda pinned: _("Đã áp dụng kịch bản «%(title)s».", title=pinned.title), flash_refusal=True)
     return back_to(incident.id, "tasks")
 
 
@@ -81,14 +72,9 @@ def update_task(task_id: int):
     if form.validate_on_submit():
         raw = {"note": form.note.data, "na_reason": form.na_reason.data, "assignee_id": form.assignee_id.data,
                "due_at": aware_moment(form.due_at.data or "") or None}
-        try:
-            incident_tasks.update_task(db(), actor(), task, form.operation.data or "", raw, now(),
-                                       expected_version(form), commune_users(task.incident.commune_id))
-        except ServiceError as refusal:
-            flash_refusal(refusal)
-        else:
-            db().commit()
-            flash(_("Đã cập nhật nhiệm vụ «%(title)s».", title=task.title), "success")
+        submit(form, lambda: incident_tasks.update_task(db(), actor(), task, form.operation.data or "", raw, now(),
+                                                        expected_version(form), commune_users(task.incident.commune_id)),
+               _("Đã cập nhật nhiệm vụ «%(title)s».", title=task.title), flash_refusal=True)
     return back_to(task.incident_id, f"task-{task.id}")
 
 
@@ -98,14 +84,10 @@ def add_note(incident_id: int):
     incident = load_incident(incident_id, Permission.HANDLE_INCIDENT)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
-            incidents.add_note(db(), actor(), incident, form_values(form), now())
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-            return render_detail(load_incident(incident_id, Permission.VIEW, *DETAIL_OPTIONS), 422, note_form=form)
-        db().commit()
-        flash(_("Đã ghi diễn biến."), "success")
+        outcome = submit(form, lambda: incidents.add_note(db(), actor(), incident, form_values(form), now()),
+                         _("Đã ghi diễn biến."))
+        if not outcome:
+            return render_again(incident_id, outcome, note_form=form)
     return back_to(incident.id, "timeline")
 
 
@@ -117,18 +99,12 @@ def add_evidence(incident_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         content = upload.read() if upload else b""
-        try:
-            evidence = incident_evidence.add_evidence(db(), actor(), incident, form_values(form),
-                                                      getattr(upload, "filename", "") or "", content, now(),
-                                                      max_upload())
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-            return render_detail(load_incident(incident_id, Permission.VIEW, *DETAIL_OPTIONS), 422,
-                                 evidence_form=form)
-        db().commit()
-        flash(_("Đã lưu chứng cứ %(code)s (SHA-256 %(sha256)s).", code=evidence.code, sha256=evidence.sha256),
-              "success")
+        outcome = submit(form, lambda: incident_evidence.add_evidence(
+            db(), actor(), incident, form_values(form), getattr(upload, "filename", "") or "", content, now(),
+            max_upload()), lambda evidence: _("Đã lưu chứng cứ %(code)s (SHA-256 %(sha256)s).",
+                                              code=evidence.code, sha256=evidence.sha256))
+        if not outcome:
+            return render_again(incident_id, outcome, evidence_form=form)
     return back_to(incident.id, "evidence")
 
 
@@ -149,13 +125,8 @@ def add_custody(evidence_id: int):
     evidence = load_child(Evidence, evidence_id, Permission.HANDLE_INCIDENT)
     form = CustodyForm(prefix=f"custody{evidence.id}")
     if form.validate_on_submit():
-        try:
-            incident_evidence.add_custody_entry(db(), actor(), evidence, form_values(form), now())
-        except ServiceError as refusal:
-            flash_refusal(refusal)
-        else:
-            db().commit()
-            flash(_("Đã ghi nhật ký quản lý chứng cứ %(code)s.", code=evidence.code), "success")
+        submit(form, lambda: incident_evidence.add_custody_entry(db(), actor(), evidence, form_values(form), now()),
+               _("Đã ghi nhật ký quản lý chứng cứ %(code)s.", code=evidence.code), flash_refusal=True)
     return back_to(evidence.incident_id, f"evidence-{evidence.id}")
 
 
@@ -166,17 +137,17 @@ def record_report(incident_id: int):
     data, moment = response_data(), now()
     form = report_form(incident_clocks(incident, data, moment))
     if form.validate_on_submit():
-        try:
-            report = incident_reports.record_report(db(), actor(), incident, form_values(form), moment, data,
-                                             _report_upload(form, incident, data), max_upload(), local_zone())
-        except ValidationFailed as failure:
-            db().rollback()
-            show_errors(form, failure)
-            return render_detail(load_incident(incident_id, Permission.VIEW, *DETAIL_OPTIONS), 422,
-                                 report_form=form)
-        db().commit()
-        flash(_("Đã ghi nhận: %(kind)s.", kind=_(CLOCK_KIND_LABELS[report.kind])), "success")
+        outcome = submit(form, lambda: incident_reports.record_report(
+            db(), actor(), incident, form_values(form), moment, data, _report_upload(form, incident, data),
+            max_upload(), local_zone()), lambda report: _("Đã ghi nhận: %(kind)s.", kind=_(CLOCK_KIND_LABELS[report.kind])))
+        if not outcome:
+            return render_again(incident_id, outcome, report_form=form)
     return back_to(incident.id, "reports")
+
+
+def render_again(incident_id: int, outcome, **forms):
+    """The incident page again, with the refused form keeping what was typed and its reasons."""
+    return render_detail(load_incident(incident_id, Permission.VIEW, *DETAIL_OPTIONS), outcome.status, **forms)
 
 
 def _report_upload(form, incident: Incident, data: ResponseData) -> tuple[str, bytes] | None:
