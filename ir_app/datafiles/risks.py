@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ir_app.datafiles.loader import load_document
+from ir_app.datafiles.loader import RISK_MATRIX, load_document
 from ir_app.domain.measures import ThreatCatalogue
 from ir_app.domain.risks import RiskMatrix, RiskMatrixError, build_risk_matrix
 
-RISKS_FOLDER = "risks"
+RISKS_FOLDER = RISK_MATRIX.folder.rsplit("/", 1)[-1]
 MATRIX_FILE = "commune-risk-matrix.yaml"
-SCHEMA_NAME = "schema.json"
 
 
 def load_risk_matrix(path: Path | str, threats: ThreatCatalogue | None = None) -> RiskMatrix:
     """Read, validate and build the matrix at ``path``; raise ``RiskMatrixError``."""
     path = Path(path)
-    document = load_document(path, path.with_name(SCHEMA_NAME), RiskMatrixError)
+    document = load_document(path, RISK_MATRIX, RiskMatrixError)
     if threats is not None and document.raw.get("threats") != threats.id:
         raise RiskMatrixError(str(path), "threats", f"ma trận viết cho danh mục nguy cơ "
                               f"'{document.raw.get('threats')}', đang dùng '{threats.id}'")

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from ir_app.datafiles import loader
+from ir_app.datafiles.risks import load_risk_matrix
 from ir_app.datafiles.holidays import load_overrides
 from ir_app.datafiles.measures import load_measure_library, load_threat_catalogue
 from ir_app.datafiles.playbooks import (
@@ -62,6 +63,7 @@ LOADS = {
     loader.REQUIREMENTS: load_catalogue,
     loader.MEASURES: _measures,
     loader.THREATS: _threats,
+    loader.RISK_MATRIX: load_risk_matrix,
 }
 
 

@@ -21,4 +21,4 @@ def test_measures_validate_names_a_broken_risk_matrix_cell(app, tmp_path):
     assert "commune-risk-matrix.yaml: matrix[5][4]" in broken.output and "không được giảm" in broken.output
     matrix.write_text("id: x\n", encoding="utf-8")
     schema = runner.invoke(measures_validate, [str(tmp_path / "measures")])
-    assert schema.exit_code == 1 and "sai lược đồ" in schema.output
+    assert schema.exit_code == 1 and "commune-risk-matrix.yaml: $: thiếu trường bắt buộc" in schema.output
