@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         operations,
         organisations,
         playbooks,
+        province,
         work,
     )
     from ir_app.web.dossiers import documents
@@ -113,6 +114,6 @@ def _register_blueprints(app: Flask) -> None:
     from ir_app.web import measures
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   incidents, playbooks, backups, checks, notifications, operations, api, work):
+                   incidents, playbooks, backups, checks, notifications, operations, api, work, province):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)
