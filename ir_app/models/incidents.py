@@ -41,6 +41,11 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+def incident_code(commune_code: str, year: int, number: int) -> str:
+    """"SC-11017-2026-0001": unique in the province; "SC-2026-0001" for numbers issued earlier."""
+    return f"SC-{commune_code}-{year}-{number:04d}" if commune_code else f"SC-{year}-{number:04d}"
+
+
 incident_systems = Table(
     "incident_systems",
     Base.metadata,
@@ -70,7 +75,10 @@ class Incident(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     year: Mapped[int] = mapped_column(Integer)
-    number: Mapped[int] = mapped_column(Integer)  # per commune and year: SC-2026-0001
+    number: Mapped[int] = mapped_column(Integer)  # per commune and year: SC-11017-2026-0001
+    # The commune's code when the number was issued: it makes the number unique in the province.
+    # Empty for incidents numbered before it was part of the number (they keep "SC-2026-0001").
+    commune_code: Mapped[str] = mapped_column(String(16), default="", server_default="")
     title: Mapped[str] = mapped_column(String(300))
     category: Mapped[str | None] = mapped_column(String(32))  # categories.yaml; None until classified
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -134,7 +142,7 @@ class Incident(Base):
 
     @property
     def code(self) -> str:
-        return f"SC-{self.year}-{self.number:04d}"
+        return incident_code(self.commune_code, self.year, self.number)
 
     @property
     def is_open(self) -> bool:

@@ -27,7 +27,8 @@ PAGES = ("overview (officer)", "overview (overseer)", "systems (officer)", "syst
          "overdue incidents (officer)", "backups (officer)", "backups (overseer)", "dossier page",
          "dossier plan", "incident page", "audit log (auditor)", "audit log (overseer)",
          "my work (officer)", "my work (staff)", "my work (appraiser)", "my work (approver)", "my work (overseer)",
-         "overview (appraiser)", "overview (admin)")
+         "overview (appraiser)", "overview (admin)",
+         "province view (overseer)", "province commune (overseer)", "province incidents (overseer)")
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +89,7 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
         .where(in_province, Incident.state == "closed", Incident.is_confidential.is_(False),
                exists().where(Evidence.incident_id == Incident.id))
         .order_by(Incident.id).limit(1)).one()
+    first_commune_code = session.scalar(select(Organisation.code).where(Organisation.slug == f"{province}-0001"))
     return {
         "overview (officer)": (officer, "/"), "overview (overseer)": (overseer, "/"),
         "systems (officer)": (officer, f"/systems/?page={page}"),
@@ -111,6 +113,10 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
         "my work (overseer)": (overseer, "/work"),
         "overview (appraiser)": (f"appraiser@{province}-0001.synth.vn", "/"),
         "overview (admin)": (f"admin@{province}.synth.vn", "/"),
+        # The province view: every commune's row, charts and drill-down in a fixed number of statements.
+        "province view (overseer)": (overseer, "/province/"),
+        "province commune (overseer)": (overseer, f"/province/communes/{first_commune_code}"),
+        "province incidents (overseer)": (overseer, "/province/incidents?period=month"),
     }
 
 

@@ -138,7 +138,8 @@ def report_quickly(session: Session, actor: Actor, reporter: User, commune: Orga
         raise ValidationFailed({"detected_at": "Thời điểm phát hiện không được ở tương lai."})
     state = _transition(data, None, "report", incident_roles(reporter), None)
     incident = Incident(
-        commune_id=commune.id, year=now.astimezone(tz).year, title=_quick_title(values["what"]),
+        commune_id=commune.id, commune_code=commune.code, year=now.astimezone(tz).year,
+        title=_quick_title(values["what"]),
         category=values["category"], detected_at=detected_at, reported_by_id=reporter.id,
         reporter_name=reporter.name, reporter_contact=values["contact"] or reporter.phone or reporter.email,
         description=values["what"], state=state, state_changed_at=now, created_at=now, updated_at=now,
@@ -167,7 +168,7 @@ def _quick_title(what: str) -> str:
 
 
 def _insert_numbered(session: Session, incident: Incident) -> None:
-    """Number the incident within its commune and year (SC-2026-0001); retry if another report won."""
+    """Number the incident within its commune and year (SC-11017-2026-0001); retry if another report won."""
     for _attempt in range(5):
         current = session.scalar(select(func.max(Incident.number)).where(
             Incident.commune_id == incident.commune_id, Incident.year == incident.year))

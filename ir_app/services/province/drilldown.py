@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ir_app.domain.regimes import Regime
 from ir_app.models import Dossier, Incident, InformationSystem, Organisation, SecurityPolicy
 from ir_app.models.checks import MorningCheck
-from ir_app.services.backups.health import PlanStatus, plan_statuses, plans_query
+from ir_app.models.backups import BackupPlan
+from ir_app.services.backups.health import PlanStatus, plan_statuses
 from ir_app.services.incidents.clocks import DueClock, due_incident_clocks
 from ir_app.services.measures.plan import DossierKey, progress_by_dossier
 from ir_app.services.overview import transition_deadline
@@ -43,7 +44,7 @@ def commune_detail(session: Session, commune: Organisation, inputs: Inputs, regi
     detail.overdue_dossiers = list(session.scalars(
         select(Dossier).where(Dossier.commune_id == commune.id, Dossier.state != "superseded",
                               Dossier.step_due_on < inputs.today)
-        .options(selectinload(Dossier.system)).order_by(Dossier.step_due_on, Dossier.id)))
+        .options(joinedload(Dossier.system)).order_by(Dossier.step_due_on, Dossier.id)))
     systems = session.scalars(select(InformationSystem).where(
         InformationSystem.commune_id == commune.id, InformationSystem.status != "retired")
         .order_by(InformationSystem.name))
@@ -61,7 +62,9 @@ def commune_detail(session: Session, commune: Organisation, inputs: Inputs, regi
     for clock in due_incident_clocks(session, inputs.now, [commune.id], inputs.response):
         if clock.is_overdue:
             detail.overdue_clocks.setdefault(clock.incident_id, []).append(clock)
-    plans = list(session.scalars(plans_query([commune.id])))
+    # Joined, not selectin: the same statements whether or not the commune has plans.
+    plans = list(session.scalars(select(BackupPlan).where(BackupPlan.commune_id == commune.id)
+                                 .options(joinedload(BackupPlan.system)).order_by(BackupPlan.system_id, BackupPlan.id)))
     statuses = plan_statuses(session, plans, inputs.now, inputs.zone)
     detail.backups = [status for status in statuses.values() if not status.is_healthy]
     days = week_days_due(inputs.today, inputs.calendar)
@@ -75,7 +78,7 @@ def _plan_gaps(session: Session, commune: Organisation, inputs: Inputs) -> list[
     level = func.coalesce(Dossier.proposed_level, Dossier.determined_level)
     dossiers = {dossier.id: (dossier, dossier_level) for dossier, dossier_level in session.execute(
         select(Dossier, level).where(Dossier.commune_id == commune.id, Dossier.state.in_(IN_FORCE), level >= 3)
-        .options(selectinload(Dossier.system)))}
+        .options(joinedload(Dossier.system)))}
     keys = [DossierKey(dossier.id, commune.id, dossier.system_id, dossier_level)
             for dossier, dossier_level in dossiers.values()]
     progress = progress_by_dossier(session, keys, inputs.catalogue)
