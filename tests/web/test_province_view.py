@@ -117,3 +117,12 @@ def test_admin_may_pick_a_province(app, make_web, make_user, province, commune, 
     client = make_web(admin)
     assert "Mai Phụ" in client.get("/province/?province=42").get_data(as_text=True)
     assert client.get("/province/?province=99").status_code == 404
+
+
+def test_province_view_in_english(app, make_web, overseer, commune):
+    client = make_web(overseer)
+    page = client.get("/province/?lang=en").get_data(as_text=True)
+    assert "Province — Thành phố Hải Phòng" in page and "Incidents past 72 h" in page and "Green" in page
+    assert "Sự cố quá hạn 72 giờ" not in page and "Xanh" not in page
+    drill = client.get("/province/communes/11017?lang=en").get_data(as_text=True)
+    assert "The commune has not issued a security policy." in drill
