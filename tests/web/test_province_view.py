@@ -50,6 +50,8 @@ def test_overseer_sees_each_commune_of_their_province_with_colour_words(
     hai_an_policy = _cell(page, "11311", "policy_missing")
     assert "rag-green" in hai_an_policy and "Xanh" in hai_an_policy and "Có" in hai_an_policy
     assert "<svg" in page and "Xem số liệu dạng bảng" in page and "<details>" in page
+    overview = make_web(overseer).get("/").get_data(as_text=True)
+    assert 'href="/province/"' in overview and "Toàn tỉnh: các xã theo màu đỏ, vàng, xanh" in overview
 
 
 def test_sorting_by_a_column_and_back_to_worst_first(app, make_web, make_user, overseer, commune, other_commune,
