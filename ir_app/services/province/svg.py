@@ -13,7 +13,7 @@ from markupsafe import Markup
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
            "#999999", "#7F3C8D")
-LABEL_WIDTH = 190
+LABEL_WIDTH = 230
 BAR_HEIGHT = 22
 GAP = 8
 CHART_WIDTH = 720
@@ -40,7 +40,7 @@ def stacked_bars(title: str, rows: list[str], series: list[Series], unit: str = 
     for index, row in enumerate(rows):
         y = GAP + index * (BAR_HEIGHT + GAP)
         parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR_HEIGHT * 0.7:.1f}" text-anchor="end" '
-                     f'font-size="13" fill="#1b1b1b">{escape(_short(row))}</text>')
+                     f'font-size="12" fill="#1b1b1b">{escape(_short(row))}</text>')
         x = float(LABEL_WIDTH)
         for number, item in enumerate(series):
             value = item.values[index]
@@ -60,12 +60,12 @@ def stacked_bars(title: str, rows: list[str], series: list[Series], unit: str = 
             y = legend_top + (number // 3) * LEGEND_ROW
             parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{PALETTE[number % len(PALETTE)]}"/>'
                          f'<text x="{x + 16}" y="{y + 11}" font-size="12" fill="#1b1b1b">'
-                         f'{escape(_short(item.label, 34))}</text>')
+                         f'{escape(_short(item.label, 33))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above went through escape()
 
 
-def _short(text: str, limit: int = 28) -> str:
+def _short(text: str, limit: int = 34) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
