@@ -24,6 +24,7 @@ class Permission(StrEnum):
     MANAGE_BACKUPS = "manage_backups"
     RECORD_CHECK = "record_check"          # morning infrastructure check
     RECORD_REVIEW = "record_review"        # periodic reviews
+    VIEW_PROVINCE = "view_province"        # the province view: every commune of one province at once
 
 
 P = Permission
@@ -40,7 +41,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.APPRAISER: frozenset({P.VIEW, P.DOWNLOAD, P.APPRAISE, P.REPORT_INCIDENT, P.RECORD_REVIEW}),
     Role.APPROVER: frozenset({P.VIEW, P.DOWNLOAD, P.APPROVE, P.REPORT_INCIDENT}),
     Role.AUDITOR: frozenset({P.VIEW, P.DOWNLOAD, P.VIEW_AUDIT}),
-    Role.OVERSEER: frozenset({P.VIEW, P.DOWNLOAD, P.VIEW_AUDIT}),
+    Role.OVERSEER: frozenset({P.VIEW, P.DOWNLOAD, P.VIEW_AUDIT, P.VIEW_PROVINCE}),
 }
 
 # Permissions an overseer may use outside their own organisation (read-only by design).

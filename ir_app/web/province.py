@@ -10,9 +10,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ir_app.datafiles.holidays import calendar_for
-from ir_app.models import Organisation, OrgKind, Role
+from ir_app.models import Organisation, OrgKind
 from ir_app.services import audit
-from ir_app.services.authz import Permission, is_global, province_id_of
+from ir_app.services.authz import Permission, has_permission, is_global, province_id_of
 from ir_app.services.lawdata import LawData
 from ir_app.services.province import charts, rag
 from ir_app.services.province.drilldown import commune_detail
@@ -33,14 +33,9 @@ def law() -> LawData:
     return current_app.extensions["ir_law"]
 
 
-def may_see_province() -> bool:
-    """For templates and the menu: overseers and admins."""
-    return current_user.is_authenticated and (Role.OVERSEER in current_user.roles or is_global(current_user))
-
-
-def overseen_province(permission: Permission = Permission.VIEW) -> Organisation:
+def overseen_province(permission: Permission = Permission.VIEW_PROVINCE) -> Organisation:
     """The overseer's own province; an admin may name one (?province=CODE). Anyone else: 403."""
-    if not may_see_province():
+    if not has_permission(current_user, permission):
         abort(403)
     if is_global(current_user):
         code = request.args.get("province", "")[:16]
@@ -70,7 +65,7 @@ def _sort_args() -> tuple[str | None, bool]:
 
 
 @bp.get("/")
-@requires(Permission.VIEW)
+@requires(Permission.VIEW_PROVINCE)
 def index():
     province = overseen_province()
     given = inputs()
@@ -88,9 +83,9 @@ def index():
 
 
 @bp.get("/summary.xlsx")
-@requires(Permission.DOWNLOAD)
+@requires(Permission.VIEW_PROVINCE)
 def summary_spreadsheet():
-    province = overseen_province()
+    province = overseen_province(Permission.DOWNLOAD)
     given = inputs()
     rows = commune_rows(db(), province.id, given)
     column, descending = _sort_args()
@@ -102,14 +97,15 @@ def summary_spreadsheet():
     return attachment(content, XLSX_MIME, f"tong-hop-tinh-{province.slug}-{given.today:%Y%m%d}.xlsx")
 
 
-@bp.get("/communes/<code>")
-@requires(Permission.VIEW)
-def commune(code: str):
+@bp.get("/communes/<int:org_id>")
+@requires(Permission.VIEW_PROVINCE)
+def commune(org_id: int):
     """Drill-down: the records behind each figure of the commune's row."""
-    province = overseen_province()
-    commune = db().scalar(select(Organisation).where(Organisation.code == code[:16],
-                                                     Organisation.kind == OrgKind.COMMUNE))
-    if commune is None or commune.parent_id != province.id:
+    commune = db().get(Organisation, org_id)
+    if commune is None or commune.kind != OrgKind.COMMUNE:
+        abort(404)
+    province = commune.parent if is_global(current_user) else overseen_province()
+    if commune.parent_id != province.id:
         abort(404)  # another province's commune: its existence does not leak
     given = inputs()
     detail = commune_detail(db(), commune, given, law().default_regime)
@@ -138,7 +134,7 @@ def _incident_summary(province: Organisation):
 
 
 @bp.get("/incidents")
-@requires(Permission.VIEW)
+@requires(Permission.VIEW_PROVINCE)
 def incident_summary():
     province = overseen_province()
     result, period = _incident_summary(province)
@@ -147,9 +143,9 @@ def incident_summary():
 
 
 @bp.get("/incidents.xlsx")
-@requires(Permission.DOWNLOAD)
+@requires(Permission.VIEW_PROVINCE)
 def incident_summary_spreadsheet():
-    province = overseen_province()
+    province = overseen_province(Permission.DOWNLOAD)
     result, period = _incident_summary(province)
     _audit_export(province, f"Xuất tổng hợp sự cố toàn tỉnh {period.label} (XLSX)")
     return attachment(province_summary_xlsx(result, response_data(), local_zone()), XLSX_MIME,
@@ -157,9 +153,9 @@ def incident_summary_spreadsheet():
 
 
 @bp.get("/incidents.docx")
-@requires(Permission.DOWNLOAD)
+@requires(Permission.VIEW_PROVINCE)
 def incident_summary_document():
-    province = overseen_province()
+    province = overseen_province(Permission.DOWNLOAD)
     result, period = _incident_summary(province)
     data = response_data()
     content = render_report("summary", province_summary_context(result, data, now(), local_zone()),

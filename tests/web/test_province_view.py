@@ -76,7 +76,7 @@ def test_drill_down_lists_what_is_behind_the_figures(app, make_web, make_user, o
     officer = make_user(Role.OFFICER, organisation=commune)
     incident = quick_report(session, officer, commune, clock.now() - timedelta(days=5), what="Trang web bị thay đổi")
     client = make_web(overseer)
-    page = client.get("/province/communes/11017").get_data(as_text=True)
+    page = client.get(f"/province/communes/{commune.id}").get_data(as_text=True)
     assert 'id="open_incidents"' in page and incident.code in page and "Trang web bị thay đổi" in page
     assert "Xã chưa ban hành quy chế." in page
     assert "/incidents/?commune=11017" in page
@@ -85,11 +85,11 @@ def test_drill_down_lists_what_is_behind_the_figures(app, make_web, make_user, o
 def test_other_province_and_commune_roles_are_refused(app, make_web, make_user, overseer, commune,
                                                       foreign_commune):
     client = make_web(overseer)
-    assert client.get("/province/communes/18445").status_code == 404
+    assert client.get(f"/province/communes/{foreign_commune.id}").status_code == 404
     for role in (Role.OFFICER, Role.STAFF, Role.APPRAISER, Role.APPROVER, Role.AUDITOR):
         user = make_user(role, organisation=commune)
         other = make_web(user)
-        for url in ("/province/", "/province/communes/11017", "/province/summary.xlsx", "/province/incidents",
+        for url in ("/province/", f"/province/communes/{commune.id}", "/province/summary.xlsx", "/province/incidents",
                     "/province/incidents.xlsx", "/province/incidents.docx"):
             assert other.get(url).status_code == 403, (role, url)
     anonymous = make_web()
@@ -119,6 +119,7 @@ def test_admin_may_pick_a_province(app, make_web, make_user, province, commune, 
     client = make_web(admin)
     assert "Mai Phụ" in client.get("/province/?province=42").get_data(as_text=True)
     assert client.get("/province/?province=99").status_code == 404
+    assert "Mai Phụ" in client.get(f"/province/communes/{foreign_commune.id}").get_data(as_text=True)
 
 
 def test_province_view_in_english(app, make_web, overseer, commune):
@@ -126,5 +127,5 @@ def test_province_view_in_english(app, make_web, overseer, commune):
     page = client.get("/province/?lang=en").get_data(as_text=True)
     assert "Province — Thành phố Hải Phòng" in page and "Incidents past 72 h" in page and "Green" in page
     assert "Sự cố quá hạn 72 giờ" not in page and "Xanh" not in page
-    drill = client.get("/province/communes/11017?lang=en").get_data(as_text=True)
+    drill = client.get(f"/province/communes/{commune.id}?lang=en").get_data(as_text=True)
     assert "The commune has not issued a security policy." in drill

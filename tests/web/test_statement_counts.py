@@ -89,7 +89,7 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
         .where(in_province, Incident.state == "closed", Incident.is_confidential.is_(False),
                exists().where(Evidence.incident_id == Incident.id))
         .order_by(Incident.id).limit(1)).one()
-    first_commune_code = session.scalar(select(Organisation.code).where(Organisation.slug == f"{province}-0001"))
+    first_commune_id = session.scalar(select(Organisation.id).where(Organisation.slug == f"{province}-0001"))
     return {
         "overview (officer)": (officer, "/"), "overview (overseer)": (overseer, "/"),
         "systems (officer)": (officer, f"/systems/?page={page}"),
@@ -115,7 +115,7 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
         "overview (admin)": (f"admin@{province}.synth.vn", "/"),
         # The province view: every commune's row, charts and drill-down in a fixed number of statements.
         "province view (overseer)": (overseer, "/province/"),
-        "province commune (overseer)": (overseer, f"/province/communes/{first_commune_code}"),
+        "province commune (overseer)": (overseer, f"/province/communes/{first_commune_id}"),
         "province incidents (overseer)": (overseer, "/province/incidents?period=month"),
     }
 
