@@ -110,6 +110,7 @@ def test_province_summary_exports(app, make_web, make_user, overseer, commune, o
     assert "Mất kết nối mạng" in page and "Xã Vĩnh Lại" in page
     workbook = load_workbook(io.BytesIO(client.get("/province/incidents.xlsx?period=month&on=2026-11-10").data))
     assert [row[0].value for row in workbook["Theo xã"].iter_rows()][:2] == ["Xã / phường", "Xã Vĩnh Lại"]
+    assert [cell.value for cell in workbook["Danh sách sự cố"][2]][1:3] == ["Xã Vĩnh Lại", "Mất kết nối mạng"]
     document = client.get("/province/incidents.docx?period=month&on=2026-11-10")
     assert document.status_code == 200 and document.data[:2] == b"PK"
 

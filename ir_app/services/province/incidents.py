@@ -97,15 +97,19 @@ def commune_names_by_id(result: ProvinceIncidentSummary) -> dict[int, str]:
 
 
 def province_summary_xlsx(result: ProvinceIncidentSummary, data: ResponseData, tz: tzinfo) -> bytes:
-    """The commune summary's workbook, with a sheet per commune added and the commune on each incident."""
+    """The commune summary's workbook, with a sheet per commune and the commune on each incident."""
     workbook = load_workbook(io.BytesIO(summary_xlsx(result.summary, data, tz)))
-    listing = workbook["Danh sách sự cố"]
     names = commune_names_by_id(result)
-    listing.insert_cols(2)
-    listing.cell(1, 2, "Xã / phường")
-    for row, incident in enumerate(result.summary.incidents, start=2):
-        listing.cell(row, 2, names.get(incident.commune_id, ""))
-    listing.column_dimensions["B"].width = 24
+    del workbook["Danh sách sự cố"]
+    listing = workbook.create_sheet("Danh sách sự cố")
+    append_row(listing, ["Mã", "Xã / phường", "Tên sự cố", "Loại", "Mức độ", "Trạng thái", "Phát hiện"])
+    for incident in result.summary.incidents:
+        append_row(listing, [incident.code, names.get(incident.commune_id, ""), incident.title,
+                             data.category_title(incident.category), data.severity_title(incident.severity),
+                             data.state_title(incident.state),
+                             incident.detected_at.astimezone(tz).strftime("%H:%M %d/%m/%Y")])
+    for column, width in zip("ABCDEFG", (20, 24, 45, 30, 14, 22, 17)):
+        listing.column_dimensions[column].width = width
     sheet = workbook.create_sheet("Theo xã", 1)
     append_row(sheet, ["Xã / phường", "Số sự cố", "Đang xử lý", "Thời hạn trễ hoặc quá hạn"])
     for item in result.by_commune:
