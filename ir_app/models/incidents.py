@@ -42,6 +42,13 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+def incident_code(commune_code: str, year: int, number: int, prefix: str = "SC", width: int = 4) -> str:
+    """"SC-11017-2026-0001": unique in the province; "SC-2026-0001" for numbers issued earlier;
+    "DT-11017-2026-01" for a drill's practice incident."""
+    place = f"{commune_code}-" if commune_code else ""
+    return f"{prefix}-{place}{year}-{number:0{width}d}"
+
+
 incident_systems = Table(
     "incident_systems",
     Base.metadata,
@@ -71,7 +78,10 @@ class Incident(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     year: Mapped[int] = mapped_column(Integer)
-    number: Mapped[int] = mapped_column(Integer)  # per commune and year: SC-2026-0001
+    number: Mapped[int] = mapped_column(Integer)  # per commune and year: SC-11017-2026-0001
+    # The commune's code when the number was issued: it makes the number unique in the province.
+    # Empty for incidents numbered before it was part of the number (they keep "SC-2026-0001").
+    commune_code: Mapped[str] = mapped_column(String(16), default="", server_default="")
     title: Mapped[str] = mapped_column(String(300))
     category: Mapped[str | None] = mapped_column(String(32))  # categories.yaml; None until classified
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -139,8 +149,8 @@ class Incident(Base):
     @property
     def code(self) -> str:
         if self.is_drill:  # drills count down from -1, apart from the real sequence
-            return f"DT-{self.year}-{-self.number:02d}"
-        return f"SC-{self.year}-{self.number:04d}"
+            return incident_code(self.commune_code, self.year, -self.number, prefix="DT", width=2)
+        return incident_code(self.commune_code, self.year, self.number)
 
     @property
     def is_open(self) -> bool:

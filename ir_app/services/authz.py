@@ -26,6 +26,7 @@ class Permission(StrEnum):
     RECORD_REVIEW = "record_review"        # periodic reviews
     ISSUE_ADVISORY = "issue_advisory"      # the province's advisories to its communes
     RESPOND_ADVISORY = "respond_advisory"  # acknowledge and answer an advisory
+    VIEW_PROVINCE = "view_province"        # the province view: every commune of one province at once
 
 
 P = Permission
@@ -42,7 +43,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.APPRAISER: frozenset({P.VIEW, P.DOWNLOAD, P.APPRAISE, P.REPORT_INCIDENT, P.RECORD_REVIEW}),
     Role.APPROVER: frozenset({P.VIEW, P.DOWNLOAD, P.APPROVE, P.REPORT_INCIDENT}),
     Role.AUDITOR: frozenset({P.VIEW, P.DOWNLOAD, P.VIEW_AUDIT}),
-    Role.OVERSEER: frozenset({P.VIEW, P.DOWNLOAD, P.VIEW_AUDIT, P.ISSUE_ADVISORY}),
+    Role.OVERSEER: frozenset({P.VIEW, P.DOWNLOAD, P.VIEW_AUDIT, P.VIEW_PROVINCE, P.ISSUE_ADVISORY}),
 }
 
 # Permissions an overseer may use outside their own organisation (read-only by design).

@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         operations,
         organisations,
         playbooks,
+        province,
         search,
         work,
     )
@@ -118,6 +119,6 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
                    risks, incidents, playbooks, backups, checks, notifications, channels, operations, api, work,
-                   advisories, drills, search):
+                   advisories, drills, search, province):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)

@@ -69,7 +69,7 @@ def test_every_document_has_the_administrative_format(session, breach, clock, na
     assert f"Vĩnh Lại, {expected_date}" in dated.text
     text = text_of(document)
     if name != "thong-bao-vi-pham-dlcn":  # NĐ 356 Mẫu 08 has a fixed title and no subtitle
-        assert "Sự cố SC-2026-0001: Danh sách hộ nghèo" in text
+        assert "Sự cố SC-11017-2026-0001: Danh sách hộ nghèo" in text
     assert "{{ 7 * 7 }}" in text and "49" not in text  # user text is data, never template code
     leftover = text.replace("{{ 7 * 7 }}", "")
     assert "{{" not in leftover and "{%" not in leftover

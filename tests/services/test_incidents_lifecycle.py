@@ -41,13 +41,13 @@ def test_quick_report_opens_an_incident_and_alerts_the_officers(session, staff, 
     make_user(Role.OFFICER, organisation=other_commune)
     incident = quick_report(session, staff, commune, clock.now(), what="Máy một cửa bị khóa\nhiện đòi tiền",
                             category="ransomware")
-    assert (incident.code, incident.state, incident.title) == ("SC-2026-0001", "received", "Máy một cửa bị khóa")
+    assert (incident.code, incident.state, incident.title) == ("SC-11017-2026-0001", "received", "Máy một cửa bị khóa")
     assert (incident.reporter_name, incident.reporter_contact) == (staff.name, "0912 000 111")
     assert incident.detected_at == clock.now() and incident.category == "ransomware"
     alerts = session.scalars(select(Notification)).all()
     assert [alert.user_id for alert in alerts] == [officer.id]
     assert alerts[0].kind == "quick_report" and alerts[0].link == f"/incidents/{incident.id}"
-    assert "SC-2026-0001" in alerts[0].subject and "đòi tiền" in alerts[0].body
+    assert "SC-11017-2026-0001" in alerts[0].subject and "đòi tiền" in alerts[0].body
     assert session.scalar(select(TimelineEntry.event)) == "reported"
     assert audit.verify(session).ok
 
@@ -56,7 +56,24 @@ def test_numbers_run_per_commune_and_year(session, staff, make_user, other_commu
     first = quick_report(session, staff, commune, clock.now())
     second = quick_report(session, staff, commune, clock.now())
     elsewhere = quick_report(session, make_user(Role.STAFF, organisation=other_commune), other_commune, clock.now())
-    assert [first.code, second.code, elsewhere.code] == ["SC-2026-0001", "SC-2026-0002", "SC-2026-0001"]
+    # The commune's code makes the number unique in the province (issue 13: two "SC-2026-0001").
+    assert [first.code, second.code, elsewhere.code] == ["SC-11017-2026-0001", "SC-11017-2026-0002",
+                                                         "SC-11311-2026-0001"]
+
+
+def test_numbers_issued_before_the_commune_code_stay_valid(session, staff, commune, clock):
+    """An incident numbered before 0017 (no commune code) keeps its number and is still found by it."""
+    from ir_app.services.incidents.queries import IncidentFilters, incident_list_query
+
+    old = quick_report(session, staff, commune, clock.now())
+    old.commune_code = ""
+    session.commit()
+    new = quick_report(session, staff, commune, clock.now())
+    assert (old.code, new.code) == ("SC-2026-0001", "SC-11017-2026-0002")
+    found = lambda text: [item.id for item in session.scalars(  # noqa: E731
+        incident_list_query(session, staff, IncidentFilters(text=text), data(), clock.now()))]
+    assert found("SC-2026-0001") == [old.id] and found("sc-11017-2026-0002") == [new.id]
+    assert found("SC-11311-2026-0002") == []
 
 
 def test_quick_report_is_rate_limited_per_user(session, staff, officer, commune, clock):

@@ -43,7 +43,7 @@ def test_a_drill_runs_as_a_practice_incident_numbered_apart(make_web, officer, c
     assert "DIỄN TẬP — sự cố giả định" in page
     # The next real incident continues the real sequence: no gap for the practice.
     second = quick_report(session, officer, commune, clock.now())
-    assert (real.code, second.code) == (f"SC-{real.year}-0001", f"SC-{real.year}-0002")
+    assert (real.code, second.code) == (f"SC-{commune.code}-{real.year}-0001", f"SC-{commune.code}-{real.year}-0002")
 
 
 def test_a_drill_is_never_counted_or_reminded_as_a_real_incident(make_web, officer, commune, session, clock):

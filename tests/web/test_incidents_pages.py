@@ -74,7 +74,7 @@ def test_quick_report_on_a_phone_then_the_officer_works_the_incident_to_closure(
         "what": "Máy tính một cửa bị khóa, hiện thông báo đòi tiền", "category": "ransomware",
         "system_id": str(one_stop_shop.id), "contact": "0987 654 321"})
     incident_id = incident_id_from(response)
-    assert "Đã gửi báo cáo SC-2026-0001" in follow(phone, response)
+    assert "Đã gửi báo cáo SC-11017-2026-0001" in follow(phone, response)
     assert session.scalar(select(Notification.user_id)) == officer.id
 
     desk = make_web(officer)
@@ -320,7 +320,7 @@ def test_documents_download_as_docx(make_web, officer, commune, session, clock):
     for name in ("bao-cao-ban-dau", "bao-cao-ket-thuc", "thong-bao-vi-pham-dlcn", "bien-ban-vi-pham-dlcn"):
         response = client.get(f"/incidents/{incident.id}/documents/{name}.docx")
         assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")
-        assert f"{name}-SC-2026-0001.docx" in response.headers["Content-Disposition"]
+        assert f"{name}-SC-11017-2026-0001.docx" in response.headers["Content-Disposition"]
         assert Document(io.BytesIO(response.data)).tables[0].rows[0].cells[0].text.strip().startswith("ỦY BAN")
     assert client.get(f"/incidents/{incident.id}/documents/khong-co.docx").status_code == 404
 

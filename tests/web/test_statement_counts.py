@@ -27,7 +27,8 @@ PAGES = ("overview (officer)", "overview (overseer)", "systems (officer)", "syst
          "overdue incidents (officer)", "backups (officer)", "backups (overseer)", "dossier page",
          "dossier plan", "incident page", "audit log (auditor)", "audit log (overseer)",
          "my work (officer)", "my work (staff)", "my work (appraiser)", "my work (approver)", "my work (overseer)",
-         "overview (appraiser)", "overview (admin)", "search (officer)", "search (overseer)")
+         "overview (appraiser)", "overview (admin)", "search (officer)", "search (overseer)",
+         "province view (overseer)", "province commune (overseer)", "province incidents (overseer)")
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +89,7 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
         .where(in_province, Incident.state == "closed", Incident.is_confidential.is_(False),
                exists().where(Evidence.incident_id == Incident.id))
         .order_by(Incident.id).limit(1)).one()
+    first_commune_id = session.scalar(select(Organisation.id).where(Organisation.slug == f"{province}-0001"))
     return {
         "overview (officer)": (officer, "/"), "overview (overseer)": (overseer, "/"),
         "systems (officer)": (officer, f"/systems/?page={page}"),
@@ -113,6 +115,10 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
         "overview (admin)": (f"admin@{province}.synth.vn", "/"),
         # The header's search box: one statement per group, however many records match.
         "search (officer)": (officer, "/search?q=mot+cua"), "search (overseer)": (overseer, "/search?q=cong+thong+tin"),
+        # The province view: every commune's row, charts and drill-down in a fixed number of statements.
+        "province view (overseer)": (overseer, "/province/"),
+        "province commune (overseer)": (overseer, f"/province/communes/{first_commune_id}"),
+        "province incidents (overseer)": (overseer, "/province/incidents?period=month"),
     }
 
 

@@ -22,7 +22,7 @@ from ir_app.models import (
     IncidentTask,
     TimelineEntry,
 )
-from ir_app.models.incidents import incident_systems
+from ir_app.models.incidents import incident_code, incident_systems
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, UserRef
 from ir_app.services.dossiers.lifecycle import LEGAL_TZ
 from ir_app.services.incidents.clocks import incident_facts
@@ -156,7 +156,7 @@ def _path(state: str, category: str | None, rng) -> list[tuple[str, str]]:
 
 
 def _number(plans: list[Plan]) -> None:
-    """SC-2026-0001…: per commune and year of the report, in the order they came in."""
+    """SC-<commune>-2026-0001…: per commune and year of the report, in the order they came in."""
     last: dict[int, int] = {}
     for plan in plans:
         year = plan.created_at.astimezone(LEGAL_TZ).year
@@ -174,7 +174,7 @@ def _incident_row(seed: Seeder, commune: CommuneRef, plan: Plan, rng) -> dict[st
     resolved = next((at for _a, to, at in plan.steps if to in ("traced", "reviewed", "closed")), None)
     title = rng.choice(TITLES[category or "other"])
     return {
-        **plan.row, "commune_id": commune.id, "title": title, "category": category, "detected_at": plan.detected_at,
+        **plan.row, "commune_id": commune.id, "commune_code": commune.code, "title": title, "category": category, "detected_at": plan.detected_at,
         "discovered_at": plan.detected_at + timedelta(hours=rng.uniform(0, 12)) if personal else None,
         "reported_by_id": plan.reporter.id, "reporter_name": plan.reporter.name, "reporter_contact": "0912 000 111",
         "contact_person": commune.user("officer").name, "detection_method": "Cán bộ phát hiện khi làm việc",
@@ -256,7 +256,7 @@ class _Writer:
             object_id: Any = None) -> None:
         self.timeline.append({"incident_id": plan.id, "at": at, "recorded_at": at, "actor_id": who.id,
                               "actor_label": who.email, "is_automatic": automatic, "event": event, "text": text})
-        code = f"SC-{plan.row['year']}-{plan.row['number']:04d}"
+        code = incident_code(self.commune.code, plan.row["year"], plan.row["number"])
         self.seed.audit(at, who.actor, action, object_type, object_id or plan.id, self.commune.id,
                         f"{code}: {text}", changes)
 

@@ -63,7 +63,7 @@ class IncidentFilters:
     category: str = ""
     severity: str = ""
     overdue: bool = False
-    text: str = ""           # words of the title, or a number such as SC-2026-0007
+    text: str = ""           # words of the title, or a number such as SC-11017-2026-0007
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> IncidentFilters:
@@ -102,8 +102,15 @@ def incident_list_query(session: Session, user: User, filters: IncidentFilters, 
 
 
 def _number_match(text: str) -> list:
+    """"SC-11017-2026-0001" (the commune's code in it) or "SC-2026-0001" (numbers issued before,
+    and any commune's incident of that year and number in the user's scope)."""
     parts = text.upper().removeprefix("SC-").split("-")
     numbers = [whole_number(part) for part in parts]
-    if len(parts) == 2 and None not in numbers:
+    if None in numbers:
+        return []
+    if len(parts) == 2:
         return [(Incident.year == numbers[0]) & (Incident.number == numbers[1])]
+    if len(parts) == 3:
+        return [(Incident.commune_code == parts[0].strip()) & (Incident.year == numbers[1])
+                & (Incident.number == numbers[2])]
     return []

@@ -138,7 +138,8 @@ def report_quickly(session: Session, actor: Actor, reporter: User, commune: Orga
         raise ValidationFailed({"detected_at": "Thời điểm phát hiện không được ở tương lai."})
     state = _transition(data, None, "report", incident_roles(reporter), None)
     incident = Incident(
-        commune_id=commune.id, year=now.astimezone(tz).year, title=_quick_title(values["what"]),
+        commune_id=commune.id, commune_code=commune.code, year=now.astimezone(tz).year,
+        title=_quick_title(values["what"]),
         category=values["category"], detected_at=detected_at, reported_by_id=reporter.id,
         reporter_name=reporter.name, reporter_contact=values["contact"] or reporter.phone or reporter.email,
         description=values["what"], state=state, state_changed_at=now, created_at=now, updated_at=now,
@@ -157,7 +158,8 @@ def open_practice_incident(session: Session, actor: Actor, starter: User, commun
     """The practice incident of a drill: numbered apart (DT-…), no alert to the officers (they are
     in the exercise), never counted as a real incident."""
     state = _transition(data, None, "report", incident_roles(starter), None)
-    incident = Incident(commune_id=commune.id, year=now.astimezone(tz).year, title=title[:300], is_drill=True,
+    incident = Incident(commune_id=commune.id, commune_code=commune.code, year=now.astimezone(tz).year,
+                        title=title[:300], is_drill=True,
                         detected_at=now, reported_by_id=starter.id, reporter_name=starter.name,
                         reporter_contact=starter.phone or starter.email, description=description, state=state,
                         state_changed_at=now, created_at=now, updated_at=now)
@@ -182,8 +184,8 @@ def _quick_title(what: str) -> str:
 
 
 def _insert_numbered(session: Session, incident: Incident) -> None:
-    """Number the incident within its commune and year (SC-2026-0001); retry if another report won.
-    Drills take -1, -2 … (DT-2026-01), so the real sequence has no gap for a practice."""
+    """Number the incident within its commune and year (SC-11017-2026-0001); retry if another report won.
+    Drills take -1, -2 … (DT-11017-2026-01), so the real sequence has no gap for a practice."""
     drills = bool(incident.is_drill)
     latest = func.min(Incident.number) if drills else func.max(Incident.number)
     for _attempt in range(5):

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ir_app.domain.reminders import latest_reached
 from ir_app.models import Dossier, Incident, IncidentTask, OrgKind, User
-from ir_app.models.incidents import TERMINAL_STATES
+from ir_app.models.incidents import TERMINAL_STATES, incident_code
 from ir_app.services.authz import Permission, has_permission
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.due.registry import PROVIDERS
@@ -141,15 +141,15 @@ def incident_tasks(ctx: WorkContext) -> list[WorkItem]:
     if has_permission(ctx.user, Permission.HANDLE_INCIDENT):
         mine = or_(mine, and_(IncidentTask.assignee_id.is_(None), IncidentTask.due_at.is_not(None)))
     query = (select(IncidentTask.id, IncidentTask.title, IncidentTask.due_at, IncidentTask.assignee_id,
-                    Incident.id, Incident.year, Incident.number, Incident.title)
+                    Incident.id, Incident.commune_code, Incident.year, Incident.number, Incident.title)
              .join(Incident, Incident.id == IncidentTask.incident_id)
              .where(Incident.commune_id == ctx.commune_id, Incident.state.not_in(TERMINAL_STATES),
                     IncidentTask.done_at.is_(None), IncidentTask.is_not_applicable.is_(False), mine)
              .order_by(IncidentTask.id))
-    return [WorkItem(uid=f"incident-task:{task_id}", kind=INCIDENT_TASK, title=f"SC-{year}-{number:04d} — {title}",
+    return [WorkItem(uid=f"incident-task:{task_id}", kind=INCIDENT_TASK, title=f"{incident_code(code, year, number)} — {title}",
                      due=due_at, link=f"/incidents/{incident_id}#task-{task_id}", detail=incident_title,
                      is_named=assignee_id == ctx.user.id, commune_id=ctx.commune_id)
-            for task_id, title, due_at, assignee_id, incident_id, year, number, incident_title
+            for task_id, title, due_at, assignee_id, incident_id, code, year, number, incident_title
             in ctx.session.execute(query)]
 
 
