@@ -141,7 +141,9 @@ def _incidents(session: Session, user: User, words: list[str], text: str) -> lis
     wanted = _matches(words, Incident.title)
     number = _incident_number(text)
     if number is not None:
-        wanted = or_(wanted, and_(Incident.year == number[0], Incident.number == number[1]))
+        code, year, serial = number
+        same = and_(Incident.year == year, Incident.number == serial)
+        wanted = or_(wanted, and_(same, Incident.commune_code == code) if code else same)
     query = (select(Incident, *_commune_columns()).where(wanted)
              .order_by(Incident.detected_at.desc(), Incident.id.desc()))
     readable = readable_filter(user)
@@ -151,12 +153,13 @@ def _incidents(session: Session, user: User, words: list[str], text: str) -> lis
             for row in _run(session, user, query, Incident.commune_id)]
 
 
-def _incident_number(text: str) -> tuple[int, int] | None:
-    """'SC-2026-0007' or '2026-7' → (2026, 7)."""
+def _incident_number(text: str) -> tuple[str, int, int] | None:
+    """'SC-11017-2026-0007' → ("11017", 2026, 7); 'SC-2026-0007' or '2026-7' → ("", 2026, 7)."""
     parts = text.strip().upper().removeprefix("SC-").split("-")
+    code = parts.pop(0) if len(parts) == 3 and parts[0].isascii() and parts[0].isalnum() else ""
     numbers = [whole_number(part) for part in parts]
     if len(parts) == 2 and None not in numbers:
-        return numbers[0], numbers[1]
+        return code, numbers[0], numbers[1]
     return None
 
 

@@ -60,7 +60,7 @@ def incidents_by_month(session: Session, commune_ids, today: date, zone: tzinfo,
     for category, detected_at in session.execute(
             select(Incident.category, Incident.detected_at)
             .where(Incident.commune_id.in_(commune_ids), Incident.detected_at >= start,
-                   Incident.state != "not_incident")):
+                   Incident.state != "not_incident", Incident.is_drill.is_(False))):
         local = detected_at.astimezone(zone).date()
         counts[(local.replace(day=1), category)] += 1
     categories = sorted({category for _month, category in counts}, key=lambda item: (item is None, item or ""))

@@ -57,7 +57,8 @@ def commune_detail(session: Session, commune: Organisation, inputs: Inputs, regi
                                      .where(SecurityPolicy.commune_id == commune.id)) or 0
     detail.open_incidents = list(session.scalars(
         select(Incident).where(Incident.commune_id == commune.id,
-                               Incident.state.not_in(inputs.response.terminal_states))
+                               Incident.state.not_in(inputs.response.terminal_states),
+                               Incident.is_drill.is_(False))
         .order_by(Incident.detected_at)))
     for clock in due_incident_clocks(session, inputs.now, [commune.id], inputs.response):
         if clock.is_overdue:

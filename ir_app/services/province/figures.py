@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ir_app.domain.holidays import WorkingCalendar
@@ -114,7 +114,7 @@ def _policies(session: Session, rows: dict[int, CommuneRow], ids) -> None:
 
 
 def _incidents(session: Session, rows: dict[int, CommuneRow], ids, inputs: Inputs) -> None:
-    open_states = Incident.state.not_in(inputs.response.terminal_states)
+    open_states = and_(Incident.state.not_in(inputs.response.terminal_states), Incident.is_drill.is_(False))
     for commune_id, severity, count in session.execute(
             select(Incident.commune_id, Incident.severity, func.count())
             .where(open_states, Incident.commune_id.in_(ids)).group_by(Incident.commune_id, Incident.severity)):

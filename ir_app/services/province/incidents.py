@@ -48,7 +48,7 @@ def summarise_province(session: Session, province: Organisation, communes: list[
     ids = [commune.id for commune in communes]
     incidents = tuple(session.scalars(
         select(Incident).where(Incident.commune_id.in_(ids), Incident.detected_at >= period.start,
-                               Incident.detected_at < period.end)
+                               Incident.detected_at < period.end, Incident.is_drill.is_(False))
         .options(selectinload(Incident.reports)).order_by(Incident.detected_at, Incident.id)))
     by_incident = {incident.id: incident_clocks(incident, data, now) for incident in incidents}
     clocks = [clock for found in by_incident.values() for clock in found]
