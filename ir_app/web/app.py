@@ -110,9 +110,9 @@ def _register_blueprints(app: Flask) -> None:
     )
     from ir_app.web.dossiers import documents
     from ir_app.web.dossiers import views as dossiers
-    from ir_app.web import measures
+    from ir_app.web import design, measures
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   incidents, playbooks, backups, checks, notifications, operations, api, work):
+                   design, incidents, playbooks, backups, checks, notifications, operations, api, work):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)

@@ -202,7 +202,7 @@ def _parse_zones(raw: list[dict], errors: _Errors) -> list[Zone]:
         _check_text(errors, f"{key}-name", name, "name")
         _check_text(errors, f"{key}-note", note, "note")
         zones.append(Zone(code, _choice(errors, f"{key}-kind", row.get("kind"), ZONE_KINDS, "lan"), name, note))
-    if not zones and raw:
+    if not zones:
         errors.add("zones", "Thiết kế cần ít nhất một vùng mạng.")
     return zones
 
