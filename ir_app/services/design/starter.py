@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ir_app.documents.names import commune_names
 from ir_app.models import InformationSystem, SystemComponent
-from ir_app.services.design.model import Design, Link, Node, Zone
+from ir_app.services.design.model import NODE_KINDS, Design, Link, Node, Zone
 
 PROVINCE_DC = "Trung tâm dữ liệu tỉnh"
 CLOUD = "Nhà cung cấp dịch vụ đám mây"
@@ -81,8 +82,10 @@ def _citizen_facing(system: InformationSystem) -> bool:
 
 
 def _office(system: InformationSystem) -> str:
-    commune = system.commune.name if system.commune else ""
-    return f"trụ sở UBND {commune}".strip() if commune else "trụ sở UBND xã"
+    """"trụ sở UBND xã Vĩnh Lại" (a phường's or đặc khu's own word)."""
+    commune = system.commune
+    return f"trụ sở {commune_names(commune.commune_type, commune.name).committee_short}" if commune \
+        else "trụ sở UBND xã"
 
 
 def starter_design(system: InformationSystem) -> Design:
@@ -102,7 +105,9 @@ def starter_design(system: InformationSystem) -> Design:
                    "Hạ tầng, máy chủ và biện pháp bảo vệ do đơn vị cung cấp quản lý; xã kế thừa "
                    "(NĐ 331/2026 Đ30.8)" if hosting == "provincial_dc" else
                    "Hạ tầng do nhà cung cấp dịch vụ quản lý theo hợp đồng thuê dịch vụ")
-    draft.zone("EDGE", "edge", f"Vùng biên tại {_office(system)}", "Kết nối Internet và kết nối mạng chuyên dùng")
+    draft.zone("EDGE", "edge", f"Vùng biên tại {_office(system)}",
+               "Kết nối Internet và mạng truyền số liệu chuyên dùng" if hosting == "provincial_dc"
+               else "Kết nối Internet")
     lan_note = system.private_ips or ""
     draft.zone("LAN", "lan", f"Mạng nội bộ {_office(system)}", f"Dải IP {lan_note}" if lan_note else "")
     _network_zones(draft, system)
@@ -169,12 +174,16 @@ def _equipment(draft: _Draft, system: InformationSystem, hosting: str) -> None:
         remote = hosting != "on_premises" and any(word in _words(component) + component.location.lower()
                                                   for word in REMOTE_WORDS)
         if kind in ("server", "storage"):
-            zone = "DC" if remote else _server_zone(draft, system, "on_premises", False)
+            # An on-premises public service's servers face the Internet: they sit in the DMZ.
+            public = kind == "server" and hosting == "on_premises" and _citizen_facing(system)
+            zone = "DC" if remote else _server_zone(draft, system, "on_premises", public)
         elif kind in ("router", "firewall"):
             zone = "EDGE"
         else:
             zone = "LAN"
-        note = " · ".join(part for part in (component.component_type, component.location) if part)
+        kind_label = NODE_KINDS.get(kind, "").lower()
+        model = component.component_type if component.component_type.lower() not in kind_label else ""
+        note = " · ".join(part for part in (model, component.location) if part)
         draft.node(_code_for(kind), zone, kind, component.name, note)
     present = {node.kind for node in draft.nodes if node.zone in ("EDGE", "LAN")}
     if not present & {"router", "firewall"}:

@@ -82,7 +82,7 @@ def physical_model(design: Design, system_name: str) -> str:
             continue  # networks, not places: their connections are in the logical model
         devices = [f"{node.name} ({NODE_KINDS.get(node.kind, node.kind).lower()}"
                    + (f"; {_sentence_case(node.note)})" if node.note else ")") for node in nodes]
-        where = f"Tại {zone.name}" + (f" ({_sentence_case(zone.note)})" if zone.note else "")
+        where = zone.name + (f", {_sentence_case(zone.note)}" if zone.note else "")
         parts.append(f"{where}: {_names(devices)}" if devices else where)
     text = f"Các thành phần vật lý của {system_subject(system_name)} được bố trí như sau. " + "; ".join(parts) + "."
     networks = [zone.name for zone in design.zones if zone.kind == "gov_network"]
