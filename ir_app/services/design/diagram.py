@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import math
-import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,12 +57,23 @@ class Box:
         return cx + dx * scale, cy + dy * scale
 
 
-def _wrap(text: str, width: int, lines: int) -> list[str]:
-    wrapped = textwrap.wrap(text, width=width) or [""]
-    if len(wrapped) > lines:
-        wrapped = wrapped[:lines]
-        wrapped[-1] = wrapped[-1][: max(0, width - 1)].rstrip() + "…"
-    return wrapped
+def _fit(text: str, size: int, width: float, lines: int, bold: bool = False) -> list[str]:
+    """Words wrapped to ``width`` pixels as drawn in this font; an overlong last line ends with "…"."""
+    face = font(size, bold)
+    out: list[str] = []
+    for word in text.split():
+        if out and face.getlength(f"{out[-1]} {word}") <= width:
+            out[-1] = f"{out[-1]} {word}"
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] += "…"
+    for index, line in enumerate(out):
+        while face.getlength(line) > width and len(line) > 1:  # one very long word
+            line = line[:-2] + "…"
+        out[index] = line
+    return out or [""]
 
 
 @dataclass
@@ -97,11 +107,12 @@ def _layout(design: Design, top: int) -> _Layout:
 
 def _zone_label(zone) -> list[tuple[str, bool, int]]:
     """(text, bold, line height) of a band's label: its name, its kind unless the name says it, its note."""
-    lines = [(line, True, 25) for line in _wrap(zone.name, 24, 3)]
+    width = LABEL_WIDTH - 28
+    lines = [(line, True, 25) for line in _fit(zone.name, 20, width, 3, bold=True)]
     kind = ZONE_KINDS.get(zone.kind, zone.kind)
     if kind.lower() not in zone.name.lower():
-        lines += [(line, False, 20) for line in _wrap(kind, 30, 2)]
-    lines += [(line, False, 20) for line in _wrap(zone.note, 32, 3) if line]
+        lines += [(line, False, 20) for line in _fit(kind, 16, width, 2)]
+    lines += [(line, False, 20) for line in _fit(zone.note, 16, width, 3) if line]
     return lines
 
 
@@ -123,12 +134,12 @@ def render_png(design: Design, title: str) -> bytes:
     """The diagram as PNG bytes (an explanatory picture even for an empty design)."""
     title_font, label_font, small = font(30, True), font(19), font(16)
     layout = _layout(design, MARGIN + 56)
-    legend = [(link, line) for link, text in _legend_lines(design) for line in _wrap(text, 135, 3)]
+    legend = [(link, line) for link, text in _legend_lines(design) for line in _fit(text, 16, WIDTH - 2 * MARGIN, 3)]
     legend_top = layout.height + 10
     height = legend_top + 60 + 24 * (len(legend) + 3)
     image = Image.new("RGB", (WIDTH, int(height)), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((MARGIN, MARGIN), _wrap(title, 90, 1)[0], font=title_font, fill=INK)
+    draw.text((MARGIN, MARGIN), _fit(title, 30, WIDTH - 2 * MARGIN, 1, bold=True)[0], font=title_font, fill=INK)
     if not design.zones:
         draw.text((MARGIN, MARGIN + 70), "Chưa có vùng mạng nào.", font=label_font, fill=MUTED)
     for band, zone in layout.bands:
@@ -151,10 +162,10 @@ def render_png(design: Design, title: str) -> bytes:
 def _draw_node(draw: ImageDraw.ImageDraw, box: Box, name: str, kind: str, label_font, small) -> None:
     draw.rounded_rectangle((box.left, box.top, box.right, box.bottom), 8, fill="white", outline="#37474f", width=2)
     y = box.top + 8
-    for line in _wrap(name, 25, 2):
+    for line in _fit(name, 19, BOX_W - 20, 2):
         draw.text((box.left + 10, y), line, font=label_font, fill=INK)
         y += 23
-    draw.text((box.left + 10, box.bottom - 24), _wrap(kind, 32, 1)[0], font=small, fill=MUTED)
+    draw.text((box.left + 10, box.bottom - 24), _fit(kind, 16, BOX_W - 20, 1)[0], font=small, fill=MUTED)
 
 
 def _ends(layout: _Layout, link: Link) -> tuple[tuple[float, float], tuple[float, float]] | None:

@@ -87,7 +87,7 @@ def physical_model(design: Design, system_name: str) -> str:
     text = f"Các thành phần vật lý của {system_subject(system_name)} được bố trí như sau. " + "; ".join(parts) + "."
     networks = [zone.name for zone in design.zones if zone.kind == "gov_network"]
     if networks:
-        text += f" Trụ sở kết nối tới nơi đặt máy chủ qua {_names(networks)}."
+        text += f" Trụ sở kết nối tới nơi đặt máy chủ qua {_names([_sentence_case(n) for n in networks])}."
     providers = [zone.name for zone in design.zones if zone.kind == "provider"]
     if providers:
         text += (f" Máy chủ, thiết bị lưu trữ và thiết bị bảo vệ đặt tại {_names(providers)} do đơn vị cung cấp "
