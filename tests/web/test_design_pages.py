@@ -114,3 +114,17 @@ def test_readers_see_but_cannot_change_and_other_communes_see_nothing(make_web, 
     for url in ("/starter", "/delete", "/edit"):
         assert neighbour.post_form(f"/systems/{system.id}/design{url}", {"action": "save"}).status_code == 404, url
     assert session.scalar(select(SystemDesign)) is None
+
+
+def test_saving_unchanged_changes_nothing_and_english_is_offered(make_web, staff, system, session):
+    client = make_web(staff)
+    client.post_form(f"/systems/{system.id}/design/starter", {"version": ""})
+    version = session.scalar(select(SystemDesign.version))
+    events = session.query(AuditEvent).count()
+    values = form_fields(client.get(f"/systems/{system.id}/design/edit").get_data(as_text=True))
+    assert client.post_form(f"/systems/{system.id}/design/edit", values | {"action": "save"}).status_code == 302
+    session.expire_all()
+    assert session.scalar(select(SystemDesign.version)) == version and session.query(AuditEvent).count() == events
+    client.get("/lang/en?next=/")
+    page = client.get(f"/systems/{system.id}/design/").get_data(as_text=True)
+    assert "System design" in page and "Edit design" in page and "Network zones" in page
