@@ -51,7 +51,7 @@ def test_provincial_platform_starter_lives_at_the_data_centre_reached_over_the_g
     assert kinds(design) == ["internet", "gov_network", "provider", "edge", "lan"]
     app = next(node for node in design.nodes if node.name == "Phần mềm một cửa điện tử")
     assert app.zone == "DC" and design.zone("DC").name == "Trung tâm dữ liệu tỉnh"
-    assert "Đ30.8" in design.zone("DC").note
+    assert "khoản 8 Điều 30 Nghị định số 331/2026/NĐ-CP" in design.zone("DC").note
     assert next(n for n in design.nodes if n.name == "Máy tính bộ phận một cửa").zone == "LAN"
     channels = {(design.name_of(link.source), link.channel) for link in design.links if link.target == app.code}
     assert ("Thiết bị đầu cuối mạng truyền số liệu chuyên dùng", "gov_network") in channels

@@ -15,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
 from ir_app.documents.package import normalise_zip
+from ir_app.domain.text import clean_text
 
 ANCHOR = "mô hình vật lý"
 PICTURE_WIDTH = Cm(16)
@@ -39,7 +40,7 @@ def embed_diagram(docx: bytes, picture_png: Callable[[], bytes], caption: str, g
     picture.add_run().add_picture(io.BytesIO(picture_png()), width=PICTURE_WIDTH)
     label = document.add_paragraph()
     label.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    label.add_run(caption).italic = True
+    label.add_run(clean_text(caption, multiline=False)).italic = True
     anchor._p.addnext(picture._p)  # noqa: SLF001 - python-docx has no public "insert after"
     picture._p.addnext(label._p)  # noqa: SLF001
     buffer = io.BytesIO()

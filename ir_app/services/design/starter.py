@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ir_app.documents.names import commune_names
+from ir_app.domain.text import clean_text
 from ir_app.models import InformationSystem, SystemComponent
 from ir_app.services.design.model import NODE_KINDS, Design, Link, Node, Zone
 
@@ -49,6 +50,11 @@ def zone_kind(component: SystemComponent) -> str:
     return next((kind for kind, words in ZONE_WORDS if any(word in text for word in words)), "lan")
 
 
+def _clean(text: str, limit: int) -> str:
+    """Inventory text as a design keeps it (NFC, no control characters, within the field's size)."""
+    return clean_text(text or "", multiline=False).strip()[:limit]
+
+
 @dataclass
 class _Draft:
     """Zones and nodes collected in order; codes are stable for the same inventory."""
@@ -59,7 +65,7 @@ class _Draft:
 
     def zone(self, code: str, kind: str, name: str, note: str = "") -> str:
         if all(zone.code != code for zone in self.zones):
-            self.zones.append(Zone(code, kind, name, note))
+            self.zones.append(Zone(code, kind, _clean(name, 120), _clean(note, 300)))
         return code
 
     def node(self, code: str, zone: str, kind: str, name: str, note: str = "") -> str:
@@ -68,7 +74,7 @@ class _Draft:
         while code in taken:
             number += 1
             code = f"{base}{number}"
-        self.nodes.append(Node(code, zone, kind, name[:120], note[:300]))
+        self.nodes.append(Node(code, zone, kind, _clean(name, 120), _clean(note, 300)))
         return code
 
     def link(self, source: str, target: str, channel: str, protocol: str = "", encrypted: bool = False,
@@ -103,7 +109,7 @@ def starter_design(system: InformationSystem) -> Design:
         provider = (system.hosting_detail or default).strip()[:120]
         draft.zone("DC", "provider", provider,
                    "Hạ tầng, máy chủ và biện pháp bảo vệ do đơn vị cung cấp quản lý; xã kế thừa "
-                   "(NĐ 331/2026 Đ30.8)" if hosting == "provincial_dc" else
+                   "(khoản 8 Điều 30 Nghị định số 331/2026/NĐ-CP)" if hosting == "provincial_dc" else
                    "Hạ tầng do nhà cung cấp dịch vụ quản lý theo hợp đồng thuê dịch vụ")
     draft.zone("EDGE", "edge", f"Vùng biên tại {_office(system)}",
                "Kết nối Internet và mạng truyền số liệu chuyên dùng" if hosting == "provincial_dc"
@@ -131,7 +137,8 @@ def _network_zones(draft: _Draft, system: InformationSystem) -> None:
         if kind == "lan" and not lan_named:
             lan_named = True
             position = next(i for i, zone in enumerate(draft.zones) if zone.code == "LAN")
-            draft.zones[position] = Zone("LAN", "lan", component.name[:120], note or draft.zones[position].note)
+            draft.zones[position] = Zone("LAN", "lan", _clean(component.name, 120),
+                                         _clean(note, 300) or draft.zones[position].note)
             continue
         code = {"dmz": "DMZ", "server": "SRV", "management": "MGMT"}.get(kind, "LAN")
         code = code if all(zone.code != code for zone in draft.zones) else f"{code}{index + 2}"

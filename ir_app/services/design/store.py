@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ir_app.domain.text import clean_text
 from ir_app.models import InformationSystem, SystemDesign
 from ir_app.services import audit
 from ir_app.services.audit import Actor
@@ -62,7 +63,10 @@ def view_of(session: Session, system: InformationSystem) -> SystemDesignView:
     """The saved design, or the starter draft from the inventory when nothing is saved yet (so the
     documents always have a model and a picture)."""
     row = saved_design(session, system)
-    return SystemDesignView(system.name, _as_design(row) if row else starter_design(system), row)
+    # Names typed before cleaning existed may hold control characters or decomposed letters: the
+    # caption goes into the document as is, so it is cleaned here.
+    return SystemDesignView(clean_text(system.name, multiline=False), _as_design(row) if row else
+                            starter_design(system), row)
 
 
 def _values(design: Design) -> dict[str, Any]:
