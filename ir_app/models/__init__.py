@@ -14,6 +14,7 @@ from ir_app.models.dossiers import (
     SecurityPolicy,
     SecurityPolicySystem,
 )
+from ir_app.models.design import SystemDesign
 from ir_app.models.drills import Drill
 from ir_app.models.documents import DocumentTemplate, IssuedDocument
 from ir_app.models.files import StoredFile
@@ -61,6 +62,6 @@ __all__ = [
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OperatedBy",
     "OrgKind", "Organisation",
-    "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
+    "Role", "StoredFile", "SystemComponent", "SystemDesign", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
     "User", "UserRole",
 ]

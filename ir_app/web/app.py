@@ -115,10 +115,10 @@ def _register_blueprints(app: Flask) -> None:
     )
     from ir_app.web.dossiers import documents
     from ir_app.web.dossiers import views as dossiers
-    from ir_app.web import measures, risks
+    from ir_app.web import design, measures, risks
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   risks, incidents, playbooks, backups, checks, notifications, channels, operations, api, work,
-                   advisories, drills, search, province):
+                   risks, design, incidents, playbooks, backups, checks, notifications, channels, operations, api,
+                   work, advisories, drills, search, province):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)

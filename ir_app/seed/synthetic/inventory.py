@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ir_app.domain.levels import LevelInputError, determine
-from ir_app.models import InformationSystem, SystemComponent
+from ir_app.models import InformationSystem, SystemComponent, SystemDesign
 from ir_app.seed.synthetic import dossiers as dossier_stories
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, SystemRef
 from ir_app.services.dossiers.lifecycle import prefill_answers
@@ -121,6 +121,16 @@ def add_systems(seed: Seeder, commune: CommuneRef) -> None:
     for system, row in zip(systems, rows):
         seed.audit(row["created_at"], commune.user("staff").actor, "create", "information_systems", system.id,
                    commune.id, f"{system.code}: {system.name}")
+    # Every other system has a saved design; the rest show the suggested draft.
+    seed.insert(SystemDesign, [
+        {"system_id": system.id, "commune_id": commune.id, "origin": "edited", "logical_text": "",
+         "physical_text": "", "created_at": row["created_at"], "updated_at": row["created_at"], "version": 1,
+         "zones": [{"code": "INTERNET", "kind": "internet", "name": "Internet", "note": ""},
+                   {"code": "LAN", "kind": "lan", "name": "Mạng nội bộ trụ sở", "note": "192.168.10.0/24"}],
+         "nodes": [{"code": "PC", "zone": "LAN", "kind": "workstation", "name": "Máy trạm", "note": ""}],
+         "links": [{"source": "PC", "target": "INTERNET", "channel": "internet", "protocol": "HTTPS/443",
+                    "encrypted": True, "protection": "Tường lửa", "purpose": "Truy cập Internet"}]}
+        for index, (system, row) in enumerate(zip(systems, rows)) if index % 2 == 0])
 
 
 def _system_row(seed: Seeder, commune: CommuneRef, system: SystemRef, rng) -> dict[str, Any]:

@@ -30,6 +30,8 @@ from ir_app.models import (
 )
 from ir_app.services import audit
 from ir_app.services.audit import Actor
+from ir_app.services.design.document import embed_diagram
+from ir_app.services.design.store import SystemDesignView, view_of
 from ir_app.services.dossiers import numbering
 from ir_app.services.dossiers.document_parties import (
     MINISTRY,
@@ -57,9 +59,10 @@ def commune_block(commune: Organisation) -> dict[str, str]:
             "province": commune.parent.name if commune.parent else "", "place_name": commune.name}
 
 
-def _system(system: InformationSystem) -> dict[str, Any]:
+def _system(system: InformationSystem, design: SystemDesignView | None = None) -> dict[str, Any]:
     components = system.components
     return {
+        "logical_model": design.logical if design else "", "physical_model": design.physical if design else "",
         "code": system.code, "name": system.name, "purpose": system.purpose, "system_type": system.system_type,
         "information_types": list(system.information_types or []), "scope": system.scope, "scale": system.scale,
         "users_served": system.users_served, "personal_data_subjects": system.personal_data_subjects,
@@ -150,6 +153,7 @@ class DossierDocuments:
     # The system's risk register (services/risks): the thuyết minh's risk table and Đ22.5 assessment.
     risks: tuple[dict[str, str], ...] = ()
     detailed_risk: dict[str, Any] = field(default_factory=dict)
+    design: SystemDesignView | None = None  # the system's design: model texts and the diagram
 
 
 def load_dossier(session: Session, dossier_id: int, law: LawData) -> DossierDocuments:
@@ -167,7 +171,8 @@ def load_dossier(session: Session, dossier_id: int, law: LawData) -> DossierDocu
     kept = _local_names(plan.entries_for_documents(session, dossier, law.catalogue), names) \
         if dossier.frozen_plan else live
     risks, detailed = dossier_risks(session, dossier, load_risk_library(law.folder)) if law.folder else ([], {})
-    return DossierDocuments(dossier, unit, policy, units, register, kept, live, tuple(risks), detailed)
+    return DossierDocuments(dossier, unit, policy, units, register, kept, live, tuple(risks), detailed,
+                            view_of(session, dossier.system))
 
 
 def _local_names(entries: dict[str, dict[str, Any]], names) -> dict[str, dict[str, Any]]:
@@ -275,7 +280,7 @@ def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData,
         "generated_at": now, "regime": {"id": dossier.regime},
         "commune": commune_block(commune),
         "document": _document(spec, level, bodies, commune, issued, recorded_signer),
-        "system": _system(dossier.system), **bodies.parties,
+        "system": _system(dossier.system, records.design), **bodies.parties,
         "dossier": _dossier_block(dossier, law, records.policy, bodies.parties["owner"]["name"], proposer, commune,
                                   records.live_plan_entries if live_plan else records.plan_entries),
     }
@@ -336,15 +341,24 @@ def template_bytes(session: Session, catalogue: DocumentCatalogue, spec: Documen
     return catalogue.template_path(spec).read_bytes()
 
 
-def render_one(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec, context: dict[str, Any]) -> bytes:
-    return render_document(template_bytes(session, catalogue, spec), context)
+def render_one(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec, context: dict[str, Any],
+               records: DossierDocuments | None = None) -> bytes:
+    return _with_diagram(render_document(template_bytes(session, catalogue, spec), context), records, context)
 
 
 def render_draft_one(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec,
-                     context: dict[str, Any]) -> bytes:
+                     context: dict[str, Any], records: DossierDocuments | None = None) -> bytes:
     """The document as far as the records go, marked "DỰ THẢO", missing fields highlighted."""
     data, _ = render_draft(template_bytes(session, catalogue, spec), context, spec.key, spec.regime, catalogue)
-    return data
+    return _with_diagram(data, records, context)
+
+
+def _with_diagram(data: bytes, records: DossierDocuments | None, context: dict[str, Any]) -> bytes:
+    """The system's design diagram after the physical-model line (the thuyết minh has one)."""
+    design = records.design if records else None
+    if design is None or not design.design.zones:
+        return data
+    return embed_diagram(data, design.picture, design.title, context["generated_at"])
 
 
 def dossier_files(session: Session, catalogue: DocumentCatalogue, records: DossierDocuments, law: LawData,
@@ -356,7 +370,8 @@ def dossier_files(session: Session, catalogue: DocumentCatalogue, records: Dossi
             missing_notes.append(f"{status.spec.display_name}: còn thiếu {', '.join(status.missing)}")
             continue
         context = dossier_context(records, status.spec, law, now)
-        files.append((f"{prefix}{status.spec.filename}.docx", render_one(session, catalogue, status.spec, context)))
+        files.append((f"{prefix}{status.spec.filename}.docx", render_one(session, catalogue, status.spec, context,
+                                                                                 records)))
     if missing_notes:
         files.append((f"{prefix}CON-THIEU.txt", ("\n".join(missing_notes) + "\n").encode("utf-8")))
     return files

@@ -122,7 +122,7 @@ def download(dossier_id: int, doc_key: str):
         return redirect(url_for("documents.index", dossier_id=dossier.id))
     try:
         data = documents.render_one(db(), catalogue(), status.spec,
-                                    documents.dossier_context(records, status.spec, law(), now()))
+                                    documents.dossier_context(records, status.spec, law(), now()), records)
     except DocumentError as error:
         flash(_("Không tạo được văn bản: %(error)s", error=error), "error")
         return redirect(url_for("documents.index", dossier_id=dossier.id))
@@ -140,7 +140,7 @@ def download_draft(dossier_id: int, doc_key: str):
         return redirect(url_for("documents.index", dossier_id=dossier.id))
     try:
         data = documents.render_draft_one(db(), catalogue(), status.spec,
-                                          documents.dossier_context(records, status.spec, law(), now()))
+                                          documents.dossier_context(records, status.spec, law(), now()), records)
     except DocumentError as error:
         flash(_("Không tạo được văn bản: %(error)s", error=error), "error")
         return redirect(url_for("documents.index", dossier_id=dossier.id))
