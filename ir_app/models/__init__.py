@@ -1,4 +1,5 @@
 """SQLAlchemy 2 typed models. Import everything here so Alembic sees the whole metadata."""
+from ir_app.models.api_tokens import ApiToken
 from ir_app.models.audit import AuditChainHead, AuditEvent
 from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
 from ir_app.models.base import Base, UTCDateTime
@@ -50,7 +51,7 @@ from ir_app.models.org import (
 from ir_app.models.scheduling import CalendarFeed, JobRun, SchedulerLease
 
 __all__ = [
-    "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "CheckItem", "CheckResult",
+    "ApiToken", "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "CheckItem", "CheckResult",
     "CustodyEntry", "DocumentTemplate", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
     "IncidentTask", "JobRun", "Measure", "MeasureEvidence", "MeasureRequirement", "MeasureSystem", "MorningCheck",
     "RestoreTest", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",

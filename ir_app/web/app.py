@@ -93,7 +93,6 @@ def _init_database(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from ir_app.web import (
         admin,
-        api,
         audit_log,
         auth,
         backups,
@@ -113,6 +112,9 @@ def _register_blueprints(app: Flask) -> None:
     from ir_app.web import measures
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   incidents, playbooks, backups, checks, notifications, operations, api, work):
+                   incidents, playbooks, backups, checks, notifications, operations, work):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)
+    from ir_app.web import api
+
+    api.init_app(app)
