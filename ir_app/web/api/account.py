@@ -12,24 +12,24 @@ from ir_app.services import api_tokens
 from ir_app.services.errors import ValidationFailed
 from ir_app.web.access import AUTHENTICATED, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import AppForm, CheckboxListField, SimpleForm
+from ir_app.web.forms import AppForm, CheckboxListField, SimpleForm, choice_list
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-EXPIRY_CHOICES = [("30d", lazy_gettext("30 ngày")), ("90d", lazy_gettext("90 ngày")),
-                  ("1y", lazy_gettext("1 năm")), ("never", lazy_gettext("Không hết hạn"))]
+EXPIRY_CHOICES = (("30d", lazy_gettext("30 ngày")), ("90d", lazy_gettext("90 ngày")),
+                  ("1y", lazy_gettext("1 năm")), ("never", lazy_gettext("Không hết hạn")))
 
 
 class TokenForm(AppForm):
     name = StringField(lazy_gettext("Tên (dùng vào việc gì)"), render_kw={"maxlength": api_tokens.MAX_NAME,
                                                                           "placeholder": "Zabbix trung tâm"})
     scopes = CheckboxListField(lazy_gettext("Quyền"))
-    expires = SelectField(lazy_gettext("Thời hạn"), choices=EXPIRY_CHOICES, default="90d")
+    expires = SelectField(lazy_gettext("Thời hạn"), choices=choice_list(EXPIRY_CHOICES), default="90d")
 
 
 def _form() -> TokenForm:
     form = TokenForm()
-    form.scopes.choices = [(scope, f"{scope} — {_(api_tokens.SCOPE_LABELS[scope])}")
-                           for scope in api_tokens.allowed_scopes(current_user)]
+    form.scopes.choices = choice_list((scope, f"{scope} — {_(api_tokens.SCOPE_LABELS[scope])}")
+                                      for scope in api_tokens.allowed_scopes(current_user))
     return form
 
 
