@@ -51,10 +51,11 @@ def test_a_user_revokes_their_own_token_but_not_anothers(app, session, make_web,
     secret = issue(session, officer, ["read"], clock.now())
     token = session.scalar(select(ApiToken))
     stranger = make_web(make_user(Role.ADMIN, organisation=commune))
-    assert stranger.post_form(f"/account/tokens/{token.id}/revoke", {}).status_code == 404
+    assert stranger.post_form("/account/tokens/revoke", {"token_id": token.id}).status_code == 404
     browser = make_web(officer)
-    assert browser.post(f"/account/tokens/{token.id}/revoke").status_code == 400  # CSRF still guards the page
-    assert browser.post_form(f"/account/tokens/{token.id}/revoke", {}).status_code == 302
+    assert browser.post("/account/tokens/revoke", data={"token_id": token.id}).status_code == 400  # CSRF guards it
+    assert browser.post_form("/account/tokens/revoke", {"token_id": "²"}).status_code == 404
+    assert browser.post_form("/account/tokens/revoke", {"token_id": token.id}).status_code == 302
     assert app.test_client().get("/api/v1/communes", headers=bearer(secret)).status_code == 401
     session.expire_all()
     assert session.get(ApiToken, token.id).revoked_at is not None

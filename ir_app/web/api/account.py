@@ -5,14 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 
 from ir_app.models import ApiToken
 from ir_app.services import api_tokens
 from ir_app.services.errors import ValidationFailed
-from ir_app.web.access import AUTHENTICATED, requires
+from ir_app.web.access import AUTHENTICATED, database_id, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import AppForm, CheckboxListField, SimpleForm, choice_list
+from ir_app.web.forms import AppForm, CheckboxListField, choice_list
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 EXPIRY_CHOICES = (("30d", lazy_gettext("30 ngày")), ("90d", lazy_gettext("90 ngày")),
@@ -26,6 +26,10 @@ class TokenForm(AppForm):
     expires = SelectField(lazy_gettext("Thời hạn"), choices=choice_list(EXPIRY_CHOICES), default="90d")
 
 
+class RevokeForm(AppForm):
+    token_id = HiddenField()
+
+
 def _form() -> TokenForm:
     form = TokenForm()
     form.scopes.choices = choice_list((scope, f"{scope} — {_(api_tokens.SCOPE_LABELS[scope])}")
@@ -36,7 +40,7 @@ def _form() -> TokenForm:
 def _page(form: TokenForm, secret: str | None = None, status: int = 200):
     tokens = api_tokens.tokens_of(db(), current_user, now())
     return render_template("account/tokens.html", form=form, tokens=tokens, secret=secret, now=now(),
-                           revoke_form=SimpleForm()), status
+                           revoke_form=RevokeForm()), status
 
 
 @bp.get("/tokens")
@@ -64,14 +68,17 @@ def create_token():
     return _page(_form(), secret=issued.secret, status=201)
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/revoke")
 @requires(AUTHENTICATED)
-def revoke_token(token_id: int):
-    token = db().get(ApiToken, token_id)
+def revoke_token():
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    token_id = database_id(form.token_id.data)
+    token = db().get(ApiToken, token_id) if token_id else None
     if token is None or token.user_id != current_user.id:
         abort(404)
-    if SimpleForm().validate_on_submit():
-        api_tokens.revoke_token(db(), actor(), token, now())
-        db().commit()
-        flash(_("Đã thu hồi mã «%(name)s».", name=token.name), "success")
+    api_tokens.revoke_token(db(), actor(), token, now())
+    db().commit()
+    flash(_("Đã thu hồi mã «%(name)s».", name=token.name), "success")
     return redirect(url_for("account.tokens"))
