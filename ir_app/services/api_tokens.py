@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ir_app.i18n_markers import N_
 from ir_app.models import ApiToken, User
 from ir_app.services import audit
 from ir_app.services.accounts import _reserve_attempt as count_in_window  # the login throttle's atomic counter
@@ -29,7 +30,8 @@ SCOPES: dict[str, Permission] = {
     INCIDENTS_WRITE: Permission.REPORT_INCIDENT,
     BACKUPS_WRITE: Permission.MANAGE_BACKUPS,
 }
-SCOPE_LABELS = {READ: "Đọc dữ liệu", INCIDENTS_WRITE: "Báo sự cố, ghi diễn biến", BACKUPS_WRITE: "Ghi lần sao lưu"}
+SCOPE_LABELS = {READ: N_("Đọc dữ liệu"), INCIDENTS_WRITE: N_("Báo sự cố, ghi diễn biến"),
+                BACKUPS_WRITE: N_("Ghi lần sao lưu")}
 MAX_NAME = 100
 MAX_TOKENS_PER_USER = 20
 MAX_EXPIRY_DAYS = 730

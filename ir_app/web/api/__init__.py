@@ -2,10 +2,16 @@
 backup-script address /api/backups/plans/<id>/runs."""
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 
 from ir_app import __version__
+
+
+PROBLEM_JSON = "application/problem+json"
 
 
 class SpecApi(Api):
@@ -14,6 +20,18 @@ class SpecApi(Api):
 
     def _register_error_handlers(self) -> None:
         return None
+
+    def _register_responses(self) -> None:
+        """The shared error responses, documented as what they are: application/problem+json."""
+        for status in HTTPStatus:
+            response = {"description": status.phrase}
+            if not 100 <= status < 200 and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Problem (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
 
 def init_app(app: Flask) -> None:
