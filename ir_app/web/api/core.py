@@ -90,7 +90,7 @@ def authenticate():
     if getattr(view, "api_plan_token", False) and not secret.startswith(api_tokens.TOKEN_PREFIX):
         return None  # a backup plan's own secret: the view checks it
     if not secret:
-        return problem(401, N_("Thiếu mã truy cập API. Gửi tiêu đề «Authorization: Bearer <mã>»."),
+        return problem(401, N_("Thiếu mã truy cập API. Gửi tiêu đề «Authorization: Bearer irt_…»."),
                        headers={"WWW-Authenticate": 'Bearer realm="api"'})
     token = api_tokens.authenticate(db(), secret, now(), client_ip())
     if token is None:
