@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask.cli import FlaskGroup
 
+from ir_app.cli.api_tokens import api_token_group
 from ir_app.cli.admin import audit_group, create_user, db_group, level_check, measures_group, playbooks_group
 from ir_app.cli.common import fail
 from ir_app.cli.data import backup, dossier_group, restore
@@ -12,7 +13,8 @@ from ir_app.cli.serving import demo, seed_synthetic, serve
 
 def register(app) -> None:
     for command in (db_group, create_user, audit_group, level_check, playbooks_group, measures_group, dossier_group,
-                    serve, demo, seed_synthetic, backup, restore, jobs_group, scheduler_command, backups_group):
+                    serve, demo, seed_synthetic, backup, restore, jobs_group, scheduler_command, backups_group,
+                    api_token_group):
         app.cli.add_command(command)
 
 

@@ -1,5 +1,6 @@
 """SQLAlchemy 2 typed models. Import everything here so Alembic sees the whole metadata."""
 from ir_app.models.advisories import Advisory, AdvisoryAction, AdvisoryRecipient, AdvisoryResponse
+from ir_app.models.api_tokens import ApiToken
 from ir_app.models.audit import AuditChainHead, AuditEvent
 from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
 from ir_app.models.base import Base, UTCDateTime
@@ -55,7 +56,7 @@ from ir_app.models.org import (
 from ir_app.models.scheduling import CalendarFeed, JobRun, SchedulerLease
 
 __all__ = [
-    "Advisory", "AdvisoryAction", "AdvisoryRecipient", "AdvisoryResponse", "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "ChannelDelivery", "ChannelEndpoint", "CheckItem", "CheckResult",
+    "Advisory", "AdvisoryAction", "AdvisoryRecipient", "AdvisoryResponse", "ApiToken", "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "ChannelDelivery", "ChannelEndpoint", "CheckItem", "CheckResult",
     "CustodyEntry", "DocumentTemplate", "Drill", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
     "IncidentTask", "JobRun", "Measure", "MeasureEvidence", "MeasureRequirement", "MeasureSystem", "MorningCheck",
     "RestoreTest", "Risk", "RiskAssessment", "RiskMeasure", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",

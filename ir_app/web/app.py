@@ -94,7 +94,6 @@ def _register_blueprints(app: Flask) -> None:
     from ir_app.web import (
         admin,
         advisories,
-        api,
         audit_log,
         auth,
         backups,
@@ -118,7 +117,10 @@ def _register_blueprints(app: Flask) -> None:
     from ir_app.web import design, measures, risks
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   risks, design, incidents, playbooks, backups, checks, notifications, channels, operations, api,
+                   risks, design, incidents, playbooks, backups, checks, notifications, channels, operations,
                    work, advisories, drills, search, province):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)
+    from ir_app.web import api
+
+    api.init_app(app)

@@ -33,6 +33,10 @@ def _wants_json() -> bool:
 
 
 def render_error(status: int, detail: str | None = None):
+    if request.path.startswith("/api/v1/"):  # the REST API answers RFC 9457 problem+json
+        from ir_app.web.api.core import problem
+
+        return problem(status, detail)
     title, message = (str(text) for text in MESSAGES.get(status, MESSAGES[500]))
     if _wants_json():
         return jsonify(error=title, detail=detail or message), status
