@@ -17,7 +17,7 @@ from ir_app.services.lawdata import LawData
 from ir_app.services.province import charts, rag
 from ir_app.services.province.drilldown import commune_detail
 from ir_app.services.province.export import province_xlsx
-from ir_app.services.incidents.render import render_report
+from ir_app.services.incidents.documents import render_report
 from ir_app.services.incidents.summary import PERIODS, period_of
 from ir_app.services.province.figures import Inputs, commune_rows, province_communes, province_totals, sort_rows
 from ir_app.services.province.incidents import province_summary_context, province_summary_xlsx, summarise_province

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ir_app.domain.dates import add_months
-from ir_app.domain.workflow import Workflow
+from ir_app.domain.state_machine import StateMachine
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, Incident
 from ir_app.services.incidents.data import ResponseData
@@ -70,7 +70,7 @@ def incidents_by_month(session: Session, commune_ids, today: date, zone: tzinfo,
                  [f"{month:%m/%Y}" for month in months], series)
 
 
-def dossiers_by_state(session: Session, commune_ids, workflow: Workflow, translate: Translate = _same) -> Chart:
+def dossiers_by_state(session: Session, commune_ids, workflow: StateMachine, translate: Translate = _same) -> Chart:
     level = func.coalesce(Dossier.proposed_level, Dossier.determined_level)
     counts: Counter = Counter()
     for state, dossier_level, count in session.execute(
