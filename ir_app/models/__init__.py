@@ -42,6 +42,7 @@ from ir_app.models.org import (
     LoginThrottle,
     Organisation,
     OrgKind,
+    RecoveryCode,
     Role,
     Unit,
     User,
@@ -57,6 +58,6 @@ __all__ = [
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OperatedBy",
     "OrgKind", "Organisation",
-    "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
+    "RecoveryCode", "Role", "StoredFile", "SystemComponent", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
     "User", "UserRole",
 ]

@@ -52,10 +52,11 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(PACKAGE_DIR / "translations"))
-    from ir_app.web import access, errors, filters, security, session_limits
+    from ir_app.web import access, errors, filters, security, session_limits, two_factor
 
     access.init_app(app)
     session_limits.init_app(app)
+    two_factor.init_app(app)
     filters.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         operations,
         organisations,
         playbooks,
+        two_factor,
         work,
     )
     from ir_app.web.dossiers import documents
@@ -113,6 +115,6 @@ def _register_blueprints(app: Flask) -> None:
     from ir_app.web import measures
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   incidents, playbooks, backups, checks, notifications, operations, api, work):
+                   incidents, playbooks, backups, checks, notifications, operations, api, work, two_factor):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)
