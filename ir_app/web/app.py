@@ -110,11 +110,12 @@ def _register_blueprints(app: Flask) -> None:
         two_factor,
         work,
     )
-    from ir_app.web.dossiers import documents
+    from ir_app.web.dossiers import documents, signed
     from ir_app.web.dossiers import views as dossiers
     from ir_app.web import measures
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
-                   incidents, playbooks, backups, checks, notifications, operations, api, work, two_factor):
+                   incidents, playbooks, backups, checks, notifications, operations, api, work, two_factor,
+                   signed):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)
