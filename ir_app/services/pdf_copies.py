@@ -14,12 +14,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ir_app.i18n_markers import N_
+
 CACHE_FOLDER = "pdf_cache"
 CACHE_LIMIT = 200  # files kept; the oldest go first
-INSTALL_HINT = ("Bản PDF cần LibreOffice trên máy chủ. Cài đặt: trên Debian/Ubuntu chạy "
-                "«sudo apt install libreoffice-writer-nogui»; trên Windows tải LibreOffice tại "
-                "https://www.libreoffice.org/download/ rồi khởi động lại ứng dụng (hoặc đặt IR_SOFFICE "
-                "là đường dẫn tới soffice). Trong lúc chờ, hãy tải bản DOCX và lưu thành PDF bằng Word.")
+INSTALL_HINT = N_("Bản PDF cần LibreOffice trên máy chủ. Cài đặt: trên Debian/Ubuntu chạy "
+                   "«sudo apt install libreoffice-writer-nogui»; trên Windows tải LibreOffice tại "
+                   "https://www.libreoffice.org/download/ rồi khởi động lại ứng dụng (hoặc đặt IR_SOFFICE "
+                   "là đường dẫn tới soffice). Trong lúc chờ, hãy tải bản DOCX và lưu thành PDF bằng Word.")
 
 
 class PdfUnavailable(Exception):
@@ -48,7 +50,7 @@ def convert(docx: bytes, data_dir: Path, soffice: str | None, timeout: int) -> b
         _run(soffice, work, source, timeout)
         produced = work / "document.pdf"
         if not produced.is_file():
-            raise PdfUnavailable("LibreOffice không tạo được bản PDF của văn bản này; hãy tải bản DOCX.")
+            raise PdfUnavailable(N_("LibreOffice không tạo được bản PDF của văn bản này; hãy tải bản DOCX."))
         data = produced.read_bytes()
         os.replace(produced, target)  # atomic: a parallel request reads a whole file or none
     _prune(cache)

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ir_app.domain.workflow import expand_roles
+from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, User
 from ir_app.services import audit, files
 from ir_app.services.audit import Actor
@@ -27,15 +28,17 @@ from ir_app.services.errors import ConflictError, ValidationFailed
 TRUSTED = "trusted"
 UNTRUSTED_ROOT = "untrusted_root"
 STATUS_LABELS = {
-    TRUSTED: "Chữ ký hợp lệ, chứng thư được xác minh",
-    UNTRUSTED_ROOT: "Chữ ký hợp lệ nhưng chưa xác minh được nguồn",
+    TRUSTED: N_("Chữ ký hợp lệ, chứng thư được xác minh"),
+    UNTRUSTED_ROOT: N_("Chữ ký hợp lệ nhưng chưa xác minh được nguồn"),
 }
 SIGNED_STATES = ("approved", "protecting", "operating")
 ROOT_SUFFIXES = (".pem", ".crt", ".cer")
-TAMPERED = ("Tệp đã bị thay đổi sau khi ký: chữ ký số không còn khớp với nội dung. "
-            "Hãy tải lên đúng tệp PDF đã ký, không mở và lưu lại bằng phần mềm khác.")
-UNREADABLE = "Không đọc được tệp PDF hoặc chữ ký số trong tệp (tệp hỏng hoặc đã bị sửa)."
-UNSIGNED = "Tệp PDF không có chữ ký số. Hãy ký quyết định bằng chữ ký số (USB token) rồi tải lên."
+TAMPERED = N_("Tệp đã bị thay đổi sau khi ký: chữ ký số không còn khớp với nội dung. "
+              "Hãy tải lên đúng tệp PDF đã ký, không mở và lưu lại bằng phần mềm khác.")
+UNREADABLE = N_("Không đọc được tệp PDF hoặc chữ ký số trong tệp (tệp hỏng hoặc đã bị sửa).")
+UNSIGNED = N_("Tệp PDF không có chữ ký số. Hãy ký quyết định bằng chữ ký số (USB token) rồi tải lên.")
+NOT_APPROVED = N_("Chỉ tải lên quyết định đã ký sau khi hồ sơ được phê duyệt.")
+NOT_PDF = N_("Quyết định đã ký phải là tệp PDF có chữ ký số.")
 FIELD = "signed_file"
 
 
@@ -121,9 +124,9 @@ def attach(session: Session, actor: Actor, dossier: Dossier, *, filename: str, d
     if expected_version is not None and dossier.version != expected_version:
         raise ConflictError()
     if dossier.state not in SIGNED_STATES:
-        raise ValidationFailed({FIELD: "Chỉ tải lên quyết định đã ký sau khi hồ sơ được phê duyệt."})
+        raise ValidationFailed({FIELD: NOT_APPROVED})
     if not data.startswith(b"%PDF-"):
-        raise ValidationFailed({FIELD: "Quyết định đã ký phải là tệp PDF có chữ ký số."})
+        raise ValidationFailed({FIELD: NOT_PDF})
     checks = verify_signed_pdf(data, load_trust_roots(trust_roots_dir))
     stored = files.store_upload(session, actor, commune_id=dossier.commune_id, filename=filename, data=data,
                                 now=now, allowed=frozenset({"application/pdf"}), max_bytes=max_bytes, field=FIELD)
