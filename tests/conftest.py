@@ -26,6 +26,9 @@ PG_URL = os.environ.get("IR_TEST_DATABASE_URL", "")
 # dirs); tests of the key file itself override it with IR_AUDIT_KEY=None.
 TEST_AUDIT_KEY = "cle-nhat-ky-thu-nghiem-0123456789abcdef"
 os.environ.setdefault("IR_AUDIT_KEY", TEST_AUDIT_KEY)
+# Production requires a second factor (TOTP) for admins, approvers and overseers; every app a test
+# builds signs them in with a password alone, and the two-factor tests turn the policy back on.
+os.environ.setdefault("IR_TOTP_REQUIRED_ROLES", "")
 PASSWORD = "mat-khau-thu-nghiem"
 _FAST_HASH = None
 
@@ -90,9 +93,6 @@ def app(database_url, tmp_path, clock):
         "SECRET_KEY": "test-secret-key",
         "IR_CLOCK": clock,
         "TESTING": True,
-        # Production requires a second factor for admins, approvers and overseers; tests about
-        # something else sign in with a password alone. The two-factor tests turn it back on.
-        "IR_TOTP_REQUIRED_ROLES": frozenset(),
     })
     yield app
     app.extensions["ir_engine"].dispose()

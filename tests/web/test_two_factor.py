@@ -212,3 +212,13 @@ def test_optional_user_enrols_from_the_account_page_and_can_turn_it_off(session,
     assert not session.get(User, staff.id).totp_enabled
     assert "totp_disable" in audit_actions(session, staff)
     assert client.get("/work").status_code == 200
+
+
+def test_policy_defaults_to_admins_approvers_and_overseers():
+    from ir_app.config import ConfigError, totp_required_roles
+
+    assert totp_required_roles(None) == {"admin", "approver", "overseer"}
+    assert totp_required_roles("") == frozenset()  # explicitly off
+    assert totp_required_roles(" approver , staff ") == {"approver", "staff"}
+    with pytest.raises(ConfigError, match="giam-doc"):
+        totp_required_roles("approver,giam-doc")
