@@ -41,6 +41,7 @@ def test_approver_enrols_and_then_signs_in_with_the_code(make_page, server_env):
     _create_account(server_env)
     page = sign_in(make_page(), EMAIL, PASSWORD)
 
+    page.get_by_role("link", name="Lê Văn Hai Bước").click()  # the account: password and two-factor
     page.get_by_role("link", name="Xác thực hai bước").click()
     expect(page.get_by_role("heading", name="Bật xác thực hai bước")).to_be_visible()
     expect(page.locator("figure.qr svg")).to_be_visible()
