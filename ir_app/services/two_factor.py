@@ -44,18 +44,15 @@ def needs_second_factor(user: User, required_roles: Iterable[str]) -> bool:
     return user.totp_enabled or is_required(user, required_roles)
 
 
-def start_enrolment(session: Session, user: User) -> str:
-    """The secret to scan: a pending one is kept (a reload shows the same QR code)."""
-    if user.totp_enabled:
-        raise ValidationFailed({"code": "Xác thực hai bước đã được bật cho tài khoản này."})
-    if not user.totp_secret:
-        user.totp_secret = pyotp.random_base32()
-        session.flush()
-    return user.totp_secret
+def new_secret() -> str:
+    """A secret to scan. It stays in the browser session that shows it until a code proves the
+    phone has it: nothing is written for the user before, so a secret someone else saw (with the
+    password) is never the one the real user ends up with."""
+    return pyotp.random_base32()
 
 
-def provisioning_uri(user: User) -> str:
-    return pyotp.TOTP(user.totp_secret or "").provisioning_uri(name=user.email, issuer_name=ISSUER)
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
 def qr_svg(uri: str) -> str:
@@ -67,11 +64,11 @@ def _normalise(code: str) -> str:
     return "".join(ch for ch in (code or "").lower() if ch.isascii() and ch.isalnum())
 
 
-def _matching_step(user: User, code: str, now: datetime) -> int | None:
+def _matching_step(secret: str | None, code: str, now: datetime) -> int | None:
     """The 30-second step whose code this is, within the window; None if none matches."""
-    if not (len(code) == 6 and code.isdigit() and user.totp_secret):
+    if not (len(code) == 6 and code.isdigit() and secret):
         return None
-    totp = pyotp.TOTP(user.totp_secret)
+    totp = pyotp.TOTP(secret)
     current = totp.timecode(now)
     for step in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):
         if hmac.compare_digest(totp.generate_otp(step), code):
@@ -79,8 +76,8 @@ def _matching_step(user: User, code: str, now: datetime) -> int | None:
     return None
 
 
-def _accept_totp(user: User, code: str, now: datetime) -> bool:
-    step = _matching_step(user, code, now)
+def _accept_totp(user: User, code: str, now: datetime, secret: str | None = None) -> bool:
+    step = _matching_step(secret or user.totp_secret, code, now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False  # wrong, or already used: a code seen over a shoulder cannot be replayed
     user.totp_last_step = step
@@ -115,13 +112,16 @@ def remaining_recovery_codes(session: Session, user: User) -> int:
                                                             RecoveryCode.used_at.is_(None))).all())
 
 
-def confirm_enrolment(session: Session, user: User, code: str, now: datetime, ip: str = "") -> list[str]:
-    """Enables the second factor when `code` comes from the scanned secret; returns the recovery
+def confirm_enrolment(session: Session, user: User, secret: str, code: str, now: datetime,
+                      ip: str = "") -> list[str]:
+    """Enables the second factor when `code` comes from the scanned `secret`; returns the recovery
     codes (shown once, never stored in clear)."""
-    if user.totp_enabled or not user.totp_secret:
-        raise ValidationFailed({"code": "Hãy mở lại trang bật xác thực hai bước để quét mã QR mới."})
-    if not _accept_totp(user, _normalise(code), now):
+    if user.totp_enabled:
+        raise ValidationFailed({"code": "Xác thực hai bước đã được bật cho tài khoản này."})
+    user.totp_last_step = None
+    if not _accept_totp(user, _normalise(code), now, secret):
         raise ValidationFailed({"code": "Mã xác thực không đúng. Hãy nhập mã 6 chữ số đang hiện trên ứng dụng."})
+    user.totp_secret = secret
     user.totp_enabled_at = now
     codes = _new_recovery_codes(session, user, now)
     session.flush()

@@ -25,6 +25,7 @@ bp = Blueprint("two_factor", __name__)
 
 PENDING = "second_factor_pending"
 SECOND_FACTOR = "second_factor"
+ENROLLING = "second_factor_enrolling"
 # The code must follow the password within this time, or the password is asked again.
 PENDING_SECONDS = 10 * 60
 
@@ -107,20 +108,27 @@ def enrol_at_sign_in():
     form = TotpCodeForm()
     if form.validate_on_submit():
         try:
-            codes = two_factor.confirm_enrolment(db(), user, form.code.data or "", now(), client_ip())
+            codes = two_factor.confirm_enrolment(db(), user, _shown_secret(), form.code.data or "", now(),
+                                                 client_ip())
         except ValidationFailed as failure:
             show_errors(form, failure)
         else:
             target = _finish_sign_in(user)
             db().commit()
             return render_template("auth/totp_recovery.html", codes=codes, next_url=target)
-    secret = two_factor.start_enrolment(db(), user)
-    db().commit()
-    return _enrol_page(user, secret, form, url_for("two_factor.enrol_at_sign_in"), required=True)
+    return _enrol_page(user, _shown_secret(), form, url_for("two_factor.enrol_at_sign_in"), required=True)
+
+
+def _shown_secret() -> str:
+    """The secret this browser session is enrolling with (the same QR code on a reload)."""
+    secret = session.get(ENROLLING)
+    if not isinstance(secret, str) or not secret:
+        secret = session[ENROLLING] = two_factor.new_secret()
+    return secret
 
 
 def _enrol_page(user: User, secret: str, form: TotpCodeForm, action: str, required: bool):
-    uri = two_factor.provisioning_uri(user)
+    uri = two_factor.provisioning_uri(user, secret)
     return render_template("auth/totp_enrol.html", form=form, secret=secret, qr=two_factor.qr_svg(uri),
                            action=action, required=required)
 
@@ -136,16 +144,16 @@ def account():
     form = TotpCodeForm()
     if form.validate_on_submit():
         try:
-            codes = two_factor.confirm_enrolment(db(), user, form.code.data or "", now(), client_ip())
+            codes = two_factor.confirm_enrolment(db(), user, _shown_secret(), form.code.data or "", now(),
+                                                 client_ip())
         except ValidationFailed as failure:
             show_errors(form, failure)
         else:
             db().commit()
+            session.pop(ENROLLING, None)
             session[SECOND_FACTOR] = True  # the code just given is this session's second factor
             return render_template("auth/totp_recovery.html", codes=codes, next_url=url_for("two_factor.account"))
-    secret = two_factor.start_enrolment(db(), user)
-    db().commit()
-    return _enrol_page(user, secret, form, url_for("two_factor.account"), required=required)
+    return _enrol_page(user, _shown_secret(), form, url_for("two_factor.account"), required=required)
 
 
 @bp.post("/account/two-factor/recovery-codes")

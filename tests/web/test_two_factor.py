@@ -28,8 +28,8 @@ def code_at(secret: str, clock, seconds: int = 0) -> str:
 
 def enrolled(session, user: User, clock) -> list[str]:
     """Enrols the user through the service (scan + first code) and returns the recovery codes."""
-    two_factor.start_enrolment(session, user)
-    codes = two_factor.confirm_enrolment(session, user, code_at(user.totp_secret, clock), clock.now())
+    secret = two_factor.new_secret()
+    codes = two_factor.confirm_enrolment(session, user, secret, code_at(secret, clock), clock.now())
     session.commit()
     clock.advance(seconds=30)  # the enrolment code's step is spent
     return codes
@@ -222,3 +222,23 @@ def test_policy_defaults_to_admins_approvers_and_overseers():
     assert totp_required_roles(" approver , staff ") == {"approver", "staff"}
     with pytest.raises(ConfigError, match="giam-doc"):
         totp_required_roles("approver,giam-doc")
+
+
+def test_a_secret_shown_to_another_browser_is_never_the_one_enrolled(session, commune, make_user, make_web, clock):
+    """Someone with the password opens the enrolment page too: each browser has its own secret, and
+    once the real user enrolled, the other one's secret enables nothing."""
+    admin = make_user(Role.ADMIN, organisation=commune)
+    intruder, owner = make_web(), make_web()
+    intruder.login(admin)
+    seen = re.search(r'id="totp-secret">([A-Z2-7]+)<', intruder.get("/login/enrol").get_data(as_text=True)).group(1)
+    owner.login(admin)
+    shown = re.search(r'id="totp-secret">([A-Z2-7]+)<', owner.get("/login/enrol").get_data(as_text=True)).group(1)
+    assert shown != seen
+    owner.token = None
+    assert "recovery-codes" in owner.post_form("/login/enrol", {"code": code_at(shown, clock)}).get_data(as_text=True)
+    intruder.token = None
+    refused = intruder.post_form("/login/enrol", {"code": code_at(seen, clock)})
+    assert refused.status_code == 302 and refused.location.endswith("/login")
+    assert_not_signed_in(intruder)
+    session.expire_all()
+    assert session.get(User, admin.id).totp_secret == shown
