@@ -18,7 +18,8 @@ from ir_app.services.incidents.data import response_data
 TINY = ["--communes", "3", "--systems-per-commune", "4", "--incidents", "30"]
 # Runtime state the app writes while it runs, not data a province holds.
 RUNTIME_TABLES = {"job_runs", "scheduler_leases", "document_templates", "alembic_version",
-                  "login_throttles"}  # failed sign-in counters: only while someone is guessing
+                  "login_throttles",  # failed sign-in counters: only while someone is guessing
+                  "recovery_codes"}  # made when a person enrols their own phone in two-factor sign-in
 PASSWORD = "demo12345"
 
 
