@@ -118,6 +118,19 @@ def level_dossiers_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(env.get("IR_LEVEL_DOSSIERS_DIR") or bundled_root() / "level_dossiers").resolve()
 
 
+def totp_required_roles(value: str | None) -> frozenset[str]:
+    """Roles that must sign in with a second factor. Unset: admin, approver, overseer (they approve
+    decisions and see every commune's data); empty: nobody is forced (the others may still opt in)."""
+    from ir_app.models.org import Role  # lazily: the models import SQLAlchemy, config stays light
+
+    roles = env_list(value, "admin,approver,overseer")
+    unknown = sorted(roles - {role.value for role in Role})
+    if unknown:
+        raise ConfigError(f"IR_TOTP_REQUIRED_ROLES có vai trò không tồn tại: {', '.join(unknown)} "
+                          f"(có: {', '.join(role.value for role in Role)}).")
+    return roles
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     data_dir = Path(env.get("IR_DATA_DIR") or "instance").resolve()
@@ -164,4 +177,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # A session ends after this long without a request, and this long after sign-in in any case.
         "IR_SESSION_IDLE_MINUTES": env_int(env, "IR_SESSION_IDLE_MINUTES", 8 * 60, minimum=1),
         "IR_SESSION_MAX_HOURS": env_int(env, "IR_SESSION_MAX_HOURS", 24, minimum=1),
+        "IR_TOTP_REQUIRED_ROLES": totp_required_roles(env.get("IR_TOTP_REQUIRED_ROLES")),
+        # Signed decision PDFs are trusted when their chain ends at one of these PEM certificates.
+        "IR_TRUST_ROOTS_DIR": Path(env.get("IR_TRUST_ROOTS_DIR") or data_dir / "trust_roots").resolve(),
+        # LibreOffice for PDF copies of generated documents; found on PATH when unset.
+        "IR_SOFFICE": env.get("IR_SOFFICE") or "",
+        "IR_PDF_TIMEOUT_SECONDS": env_int(env, "IR_PDF_TIMEOUT_SECONDS", 60, minimum=1),
     }

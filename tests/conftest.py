@@ -26,6 +26,9 @@ PG_URL = os.environ.get("IR_TEST_DATABASE_URL", "")
 # dirs); tests of the key file itself override it with IR_AUDIT_KEY=None.
 TEST_AUDIT_KEY = "cle-nhat-ky-thu-nghiem-0123456789abcdef"
 os.environ.setdefault("IR_AUDIT_KEY", TEST_AUDIT_KEY)
+# Production requires a second factor (TOTP) for admins, approvers and overseers; every app a test
+# builds signs them in with a password alone, and the two-factor tests turn the policy back on.
+os.environ.setdefault("IR_TOTP_REQUIRED_ROLES", "")
 PASSWORD = "mat-khau-thu-nghiem"
 _FAST_HASH = None
 

@@ -48,6 +48,7 @@ from ir_app.models.org import (
     LoginThrottle,
     Organisation,
     OrgKind,
+    RecoveryCode,
     Role,
     Unit,
     User,
@@ -63,6 +64,6 @@ __all__ = [
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OperatedBy",
     "OrgKind", "Organisation",
-    "Role", "StoredFile", "SystemComponent", "SystemDesign", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
+    "RecoveryCode", "Role", "StoredFile", "SystemComponent", "SystemDesign", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
     "User", "UserRole",
 ]

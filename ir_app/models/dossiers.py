@@ -104,6 +104,11 @@ class Dossier(Base):
     decision_on: Mapped[date | None] = mapped_column(Date)
     decision_signer: Mapped[str] = mapped_column(String(200), default="")
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The digitally signed decision PDF the approver uploaded, its SHA-256 and what verifying its
+    # signature found (signer, signing time, status: "trusted" or "untrusted_root").
+    decision_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    decision_file_sha256: Mapped[str | None] = mapped_column(String(64))
+    decision_signature: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -115,7 +120,8 @@ class Dossier(Base):
     system: Mapped[InformationSystem] = relationship()
     step_assignee: Mapped[User | None] = relationship(foreign_keys=[step_assignee_id])
     commune: Mapped[Organisation] = relationship()
-    appraisal_file: Mapped[StoredFile | None] = relationship()
+    appraisal_file: Mapped[StoredFile | None] = relationship(foreign_keys=[appraisal_file_id])
+    decision_file: Mapped[StoredFile | None] = relationship(foreign_keys=[decision_file_id])
     plan_items: Mapped[list[PlanItem]] = relationship(back_populates="dossier", cascade="all, delete-orphan",
                                                       order_by="PlanItem.position")
     steps: Mapped[list[DossierStep]] = relationship(back_populates="dossier", cascade="all, delete-orphan",

@@ -136,6 +136,11 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(8), default="vi")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Two-factor sign-in (RFC 6238): the base32 secret, set while enrolling and kept once enabled.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last 30-second step whose code was accepted: the same code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -150,6 +155,10 @@ class User(Base):
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     # The Flask-Login protocol, without importing Flask into the models. The id carries the
     # session token so that rotating it logs every old session out.
@@ -168,6 +177,19 @@ class UserRole(Base):
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class RecoveryCode(Base):
+    """One-time codes for signing in when the phone with the authenticator app is lost.
+    Only their argon2 hashes are kept; a used code stays, marked, for the audit trail."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LoginAttempt(Base):

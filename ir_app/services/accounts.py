@@ -69,7 +69,7 @@ class LoginRefused(Exception):
         self.message = message
 
 
-def _reserve_attempt(session: Session, keys: list[str], now: datetime, window: timedelta) -> dict[str, int]:
+def reserve_attempt(session: Session, keys: list[str], now: datetime, window: timedelta) -> dict[str, int]:
     """Count this attempt as a failure under every key *before* the password is checked, one
     atomic upsert per key (INSERT … ON CONFLICT DO UPDATE … RETURNING, on SQLite and PostgreSQL)
     in a transaction of its own: parallel guesses each get their own number, so no more than the
@@ -91,7 +91,7 @@ def _reserve_attempt(session: Session, keys: list[str], now: datetime, window: t
     return counts
 
 
-def _forget_failures(session: Session, keys: list[str]) -> None:
+def forget_failures(session: Session, keys: list[str]) -> None:
     session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
 
 
@@ -103,7 +103,7 @@ def authenticate(
     The message never tells a wrong password from an unknown or disabled account."""
     email = email.strip().lower()
     limits = throttle.limits(email, ip)
-    counts = _reserve_attempt(session, list(limits), now, timedelta(minutes=throttle.lock_minutes))
+    counts = reserve_attempt(session, list(limits), now, timedelta(minutes=throttle.lock_minutes))
     if any(counts[key] > limit for key, limit in limits.items()):
         _record_attempt(session, email, ip, now, False, None, "login_locked")
         raise LoginRefused(
@@ -118,7 +118,7 @@ def authenticate(
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     # The account's own counts start over; the whole address keeps its count (password spraying).
-    _forget_failures(session, [key for key in limits if not key.startswith("ip:")])
+    forget_failures(session, [key for key in limits if not key.startswith("ip:")])
     _record_attempt(session, email, ip, now, True, user, "login")
     return user
 

@@ -8,12 +8,12 @@ from wtforms import BooleanField, HiddenField, PasswordField, SelectField, Strin
 
 from ir_app.models import Organisation, Role, User
 from ir_app.models.org import ROLE_LABELS
-from ir_app.services import accounts
+from ir_app.services import accounts, two_factor
 from ir_app.services.authz import Permission
 from ir_app.services.errors import ServiceError, ValidationFailed
 from ir_app.web.access import load_scoped, page_number, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import AppForm, CheckboxListField, choice_list, expected_version, show_errors
+from ir_app.web.forms import AppForm, CheckboxListField, SimpleForm, choice_list, expected_version, show_errors
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -121,4 +121,16 @@ def reset_password(user_id: int):
         else:
             db().commit()
             flash(_("Đã đặt lại mật khẩu; các phiên cũ của người dùng đã kết thúc."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+@requires(Permission.MANAGE_USERS)
+def reset_two_factor(user_id: int):
+    """The user lost the phone and the recovery codes: the factor is removed and every session ends."""
+    user = load_scoped(User, user_id, Permission.MANAGE_USERS)
+    if SimpleForm().validate_on_submit():
+        two_factor.reset_by_admin(db(), actor(), user, now())
+        db().commit()
+        flash(_("Đã đặt lại xác thực hai bước; người dùng sẽ cài lại ở lần đăng nhập sau."), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -52,10 +52,11 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(PACKAGE_DIR / "translations"))
-    from ir_app.web import access, errors, filters, security, session_limits
+    from ir_app.web import access, errors, filters, security, session_limits, two_factor
 
     access.init_app(app)
     session_limits.init_app(app)
+    two_factor.init_app(app)
     filters.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -110,15 +111,16 @@ def _register_blueprints(app: Flask) -> None:
         playbooks,
         province,
         search,
+        two_factor,
         work,
     )
-    from ir_app.web.dossiers import documents
+    from ir_app.web.dossiers import documents, signed
     from ir_app.web.dossiers import views as dossiers
     from ir_app.web import design, measures, risks
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
                    risks, design, incidents, playbooks, backups, checks, notifications, channels, operations,
-                   work, advisories, drills, search, province):
+                   work, advisories, drills, search, province, two_factor, signed):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)
     from ir_app.web import api

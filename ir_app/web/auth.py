@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from ir_app.services import accounts
 from ir_app.services.accounts import LoginRefused, Throttle
 from ir_app.services.errors import ValidationFailed
-from ir_app.web import session_limits
+from ir_app.web import session_limits, two_factor
 from ir_app.web.access import AUTHENTICATED, public, requires
 from ir_app.web.context import client_ip, db, now
 from ir_app.web.forms import LoginForm, PasswordChangeForm, SimpleForm, show_errors
@@ -48,6 +48,10 @@ def login():
         except LoginRefused as refused:
             error = refused.message
         else:
+            if two_factor.needs_second_factor(user):  # not signed in until the code is given
+                target = two_factor.begin(user, safe_next(form.next.data))
+                db().commit()
+                return redirect(target)
             session.clear()  # a fresh session on sign-in
             login_user(user)
             session_limits.start(now())

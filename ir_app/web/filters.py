@@ -30,7 +30,13 @@ def vn_date(value: date | datetime | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def vn_datetime(value: datetime | None) -> str:
+def vn_datetime(value: datetime | str | None) -> str:
+    """A moment, or its ISO-8601 text as kept in JSON columns, in local time."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
     return "" if value is None else to_local(value).strftime("%H:%M %d/%m/%Y")
 
 

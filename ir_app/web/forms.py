@@ -274,6 +274,11 @@ class LoginForm(AppForm):
     next = HiddenField()
 
 
+class TotpCodeForm(AppForm):
+    code = StringField(lazy_gettext("Mã xác thực"), render_kw={
+        "autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 20, "autofocus": True})
+
+
 class PasswordChangeForm(AppForm):
     current_password = PasswordField(lazy_gettext("Mật khẩu hiện tại"),
                                      render_kw={"autocomplete": "current-password"})

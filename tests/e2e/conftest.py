@@ -49,7 +49,10 @@ def server_env(tmp_path_factory) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("IR_")}
     # The checkout first; then whatever made the libraries importable here (see the root conftest.py).
     python_path = os.pathsep.join(filter(None, [str(Path(__file__).parents[2]), os.environ.get("PYTHONPATH")]))
-    env.update(IR_DATA_DIR=str(data_dir), IR_DEMO_PASSWORD=DEMO_PASSWORD, PYTHONPATH=python_path)
+    # IR_TOTP_REQUIRED_ROLES empty: demo accounts sign in with a password; the two-factor journey
+    # enrols its own account.
+    env.update(IR_DATA_DIR=str(data_dir), IR_DEMO_PASSWORD=DEMO_PASSWORD, PYTHONPATH=python_path,
+               IR_TOTP_REQUIRED_ROLES="")
     return env
 
 

@@ -19,7 +19,8 @@ TINY = ["--communes", "3", "--systems-per-commune", "4", "--incidents", "30"]
 # Runtime state the app writes while it runs, not data a province holds.
 RUNTIME_TABLES = {"job_runs", "scheduler_leases", "document_templates", "alembic_version",
                   "login_throttles",  # failed sign-in counters: only while someone is guessing
-                  "api_tokens"}  # personal API tokens: a user creates their own (a seeded secret nobody sees)
+                  "api_tokens",  # personal API tokens: a user creates their own (a seeded secret nobody sees)
+                  "recovery_codes"}  # made when a person enrols their own phone in two-factor sign-in
 # Capabilities of round 11 the synthetic province does not fill yet (issue 17 measures them at scale next):
 # a user's phone channels, the province's advisories and report requests, drills, risk registers.
 NOT_YET_SEEDED = {"channel_endpoints", "channel_deliveries", "advisories", "advisory_actions", "advisory_recipients",

@@ -263,3 +263,32 @@ def test_my_work_never_shows_another_communes_records(session, world, make_web, 
         assert f'/dossiers/{own["dossier_id"]}"' in page
     if role == Role.STAFF:
         assert f'/incidents/{own["incident_id"]}#task-{own["task_id"]}' in page
+
+
+def test_half_signed_in_session_is_refused_everywhere(app, world, make_web, session, clock):
+    """Password given, TOTP code not yet: the session is nobody's; every route (GET and POST) refuses it."""
+    import pyotp
+
+    from ir_app.services import two_factor
+
+    users, objects = world
+    app.config["IR_TOTP_REQUIRED_ROLES"] = frozenset({"admin"})
+    admin = users[Role.ADMIN]
+    secret = two_factor.new_secret()
+    two_factor.confirm_enrolment(session, admin, secret, pyotp.TOTP(secret).at(clock.now()), clock.now())
+    session.commit()
+    client = make_web()
+    assert client.login(admin).location.endswith("/login/code")
+    client.token = None
+    failures = []
+    for rule, view in routes(app):
+        if view.ir_access == PUBLIC:
+            continue
+        url = _url(rule, objects["own"])
+        for method in ("GET", "POST"):
+            if method not in rule.methods:
+                continue
+            response = client.get(url) if method == "GET" else client.post_form(url, {})
+            if not (response.status_code == 302 and "/login" in response.location):
+                failures.append(f"{method} {url}: {response.status_code}")
+    assert failures == []

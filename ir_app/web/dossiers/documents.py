@@ -1,6 +1,8 @@
 """Dossier documents: one by one, a dossier ZIP, a commune bundle, reports; template management."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -13,7 +15,7 @@ from ir_app.documents.context import field_reference
 from ir_app.documents.render import DocumentError, check_template
 from ir_app.domain.text import whole_number
 from ir_app.models import DocumentTemplate, Dossier, Review
-from ir_app.services import audit
+from ir_app.services import audit, pdf_copies
 from ir_app.services.authz import Permission
 from ir_app.services.dossiers import annual_report as annual
 from ir_app.services.dossiers import documents
@@ -29,6 +31,7 @@ from ir_app.web.inventory import target_commune
 bp = Blueprint("documents", __name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 DOCX_ONLY = frozenset({"application/zip"})
 DATE_FIELD = FieldSpec("issued_on", "Ngày ban hành", "date")
 
@@ -53,6 +56,33 @@ def law() -> LawData:
 
 def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.app_template_global()
+def pdf_available() -> bool:
+    """For the PDF buttons: a link where LibreOffice is installed, how to install it elsewhere."""
+    return pdf_copies.find_soffice(current_app.config["IR_SOFFICE"]) is not None
+
+
+def _wants_pdf() -> bool:
+    return (request.endpoint or "").endswith("_pdf")
+
+
+def _document_response(data: bytes, filename: str, back: str, audit_target: tuple[str, int, int], summary: str):
+    """The DOCX, or its PDF copy when the `…_pdf` route was asked (back to `back` with the reason
+    when LibreOffice is missing or fails). The download is audited either way."""
+    extension = "pdf" if _wants_pdf() else "docx"
+    if extension == "pdf":
+        try:
+            data = pdf_copies.convert(data, Path(current_app.config["IR_DATA_DIR"]),
+                                      pdf_copies.find_soffice(current_app.config["IR_SOFFICE"]),
+                                      current_app.config["IR_PDF_TIMEOUT_SECONDS"])
+        except pdf_copies.PdfUnavailable as unavailable:
+            flash(_(str(unavailable)), "error")
+            return redirect(back)
+    object_type, object_id, commune_id = audit_target
+    _audit_download(object_type, object_id, commune_id, summary if extension == "docx" else f"{summary} — bản PDF")
+    return _attachment(data, PDF if extension == "pdf" else DOCX, f"{filename}.{extension}")
 
 
 def _audit_download(object_type: str, object_id, commune_id: int, summary: str) -> None:
@@ -110,6 +140,7 @@ def _document_of(dossier_id: int, doc_key: str):
 
 
 @bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.docx")
+@bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.pdf", endpoint="download_pdf")
 @requires(Permission.DOWNLOAD)
 def download(dossier_id: int, doc_key: str):
     dossier, records, status = _document_of(dossier_id, doc_key)
@@ -126,11 +157,12 @@ def download(dossier_id: int, doc_key: str):
     except DocumentError as error:
         flash(_("Không tạo được văn bản: %(error)s", error=error), "error")
         return redirect(url_for("documents.index", dossier_id=dossier.id))
-    _audit_download("dossier", dossier.id, dossier.commune_id, f"Tải {status.spec.filename}.docx")
-    return _attachment(data, DOCX, f"{status.spec.filename}.docx")
+    return _document_response(data, status.spec.filename, url_for("documents.index", dossier_id=dossier.id),
+                              ("dossier", dossier.id, dossier.commune_id), f"Tải {status.spec.filename}.docx")
 
 
 @bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.draft.docx")
+@bp.get("/dossiers/<int:dossier_id>/documents/<doc_key>.draft.pdf", endpoint="download_draft_pdf")
 @requires(Permission.DOWNLOAD)
 def download_draft(dossier_id: int, doc_key: str):
     """A draft at any time, before every field is filled: watermarked, missing fields highlighted."""
@@ -144,8 +176,8 @@ def download_draft(dossier_id: int, doc_key: str):
     except DocumentError as error:
         flash(_("Không tạo được văn bản: %(error)s", error=error), "error")
         return redirect(url_for("documents.index", dossier_id=dossier.id))
-    _audit_download("dossier", dossier.id, dossier.commune_id, f"Tải bản dự thảo {status.spec.filename}.docx")
-    return _attachment(data, DOCX, f"du-thao-{status.spec.filename}.docx")
+    return _document_response(data, f"du-thao-{status.spec.filename}", url_for("documents.index", dossier_id=dossier.id),
+                              ("dossier", dossier.id, dossier.commune_id), f"Tải bản dự thảo {status.spec.filename}.docx")
 
 
 def fill_link(path: str, dossier: Dossier) -> str:
@@ -182,6 +214,7 @@ def commune_bundle():
 
 
 @bp.get("/reviews/<int:review_id>/report.docx")
+@bp.get("/reviews/<int:review_id>/report.pdf", endpoint="review_report_pdf")
 @requires(Permission.DOWNLOAD)
 def review_report(review_id: int):
     review = load_scoped(Review, review_id, Permission.DOWNLOAD)
@@ -189,11 +222,13 @@ def review_report(review_id: int):
     spec = catalogue().get(records.dossier.regime, "bao_cao_kiem_tra")
     context = documents.review_context(records, review, spec, law(), now())
     data = documents.render_one(db(), catalogue(), spec, context)
-    _audit_download("review", review.id, review.commune_id, "Tải báo cáo kiểm tra, đánh giá")
-    return _attachment(data, DOCX, f"{spec.filename}-{review.reviewed_on:%Y%m%d}.docx")
+    return _document_response(data, f"{spec.filename}-{review.reviewed_on:%Y%m%d}",
+                              url_for("dossiers.detail", dossier_id=review.dossier_id),
+                              ("review", review.id, review.commune_id), "Tải báo cáo kiểm tra, đánh giá")
 
 
 @bp.get("/reports/annual.docx")
+@bp.get("/reports/annual.pdf", endpoint="annual_report_pdf")
 @requires(Permission.DOWNLOAD)
 def annual_report():
     commune = target_commune(Permission.DOWNLOAD)
@@ -201,8 +236,8 @@ def annual_report():
     spec = catalogue().get(law().default_regime.id, "annual_report_mau08")
     context = annual.annual_report_context(db(), commune, spec, year, now(), law())
     data = documents.render_one(db(), catalogue(), spec, context)
-    _audit_download("commune", commune.id, commune.id, f"Tải báo cáo năm {year} (Mẫu 08)")
-    return _attachment(data, DOCX, f"{spec.filename}-{year}.docx")
+    return _document_response(data, f"{spec.filename}-{year}", url_for("main.index"),
+                              ("commune", commune.id, commune.id), f"Tải báo cáo năm {year} (Mẫu 08)")
 
 
 @bp.get("/reports/annual.xlsx")

@@ -20,7 +20,7 @@ from ir_app.models import Dossier, InformationSystem, Review, Role, SecurityPoli
 from ir_app.models.org import ROLE_LABELS
 from ir_app.services import audit
 from ir_app.services.authz import Permission, scope_query
-from ir_app.services.dossiers import gates, protection
+from ir_app.services.dossiers import gates, protection, signed_decision
 from ir_app.services.dossiers import lifecycle as dossiers
 from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
@@ -358,6 +358,7 @@ def _detail_page(dossier: Dossier, action_form: ActionForm | None = None, open_a
         independence=(regime.authority_for(level).independent_appraisal
                       if level and gates.independence_required(dossier, regime, dossier.system) else None),
         appraisal_bodies=dict(APPRAISAL_BODY_CHOICES),
+        may_upload_signed=signed_decision.may_attach(current_user, dossier, law()),
         authority=regime.authority_for(level) if level else None,
         documents=regime.documents_for(level) if level else ()), status
 
