@@ -1,6 +1,8 @@
 """Serving the app (waitress), the demo and the synthetic province."""
 from __future__ import annotations
 
+import os
+
 import signal
 
 import click
@@ -78,6 +80,11 @@ def demo(port: int, no_serve: bool, no_scheduler: bool) -> None:
     click.echo("Tài khoản mẫu (mật khẩu: %s):" % current_app.config["IR_DEMO_PASSWORD"])
     for email, label in demo_data.account_list():
         click.echo(f"  {email:<34} {label}")
+    if "IR_TOTP_REQUIRED_ROLES" not in os.environ:
+        # A demo is walked through by people without the demo accounts' phones: two-factor sign-in is
+        # off here unless asked for (production keeps it required for admins, approvers, overseers).
+        current_app.config["IR_TOTP_REQUIRED_ROLES"] = frozenset()
+        click.echo("Bản demo: không bắt buộc xác thực hai bước (đặt IR_TOTP_REQUIRED_ROLES để bật).")
     if not no_serve:
         _serve("127.0.0.1", port, 8, with_scheduler=not no_scheduler)
 
