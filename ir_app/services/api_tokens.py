@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ir_app.i18n_markers import N_
 from ir_app.models import ApiToken, User
 from ir_app.services import audit
-from ir_app.services.accounts import _reserve_attempt as count_in_window  # the login throttle's atomic counter
+from ir_app.services.accounts import reserve_attempt as count_in_window  # the login throttle's atomic counter
 from ir_app.services.audit import Actor
 from ir_app.services.authz import Permission, has_permission
 from ir_app.services.errors import ValidationFailed

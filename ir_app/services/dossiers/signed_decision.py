@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ir_app.domain.workflow import expand_roles
+from ir_app.domain.state_machine import expand_roles
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, User
 from ir_app.services import audit, files
@@ -113,7 +113,7 @@ def may_attach(user: User, dossier: Dossier, law: Any) -> bool:
     if dossier.state not in SIGNED_STATES:
         return False
     regime = law.regime(dossier.regime)
-    roles = expand_roles(law.workflow.rule("approve"), law.role_aliases(regime, dossier.workflow_level))
+    roles = expand_roles(law.workflow.action("approve"), law.role_aliases(regime, dossier.workflow_level))
     return any(role.value in roles for role in user.roles)
 
 
