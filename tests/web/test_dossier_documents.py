@@ -222,5 +222,19 @@ def test_every_demo_thuyet_minh_prints_every_plan_cell(app, demo_data, session, 
         empty = [(dossier.system.code, row.cells[1].text[:20], index) for row in rows
                  for index, cell in enumerate(row.cells) if not cell.text.strip()]
         assert empty == []
+        _assert_design_and_risks(document, dossier.system.code)
         exported += 1
     assert exported >= 4
+
+
+def _assert_design_and_risks(document, code: str) -> None:
+    """Issue 11's bar for the same export: model texts, a diagram, a risk table with every cell filled."""
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    logical = next(text for text in texts if text.startswith("a) Mô hình lô-gic:"))
+    physical = next(text for text in texts if text.startswith("b) Mô hình vật lý:"))
+    assert len(logical) > 60 and len(physical) > 60, (code, logical, physical)
+    assert [part for part in document.part.related_parts.values() if part.content_type == "image/png"], code
+    risk_tables = [table for table in document.tables
+                   if [cell.text.strip() for cell in table.rows[0].cells][1:2] == ["Nguy cơ, rủi ro"]]
+    assert risk_tables and len(risk_tables[0].rows) > 1, code
+    assert all(cell.text.strip() for row in risk_tables[0].rows[1:] for cell in row.cells), code
