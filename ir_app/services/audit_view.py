@@ -68,6 +68,16 @@ ACTION_LABELS: dict[str, str] = {
     "test": N_("Gửi tin nhắn thử"),
     "start": N_("Bắt đầu diễn tập"),
     "finish": N_("Ghi kết quả diễn tập"),
+    "api_token_create": N_("Cấp mã truy cập API"),
+    "api_token_revoke": N_("Thu hồi mã truy cập API"),
+    "decision_signed_upload": N_("Tải lên quyết định đã ký số"),
+    "login_second_factor": N_("Đăng nhập bằng mã xác thực hai bước"),
+    "totp_enable": N_("Bật xác thực hai bước"),
+    "totp_disable": N_("Tắt xác thực hai bước"),
+    "totp_failed": N_("Nhập sai mã xác thực hai bước"),
+    "totp_locked": N_("Tạm khoá nhập mã xác thực hai bước"),
+    "totp_recovery_codes": N_("Tạo mã khôi phục"),
+    "totp_reset": N_("Đặt lại xác thực hai bước"),
 }
 TRANSITION_PREFIX = "transition:"  # incidents: "transition:contain" etc.
 INCIDENT_TRANSITION_LABEL = N_("Chuyển trạng thái sự cố")
@@ -97,6 +107,7 @@ OBJECT_LABELS: dict[str, str] = {
     "advisory": N_("Khuyến nghị, yêu cầu báo cáo"), "channel_endpoint": N_("Kênh nhận thông báo"),
     "drill": N_("Diễn tập"),
     "risk": N_("Rủi ro"), "risk_assessment": N_("Đánh giá rủi ro chi tiết"),
+    "api_token": N_("Mã truy cập API"), "commune": N_("Xã, phường"),
 }
 # Fields that no form names (workflow and bookkeeping): their label here.
 EXTRA_FIELD_LABELS: dict[str, str] = {

@@ -68,6 +68,7 @@ EVIDENCE = UploadKind(DOCUMENTS.types | {GIF, WEBP, MP4, PCAP},
                       "Chỉ nhận: PDF; ảnh PNG, JPEG, GIF, WebP; video MP4; tệp nén ZIP, Word, Excel; "
                       "tệp văn bản (nhật ký, thư điện tử .eml, CSV); tệp bắt gói tin pcap.")
 TEMPLATES = UploadKind(frozenset({DOCX, ZIP}), "Chỉ nhận tệp Word (.docx).")
+SIGNED_PDF = UploadKind(frozenset({PDF}), "Chỉ nhận tệp PDF đã ký số.")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ir_app.models import (
+    ChannelEndpoint,
     Advisory,
     AdvisoryAction,
     AdvisoryRecipient,
@@ -90,14 +91,17 @@ def _objects(session, commune, code) -> dict:
     risk = Risk(commune_id=commune.id, system_id=system.id, title=f"Mã độc {code}", likelihood=3, impact=4,
                 residual_likelihood=2, residual_impact=4, treatment="avoid", treatment_note="Tắt dịch vụ",
                 created_at=_now(), updated_at=_now())
-    session.add_all([review, advisory, drill, risk])
+    endpoint = ChannelEndpoint(kind="webhook", commune_id=commune.id, address="https://giamsat.example.vn/hook",
+                               secret="0" * 64, created_at=_now())
+    session.add_all([review, advisory, drill, risk, endpoint])
     session.commit()
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
             "file_id": stored.id, "review_id": review.id, "step_id": "system", "action": "start_protection",
             "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id,
             "measure_id": measure.id, "requirement_id": "QL.CS.1", "advisory_id": advisory.id,
-            "action_id": advisory.actions[0].id, "drill_id": drill.id, "risk_id": risk.id}
+            "action_id": advisory.actions[0].id, "drill_id": drill.id, "risk_id": risk.id,
+            "endpoint_id": endpoint.id}
 
 
 def _incident(session, commune):

@@ -129,7 +129,7 @@ def attach(session: Session, actor: Actor, dossier: Dossier, *, filename: str, d
         raise ValidationFailed({FIELD: NOT_PDF})
     checks = verify_signed_pdf(data, load_trust_roots(trust_roots_dir))
     stored = files.store_upload(session, actor, commune_id=dossier.commune_id, filename=filename, data=data,
-                                now=now, allowed=frozenset({"application/pdf"}), max_bytes=max_bytes, field=FIELD)
+                                now=now, kind=files.SIGNED_PDF, max_bytes=max_bytes, field=FIELD)
     before = {"decision_file_sha256": dossier.decision_file_sha256}
     dossier.decision_file_id = stored.id
     dossier.decision_file_sha256 = stored.sha256
