@@ -128,7 +128,8 @@ def test_lists_filtered_by_a_commune_out_of_reach_are_empty(app, api_world, home
     client = app.test_client()
     _user, secret = tokens[(home, Role.OFFICER)]
     other = places["B" if home == "A" else "A"].code
-    for path in ("/api/v1/units", "/api/v1/systems", "/api/v1/dossiers", "/api/v1/measures", "/api/v1/incidents",
+    for path in ("/api/v1/units", "/api/v1/systems", "/api/v1/dossiers", "/api/v1/measures", "/api/v1/risks",
+                 "/api/v1/incidents",
                  "/api/v1/backup-runs"):
         response = client.get(path, query_string={"commune": other}, headers=bearer(secret))
         assert response.status_code == 200 and response.json["items"] == [], path

@@ -1,5 +1,5 @@
 """Read endpoints: communes, units, systems (+ components), dossiers (deadlines, documents, plan
-coverage), measures, notifications. Every list is scoped to the token user's communes."""
+coverage), measures, risks, notifications. Every list is scoped to the token user's communes."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ir_app.documents.catalog import DocumentCatalogue, load_documents
-from ir_app.models import Dossier, InformationSystem, Measure, Notification, Organisation, OrgKind, Review, Unit
+from ir_app.models import Dossier, InformationSystem, Measure, Notification, Organisation, OrgKind, Review, Risk, Unit
 from ir_app.services import audit
 from ir_app.services.authz import Permission, scope_query
 from ir_app.services.dossiers import documents
@@ -217,6 +217,18 @@ def measures(args):
         query = query.where(Measure.status == args["state"])
     query = day_range(scoped(query, Measure.commune_id, args), Measure.updated_at, args)
     return cursor_page("measures", query, Measure.id, args)
+
+
+@bp.get("/risks")
+@bp.arguments(DatedArgs, location="query")
+@bp.response(200, s.RiskPage)
+def risks(args):
+    """Danh mục rủi ro của các hệ thống; `state` lọc theo cách xử lý (reduce, accept, transfer, avoid)."""
+    query = select(Risk).options(selectinload(Risk.commune), selectinload(Risk.measure_links))
+    if args.get("state"):
+        query = query.where(Risk.treatment == args["state"])
+    query = day_range(scoped(query, Risk.commune_id, args), Risk.updated_at, args)
+    return cursor_page("risks", query, Risk.id, args)
 
 
 @bp.get("/notifications")

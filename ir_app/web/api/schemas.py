@@ -144,6 +144,28 @@ class CoverageSchema(Schema):
     rows = fields.List(fields.Nested(CoverageRowSchema))
 
 
+class RiskSchema(Schema):
+    """One risk of a system's register: ratings 1–5 before and after treatment (the level follows from
+    the matrix in level_dossiers/risks/), the treatment and the measures that carry it."""
+    id = Int()
+    commune = fields.Function(_commune_code)
+    system_id = Int()
+    threat_id = Str(allow_none=True)
+    title = Str()
+    asset = Str()
+    likelihood = Int()
+    impact = Int()
+    treatment = Str()
+    treatment_note = Str()
+    residual_likelihood = Int()
+    residual_impact = Int()
+    accepted_by = Str()
+    accepted_until = Date(allow_none=True)
+    review_on = Date(allow_none=True)
+    measures = fields.Function(lambda risk: risk.measure_ids, metadata={"type": "array"})
+    updated_at = DT()
+
+
 class MeasureSchema(Schema):
     id = Int()
     commune = fields.Function(_commune_code)
@@ -299,6 +321,7 @@ UnitPage = page_schema(UnitSchema, "UnitPage")
 SystemPage = page_schema(SystemSchema, "SystemPage")
 DossierPage = page_schema(DossierSchema, "DossierPage")
 MeasurePage = page_schema(MeasureSchema, "MeasurePage")
+RiskPage = page_schema(RiskSchema, "RiskPage")
 IncidentPage = page_schema(IncidentSchema, "IncidentPage")
 BackupRunPage = page_schema(BackupRunSchema, "BackupRunPage")
 NotificationPage = page_schema(NotificationSchema, "NotificationPage")
