@@ -2,6 +2,8 @@
 decision tests: what an approver's USB token produces, made in the test."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -84,7 +86,10 @@ def signed_pdf(ca: SigningCA, signer_name: str = "Nguyễn Văn Phê Duyệt", p
     signer = signers.SimpleSigner(signing_cert=_asn1_cert(cert), signing_key=private,
                                   cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(ca.cert)]))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf or blank_pdf()))
-    output = signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name="ChuKySo"), signer=signer)
+    # pyHanko calls asyncio.run(): not in this thread, where the browser journeys' loop may be running.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        output = worker.submit(signers.sign_pdf, writer, signers.PdfSignatureMetadata(field_name="ChuKySo"),
+                               signer=signer).result()
     return output.getvalue()
 
 

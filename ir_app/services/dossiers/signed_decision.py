@@ -9,6 +9,8 @@ whose chain does not reach a configured root is kept but shown as not verified, 
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import io
 import logging
 from dataclasses import asdict, dataclass
@@ -63,6 +65,13 @@ def load_trust_roots(folder: Path) -> list:
 def verify_signed_pdf(data: bytes, trust_roots: list) -> list[SignatureCheck]:
     """Checks every embedded signature; raises ValidationFailed (Vietnamese) when the file cannot
     be read, has no signature, or any signed byte was changed."""
+    # pyHanko's synchronous API calls asyncio.run(), which fails in a thread whose event loop is
+    # already running (and would then read as "tampered"): it runs in a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(_verify, data, trust_roots).result()
+
+
+def _verify(data: bytes, trust_roots: list) -> list[SignatureCheck]:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
