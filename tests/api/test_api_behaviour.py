@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ir_app.models import ApiToken, AuditEvent, BackupRun, InformationSystem, Role, TimelineEntry
 from ir_app.services.backups import tokens as plan_tokens
-from tests.api.test_api_contract import bearer, issue
+from tests.api.test_api_contract import api_world, bearer, issue  # noqa: F401 (api_world: a fixture)
 from tests.web.test_authz_matrix import _incident, _objects, _operations
 
 
@@ -215,3 +215,13 @@ def test_annual_report_and_province_rollup_mirror_form_08(app, session, secret, 
     rollup = client.get("/api/v1/reports/province", headers=bearer(issue(session, overseer, ["read"],
                                                                           clock.now()))).json
     assert rollup["totals"]["systems"] == sum(item["totals"]["systems"] for item in rollup["communes"]) == 1
+
+
+def test_days_at_the_ends_of_the_calendar_are_an_answer_not_an_outage(app, api_world):
+    # Found by the fuzzer on PostgreSQL: 9999-12-31 + 1 day overflowed.
+    _, _, tokens = api_world
+    user, secret = tokens[("A", Role.OFFICER)]
+    client = app.test_client()
+    for query in ({"until": "9999-12-31"}, {"since": "0001-01-01"}, {"since": "9999-12-31", "until": "0001-01-01"}):
+        response = client.get("/api/v1/systems", query_string=query, headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 200, (query, response.get_data(as_text=True)[:300])

@@ -47,14 +47,23 @@ def scoped(query, commune_column, args: dict[str, Any]):
     return query
 
 
+# Days outside these bounds select the same rows as the bounds themselves; kept inside them, the
+# arithmetic never overflows (9999-12-31 + 1 day, or year 1 moved to UTC, would).
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9000, 12, 31)
+
+
 def day_range(query, column, args: dict[str, Any]):
     """`since`/`until` are local calendar days, both included."""
     zone = local_zone()
     if args.get("since"):
-        query = query.where(column >= _day_start(args["since"], zone))
+        query = query.where(column >= _day_start(_bounded(args["since"]), zone))
     if args.get("until"):
-        query = query.where(column < _day_start(args["until"] + timedelta(days=1), zone))
+        query = query.where(column < _day_start(_bounded(args["until"]) + timedelta(days=1), zone))
     return query
+
+
+def _bounded(day: date) -> date:
+    return min(max(day, EARLIEST_DAY), LATEST_DAY)
 
 
 def _day_start(day: date, zone) -> datetime:
