@@ -257,14 +257,15 @@ def _insert_table(connection: Connection, table: Table, archive: zipfile.ZipFile
     decode = decoder(table)
     content = Content()
     batch: list[dict[str, Any]] = []
-    lines = io.TextIOWrapper(archive.open(f"tables/{table.name}.jsonl"), encoding="utf-8")
-    for line in lines:
-        row = clean(table, decode(json.loads(line)))
-        content.add(row_digest(row))
-        batch.append(row)
-        if len(batch) >= 1000:
-            _insert(connection, table, batch)
-            batch = []
+    # Closed when read: an open member keeps the archive's file open after the archive is closed.
+    with io.TextIOWrapper(archive.open(f"tables/{table.name}.jsonl"), encoding="utf-8") as lines:
+        for line in lines:
+            row = clean(table, decode(json.loads(line)))
+            content.add(row_digest(row))
+            batch.append(row)
+            if len(batch) >= 1000:
+                _insert(connection, table, batch)
+                batch = []
     if batch:
         _insert(connection, table, batch)
     return content
