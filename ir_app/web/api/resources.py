@@ -222,10 +222,7 @@ def dossier_plan(dossier_id: int):
 def measures(args):
     """Biện pháp bảo đảm an ninh mạng của xã; `state` lọc theo tình trạng (planned, in_place…)."""
     query = select(Measure).options(selectinload(Measure.commune), selectinload(Measure.requirement_links))
-    if args.get("state"):
-        query = query.where(Measure.status == args["state"])
-    query = day_range(scoped(query, Measure.commune_id, args), Measure.updated_at, args)
-    return cursor_page("measures", query, Measure.id, args)
+    return _commune_records("measures", query, Measure, Measure.status, args)
 
 
 @bp.get("/risks")
@@ -234,10 +231,15 @@ def measures(args):
 def risks(args):
     """Danh mục rủi ro của các hệ thống; `state` lọc theo cách xử lý (reduce, accept, transfer, avoid)."""
     query = select(Risk).options(selectinload(Risk.commune), selectinload(Risk.measure_links))
+    return _commune_records("risks", query, Risk, Risk.treatment, args)
+
+
+def _commune_records(name: str, query, model, state_column, args):
+    """A commune's records: `state` on their state column, scoped, by day of last update, a cursor page."""
     if args.get("state"):
-        query = query.where(Risk.treatment == args["state"])
-    query = day_range(scoped(query, Risk.commune_id, args), Risk.updated_at, args)
-    return cursor_page("risks", query, Risk.id, args)
+        query = query.where(state_column == args["state"])
+    query = day_range(scoped(query, model.commune_id, args), model.updated_at, args)
+    return cursor_page(name, query, model.id, args)
 
 
 @bp.get("/notifications")
