@@ -4,14 +4,14 @@ follows the physical-model line, as one PNG, the same bytes on every export."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from docx import Document
 from PIL import Image
 
 from ir_app.documents.catalog import load_documents
-from ir_app.models import Dossier, InformationSystem, Role, SystemComponent
+from ir_app.models import Dossier, InformationSystem, Role, SecurityPolicy, SystemComponent
 from ir_app.services.audit import Actor
 from ir_app.services.design import store
 from ir_app.services.dossiers import documents
@@ -99,3 +99,53 @@ def test_a_template_without_the_model_line_is_left_as_it_is(app, session, dossie
     records = documents.load_dossier(session, dossier.id, law)
     data = documents.render_one(session, catalogue, spec, documents.dossier_context(records, spec, law, NOW), records)
     assert embed_diagram(data, lambda: pytest.fail("drawn for nothing"), "Hình 1", NOW) == data
+
+
+def test_the_submitted_version_keeps_its_design_and_the_next_version_takes_the_edits(app, session, commune,
+                                                                                      make_user):
+    """Submission freezes the design into the version: a later edit of the zones or the wording changes
+    neither its model lines nor its picture; a new version of the dossier prints the edit."""
+    from ir_app.services.dossiers import lifecycle
+
+    law = app.extensions["ir_law"]
+    staff = make_user(Role.STAFF, organisation=commune)
+    system = InformationSystem(commune_id=commune.id, code="MOTCUA", name="Hệ thống một cửa điện tử",
+                               hosting="provincial_dc", system_type="citizen_service", handles_admin_procedures=True,
+                               information_types=["public", "personal"], created_at=NOW, updated_at=NOW)
+    system.components.append(SystemComponent(kind="application", name="Phần mềm một cửa điện tử"))
+    session.add(system)
+    session.flush()
+    store.adopt_starter(session, Actor.of(staff), system, NOW)
+    submitted = lifecycle.start_dossier(session, Actor.of(staff), system, law.default_regime, NOW)
+    submitted.answers = {"system_type": "citizen_service", "information": ["public", "personal"],
+                         "handles_admin_procedures": True, "personal_data_subjects": 18500}
+    lifecycle.save_proposal(session, Actor.of(staff), submitted, law.default_regime,
+                            lifecycle.Proposal(None, "", "", []), NOW, None)
+    lifecycle.take_action(session, staff, Actor.of(staff), submitted, "submit", lifecycle.StepInput(), law, NOW)
+    session.commit()
+    read_by_appraiser = model_lines(thuyet_minh(app, session, submitted))
+
+    saved = store.saved_design(session, system)
+    rows = store.view_of(session, system).design.as_rows()
+    rows["zones"] = [zone | {"name": "Trung tâm dữ liệu mới"} if zone["kind"] == "provider" else zone
+                     for zone in rows["zones"]]
+    store.save_design(session, Actor.of(staff), system, rows["zones"], rows["nodes"], rows["links"],
+                      "Mô hình sửa sau khi nộp.", "", NOW, saved.version)
+    session.commit()
+
+    logical, physical, pictures = model_lines(thuyet_minh(app, session, submitted))
+    assert (logical, physical) == read_by_appraiser[:2]
+    assert [p.blob for p in pictures] == [p.blob for p in read_by_appraiser[2]]
+    assert "Trung tâm dữ liệu mới" not in physical and "Mô hình sửa" not in logical
+
+    # Approved: the next version starts from here.
+    session.add(SecurityPolicy(commune_id=commune.id, title="Quy chế", decision_number="1/QĐ-UBND",
+                               issued_on=date(2026, 1, 2), created_at=NOW))
+    submitted.state, submitted.decision_number, submitted.decision_on = "approved", "2/QĐ-UBND", date(2026, 12, 1)
+    session.flush()
+    following = lifecycle.start_dossier(session, Actor.of(staff), system, law.default_regime, NOW)
+    following.proposed_level = following.determined_level = 3
+    session.commit()
+    logical, physical, pictures = model_lines(thuyet_minh(app, session, following))
+    assert logical == "a) Mô hình lô-gic: Mô hình sửa sau khi nộp." and "Trung tâm dữ liệu mới" in physical
+    assert [p.blob for p in pictures] != [p.blob for p in read_by_appraiser[2]]

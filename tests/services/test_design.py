@@ -164,6 +164,38 @@ def test_deleting_the_saved_design_goes_back_to_the_draft(session, commune, acto
     assert store.view_of(session, system).is_draft
 
 
+def test_a_submitted_version_keeps_the_design_it_was_submitted_with(session, commune, actor):
+    """Frozen at submission (zones, components, links and the two paragraphs as printed); deleting or
+    editing the saved design afterwards changes the live view only; an unsubmitted version reads live."""
+    from ir_app.models import Dossier
+
+    system = make_system(session, commune, hosting="provincial_dc", code="MOTCUA", system_type="citizen_service",
+                         components=[SystemComponent(kind="application", name="Phần mềm một cửa điện tử")])
+    store.adopt_starter(session, actor, system, NOW)
+    dossier = Dossier(system_id=system.id, commune_id=commune.id, regime="nd331-2026", state="submitted",
+                      proposed_level=3, answers={}, reasons=[], created_at=NOW, updated_at=NOW,
+                      frozen_plan={"level": 3, "rows": {}})
+    draft = Dossier(system_id=system.id, commune_id=commune.id, regime="nd331-2026", state="draft", version_no=2,
+                    proposed_level=3, answers={}, reasons=[], created_at=NOW, updated_at=NOW)
+    session.add_all([dossier, draft])
+    session.flush()
+    before = store.view_of(session, system)
+    store.freeze_design(session, dossier)
+    assert dossier.frozen_plan["rows"] == {} and dossier.frozen_plan["design"]["logical_text"] == before.logical
+    saved = store.saved_design(session, system)
+    rows = before.design.as_rows()
+    store.save_design(session, actor, system, rows["zones"][:2], [], [], "Bản sửa sau khi nộp.", "", NOW,
+                      saved.version)
+    kept, live = store.dossier_design(session, dossier), store.dossier_design(session, draft)
+    assert (kept.logical, kept.physical, kept.title) == (before.logical, before.physical, before.title)
+    assert kept.design.as_rows() == before.design.as_rows() and kept.picture() == before.picture()
+    assert not kept.is_draft and live.logical == "Bản sửa sau khi nộp." and len(live.design.zones) == 2
+    store.delete_design(session, actor, system, NOW, store.saved_design(session, system).version)
+    assert store.dossier_design(session, dossier).logical == before.logical
+    store.freeze_design(session, draft)  # never submitted: nothing to freeze into
+    assert draft.frozen_plan is None
+
+
 # --------------------------------------------------------------------------- the picture
 def _mask(font: ImageFont.FreeTypeFont, char: str) -> Image.Image:
     image = Image.new("L", (64, 64), 0)

@@ -14,27 +14,33 @@ NOW = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
 SCHEMA = "mig_0011"
 
 
-@pytest.fixture
-def old_engine(tmp_path):
-    """An empty database migrated to 0010 (SQLite file, or its own PostgreSQL schema)."""
+def database_at(tmp_path, revision: str, schema: str):
+    """An empty database migrated to ``revision`` (SQLite file, or its own PostgreSQL schema); yields
+    its engine and drops it afterwards. Shared by the tests of later data migrations."""
     if PG_URL:
         admin = make_engine(PG_URL)
         with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
         admin.dispose()
         separator = "&" if "?" in PG_URL else "?"
-        engine = make_engine(f"{PG_URL}{separator}options=-csearch_path%3D{SCHEMA}")
+        engine = make_engine(f"{PG_URL}{separator}options=-csearch_path%3D{schema}")
     else:
-        engine = make_engine(f"sqlite:///{tmp_path / 'truoc-0011.sqlite3'}")
-    upgrade(engine, "0010")
+        engine = make_engine(f"sqlite:///{tmp_path / f'truoc-{revision}.sqlite3'}")
+    upgrade(engine, revision)
     yield engine
     engine.dispose()
     if PG_URL:
         admin = make_engine(PG_URL)
         with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture
+def old_engine(tmp_path):
+    """An empty database migrated to 0010."""
+    yield from database_at(tmp_path, "0010", SCHEMA)
 
 
 def _row(connection, metadata: MetaData, table: str, **values) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ir_app.domain.text import clean_text
-from ir_app.models import InformationSystem, SystemDesign
+from ir_app.models import Dossier, InformationSystem, SystemDesign
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.design.diagram import render_png
@@ -30,10 +30,11 @@ class SystemDesignView:
     system_name: str
     design: Design
     saved: SystemDesign | None
+    frozen: bool = False  # as kept in a submitted dossier version (store.dossier_design)
 
     @property
     def is_draft(self) -> bool:
-        return self.saved is None
+        return self.saved is None and not self.frozen
 
     @property
     def logical(self) -> str:
@@ -132,3 +133,34 @@ def delete_design(session: Session, actor: Actor, system: InformationSystem, now
                  changes=audit.diff(_values(_as_design(row)), {}))
     session.delete(row)
     session.flush()
+
+
+# --------------------------------------------------------------------------- the submitted version
+
+FROZEN_KEY = "design"
+
+
+def frozen_values(view: SystemDesignView) -> dict[str, Any]:
+    """What a submitted version keeps of the design: the lists the picture is drawn from and the two
+    paragraphs as printed (so neither a later edit nor a new wording of the generator changes them)."""
+    return {"system_name": view.system_name, **view.design.as_rows(), "logical_text": view.logical,
+            "physical_text": view.physical}
+
+
+def freeze_design(session: Session, dossier: Dossier) -> None:
+    """Keep the design beside the frozen plan and risk table (called when the dossier is submitted)."""
+    if dossier.frozen_plan is None:
+        return
+    # A new dict, so the JSON column sees the change.
+    dossier.frozen_plan = dossier.frozen_plan | {FROZEN_KEY: frozen_values(view_of(session, dossier.system))}
+
+
+def dossier_design(session: Session, dossier: Dossier) -> SystemDesignView:
+    """The design as the submitted version froze it (what the appraiser read), else as it is now."""
+    kept = (dossier.frozen_plan or {}).get(FROZEN_KEY)
+    if not kept:
+        return view_of(session, dossier.system)
+    design = design_from_rows(kept.get("zones", []), kept.get("nodes", []), kept.get("links", []),
+                              kept.get("logical_text", ""), kept.get("physical_text", ""))
+    return SystemDesignView(kept.get("system_name") or clean_text(dossier.system.name, multiline=False), design,
+                            None, frozen=True)

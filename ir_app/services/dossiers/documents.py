@@ -31,7 +31,7 @@ from ir_app.models import (
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.design.document import embed_diagram
-from ir_app.services.design.store import SystemDesignView, view_of
+from ir_app.services.design.store import SystemDesignView, dossier_design
 from ir_app.services.dossiers import numbering
 from ir_app.services.dossiers.document_parties import (
     MINISTRY,
@@ -153,7 +153,7 @@ class DossierDocuments:
     # The system's risk register (services/risks): the thuyết minh's risk table and Đ22.5 assessment.
     risks: tuple[dict[str, str], ...] = ()
     detailed_risk: dict[str, Any] = field(default_factory=dict)
-    design: SystemDesignView | None = None  # the system's design: model texts and the diagram
+    design: SystemDesignView | None = None  # the system's design (as submitted, once frozen): texts, diagram
 
 
 def load_dossier(session: Session, dossier_id: int, law: LawData) -> DossierDocuments:
@@ -172,7 +172,7 @@ def load_dossier(session: Session, dossier_id: int, law: LawData) -> DossierDocu
         if dossier.frozen_plan else live
     risks, detailed = dossier_risks(session, dossier, load_risk_library(law.folder)) if law.folder else ([], {})
     return DossierDocuments(dossier, unit, policy, units, register, kept, live, tuple(risks), detailed,
-                            view_of(session, dossier.system))
+                            dossier_design(session, dossier))
 
 
 def _local_names(entries: dict[str, dict[str, Any]], names) -> dict[str, dict[str, Any]]:

@@ -24,6 +24,7 @@ from ir_app.models import Dossier, DossierStep, InformationSystem, SecurityPolic
 from ir_app.models.dossiers import APPRAISAL_BODIES
 from ir_app.services import audit
 from ir_app.services.audit import Actor
+from ir_app.services.design.store import freeze_design
 from ir_app.services.dossiers import gates
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
@@ -432,6 +433,7 @@ def _enter_state(session: Session, dossier: Dossier, regime: Regime, law: LawDat
         plan.freeze_plan(session, dossier, law.catalogue, now)  # what the appraiser reads stays in this version
         if law.folder:
             risk_documents.freeze_risks(session, dossier, load_risk_library(law.folder))
+        freeze_design(session, dossier)  # the model texts and the diagram's data, as the appraiser read them
     if dossier.state == "returned":
         dossier.return_reason = step.comment.strip()
         dossier.appraisal_result = None if dossier.appraisal_result == "chua_phu_hop" else dossier.appraisal_result
