@@ -238,3 +238,22 @@ def _assert_design_and_risks(document, code: str) -> None:
                    if [cell.text.strip() for cell in table.rows[0].cells][1:2] == ["Nguy cơ, rủi ro"]]
     assert risk_tables and len(risk_tables[0].rows) > 1, code
     assert all(cell.text.strip() for row in risk_tables[0].rows[1:] for cell in row.cells), code
+
+
+def test_every_demo_system_has_a_saved_local_design_frozen_into_submitted_versions(app, demo_data, session):
+    from ir_app.models import SystemDesign
+
+    systems = session.scalars(select(InformationSystem)).all()
+    designs = {row.system_id: row for row in session.scalars(select(SystemDesign))}
+    assert systems and set(designs) == {system.id for system in systems}
+    motcua = next(s for s in systems if s.code == "MOTCUA" and s.commune.slug == "vinh-lai")
+    design = designs[motcua.id]
+    provider = next(zone for zone in design.zones if zone["kind"] == "provider")
+    assert provider["name"] == "Trung tâm dữ liệu thành phố Hải Phòng"
+    gov_links = [link for link in design.links if link["channel"] == "gov_network"]
+    assert gov_links and all(link["encrypted"] for link in gov_links)
+    assert any(node["name"] == "Tường lửa biên (Firewall UTM)" for node in design.nodes)
+    camera = designs[next(s.id for s in systems if s.code == "CAMERA")]
+    assert any(link["protocol"] == "RTSP/554" for link in camera.links)
+    submitted = [d for d in session.scalars(select(Dossier)) if d.frozen_plan]
+    assert submitted and all(d.frozen_plan["design"]["zones"] == designs[d.system_id].zones for d in submitted)
