@@ -7,8 +7,13 @@ through ``csv_row``.
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from ir_app.domain.text import clean_text, defuse_formula, looks_like_formula
 
@@ -36,3 +41,28 @@ def append_row(sheet, values: Iterable[Any]) -> None:
 def csv_row(values: Iterable[Any]) -> list[Any]:
     """One CSV row: CSV has no cell types, so a formula trigger gets a leading apostrophe."""
     return [defuse_formula(clean_text(value)) if isinstance(value, str) else value for value in values]
+
+
+def register_workbook(title: str, headers: Iterable[str], widths: Iterable[int], rows: Iterable[Iterable[Any]]
+                      ) -> bytes:
+    """One-sheet XLSX of a register (measures, risks): a bold, shaded, frozen header row with set
+    column widths, then the rows, every text cell kept as text (never "f", whatever it starts with)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    append_row(sheet, headers)
+    for index, width in enumerate(widths, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    for row in rows:
+        append_row(sheet, row)  # formula-like text stays text, control characters go
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -2,22 +2,25 @@
 catalogue, create/edit/delete a risk, and the level 4–5 detailed assessment."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectField
 
+from ir_app.documents.text import safe_filename
 from ir_app.domain.risks import SCALE
 from ir_app.domain.risks import propose as threats_for
 from ir_app.models import InformationSystem, Organisation, User
 from ir_app.models.risks import Risk
+from ir_app.services import audit
 from ir_app.services.authz import Permission
 from ir_app.services.errors import ConflictError
 from ir_app.services.measures import library as starter
 from ir_app.services.measures.register import STATUS_CHOICES
 from ir_app.services.risks import assessment as assessments
+from ir_app.services.risks import export as spreadsheet
 from ir_app.services.risks import register
 from ir_app.services.risks.library import RiskLibrary, load_risk_library
 from ir_app.web.access import database_id, load_scoped, requires
@@ -33,6 +36,7 @@ from ir_app.web.forms import (
     spec_form,
     submit,
 )
+from ir_app.web.inventory import XLSX_MIME, target_commune
 
 bp = Blueprint("risks", __name__)
 FREE_TEXT = "__free__"
@@ -218,3 +222,28 @@ def assessment(system_id: int):
             return redirect(url_for("risks.index", system_id=system.id))
     return render_template("risks/assessment.html", form=form, system=system, record=record), \
         (422 if form.errors or form.form_errors else 200)
+
+
+# --------------------------------------------------------------------------- XLSX exports
+
+def _xlsx(risks: list[Risk], commune: Organisation, subject: str, filename: str) -> Response:
+    audit.record(db(), actor(), "export", now=now(), object_type="risk", commune_id=commune.id,
+                 summary=f"Xuất {len(risks)} rủi ro của {subject} (XLSX)")
+    db().commit()
+    return Response(spreadsheet.export_risks(risks, library(), _today()), mimetype=XLSX_MIME,
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.get("/systems/<int:system_id>/risks/export.xlsx")
+@requires(Permission.DOWNLOAD)
+def export_system(system_id: int):
+    system = _system(system_id, Permission.DOWNLOAD)
+    return _xlsx(register.system_risks(db(), system.id), system.commune, system.code,
+                 f"rui-ro-{system.commune.slug}-{safe_filename(system.code)}.xlsx")
+
+
+@bp.get("/risks/export.xlsx")
+@requires(Permission.DOWNLOAD)
+def export_commune():
+    commune = target_commune(Permission.DOWNLOAD)
+    return _xlsx(register.commune_risks(db(), commune.id), commune, commune.name, f"rui-ro-{commune.slug}.xlsx")

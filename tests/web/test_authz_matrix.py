@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ir_app.models import (
+    SystemDesign,
     ChannelEndpoint,
     Advisory,
     AdvisoryAction,
@@ -93,7 +94,11 @@ def _objects(session, commune, code) -> dict:
                 created_at=_now(), updated_at=_now())
     endpoint = ChannelEndpoint(kind="webhook", commune_id=commune.id, address="https://giamsat.example.vn/hook",
                                secret="0" * 64, created_at=_now())
-    session.add_all([review, advisory, drill, risk, endpoint])
+    # A saved design, so the design routes act on a real row (not only the suggested draft).
+    design = SystemDesign(system_id=system.id, commune_id=commune.id, created_at=_now(), updated_at=_now(),
+                          zones=[{"code": "LAN", "kind": "lan", "name": f"Mạng nội bộ {code}", "note": ""}],
+                          nodes=[], links=[])
+    session.add_all([review, advisory, drill, risk, endpoint, design])
     session.commit()
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
@@ -214,7 +219,7 @@ def test_commune_chosen_by_query_is_checked(world, make_web):
     client = make_web(users[Role.OFFICER])
     far = objects["far"]["commune"]
     for url in ("/contacts/", "/contacts/print", "/contacts/new", "/systems/new", "/systems/import",
-                "/measures/", "/measures/new", "/measures/export.xlsx",
+                "/measures/", "/measures/new", "/measures/export.xlsx", "/risks/export.xlsx",
                 "/incidents/report", "/incidents/summary", "/incidents/summary.xlsx", "/incidents/summary.docx",
                 "/checks/", "/checks/morning"):
         assert client.get(f"{url}?commune={far}").status_code == 404, url
@@ -238,6 +243,40 @@ def test_post_routes_refuse_roles_without_permission(app, world, make_web, role)
         if status not in expected:
             failures.append(f"{role} {scope} POST {url}: {status}, expected {sorted(expected)}")
     assert failures == []
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.AUDITOR, Role.OVERSEER])
+def test_measures_designs_and_risks_of_another_commune_never_show(world, make_web, role):
+    """Tenancy of the plan's records, by content: the commune's registers and design hold its own rows only;
+    another province's system, design picture and risk export are not found; an overseer reads, never writes."""
+    import io
+
+    from openpyxl import load_workbook
+
+    users, objects = world
+    own, far = objects["own"], objects["far"]
+    client = make_web(users[role])
+
+    def cells(url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        return " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row)
+
+    risks = cells(f"/risks/export.xlsx?commune={own['commune']}")
+    assert "Mã độc OWN" in risks and "FAR" not in risks
+    assert "Mã độc OWN" in cells(f"/systems/{own['system_id']}/risks/export.xlsx")
+    measures = cells(f"/measures/export.xlsx?commune={own['commune']}")
+    assert "Quy chế OWN" in measures and "FAR" not in measures
+    design = client.get(f"/systems/{own['system_id']}/design/").get_data(as_text=True)
+    assert "Mạng nội bộ OWN" in design and "FAR" not in design
+    for url in (f"/systems/{far['system_id']}/design/", f"/systems/{far['system_id']}/design/diagram.png",
+                f"/systems/{far['system_id']}/risks/export.xlsx", f"/risks/{far['risk_id']}/edit",
+                f"/measures/{far['measure_id']}"):
+        assert client.get(url).status_code in (403, 404), url
+    if role == Role.OVERSEER:  # reads its province, changes nothing
+        assert client.post_form(f"/systems/{own['system_id']}/risks/propose", {}).status_code == 403
+        assert client.post_form(f"/systems/{own['system_id']}/design/starter", {}).status_code == 403
 
 
 def test_anonymous_is_sent_to_login(app, world):

@@ -103,3 +103,29 @@ def test_every_spreadsheet_and_csv_writer_goes_through_the_export_helper():
         if "csv.writer" in text and "csv_row" not in text:
             offenders.append(source.name)
     assert offenders == []
+
+
+def test_formulas_typed_into_measures_and_risks_are_exported_as_text(make_web, officer, session, commune, clock):
+    from datetime import date
+
+    from ir_app.models import Measure, MeasureRequirement
+    from ir_app.models.risks import Risk
+
+    system = _stored_system(session, commune, clock, name=FORMULA)
+    session.add_all([
+        Measure(commune_id=commune.id, title=FORMULA, description=FORMULA, responsible_unit=FORMULA,
+                category="management", scope="commune", created_at=clock.now(), updated_at=clock.now(),
+                requirement_links=[MeasureRequirement(requirement_id="QL.CS.1")]),
+        Risk(commune_id=commune.id, system_id=system.id, title=FORMULA, description=FORMULA, asset=FORMULA,
+             likelihood=3, impact=4, residual_likelihood=2, residual_impact=2, treatment="accept",
+             accepted_by=FORMULA, accepted_reason=FORMULA, accepted_until=date(2027, 5, 31),
+             created_at=clock.now(), updated_at=clock.now())])
+    session.commit()
+    client = make_web(officer)
+    measures = client.get(f"/measures/export.xlsx?commune={commune.code}")
+    assert measures.status_code == 200
+    _assert_formulas_are_text(measures.data, 3)
+    for url in (f"/risks/export.xlsx?commune={commune.code}", f"/systems/{system.id}/risks/export.xlsx"):
+        risks = client.get(url)
+        assert risks.status_code == 200, url
+        _assert_formulas_are_text(risks.data, 6)  # system, risk, asset, who accepted, why, description

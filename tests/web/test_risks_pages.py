@@ -2,7 +2,9 @@
 starter, editing a decision, refusals kept next to the fields, tenancy across communes."""
 from __future__ import annotations
 
+import io
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -79,6 +81,41 @@ def test_accepting_without_who_why_and_until_is_refused_with_input_kept_then_sav
     stale = proposed.post_form(f"/risks/{risk.id}/edit", data | {"version": "1", "accepted_by": "X",
                                                                 "accepted_until": "31/05/2027"})
     assert stale.status_code == 422 and "người khác sửa" in stale.get_data(as_text=True)
+
+
+def _sheet(response):
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    return rows[0], [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_the_register_exports_to_excel_per_system_and_per_commune(proposed, session, system, officer, commune,
+                                                                 clock):
+    risk = _risk(session, "TM.PLATFORM-OUTAGE")
+    risk.treatment, risk.accepted_by, risk.accepted_reason = "accept", "Lê Văn C — Chủ tịch UBND xã", "Tỉnh lo"
+    risk.accepted_until = date(2027, 5, 31)
+    other = inventory.create_system(session, Actor.system(), commune, MOTCUA | {"code": "QLVB", "name": "Văn bản"},
+                                    clock.now())
+    session.commit()
+    assert f"/systems/{system.id}/risks/export.xlsx" in proposed.get(f"/systems/{system.id}/risks").get_data(
+        as_text=True)
+    headers, rows = _sheet(proposed.get(f"/systems/{system.id}/risks/export.xlsx"))
+    assert headers[:4] == ("Hệ thống", "Mã nguy cơ", "Nguy cơ, rủi ro", "Tài sản, thành phần bị ảnh hưởng")
+    assert len(rows) == session.query(Risk).count() and {row["Hệ thống"] for row in rows} == {"Một cửa điện tử"}
+    accepted = next(row for row in rows if row["Mã nguy cơ"] == "TM.PLATFORM-OUTAGE")
+    assert (accepted["Cách xử lý"], accepted["Người chấp nhận rủi ro"], accepted["Chấp nhận đến ngày"]) == (
+        "Chấp nhận", "Lê Văn C — Chủ tịch UBND xã", "31/05/2027")
+    ransomware = next(row for row in rows if row["Mã nguy cơ"] == "TM.RANSOMWARE")
+    assert ransomware["Biện pháp xử lý"] and re.match(r"^\d — ", ransomware["Khả năng xảy ra"])
+    assert re.match(r"^\d\d/\d\d/\d{4}$", ransomware["Ngày rà soát lại"])
+    assert proposed.post_form(f"/systems/{other.id}/risks/propose").status_code == 302
+    _, everything = _sheet(proposed.get(f"/risks/export.xlsx?commune={commune.code}"))
+    assert {row["Hệ thống"] for row in everything} == {"Một cửa điện tử", "Văn bản"}
+    assert session.scalar(select(AuditEvent.summary).where(AuditEvent.action == "export",
+                                                           AuditEvent.object_type == "risk")
+                          .order_by(AuditEvent.id.desc()).limit(1)).startswith(f"Xuất {len(everything)} rủi ro")
 
 
 def test_a_free_text_risk_is_added_and_deleted_with_audit(proposed, session, system):

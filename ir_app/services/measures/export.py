@@ -2,15 +2,10 @@
 formula (= + - @) is written as text, never evaluated."""
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from ir_app.models import Measure
-from ir_app.services.exports import append_row
+from ir_app.services.exports import register_workbook
 from ir_app.services.measures.register import CATEGORY_CHOICES, SCOPE_CHOICES, STATUS_CHOICES
 
 SHEET_TITLE = "Biện pháp"
@@ -20,33 +15,14 @@ HEADERS = ("Mã", "Tên biện pháp", "Nhóm", "Phạm vi", "Hệ thống áp d
 WIDTHS = (8, 40, 12, 18, 24, 24, 24, 24, 18, 22, 20, 14, 14, 10, 22, 80)
 
 
-
 def export_measures(measures: Iterable[Measure], system_names: dict[int, str]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    append_row(sheet, HEADERS)
-    for index, width in enumerate(WIDTHS, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
     labels = {**dict(CATEGORY_CHOICES), **dict(SCOPE_CHOICES), **dict(STATUS_CHOICES)}
-    for measure in measures:
-        row = [measure.id, measure.title, labels[measure.category], labels[measure.scope],
-               "; ".join(system_names.get(sid, str(sid)) for sid in measure.system_ids),
-               measure.provider_name, measure.provider_document, ", ".join(measure.requirement_ids),
-               labels[measure.status], measure.responsible_unit, measure.owner.name if measure.owner else "",
-               f"{measure.planned_on:%d/%m/%Y}" if measure.planned_on else "",
-               f"{measure.in_place_since:%d/%m/%Y}" if measure.in_place_since else "", len(measure.evidence),
-               f"{measure.library_id} {measure.library_measure_id} v{measure.library_version}"
-               if measure.library_id else "", measure.description]
-        append_row(sheet, row)  # formula-like text stays text, control characters go
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never "f": a text that starts with "=" stays text
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = ([measure.id, measure.title, labels[measure.category], labels[measure.scope],
+             "; ".join(system_names.get(sid, str(sid)) for sid in measure.system_ids),
+             measure.provider_name, measure.provider_document, ", ".join(measure.requirement_ids),
+             labels[measure.status], measure.responsible_unit, measure.owner.name if measure.owner else "",
+             f"{measure.planned_on:%d/%m/%Y}" if measure.planned_on else "",
+             f"{measure.in_place_since:%d/%m/%Y}" if measure.in_place_since else "", len(measure.evidence),
+             f"{measure.library_id} {measure.library_measure_id} v{measure.library_version}"
+             if measure.library_id else "", measure.description] for measure in measures)
+    return register_workbook(SHEET_TITLE, HEADERS, WIDTHS, rows)

@@ -68,10 +68,19 @@ class RiskInput:
 
 def system_risks(session: Session, system_id: int) -> list[Risk]:
     """The register of one system, in a fixed number of statements."""
+    return _risks(session, Risk.system_id == system_id)
+
+
+def commune_risks(session: Session, commune_id: int) -> list[Risk]:
+    """Every system's register of one commune, in the same fixed number of statements."""
+    return _risks(session, Risk.commune_id == commune_id)
+
+
+def _risks(session: Session, where) -> list[Risk]:
     return list(session.scalars(
-        select(Risk).where(Risk.system_id == system_id).order_by(Risk.id)
+        select(Risk).where(where).order_by(Risk.id)
         .options(selectinload(Risk.measure_links).selectinload(RiskMeasure.measure),
-                 selectinload(Risk.component), selectinload(Risk.owner))))
+                 selectinload(Risk.component), selectinload(Risk.owner), selectinload(Risk.system))))
 
 
 def candidate_measures(session: Session, system: InformationSystem) -> list[Measure]:
@@ -283,4 +292,5 @@ def propose_risks(session: Session, actor: Actor, system: InformationSystem, lib
 
 
 __all__ = ["RISK_FIELDS", "RatedRisk", "RiskInput", "TREATMENT_CHOICES", "candidate_measures", "delete_risk",
-           "propose_risks", "rate", "rated_register", "save_risk", "system_risks", "validate_risk"]
+           "propose_risks", "rate", "rated_register", "save_risk", "system_risks", "commune_risks",
+           "validate_risk"]
