@@ -1,5 +1,6 @@
-"""A clerk gets a system's design for the thuyết minh: the suggested diagram is on the system page,
-one click keeps it, a row is added and saved (Enter in a box saves, it never drops a row)."""
+"""A clerk gets a system's design for the thuyết minh: the diagram is on the system page; the demo
+design is saved, so the clerk goes back to the suggested draft (delete, confirmed), keeps it in one
+click, then adds a row and saves (Enter in a box saves, it never drops a row)."""
 from __future__ import annotations
 
 import os
@@ -17,7 +18,10 @@ def test_a_clerk_keeps_the_suggested_design_and_adds_a_zone(make_page):
     expect(diagram).to_be_visible()
     assert page.evaluate("img => img.complete && img.naturalWidth", diagram.element_handle()) == 1600
     page.get_by_role("button", name="Xem, sửa mô hình hệ thống").click()
-    expect(page.locator("main")).to_contain_text("bản nháp gợi ý")
+    expect(page.locator("main")).not_to_contain_text("Đây là bản nháp gợi ý")  # the demo commune saved its own
+    page.once("dialog", lambda dialog: dialog.accept())  # "Xóa mô hình đã lưu?"
+    page.get_by_role("button", name="Xóa mô hình đã lưu").click()
+    expect(page.locator("main")).to_contain_text("Đây là bản nháp gợi ý")
     page.get_by_role("button", name="Dùng bản nháp gợi ý").click()
     expect(page.locator("main")).to_contain_text("Đã lưu mô hình gợi ý")
     page.get_by_role("button", name="Sửa mô hình", exact=True).click()
