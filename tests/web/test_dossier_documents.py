@@ -257,3 +257,23 @@ def test_every_demo_system_has_a_saved_local_design_frozen_into_submitted_versio
     assert any(link["protocol"] == "RTSP/554" for link in camera.links)
     submitted = [d for d in session.scalars(select(Dossier)) if d.frozen_plan]
     assert submitted and all(d.frozen_plan["design"]["zones"] == designs[d.system_id].zones for d in submitted)
+
+
+def test_every_demo_commune_adopted_the_library_with_gaps_on_purpose_and_keeps_risk_registers(demo_data,
+                                                                                              session):
+    from ir_app.models import Measure
+    from ir_app.models.risks import Risk
+
+    communes = session.scalars(select(Organisation).where(Organisation.kind == "commune")).all()
+    assert {c.slug for c in communes} >= {"vinh-lai", "hai-an", "mai-phu", "cho-don"}
+    for commune in communes:
+        measures = session.scalars(select(Measure).where(Measure.commune_id == commune.id)).all()
+        assert len([m for m in measures if m.library_id]) >= 60, commune.slug  # the starter library, adopted
+        statuses = {m.status for m in measures}
+        assert {"in_place", "planned"} <= statuses, commune.slug  # mostly done, some gaps on purpose
+        assert any(m.scope == "inherited" and m.provider_name for m in measures), commune.slug
+        risks = session.scalars(select(Risk).where(Risk.commune_id == commune.id)).all()
+        systems = session.scalars(select(InformationSystem).where(InformationSystem.commune_id == commune.id)).all()
+        assert {r.system_id for r in risks} == {s.id for s in systems}, commune.slug
+        accepted = [r for r in risks if r.treatment == "accept"]
+        assert accepted and all(r.accepted_by and r.accepted_reason and r.accepted_until for r in accepted)
