@@ -29,6 +29,7 @@ from ir_app.models import (
     MorningCheck,
     Notification,
     PlanItem,
+    ResponseTeamMember,
     Review,
     Risk,
     Role,
@@ -93,7 +94,9 @@ def _objects(session, commune, code) -> dict:
                 created_at=_now(), updated_at=_now())
     endpoint = ChannelEndpoint(kind="webhook", commune_id=commune.id, address="https://giamsat.example.vn/hook",
                                secret="0" * 64, created_at=_now())
-    session.add_all([review, advisory, drill, risk, endpoint])
+    member = ResponseTeamMember(commune_id=commune.id, contact_id=contact.id, name="Trực ban", team_role="leader",
+                                on_call_order=1)
+    session.add_all([review, advisory, drill, risk, endpoint, member])
     session.commit()
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
@@ -101,7 +104,7 @@ def _objects(session, commune, code) -> dict:
             "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id,
             "measure_id": measure.id, "requirement_id": "QL.CS.1", "advisory_id": advisory.id,
             "action_id": advisory.actions[0].id, "drill_id": drill.id, "risk_id": risk.id,
-            "endpoint_id": endpoint.id}
+            "endpoint_id": endpoint.id, "member_id": member.id}
 
 
 def _incident(session, commune):
