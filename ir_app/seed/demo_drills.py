@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from ir_app.models import EmergencyContact, Organisation, OrgKind, User
 from ir_app.models.drills import Drill
-from ir_app.models.roster import ResponseTeamMember
 from ir_app.services import drills, roster
 from ir_app.services.audit import Actor
 from ir_app.services.incidents.data import ResponseData

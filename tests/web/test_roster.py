@@ -114,3 +114,32 @@ def test_overseers_read_the_roster_of_their_province_only(make_web, make_user, o
     assert overseer.get(f"/roster/?commune={foreign_commune.code}").status_code == 404
     assert overseer.post_form(f"/roster/{member.id}/move", {"direction": "down", "version": "1"}).status_code == 403
     assert make_web(make_user(Role.STAFF, organisation=commune)).get(f"/roster/{member.id}/edit").status_code == 403
+
+
+def test_the_roster_and_the_quick_report_cost_the_same_for_two_or_twelve_members(
+        app, make_web, make_user, officer, commune, session):
+    from tests.web.test_statement_counts import _statements
+
+    client = make_web(officer)
+
+    def grow_to(size: int) -> None:
+        while session.query(ResponseTeamMember).count() < size:
+            number = session.query(ResponseTeamMember).count()
+            person = make_user(Role.STAFF, organisation=commune, phone=f"0900 000 {number:03d}")
+            contact = EmergencyContact(commune_id=commune.id, name=f"Liên hệ {number}", phone=f"0911 000 {number:03d}")
+            session.add(contact)
+            session.flush()
+            session.add_all([ResponseTeamMember(commune_id=commune.id, user_id=person.id, name=person.name,
+                                                team_role="member", on_call_order=number + 1),
+                             ResponseTeamMember(commune_id=commune.id, contact_id=contact.id, name=contact.name,
+                                                team_role="technical", on_call_order=number + 2)])
+            session.commit()
+
+    counts = {}
+    for size in (2, 12):
+        grow_to(size)
+        for url in ("/roster/", "/incidents/report"):
+            client.get(url)
+            counts[(url, size)] = _statements(app, lambda url=url: client.get(url))
+    assert counts[("/roster/", 2)] == counts[("/roster/", 12)]
+    assert counts[("/incidents/report", 2)] == counts[("/incidents/report", 12)]
