@@ -3,7 +3,7 @@ regime's `drills` data: levels and period) and that has no drill planned in the 
 reminded once, `remind_days_before_end` days before the period ends."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -36,8 +36,6 @@ def drill_plans(ctx: DueContext) -> list[Deadline]:
         current, systems = duties.get(system.commune_id, (duty, []))
         systems.append(system)
         duties[system.commune_id] = (min(current, duty, key=lambda d: d.period_months), systems)
-    if not duties:
-        return []
     periods = {commune_id: duty.period_of(ctx.today) for commune_id, (duty, _) in duties.items()}
     planned = _communes_with_drills(ctx, periods)
     return [_deadline(commune_id, duty, systems, periods[commune_id])
@@ -50,10 +48,14 @@ def _duty(law: LawData, system: InformationSystem) -> DrillDuty | None:
 
 
 def _communes_with_drills(ctx: DueContext, periods: dict[int, tuple[date, date]]) -> set[int]:
-    earliest, latest = min(start for start, _ in periods.values()), max(end for _, end in periods.values())
-    rows = ctx.session.execute(select(Drill.commune_id, Drill.planned_on).where(
-        Drill.commune_id.in_(list(periods)), Drill.planned_on >= earliest, Drill.planned_on <= latest))
-    return {commune_id for commune_id, day in rows if periods[commune_id][0] <= day <= periods[commune_id][1]}
+    """Always one statement (whether or not any commune must drill): the drills within a year either
+    side of today, in the context's scope."""
+    query = select(Drill.commune_id, Drill.planned_on).where(
+        Drill.planned_on >= ctx.today - timedelta(days=366), Drill.planned_on <= ctx.today + timedelta(days=366))
+    if (scope := ctx.scoped(Drill.commune_id)) is not None:
+        query = query.where(scope)
+    return {commune_id for commune_id, day in ctx.session.execute(query)
+            if commune_id in periods and periods[commune_id][0] <= day <= periods[commune_id][1]}
 
 
 def _deadline(commune_id: int, duty: DrillDuty, systems: list[InformationSystem],

@@ -35,7 +35,7 @@ def test_the_roster_says_who_to_call_and_a_drill_runs_apart_from_real_incidents(
     expect(_first_on_call(page)).to_contain_text("Vũ Văn Khải · Tổ phó: 0913 222 468")
 
     page.get_by_role("link", name="Sự cố", exact=True).click()
-    page.get_by_role("link", name="Diễn tập", exact=True).click()
+    page.get_by_role("button", name="Diễn tập", exact=True).click()
     page.get_by_label("Tên cuộc diễn tập").fill(TITLE)
     page.get_by_label("Tình huống (kịch bản ứng phó)").select_option("email-compromise")
     page.get_by_label("Ngày diễn tập").fill("2026-12-08")
@@ -53,7 +53,7 @@ def test_the_roster_says_who_to_call_and_a_drill_runs_apart_from_real_incidents(
     expect(page.locator("#tasks li.done")).to_have_count(2)
 
     page.get_by_role("link", name="Sự cố", exact=True).click()
-    page.get_by_role("link", name="Diễn tập", exact=True).click()
+    page.get_by_role("button", name="Diễn tập", exact=True).click()
     page.get_by_role("link", name=TITLE).click()
     expect(page.locator("#drill-timings tbody tr").first).to_contain_text("phút")
     page.get_by_label("Những việc làm tốt").fill("Cán bộ nhận ra thư giả mạo và báo ngay")
@@ -61,13 +61,13 @@ def test_the_roster_says_who_to_call_and_a_drill_runs_apart_from_real_incidents(
     page.get_by_role("button", name="Lưu kết quả").click()
     expect(page.locator(".notice.success")).to_contain_text("Đã ghi kết quả diễn tập.")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Tải báo cáo kết quả diễn tập (DOCX)").click()
+        page.get_by_role("button", name="Tải báo cáo kết quả diễn tập (DOCX)").click()
     report = Document(io.BytesIO(open(download_info.value.path(), "rb").read()))
     text = "\n".join(paragraph.text for paragraph in report.paragraphs)
     assert TITLE in text and "Chưa bật lọc thư rác" in text
 
     page.get_by_role("link", name="Sự cố", exact=True).click()
-    page.get_by_role("link", name="Diễn tập", exact=True).click()
+    page.get_by_role("button", name="Diễn tập", exact=True).click()
     expect(page.locator("main")).to_contain_text("Đã xong")
     for url in ("/incidents/summary", "/", "/incidents/"):
         page.goto(url)
