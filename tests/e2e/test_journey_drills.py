@@ -76,3 +76,5 @@ def test_the_roster_says_who_to_call_and_a_drill_runs_apart_from_real_incidents(
         expect(page.locator("main")).not_to_contain_text(TITLE)
     page.goto("/incidents/")   # the list shows it, marked as a drill
     expect(page.locator("tr", has_text=code)).to_contain_text("Diễn tập")
+    # The demo's finished drill: no reporting clock chasing it as "overdue" weeks later.
+    expect(page.locator("tr", has_text="Diễn tập ứng phó mã độc tống tiền")).not_to_contain_text("Quá hạn")

@@ -98,8 +98,9 @@ def index():
 
 
 def _next_open_clock(incident: Incident, data: ResponseData, moment):
-    """The earliest report still to send, for the list's last column."""
-    if not incident.is_open:
+    """The earliest report still to send, for the list's last column (none for a drill: a practice is
+    never reported, and a finished drill would otherwise read "overdue" for ever)."""
+    if not incident.is_open or incident.is_drill:
         return None
     return next((clock for clock in incident_clocks(incident, data, moment) if clock.status != DONE), None)
 
