@@ -32,7 +32,7 @@ def test_the_regimes_say_which_levels_drill_and_how_often(app):
 
 
 def test_a_commune_without_a_planned_drill_is_reminded_once_a_year(
-        app, session, smtp, commune, other_commune, foreign_commune, make_user):
+        app, session, smtp, commune, other_commune, foreign_commune, make_user, make_web, clock):
     officers = {place.id: make_user(Role.OFFICER, organisation=place) for place in (commune, other_commune,
                                                                                       foreign_commune)}
     make_system(session, commune, approved_level=2, approval_regime="nd331-2026", status="in_operation")
@@ -51,6 +51,9 @@ def test_a_commune_without_a_planned_drill_is_reminded_once_a_year(
         "[ATTT xã] Lập kế hoạch diễn tập ứng cứu sự cố 01/01/2027–31/12/2027 — Xã Vĩnh Lại"]
     assert drill_mails(smtp, officers[other_commune.id].email) == []
     assert drill_mails(smtp, officers[foreign_commune.id].email) == []
+    clock.current = hanoi(2027, 7, 6, 9, 0)   # … and it waits in "Việc của tôi", with a link to plan one
+    work = make_web(officers[commune.id]).get("/work?kind=drill_plan_due").get_data(as_text=True)
+    assert "Lập kế hoạch diễn tập ứng cứu sự cố 01/01/2027–31/12/2027" in work and "/drills/?commune=11017" in work
 
     # A new year, a new reminder; once a drill is planned in it, none.
     run_all(app, hanoi(2028, 7, 6, 9, 0))
