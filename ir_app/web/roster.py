@@ -34,7 +34,7 @@ def _member_form(commune: Organisation):
 def index():
     commune = target_commune(Permission.VIEW)
     return render_template("roster/index.html", commune=commune, members=roster.team_of(db(), commune.id),
-                           role_labels=roster.TEAM_ROLE_LABELS, row_form=RowForm())
+                           role_labels=roster.TEAM_ROLE_LABELS)
 
 
 @bp.route("/new", methods=["GET", "POST"])
