@@ -1,7 +1,7 @@
 """roster: the commune's response team (tổ ứng cứu sự cố) with its on-call order
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-07 11:00:00
 
 A member is a user of the commune, an emergency contact, or a named person; phone and e-mail left
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0026'
-down_revision = '0025'
+revision = "0027"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
