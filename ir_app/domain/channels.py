@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 # The topics a user or a commune chooses per channel. A reminder's kind maps to one of them.
 TOPICS = ("incidents", "dossiers", "backups", "checks", "other")
 _TOPIC_BY_KIND = {
-    "quick_report": "incidents", "check_failure": "checks", "morning_check": "checks",
+    "quick_report": "incidents", "drill_plan_due": "incidents", "check_failure": "checks", "morning_check": "checks",
     "backup_overdue": "backups", "backup_expected": "backups", "restore_test_due": "backups",
     "dossier_due": "dossiers", "dossier_step": "dossiers", "review_due": "dossiers", "periodic": "dossiers",
     "transition_due": "dossiers", "annual_report": "dossiers",

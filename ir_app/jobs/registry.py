@@ -58,7 +58,7 @@ JOBS: tuple[Job, ...] = (
     Job("reminders.backups", N_("Sao lưu quá hạn và khôi phục thử đến hạn"),
         sweep("backups"), {"trigger": "cron", "minute": 5}, misfire_grace_seconds=1800),
     Job("reminders.deadlines",
-        N_("Hạn hồ sơ cấp độ, kiểm tra định kỳ, báo cáo năm, chuyển tiếp, rà soát kịch bản"),
+        N_("Hạn hồ sơ cấp độ, kiểm tra định kỳ, báo cáo năm, chuyển tiếp, rà soát kịch bản, kế hoạch diễn tập"),
         sweep("daily"), {"trigger": "cron", "hour": "7-17", "minute": 0}, misfire_grace_seconds=3600),
     # Last, so `run-due` sends in the same run what the reminders above have just queued.
     Job("outbox.deliver", N_("Gửi e-mail và tin nhắn (Telegram, Zalo, webhook) trong hộp thư đi (thử lại khi lỗi)"),

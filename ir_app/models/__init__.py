@@ -54,13 +54,14 @@ from ir_app.models.org import (
     User,
     UserRole,
 )
+from ir_app.models.roster import ResponseTeamMember
 from ir_app.models.scheduling import CalendarFeed, JobRun, SchedulerLease
 
 __all__ = [
     "Advisory", "AdvisoryAction", "AdvisoryRecipient", "AdvisoryResponse", "ApiToken", "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "ChannelDelivery", "ChannelEndpoint", "CheckItem", "CheckResult",
     "CustodyEntry", "DocumentTemplate", "Drill", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
     "IncidentTask", "JobRun", "Measure", "MeasureEvidence", "MeasureRequirement", "MeasureSystem", "MorningCheck",
-    "RestoreTest", "Risk", "RiskAssessment", "RiskMeasure", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",
+    "RestoreTest", "ResponseTeamMember", "Risk", "RiskAssessment", "RiskMeasure", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OperatedBy",
     "OrgKind", "Organisation",

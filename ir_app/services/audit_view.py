@@ -20,6 +20,7 @@ from ir_app.i18n_markers import N_
 from ir_app.models import (
     Advisory,
     Drill,
+    ResponseTeamMember,
     AuditEvent,
     BackupPlan,
     Dossier,
@@ -105,7 +106,7 @@ OBJECT_LABELS: dict[str, str] = {
     "notification": N_("Thông báo"), "calendar_feed": N_("Lịch nhắc việc"),
     "stored_file": N_("Tệp đính kèm"), "audit_log": N_("Nhật ký kiểm tra"),
     "advisory": N_("Khuyến nghị, yêu cầu báo cáo"), "channel_endpoint": N_("Kênh nhận thông báo"),
-    "drill": N_("Diễn tập"),
+    "drill": N_("Diễn tập"), "response_team_member": N_("Thành viên tổ ứng cứu"),
     "risk": N_("Rủi ro"), "risk_assessment": N_("Đánh giá rủi ro chi tiết"),
     "api_token": N_("Mã truy cập API"), "commune": N_("Xã, phường"),
 }
@@ -131,7 +132,8 @@ _NAMED = {
     "user": (User, User.name), "users": (User, User.name),
     "incident": (Incident, Incident.title),
     "measure": (Measure, Measure.title),
-    "advisory": (Advisory, Advisory.title), "drill": (Drill, Drill.title), "risk": (Risk, Risk.title),
+    "advisory": (Advisory, Advisory.title), "drill": (Drill, Drill.title),
+    "response_team_member": (ResponseTeamMember, ResponseTeamMember.name), "risk": (Risk, Risk.title),
     "backup_plan": (BackupPlan, BackupPlan.name), "backup_plans": (BackupPlan, BackupPlan.name),
     "security_policy": (SecurityPolicy, SecurityPolicy.title), "security_policies": (SecurityPolicy, SecurityPolicy.title),
 }
@@ -143,6 +145,7 @@ _TYPE_FIELDS = {
     "system_components": ("inventory.systems", "COMPONENT_FIELDS"),
     "emergency_contact": ("inventory.systems", "CONTACT_FIELDS"),
     "emergency_contacts": ("inventory.systems", "CONTACT_FIELDS"),
+    "response_team_member": ("roster", "MEMBER_FIELDS"),
     "organisation": ("organisations", "ORGANISATION_FIELDS"), "organisations": ("organisations", "ORGANISATION_FIELDS"),
     "unit": ("organisations", "UNIT_FIELDS"), "units": ("organisations", "UNIT_FIELDS"),
     "backup_plan": ("backups.plans", "PLAN_FIELDS"), "backup_plans": ("backups.plans", "PLAN_FIELDS"),

@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         organisations,
         playbooks,
         province,
+        roster,
         search,
         two_factor,
         work,
@@ -120,7 +121,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
                    risks, design, incidents, playbooks, backups, checks, notifications, channels, operations,
-                   work, advisories, drills, search, province, two_factor, signed):
+                   work, advisories, drills, roster, search, province, two_factor, signed):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)
     from ir_app.web import api

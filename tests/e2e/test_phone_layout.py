@@ -12,7 +12,7 @@ ROLES = ("admin@vinh-lai.demo.vn", "officer@vinh-lai.demo.vn", "staff@vinh-lai.d
          "appraiser@vinh-lai.demo.vn", "approver@vinh-lai.demo.vn", "auditor@vinh-lai.demo.vn",
          "overseer@hai-phong.demo.vn")
 MAIN_PAGES = ("/", "/work", "/systems/", "/dossiers/", "/measures/", "/incidents/", "/incidents/summary",
-              "/backups/", "/checks/", "/contacts/", "/organisations/", "/notifications/", "/audit/",
+              "/backups/", "/checks/", "/contacts/", "/roster/", "/roster/new", "/organisations/", "/notifications/", "/audit/",
               "/admin/users", "/admin/templates", "/operations/", "/playbooks/", "/search?q=mot+cua", "/account/password",
               "/incidents/report", "/systems/new", "/contacts/new", "/checks/morning", "/requirements",
               "/security-policies", "/documents/fields", "/notifications/settings", "/notifications/calendar")

@@ -24,7 +24,8 @@ RUNTIME_TABLES = {"job_runs", "scheduler_leases", "document_templates", "alembic
 # Capabilities of round 11 the synthetic province does not fill yet (issue 17 measures them at scale next):
 # a user's phone channels, the province's advisories and report requests, drills, risk registers.
 NOT_YET_SEEDED = {"channel_endpoints", "channel_deliveries", "advisories", "advisory_actions", "advisory_recipients",
-                  "advisory_responses", "drills", "risks", "risk_measures", "risk_assessments"}
+                  "advisory_responses", "drills", "risks", "risk_measures", "risk_assessments",
+                  "response_team_members"}
 PASSWORD = "demo12345"
 
 

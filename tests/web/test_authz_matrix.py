@@ -30,6 +30,7 @@ from ir_app.models import (
     MorningCheck,
     Notification,
     PlanItem,
+    ResponseTeamMember,
     Review,
     Risk,
     Role,
@@ -98,7 +99,9 @@ def _objects(session, commune, code) -> dict:
     design = SystemDesign(system_id=system.id, commune_id=commune.id, created_at=_now(), updated_at=_now(),
                           zones=[{"code": "LAN", "kind": "lan", "name": f"Mạng nội bộ {code}", "note": ""}],
                           nodes=[], links=[])
-    session.add_all([review, advisory, drill, risk, endpoint, design])
+    member = ResponseTeamMember(commune_id=commune.id, contact_id=contact.id, name="Trực ban", team_role="leader",
+                                on_call_order=1)
+    session.add_all([review, advisory, drill, risk, endpoint, design, member])
     session.commit()
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
@@ -106,7 +109,7 @@ def _objects(session, commune, code) -> dict:
             "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id,
             "measure_id": measure.id, "requirement_id": "QL.CS.1", "advisory_id": advisory.id,
             "action_id": advisory.actions[0].id, "drill_id": drill.id, "risk_id": risk.id,
-            "endpoint_id": endpoint.id}
+            "endpoint_id": endpoint.id, "member_id": member.id}
 
 
 def _incident(session, commune):

@@ -15,6 +15,7 @@ from ir_app.domain.regimes.model import (
     Arrangement,
     Authority,
     Deadline,
+    DrillDuty,
     IndependentAppraisal,
     Party,
     ReviewInterval,
@@ -126,3 +127,22 @@ def _review_intervals(r: _Reader, raw: Mapping) -> tuple[ReviewInterval, ...]:
                                      article, note))
     _per_level(r, entries, "chu kỳ kiểm tra, đánh giá", f"{path}.by_level")
     return tuple(sorted(result, key=lambda i: i.level))
+
+
+DRILL_PERIODS = (1, 2, 3, 4, 6, 12)   # months that divide the calendar year into whole periods
+
+
+def _drill_duty(r: _Reader, raw: Mapping) -> DrillDuty | None:
+    if raw.get("drills") is None:
+        return None
+    path = "$.drills"
+    item = r.mapping(r.value(raw, "drills", "$", (Mapping,), "một đối tượng"), path,
+                     ("levels", "period_months", "remind_days_before_end", "article", "note"))
+    period = r.integer(item, "period_months", path)
+    if period not in DRILL_PERIODS:
+        r.fail(f"{path}.period_months", "chu kỳ diễn tập phải là 1, 2, 3, 4, 6 hoặc 12 tháng")
+    remind = r.integer(item, "remind_days_before_end", path)
+    if not 0 <= remind <= 366:
+        r.fail(f"{path}.remind_days_before_end", "số ngày nhắc trước phải từ 0 đến 366")
+    return DrillDuty(r.levels(item, "levels", path), period, remind, r.text(item, "article", path),
+                     r.text(item, "note", path, required=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ir_app.domain.regimes.authority import _authority, _deadlines, _review_intervals
+from ir_app.domain.regimes.authority import _authority, _deadlines, _drill_duty, _review_intervals
 from ir_app.domain.regimes.criteria import (
     _criteria,
     _input_fields,
@@ -31,7 +31,7 @@ _TOP_KEYS = ("id", "title", "short_title", "citation_prefix", "legal_basis", "va
              "valid_until", "is_default", "wizard_steps", "input_fields", "criteria",
              "undetermined", "authority", "deadlines", "review_interval_months", "documents",
              "transition", "annual_report", "notes", "warnings", "procedure_levels", "new_dossiers",
-             "security_policy", "security_term")
+             "security_policy", "security_term", "drills")
 POLICY_ISSUERS = ("owner", "specialised_unit", "operator", "other")
 
 
@@ -77,6 +77,7 @@ def build_regime(raw: Mapping[str, Any], source: str) -> Regime:
         procedure_levels=_procedure_levels(r, raw, fields),
         new_dossiers=_new_dossiers(r, raw, valid_until),
         security_term=r.text(raw, "security_term", "$", required=False),
+        drills=_drill_duty(r, raw),
     )
 
 

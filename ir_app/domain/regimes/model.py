@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ir_app.domain.conditions import Rule
@@ -166,6 +166,29 @@ class ReviewInterval:
 
 
 @dataclass(frozen=True)
+class DrillDuty:
+    """Diễn tập: the levels whose systems oblige their owner to drill, and how often.
+
+    Periods follow the calendar (12 months: each calendar year; 6: each half-year), so a drill
+    planned anywhere in the period counts, and the reminder comes `remind_days_before_end` days
+    before the period ends if none is planned."""
+
+    levels: tuple[int, ...]
+    period_months: int
+    remind_days_before_end: int
+    article: str
+    note: str = ""
+
+    def period_of(self, day: date) -> tuple[date, date]:
+        """The first and last day of the period that holds `day`."""
+        first_month = (day.month - 1) // self.period_months * self.period_months + 1
+        start = date(day.year, first_month, 1)
+        following = first_month + self.period_months
+        end = (date(day.year + 1, 1, 1) if following > 12 else date(day.year, following, 1)) - timedelta(days=1)
+        return start, end
+
+
+@dataclass(frozen=True)
 class DocumentSpec:
     key: str
     title: str
@@ -303,6 +326,11 @@ class Regime:
     procedure_levels: tuple[ProcedureLevel, ...] = ()
     new_dossiers: NewDossiers | None = None
     security_term: str = ""  # "an ninh mạng" / "an toàn thông tin": the words the documents use
+    drills: DrillDuty | None = None  # None: the regime asks for no periodic drill
+
+    def drill_duty(self, level: int | None) -> DrillDuty | None:
+        """The drill duty a system of this level brings, or None."""
+        return self.drills if self.drills is not None and level in self.drills.levels else None
 
     @property
     def cited(self) -> tuple[LegalDocument, ...]:

@@ -21,6 +21,7 @@ from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.records import check_version, save_record, snapshot
+from ir_app.services.roster import keep_contact_details
 
 SYSTEM_TYPE_CHOICES = (
     ("internal", N_("Phục vụ hoạt động nội bộ")),
@@ -251,6 +252,7 @@ def save_contact(session: Session, actor: Actor, commune_id: int, raw: dict[str,
 
 
 def delete_contact(session: Session, actor: Actor, contact: EmergencyContact, now: datetime) -> None:
+    keep_contact_details(session, contact)
     audit.record(session, actor, "delete", now=now, object_type="emergency_contact", object_id=contact.id,
                  commune_id=contact.commune_id, summary=contact.name)
     session.delete(contact)

@@ -35,6 +35,7 @@ from ir_app.services.incidents.documents import (
 from ir_app.services.incidents.evidence import CUSTODY_LABELS
 from ir_app.services.incidents.record import REPORT_CHANNELS, TooManyReports
 from ir_app.services.inventory.systems import emergency_contacts
+from ir_app.services import roster
 from ir_app.web.access import can, page_number, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import (
@@ -97,8 +98,9 @@ def index():
 
 
 def _next_open_clock(incident: Incident, data: ResponseData, moment):
-    """The earliest report still to send, for the list's last column."""
-    if not incident.is_open:
+    """The earliest report still to send, for the list's last column (none for a drill: a practice is
+    never reported, and a finished drill would otherwise read "overdue" for ever)."""
+    if not incident.is_open or incident.is_drill:
         return None
     return next((clock for clock in incident_clocks(incident, data, moment) if clock.status != DONE), None)
 
@@ -124,7 +126,8 @@ def quick_report():
             return redirect(url_for("incidents.detail", incident_id=outcome.result.id))
         status = 429 if isinstance(outcome.refusal, TooManyReports) else outcome.status
     return render_template("incidents/report.html", form=form, commune=commune, data=data,
-                           contacts=emergency_contacts(db(), commune.id)), status
+                           contacts=emergency_contacts(db(), commune.id), on_call=roster.on_call(db(), commune.id),
+                           role_labels=roster.TEAM_ROLE_LABELS), status
 
 
 # --------------------------------------------------------------------------- the incident page
@@ -161,7 +164,8 @@ def render_detail(incident: Incident, status: int = 200, **forms: Any):
         report_form=sent_form,
         custody_forms={item.id: CustodyForm(prefix=f"custody{item.id}") for item in incident.evidence},
         custody_labels=CUSTODY_LABELS, kind_labels=CLOCK_KIND_LABELS, channels=dict(REPORT_CHANNELS),
-        contacts=emergency_contacts(db(), incident.commune_id),
+        contacts=emergency_contacts(db(), incident.commune_id), on_call=roster.on_call(db(), incident.commune_id),
+        role_labels=roster.TEAM_ROLE_LABELS,
         assignable=commune_users(incident.commune_id) if handles else [],
         documents=offered_documents(incident),
     ), status
