@@ -22,6 +22,7 @@ from ir_app.services.advisories.due import open_advisories
 from ir_app.services.due import providers
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.risks.due import accepted_risks
+from ir_app.services.training.due import training_gaps
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("playbook_reviews", "daily", providers.playbook_reviews),
     Provider("advisories", "daily", open_advisories),
     Provider("accepted_risks", "daily", accepted_risks),
+    Provider("training", "daily", training_gaps),
     Provider("backups", "backups", providers.backups),
     Provider("morning_check", "morning_check", providers.morning_check),
     Provider("incident_clocks", "incident_clocks", providers.incident_clocks),
