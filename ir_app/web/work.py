@@ -36,6 +36,7 @@ KIND_LABELS = {
     "annual_report": N_("Báo cáo năm"),
     "transition_due": N_("Hạn chuyển tiếp"),
     "playbook_review": N_("Rà soát kịch bản"),
+    "training_due": N_("Tập huấn còn thiếu, sắp hết hạn"),
 }
 
 

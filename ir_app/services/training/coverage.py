@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ir_app.config import load_config
+from ir_app.datafiles.training import training_rules_in
 from ir_app.domain.training import Coverage, Person, TrainingRules, coverage
 from ir_app.models import User
 from ir_app.models.training import TrainingAttendance, TrainingCourse, TrainingSession
+
+
+def configured_rules() -> TrainingRules:
+    """The requirements of the configured level_dossiers folder (IR_LEVEL_DOSSIERS_DIR)."""
+    return training_rules_in(str(Path(load_config()["IR_LEVEL_DOSSIERS_DIR"])))
 
 
 def _ids_clause(column, commune_ids):

@@ -3,26 +3,18 @@ or is missing is reminded, with the commune's officer, once per requirement peri
 part of the key (domain.training.Standing.period_start), so a new training starts a new series."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select
 
-from ir_app.config import load_config
-from ir_app.datafiles.training import training_rules_in
 from ir_app.domain.reminders import before
 from ir_app.domain.training import EXPIRING, Standing, TrainingRules
 from ir_app.models import Organisation, OrgKind
 from ir_app.services.due.base import Deadline, DueContext
-from ir_app.services.training.coverage import coverage_by_commune
-
-
-def rules_for(ctx: DueContext) -> TrainingRules:
-    return training_rules_in(str(Path(load_config()["IR_LEVEL_DOSSIERS_DIR"])))
+from ir_app.services.training.coverage import configured_rules, coverage_by_commune
 
 
 def training_gaps(ctx: DueContext) -> list[Deadline]:
     """Four statements for every commune in scope, whatever the number of people."""
-    rules = rules_for(ctx)
+    rules = configured_rules()
     ids = (list(ctx.commune_ids) if ctx.commune_ids is not None
            else select(Organisation.id).where(Organisation.kind == OrgKind.COMMUNE))
     deadlines = []
