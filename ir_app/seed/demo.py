@@ -26,7 +26,7 @@ from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
 from ir_app.models.checks import CheckItem
 from ir_app.models.org import ROLE_LABELS
 from ir_app.config import bundled_root
-from ir_app.seed import demo_advisories, demo_incidents, demo_measures, demo_risks
+from ir_app.seed import demo_advisories, demo_incidents, demo_measures, demo_risks, demo_training
 from ir_app.services import audit
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
@@ -219,6 +219,7 @@ def load(session: Session, password: str, now: datetime, law: LawData | None = N
     demo_incidents.load(session, now, response_data(playbooks_dir), loader.count_created)
     _load_operations(loader)
     demo_advisories.load(session, now, loader.count_created)
+    demo_training.load(session, now, loader.count_created)
     return loader.created
 
 

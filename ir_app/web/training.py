@@ -74,7 +74,7 @@ def course(course_id: int):
     return _course_page(load_scoped(TrainingCourse, course_id, Permission.VIEW), SessionForm(formdata=None))
 
 
-@bp.post("/courses/<int:course_id>/sessions")
+@bp.post("/courses/<int:course_id>")  # the page's own address: the form fuzzer finds its fields
 @requires(Permission.RECORD_TRAINING)
 def add_session(course_id: int):
     course = load_scoped(TrainingCourse, course_id, Permission.RECORD_TRAINING)
@@ -133,7 +133,7 @@ def session(session_id: int):
     return _session_page(item, form, users)
 
 
-@bp.post("/sessions/<int:session_id>/attendance")
+@bp.post("/sessions/<int:session_id>")
 @requires(Permission.RECORD_TRAINING)
 def attendance(session_id: int):
     item = load_scoped(TrainingSession, session_id, Permission.RECORD_TRAINING)

@@ -24,7 +24,8 @@ RUNTIME_TABLES = {"job_runs", "scheduler_leases", "document_templates", "alembic
 # Capabilities of round 11 the synthetic province does not fill yet (issue 17 measures them at scale next):
 # a user's phone channels, the province's advisories and report requests, drills, risk registers.
 NOT_YET_SEEDED = {"channel_endpoints", "channel_deliveries", "advisories", "advisory_actions", "advisory_recipients",
-                  "advisory_responses", "drills", "risks", "risk_measures", "risk_assessments"}
+                  "advisory_responses", "drills", "risks", "risk_measures", "risk_assessments",
+                  "training_courses", "training_sessions", "training_attendance"}
 PASSWORD = "demo12345"
 
 

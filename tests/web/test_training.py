@@ -31,7 +31,7 @@ def _course(client, **changes) -> object:
 def _session(client, course_id: int, **changes):
     form = {"held_on": "2026-11-20", "place": "Hội trường UBND xã", "hours": "4", "content": "Thực hành",
             "certificate": (io.BytesIO(PDF), "giay-chung-nhan.pdf")} | changes
-    return client.post_form(f"/training/courses/{course_id}/sessions", form, content_type="multipart/form-data")
+    return client.post_form(f"/training/courses/{course_id}", form, content_type="multipart/form-data")
 
 
 def _record(client, session, people):
@@ -41,7 +41,7 @@ def _record(client, session, people):
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     item = session.scalar(select(TrainingSession))
     officer_key = f"user:{people['officer'].id}"
-    response = client.post_form(f"/training/sessions/{item.id}/attendance", {
+    response = client.post_form(f"/training/sessions/{item.id}", {
         "attended": [officer_key], "passed": [officer_key], "version": str(item.version),
         "name_1": "Nguyễn Văn Thôn", "role_1": "staff", "position_1": "Trưởng thôn Đông", "passed_1": "y"})
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
@@ -96,7 +96,7 @@ def test_refused_input_keeps_what_was_typed_and_writes_nothing(make_web, people,
 def test_a_stale_attendance_form_is_refused(make_web, people, session):
     client = make_web(people["officer"])
     item = _record(client, session, people)
-    stale = client.post_form(f"/training/sessions/{item.id}/attendance", {"attended": [], "version": "1"})
+    stale = client.post_form(f"/training/sessions/{item.id}", {"attended": [], "version": "1"})
     assert stale.status_code == 409 and "đã được người khác sửa" in stale.get_data(as_text=True)
     session.expire_all()
     assert len(session.scalars(select(TrainingAttendance)).all()) == 2
@@ -113,3 +113,18 @@ def test_overseer_reads_the_province_only_and_cannot_record(make_web, people, se
     assert overseer.post_form(f"/training/?commune={commune.code}", {"title": "x"}).status_code == 403
     far = make_web(make_user(Role.OFFICER, organisation=foreign_commune))
     assert far.get(f"/training/courses/{course.id}").status_code == 404
+
+
+def test_the_province_view_shows_each_communes_training_coverage(make_web, people, session, make_user, province,
+                                                                 commune, other_commune):
+    _record(make_web(people["officer"]), session, people)
+    make_user(Role.OFFICER, organisation=other_commune)
+    overseer = make_web(make_user(Role.OVERSEER, organisation=province))
+    page = overseer.get("/province/").get_data(as_text=True)
+    row = page.split(f'data-commune="{commune.code}"')[1].split("</tr>")[0]
+    cell = row.split("#training")[0].rsplit('<td class="rag', 1)[1] + row.split("#training")[1].split("</td>")[0]
+    assert 'data-level="red"' in cell and "50%" in cell and "Đỏ" in cell
+    other = page.split(f'data-commune="{other_commune.code}"')[1].split("</tr>")[0]
+    assert "0%" in other.split("#training")[1].split("</td>")[0]
+    drill = overseer.get(f"/province/communes/{commune.id}").get_data(as_text=True)
+    assert "Đạt 2/4 yêu cầu (50%)" in drill and f"/training/coverage?commune={commune.code}" in drill
