@@ -10,7 +10,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 
 from ir_app.datafiles.training import training_rules_in
-from ir_app.domain.training import STATE_LABELS, TrainingRules
+from ir_app.domain.training import EXPIRING, MET, MISSING, TrainingRules
+from ir_app.i18n_markers import N_
 from ir_app.models.org import ROLE_LABELS
 from ir_app.models.training import TrainingCourse, TrainingSession
 from ir_app.services import audit
@@ -27,6 +28,8 @@ from ir_app.web.inventory import XLSX_MIME, target_commune
 from ir_app.web.local_time import local_today
 
 bp = Blueprint("training", __name__, url_prefix="/training")
+# The words beside each coloured cell (never the colour alone), translated in the page.
+STATE_WORDS = {MET: N_("Đạt"), EXPIRING: N_("Sắp hết hạn"), MISSING: N_("Thiếu")}
 SessionForm = spec_form("TrainingSessionForm", courses.SESSION_FIELDS, versioned=False)
 SessionForm.certificate = FileField(lazy_gettext("Giấy chứng nhận (tệp)"))
 SessionForm.attendance_sheet = FileField(lazy_gettext("Danh sách điểm danh có chữ ký (tệp)"))
@@ -158,7 +161,7 @@ def coverage():
     commune = target_commune(Permission.VIEW)
     found = commune_coverage(db(), commune.id, rules(), local_today())
     return render_template("training/coverage.html", commune=commune, coverage=found, rules=rules(),
-                           state_labels=STATE_LABELS, today=local_today())
+                           state_labels=STATE_WORDS, today=local_today())
 
 
 @bp.get("/coverage.xlsx")
