@@ -104,7 +104,8 @@ def _attendance_form(item: TrainingSession, formdata=None):
     rows for people without an account."""
     users = courses.commune_users(db(), item.commune_id)
     people = [(f"user:{user.id}", user.name) for user in users]
-    people += [(row.person_key, row.person_name) for row in item.attendees if row.user_id is None]
+    listed = {key for key, _name in people}
+    people += [(row.person_key, row.person_name) for row in item.attendees if row.person_key not in listed]
     attributes = {"attended": CheckboxListField(choices=choice_list(people), validate_choice=False),
                   "passed": CheckboxListField(choices=choice_list(people), validate_choice=False),
                   "version": HiddenField()}
@@ -123,7 +124,9 @@ def _attendance_form(item: TrainingSession, formdata=None):
 
 
 def _session_page(item: TrainingSession, form, users, status: int = 200):
-    return render_template("training/session.html", item=item, form=form, users=users,
+    active = {user.id for user in users}
+    others = [row for row in item.attendees if row.user_id not in active]  # named people, disabled accounts
+    return render_template("training/session.html", item=item, form=form, users=users, others=others,
                            role_labels=ROLE_LABELS, named_roles=dict(courses.NAMED_ROLE_CHOICES),
                            named_rows=range(1, courses.NAMED_ROWS + 1)), status
 

@@ -128,3 +128,21 @@ def test_the_province_view_shows_each_communes_training_coverage(make_web, peopl
     assert "0%" in other.split("#training")[1].split("</td>")[0]
     drill = overseer.get(f"/province/communes/{commune.id}").get_data(as_text=True)
     assert "Đạt 2/4 yêu cầu (50%)" in drill and f"/training/coverage?commune={commune.code}" in drill
+
+
+def test_saving_attendance_keeps_someone_whose_account_was_since_disabled(make_web, people, session):
+    client = make_web(people["officer"])
+    item = _record(client, session, people)
+    people["officer"].is_active = False   # left the commune after the course: the record stays
+    session.commit()
+    staff = make_web(people["staff"])
+    page = staff.get(f"/training/sessions/{item.id}").get_data(as_text=True)
+    officer_key = f"user:{people['officer'].id}"
+    assert f'data-person="{officer_key}"' in page and "Trần Văn Hùng" in page
+    response = staff.post_form(f"/training/sessions/{item.id}", {
+        "attended": [officer_key, "name:nguyễn văn thôn"], "passed": [officer_key, "name:nguyễn văn thôn"],
+        "version": str(item.version)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:600]
+    session.expire_all()
+    assert {row.person_name for row in session.get(TrainingSession, item.id).attendees} == {
+        "Trần Văn Hùng", "Nguyễn Văn Thôn"}

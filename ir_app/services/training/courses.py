@@ -105,7 +105,7 @@ def record_attendance(session: Session, actor: Actor, item: TrainingSession, att
                       passed_keys: list[str], named: list[NamedAttendee], now: datetime,
                       expected_version: int | None = None) -> TrainingSession:
     """The session's attendance becomes exactly what was ticked: accounts of the commune (by key
-    "user:ID"), named people already listed (by their key), and new named people."""
+    "user:ID"), people already listed (named people, accounts since disabled), and new named people."""
     check_version(item, expected_version)
     users = {f"user:{user.id}": user for user in commune_users(session, item.commune_id)}
     existing = {row.person_key: row for row in item.attendees}
@@ -117,7 +117,7 @@ def record_attendance(session: Session, actor: Actor, item: TrainingSession, att
             user = users[key]
             row = existing.get(key) or TrainingAttendance(person_key=key, user_id=user.id)
             row.person_name = user.name
-        elif key in existing and existing[key].user_id is None:
+        elif key in existing:  # a named person, or an account since disabled: kept as recorded
             row = existing[key]
         else:
             errors["attended"] = "Có người được chọn không thuộc xã này; hãy tải lại trang."
