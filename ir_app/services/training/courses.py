@@ -109,21 +109,8 @@ def record_attendance(session: Session, actor: Actor, item: TrainingSession, att
     check_version(item, expected_version)
     users = {f"user:{user.id}": user for user in commune_users(session, item.commune_id)}
     existing = {row.person_key: row for row in item.attendees}
-    wanted: dict[str, TrainingAttendance] = {}
     errors: dict[str, str] = {}
-    passed = set(passed_keys)
-    for key in dict.fromkeys(attended_keys):
-        if key in users:
-            user = users[key]
-            row = existing.get(key) or TrainingAttendance(person_key=key, user_id=user.id)
-            row.person_name = user.name
-        elif key in existing:  # a named person, or an account since disabled: kept as recorded
-            row = existing[key]
-        else:
-            errors["attended"] = "Có người được chọn không thuộc xã này; hãy tải lại trang."
-            continue
-        row.passed = key in passed
-        wanted[key] = row
+    wanted = _ticked(attended_keys, set(passed_keys), users, existing, errors)
     for index, person in enumerate(named, 1):
         _add_named(person, index, wanted, existing, errors)
     if errors:
@@ -144,6 +131,24 @@ def record_attendance(session: Session, actor: Actor, item: TrainingSession, att
            f"«{item.course.title}» ngày {item.held_on:%d/%m/%Y}: {len(wanted)} người dự, {passed_count} đạt"
            + (f", bỏ {len(removed)} người" if removed else ""))
     return item
+
+
+def _ticked(attended_keys: list[str], passed: set[str], users: dict[str, User],
+            existing: dict[str, TrainingAttendance], errors: dict[str, str]) -> dict[str, TrainingAttendance]:
+    """The rows of the ticked people: accounts of the commune, or people already listed."""
+    wanted: dict[str, TrainingAttendance] = {}
+    for key in dict.fromkeys(attended_keys):
+        if key in users:
+            row = existing.get(key) or TrainingAttendance(person_key=key, user_id=users[key].id)
+            row.person_name = users[key].name
+        elif key in existing:  # a named person, or an account since disabled: kept as recorded
+            row = existing[key]
+        else:
+            errors["attended"] = "Có người được chọn không thuộc xã này; hãy tải lại trang."
+            continue
+        row.passed = key in passed
+        wanted[key] = row
+    return wanted
 
 
 def _add_named(person: NamedAttendee, index: int, wanted: dict, existing: dict, errors: dict[str, str]) -> None:
