@@ -1,7 +1,7 @@
 """training courses, sessions and attendance
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-07 10:43:41
 
 Tập huấn: courses, their sessions (certificate and attendance-sheet files) and who attended.
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import ir_app.models.base
 
 
-revision = '0026'
-down_revision = '0025'
+revision = "0028"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
