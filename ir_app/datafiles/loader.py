@@ -52,9 +52,10 @@ REQUIREMENTS = Family("level_dossiers/requirements", "*.yaml", "schema.json")
 MEASURES = Family("level_dossiers/measures", "*.yaml", "schema.json")
 THREATS = Family("level_dossiers/threats", "*.yaml", "schema.json")
 RISK_MATRIX = Family("level_dossiers/risks", "*.yaml", "schema.json")
+TRAINING = Family("level_dossiers/training", "*.yaml", "schema.json")
 # Most specific first: the playbooks folder's shared files before "any other YAML is a playbook".
 FAMILIES = (LIFECYCLE, CATEGORIES, CLOCKS, PLAYBOOK, WORKFLOW, DOCUMENTS, HOLIDAYS, REGIME, REQUIREMENTS,
-            MEASURES, THREATS, RISK_MATRIX)
+            MEASURES, THREATS, RISK_MATRIX, TRAINING)
 
 
 def family_of(relative: str) -> Family | None:

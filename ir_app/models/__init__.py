@@ -56,6 +56,7 @@ from ir_app.models.org import (
 )
 from ir_app.models.roster import ResponseTeamMember
 from ir_app.models.scheduling import CalendarFeed, JobRun, SchedulerLease
+from ir_app.models.training import TrainingAttendance, TrainingCourse, TrainingSession
 
 __all__ = [
     "Advisory", "AdvisoryAction", "AdvisoryRecipient", "AdvisoryResponse", "ApiToken", "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "ChannelDelivery", "ChannelEndpoint", "CheckItem", "CheckResult",
@@ -65,6 +66,6 @@ __all__ = [
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",
     "Hosting", "InformationSystem", "Notification", "InformationType", "LoginAttempt", "LoginThrottle", "OperatedBy",
     "OrgKind", "Organisation",
-    "RecoveryCode", "Role", "StoredFile", "SystemComponent", "SystemDesign", "SystemStatus", "SystemType", "UTCDateTime", "Unit",
+    "RecoveryCode", "Role", "StoredFile", "SystemComponent", "SystemDesign", "SystemStatus", "SystemType", "TrainingAttendance", "TrainingCourse", "TrainingSession", "UTCDateTime", "Unit",
     "User", "UserRole",
 ]

@@ -27,7 +27,7 @@ from ir_app.models.checks import CheckItem
 from ir_app.models.org import ROLE_LABELS
 from ir_app.config import bundled_root
 from ir_app.seed import (demo_advisories, demo_designs, demo_drills, demo_incidents, demo_measures,
-                         demo_risks)
+                         demo_risks, demo_training)
 from ir_app.services import audit
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
@@ -223,6 +223,7 @@ def load(session: Session, password: str, now: datetime, law: LawData | None = N
     _load_operations(loader)
     demo_advisories.load(session, now, loader.count_created)
     demo_drills.load(session, now, data, loader.count_created)
+    demo_training.load(session, now, loader.count_created)
     return loader.created
 
 

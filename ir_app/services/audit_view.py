@@ -31,6 +31,7 @@ from ir_app.models import (
     Organisation,
     Risk,
     SecurityPolicy,
+    TrainingCourse,
     Unit,
     User,
 )
@@ -69,6 +70,7 @@ ACTION_LABELS: dict[str, str] = {
     "test": N_("Gửi tin nhắn thử"),
     "start": N_("Bắt đầu diễn tập"),
     "finish": N_("Ghi kết quả diễn tập"),
+    "attendance": N_("Ghi danh sách tham dự tập huấn"),
     "api_token_create": N_("Cấp mã truy cập API"),
     "api_token_revoke": N_("Thu hồi mã truy cập API"),
     "decision_signed_upload": N_("Tải lên quyết định đã ký số"),
@@ -107,6 +109,7 @@ OBJECT_LABELS: dict[str, str] = {
     "stored_file": N_("Tệp đính kèm"), "audit_log": N_("Nhật ký kiểm tra"),
     "advisory": N_("Khuyến nghị, yêu cầu báo cáo"), "channel_endpoint": N_("Kênh nhận thông báo"),
     "drill": N_("Diễn tập"), "response_team_member": N_("Thành viên tổ ứng cứu"),
+    "training_course": N_("Khóa tập huấn"), "training_session": N_("Buổi tập huấn"),
     "risk": N_("Rủi ro"), "risk_assessment": N_("Đánh giá rủi ro chi tiết"),
     "api_token": N_("Mã truy cập API"), "commune": N_("Xã, phường"),
 }
@@ -134,6 +137,7 @@ _NAMED = {
     "measure": (Measure, Measure.title),
     "advisory": (Advisory, Advisory.title), "drill": (Drill, Drill.title),
     "response_team_member": (ResponseTeamMember, ResponseTeamMember.name), "risk": (Risk, Risk.title),
+    "training_course": (TrainingCourse, TrainingCourse.title),
     "backup_plan": (BackupPlan, BackupPlan.name), "backup_plans": (BackupPlan, BackupPlan.name),
     "security_policy": (SecurityPolicy, SecurityPolicy.title), "security_policies": (SecurityPolicy, SecurityPolicy.title),
 }

@@ -27,6 +27,7 @@ class Permission(StrEnum):
     ISSUE_ADVISORY = "issue_advisory"      # the province's advisories to its communes
     RESPOND_ADVISORY = "respond_advisory"  # acknowledge and answer an advisory
     VIEW_PROVINCE = "view_province"        # the province view: every commune of one province at once
+    RECORD_TRAINING = "record_training"    # training courses, sessions and attendance of the commune
 
 
 P = Permission
@@ -35,10 +36,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OFFICER: frozenset({
         P.VIEW, P.EDIT_INVENTORY, P.DOWNLOAD, P.EDIT_DOSSIER, P.REPORT_INCIDENT,
         P.HANDLE_INCIDENT, P.MANAGE_BACKUPS, P.RECORD_CHECK, P.RECORD_REVIEW, P.RESPOND_ADVISORY,
+        P.RECORD_TRAINING,
     }),
     Role.STAFF: frozenset({
         P.VIEW, P.EDIT_INVENTORY, P.DOWNLOAD, P.EDIT_DOSSIER, P.REPORT_INCIDENT,
-        P.MANAGE_BACKUPS, P.RECORD_CHECK, P.RESPOND_ADVISORY,
+        P.MANAGE_BACKUPS, P.RECORD_CHECK, P.RESPOND_ADVISORY, P.RECORD_TRAINING,
     }),
     Role.APPRAISER: frozenset({P.VIEW, P.DOWNLOAD, P.APPRAISE, P.REPORT_INCIDENT, P.RECORD_REVIEW}),
     Role.APPROVER: frozenset({P.VIEW, P.DOWNLOAD, P.APPROVE, P.REPORT_INCIDENT}),

@@ -117,11 +117,11 @@ def _register_blueprints(app: Flask) -> None:
     )
     from ir_app.web.dossiers import documents, signed
     from ir_app.web.dossiers import views as dossiers
-    from ir_app.web import design, measures, risks
+    from ir_app.web import design, measures, risks, training
 
     for module in (main, auth, admin, audit_log, inventory, contacts, organisations, dossiers, documents, measures,
                    risks, design, incidents, playbooks, backups, checks, notifications, channels, operations,
-                   work, advisories, drills, roster, search, province, two_factor, signed):
+                   work, advisories, drills, roster, training, search, province, two_factor, signed):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.feeds)
     from ir_app.web import api

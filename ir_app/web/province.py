@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ir_app.datafiles.holidays import calendar_for
+from ir_app.datafiles.training import training_rules_in
 from ir_app.models import Organisation, OrgKind
 from ir_app.services import audit
 from ir_app.services.authz import Permission, has_permission, is_global, province_id_of
@@ -55,7 +56,8 @@ def inputs() -> Inputs:
     moment, zone = now(), local_zone()
     year = moment.astimezone(zone).year
     return Inputs(now=moment, zone=zone, catalogue=law().catalogue, transition=law().default_regime.transition,
-                  response=response_data(), calendar=calendar_for(range(year - 1, year + 2), law().folder))
+                  response=response_data(), calendar=calendar_for(range(year - 1, year + 2), law().folder),
+                  training=training_rules_in(law().folder))
 
 
 def _sort_args() -> tuple[str | None, bool]:

@@ -37,6 +37,7 @@ KIND_LABELS = {
     "transition_due": N_("Hạn chuyển tiếp"),
     "playbook_review": N_("Rà soát kịch bản"),
     "drill_plan_due": N_("Kế hoạch diễn tập"),
+    "training_due": N_("Tập huấn còn thiếu, sắp hết hạn"),
 }
 
 

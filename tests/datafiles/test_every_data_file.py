@@ -10,6 +10,7 @@ import yaml
 
 from ir_app.datafiles import loader
 from ir_app.datafiles.risks import load_risk_matrix
+from ir_app.datafiles.training import load_training_rules
 from ir_app.datafiles.holidays import load_overrides
 from ir_app.datafiles.measures import load_measure_library, load_threat_catalogue
 from ir_app.datafiles.playbooks import (
@@ -64,6 +65,7 @@ LOADS = {
     loader.MEASURES: _measures,
     loader.THREATS: _threats,
     loader.RISK_MATRIX: load_risk_matrix,
+    loader.TRAINING: load_training_rules,
 }
 
 

@@ -25,7 +25,8 @@ RUNTIME_TABLES = {"job_runs", "scheduler_leases", "document_templates", "alembic
 # a user's phone channels, the province's advisories and report requests, drills, risk registers.
 NOT_YET_SEEDED = {"channel_endpoints", "channel_deliveries", "advisories", "advisory_actions", "advisory_recipients",
                   "advisory_responses", "drills", "risks", "risk_measures", "risk_assessments",
-                  "response_team_members"}
+                  "response_team_members",
+                  "training_courses", "training_sessions", "training_attendance"}
 PASSWORD = "demo12345"
 
 

@@ -36,6 +36,9 @@ from ir_app.models import (
     Role,
     StoredFile,
     SystemComponent,
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingSession,
     Unit,
 )
 from ir_app.services.audit import Actor
@@ -95,13 +98,22 @@ def _objects(session, commune, code) -> dict:
                 created_at=_now(), updated_at=_now())
     endpoint = ChannelEndpoint(kind="webhook", commune_id=commune.id, address="https://giamsat.example.vn/hook",
                                secret="0" * 64, created_at=_now())
+    course = TrainingCourse(commune_id=commune.id, title=f"Tập huấn {code}", topics=["awareness"], created_at=_now())
+    training_session = TrainingSession(course=course, commune_id=commune.id, held_on=_now().date(),
+                                       created_at=_now(), certificate=StoredFile(
+                                           commune_id=commune.id, filename="chung-nhan.pdf",
+                                           content_type="application/pdf", size=8, sha256="0" * 64,
+                                           data=b"%PDF-1.4", uploaded_at=_now()))
+    training_session.attendees.append(TrainingAttendance(commune_id=commune.id, person_key="name:thôn",
+                                                         person_name=f"Trưởng thôn {code}", person_role="staff",
+                                                         recorded_at=_now()))
     # A saved design, so the design routes act on a real row (not only the suggested draft).
     design = SystemDesign(system_id=system.id, commune_id=commune.id, created_at=_now(), updated_at=_now(),
                           zones=[{"code": "LAN", "kind": "lan", "name": f"Mạng nội bộ {code}", "note": ""}],
                           nodes=[], links=[])
     member = ResponseTeamMember(commune_id=commune.id, contact_id=contact.id, name="Trực ban", team_role="leader",
                                 on_call_order=1)
-    session.add_all([review, advisory, drill, risk, endpoint, design, member])
+    session.add_all([review, advisory, drill, risk, endpoint, design, member, course])
     session.commit()
     return {"system_id": system.id, "component_id": system.components[0].id, "contact_id": contact.id,
             "commune": commune.code, "dossier_id": dossier.id, "item_id": dossier.plan_items[0].id,
@@ -109,7 +121,8 @@ def _objects(session, commune, code) -> dict:
             "doc_key": "mau01", "regime": "nd331-2026", "code": "vi", "org_id": commune.id, "unit_id": unit.id,
             "measure_id": measure.id, "requirement_id": "QL.CS.1", "advisory_id": advisory.id,
             "action_id": advisory.actions[0].id, "drill_id": drill.id, "risk_id": risk.id,
-            "endpoint_id": endpoint.id, "member_id": member.id}
+            "endpoint_id": endpoint.id, "member_id": member.id,
+            "course_id": course.id, "session_id": training_session.id}
 
 
 def _incident(session, commune):
@@ -224,7 +237,7 @@ def test_commune_chosen_by_query_is_checked(world, make_web):
     for url in ("/contacts/", "/contacts/print", "/contacts/new", "/systems/new", "/systems/import",
                 "/measures/", "/measures/new", "/measures/export.xlsx", "/risks/export.xlsx",
                 "/incidents/report", "/incidents/summary", "/incidents/summary.xlsx", "/incidents/summary.docx",
-                "/checks/", "/checks/morning"):
+                "/checks/", "/checks/morning", "/training/", "/training/coverage", "/training/coverage.xlsx"):
         assert client.get(f"{url}?commune={far}").status_code == 404, url
 
 

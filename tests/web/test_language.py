@@ -41,7 +41,16 @@ def _pages(session) -> dict[str, tuple[str, str, tuple[str, ...]]]:
 
     The Vietnamese texts are the page's own labels, not data: names, law data (criteria,
     requirement catalogue, playbooks, workflow states) and generated documents stay Vietnamese."""
-    from ir_app.models import BackupPlan, Dossier, Incident, InformationSystem, Measure, Organisation
+    from ir_app.models import (
+        BackupPlan,
+        Dossier,
+        Incident,
+        InformationSystem,
+        Measure,
+        Organisation,
+        TrainingCourse,
+        TrainingSession,
+    )
 
     commune_id = session.scalar(select(Organisation.id).where(Organisation.slug == "vinh-lai"))
 
@@ -50,6 +59,7 @@ def _pages(session) -> dict[str, tuple[str, str, tuple[str, ...]]]:
 
     system, dossier, incident, plan = first(InformationSystem), first(Dossier), first(Incident), first(BackupPlan)
     measure = first(Measure)
+    training_course, training_session = first(TrainingCourse), first(TrainingSession)
     return {
         "/systems/": ("officer", "Information system inventory",
                       ("Danh mục hệ thống thông tin", "Tìm theo tên hoặc mã", "Không có hệ thống nào")),
@@ -97,6 +107,12 @@ def _pages(session) -> dict[str, tuple[str, str, tuple[str, ...]]]:
                                                         "Nhiệm vụ xử lý sự cố")),
         "/operations/": ("admin", "Operations: e-mail and scheduled jobs",
                          ("Vận hành: e-mail và việc định kỳ", "Thư gửi lỗi", "Bộ lập lịch")),
+        "/training/": ("officer", "Record a training course", ("Ghi nhận khóa tập huấn", "Đơn vị tổ chức")),
+        f"/training/courses/{training_course}": ("officer", "Record a session", ("Các buổi học", "Lưu buổi học")),
+        f"/training/sessions/{training_session}": ("officer", "Save attendance",
+                                                   ("Lưu danh sách tham dự", "Vai trò, chức vụ", "Có mặt")),
+        "/training/coverage": ("officer", "Requirements and legal basis",
+                               ("Yêu cầu và căn cứ", "sắp hết hạn", "Tải bảng (Excel)")),
     }
 
 

@@ -8,13 +8,25 @@ caches, then counted on the second load.
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import pytest
 from sqlalchemy import event, exists, select
 
 from ir_app import create_app
 from ir_app.domain.clock import FixedClock
-from ir_app.models import Dossier, Evidence, Incident, Organisation, Review, ReviewFinding
+from ir_app.models import (
+    Dossier,
+    Evidence,
+    Incident,
+    Organisation,
+    Review,
+    ReviewFinding,
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingSession,
+    User,
+)
 from ir_app.seed.synthetic import BASE_TIME, SyntheticSpec, seed_province
 from ir_app.services.incidents.data import response_data
 from tests.conftest import PG_URL, WebClient, _truncate_all
@@ -28,7 +40,9 @@ PAGES = ("overview (officer)", "overview (overseer)", "systems (officer)", "syst
          "dossier plan", "incident page", "audit log (auditor)", "audit log (overseer)",
          "my work (officer)", "my work (staff)", "my work (appraiser)", "my work (approver)", "my work (overseer)",
          "overview (appraiser)", "overview (admin)", "search (officer)", "search (overseer)",
-         "province view (overseer)", "province commune (overseer)", "province incidents (overseer)")
+         "province view (overseer)", "province commune (overseer)", "province incidents (overseer)",
+         "training courses (officer)", "training session (officer)", "training coverage (officer)",
+         "training coverage (overseer)")
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +69,7 @@ def _measure(app, spec: SyntheticSpec) -> dict[str, int]:
     try:
         seed_province(session, spec, app.extensions["ir_law"], response_data(app.config["IR_PLAYBOOKS_DIR"]),
                       PASSWORD)
+        _training_records(session, spec, courses=2 if spec is SMALL else 12)
         session.commit()
         # The bigger province is read on its second page of every list: offsets cost nothing either.
         targets = _targets(session, spec.province_code, page=1 if spec is SMALL else 2)
@@ -70,6 +85,28 @@ def _measure(app, spec: SyntheticSpec) -> dict[str, int]:
         assert client.get(url).status_code == 200, (page, url)
         measured[page] = _statements(app, lambda: client.get(url))
     return measured
+
+
+def _training_records(session, spec: SyntheticSpec, courses: int) -> None:
+    """Courses, sessions and attendance (accounts and named people) in every commune of the province
+    (the synthetic seed does not make them yet)."""
+    communes = session.scalars(select(Organisation).where(Organisation.slug.startswith(f"mp{spec.province_code}-"))).all()
+    for commune in communes:
+        users = session.scalars(select(User).where(User.organisation_id == commune.id)).all()
+        for number in range(courses):
+            course = TrainingCourse(commune_id=commune.id, title=f"Tập huấn {number}", created_at=BASE_TIME,
+                                    topics=["incident-response", "awareness"])
+            for day in (1, 2):
+                item = TrainingSession(course=course, commune_id=commune.id, held_on=date(2026, 10, day + number % 20),
+                                       created_at=BASE_TIME)
+                item.attendees = [TrainingAttendance(commune_id=commune.id, person_key=f"user:{user.id}",
+                                                     user_id=user.id, person_name=user.name, recorded_at=BASE_TIME)
+                                  for user in users]
+                item.attendees += [TrainingAttendance(commune_id=commune.id, person_key=f"name:người {n}",
+                                                      person_name=f"Người {n}", person_role="staff",
+                                                      recorded_at=BASE_TIME) for n in range(number + 1)]
+            session.add(course)
+    session.flush()
 
 
 def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
@@ -89,7 +126,10 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
         .where(in_province, Incident.state == "closed", Incident.is_confidential.is_(False),
                exists().where(Evidence.incident_id == Incident.id))
         .order_by(Incident.id).limit(1)).one()
-    first_commune_id = session.scalar(select(Organisation.id).where(Organisation.slug == f"{province}-0001"))
+    first_commune_id, first_commune_code = session.execute(
+        select(Organisation.id, Organisation.code).where(Organisation.slug == f"{province}-0001")).one()
+    training_session = session.scalar(select(TrainingSession.id).where(TrainingSession.commune_id == first_commune_id)
+                                      .order_by(TrainingSession.id.desc()).limit(1))
     return {
         "overview (officer)": (officer, "/"), "overview (overseer)": (overseer, "/"),
         "systems (officer)": (officer, f"/systems/?page={page}"),
@@ -119,6 +159,11 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
         "province view (overseer)": (overseer, "/province/"),
         "province commune (overseer)": (overseer, f"/province/communes/{first_commune_id}"),
         "province incidents (overseer)": (overseer, "/province/incidents?period=month"),
+        # Training: courses with their sessions and attendance, one session, the coverage of the role requirements.
+        "training courses (officer)": (officer, "/training/"),
+        "training session (officer)": (officer, f"/training/sessions/{training_session}"),
+        "training coverage (officer)": (officer, "/training/coverage"),
+        "training coverage (overseer)": (overseer, f"/training/coverage?commune={first_commune_code}"),
     }
 
 

@@ -23,6 +23,7 @@ from ir_app.services.drill_due import drill_plans
 from ir_app.services.due import providers
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.risks.due import accepted_risks
+from ir_app.services.training.due import training_gaps
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("advisories", "daily", open_advisories),
     Provider("accepted_risks", "daily", accepted_risks),
     Provider("drill_plans", "daily", drill_plans),
+    Provider("training", "daily", training_gaps),
     Provider("backups", "backups", providers.backups),
     Provider("morning_check", "morning_check", providers.morning_check),
     Provider("incident_clocks", "incident_clocks", providers.incident_clocks),

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ir_app.domain.regimes import Regime
+from ir_app.domain.training import Coverage
 from ir_app.models import Dossier, Incident, InformationSystem, Organisation, SecurityPolicy
 from ir_app.models.checks import MorningCheck
 from ir_app.models.backups import BackupPlan
@@ -16,6 +17,7 @@ from ir_app.services.incidents.clocks import DueClock, due_incident_clocks
 from ir_app.services.measures.plan import DossierKey, progress_by_dossier
 from ir_app.services.overview import transition_deadline
 from ir_app.services.province.figures import IN_FORCE, Inputs, week_days_due
+from ir_app.services.training.coverage import commune_coverage
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class CommuneDetail:
     overdue_clocks: dict[int, list[DueClock]] = field(default_factory=dict)
     backups: list[PlanStatus] = field(default_factory=list)
     checks_missed: list[date] = field(default_factory=list)
+    training: Coverage | None = None
 
 
 def commune_detail(session: Session, commune: Organisation, inputs: Inputs, regime: Regime) -> CommuneDetail:
@@ -72,6 +75,7 @@ def commune_detail(session: Session, commune: Organisation, inputs: Inputs, regi
     checked = set(session.scalars(select(MorningCheck.checked_on).where(
         MorningCheck.commune_id == commune.id, MorningCheck.checked_on.in_(days)))) if days else set()
     detail.checks_missed = [day for day in days if day not in checked]
+    detail.training = commune_coverage(session, commune.id, inputs.training_rules, inputs.today)
     return detail
 
 

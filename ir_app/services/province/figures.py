@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ir_app.domain.holidays import WorkingCalendar
 from ir_app.domain.regimes import Transition
 from ir_app.domain.requirements import Catalogue
+from ir_app.domain.training import Coverage, TrainingRules, coverage_level
 from ir_app.domain.workdays import is_working_day
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, Incident, Organisation, OrgKind, SecurityPolicy
@@ -22,6 +23,7 @@ from ir_app.services.incidents.clocks import due_incident_clocks
 from ir_app.services.incidents.data import ResponseData
 from ir_app.services.measures.plan import DossierKey, progress_by_dossier
 from ir_app.services.province import rag
+from ir_app.services.training.coverage import configured_rules, coverage_by_commune
 
 IN_FORCE = ("approved", "protecting", "operating")
 DAY = timedelta(hours=24)
@@ -36,6 +38,7 @@ class CommuneRow:
     plan_total_3: int = 0
     has_policy: bool = False
     serious_open: int = 0
+    training: Coverage | None = None
     cells: dict[str, rag.Cell] = field(default_factory=dict)
 
     @property
@@ -53,10 +56,15 @@ class Inputs:
     transition: Transition
     response: ResponseData
     calendar: WorkingCalendar
+    training: TrainingRules | None = None   # None: the configured level_dossiers folder's
 
     @property
     def today(self) -> date:
         return self.now.astimezone(self.zone).date()
+
+    @property
+    def training_rules(self) -> TrainingRules:
+        return self.training or configured_rules()
 
 
 def province_communes(session: Session, province_id: int) -> list[Organisation]:
@@ -81,6 +89,7 @@ def commune_rows(session: Session, province_id: int, inputs: Inputs) -> list[Com
     _incidents(session, rows, ids, inputs)
     _backups(session, rows, ids, inputs)
     _morning_checks(session, rows, ids, inputs)
+    _training(session, rows, ids, inputs)
     for row in rows.values():
         row.cells = _cells(row, inputs)
     return list(rows.values())
@@ -172,6 +181,19 @@ def _morning_checks(session: Session, rows: dict[int, CommuneRow], ids, inputs: 
         row.counts["checks_missed"] = max(0, len(days) - done[commune_id])
 
 
+def _training(session: Session, rows: dict[int, CommuneRow], ids, inputs: Inputs) -> None:
+    """Training coverage of every commune: four statements for the whole province."""
+    found = coverage_by_commune(session, ids, inputs.training_rules, inputs.today)
+    for commune_id, row in rows.items():
+        row.training = found.get(commune_id)
+        row.counts["training"] = row.training.required - row.training.met if row.training else 0
+
+
+def _training_cell(row: CommuneRow) -> rag.Cell:
+    percent = row.training.percent if row.training else None
+    return rag.Cell(row.counts["training"], coverage_level(percent), f"{percent}%" if percent is not None else "—")
+
+
 def _cells(row: CommuneRow, inputs: Inputs) -> dict[str, rag.Cell]:
     cells = {}
     for column in rag.COLUMNS:
@@ -191,6 +213,7 @@ def _cells(row: CommuneRow, inputs: Inputs) -> dict[str, rag.Cell]:
     open_count = row.counts["open_incidents"]
     cells["open_incidents"] = rag.Cell(open_count, rag.RED if row.serious_open else
                                        rag.AMBER if open_count else rag.GREEN)
+    cells["training"] = _training_cell(row)
     return {key: cells[key] for key in rag.COLUMN_KEYS}
 
 

@@ -57,6 +57,8 @@ COLUMNS: tuple[Column, ...] = (
            by_threshold(1, 3)),
     Column("checks_missed", N_("Kiểm tra sáng bị bỏ lỡ"),
            N_("Ngày làm việc trong tuần này (trước hôm nay) không có lần kiểm tra buổi sáng"), by_threshold(1, 3)),
+    Column("training", N_("Tập huấn"),
+           N_("Tỷ lệ yêu cầu tập huấn theo vai trò còn hiệu lực (vàng dưới 100%, đỏ dưới 70%); số là yêu cầu còn thiếu")),
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 TRANSITION_WARNING_DAYS = 180

@@ -1,0 +1,1 @@
+"""Tập huấn: courses, sessions and attendance of a commune; coverage of the role requirements; reminders."""
