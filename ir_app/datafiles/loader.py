@@ -43,6 +43,7 @@ class Family:
 LIFECYCLE = Family("playbooks", "lifecycle.yaml", "lifecycle.schema.json")
 CATEGORIES = Family("playbooks", "categories.yaml", "categories.schema.json")
 CLOCKS = Family("playbooks", "clocks.yaml", "clocks.schema.json")
+MORNING_CHECK = Family("playbooks", "morning-check.yaml", "morning-check.schema.json")
 PLAYBOOK = Family("playbooks", "*.yaml", "schema.json")
 WORKFLOW = Family("level_dossiers", "workflow.yaml", "workflow.schema.json")
 DOCUMENTS = Family("level_dossiers", "documents.yaml", "documents.schema.json")
@@ -53,7 +54,7 @@ MEASURES = Family("level_dossiers/measures", "*.yaml", "schema.json")
 THREATS = Family("level_dossiers/threats", "*.yaml", "schema.json")
 RISK_MATRIX = Family("level_dossiers/risks", "*.yaml", "schema.json")
 # Most specific first: the playbooks folder's shared files before "any other YAML is a playbook".
-FAMILIES = (LIFECYCLE, CATEGORIES, CLOCKS, PLAYBOOK, WORKFLOW, DOCUMENTS, HOLIDAYS, REGIME, REQUIREMENTS,
+FAMILIES = (LIFECYCLE, CATEGORIES, CLOCKS, MORNING_CHECK, PLAYBOOK, WORKFLOW, DOCUMENTS, HOLIDAYS, REGIME, REQUIREMENTS,
             MEASURES, THREATS, RISK_MATRIX)
 
 

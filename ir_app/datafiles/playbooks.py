@@ -16,6 +16,7 @@ from ir_app.datafiles.loader import (
     CATEGORIES,
     CLOCKS,
     LIFECYCLE,
+    MORNING_CHECK,
     PLAYBOOK,
     Family,
     errors_against,
@@ -45,7 +46,8 @@ CATEGORIES_FILE = CATEGORIES.pattern
 CLOCKS_FILE = CLOCKS.pattern
 SCHEMA_FILE = PLAYBOOK.schema
 # Shared files in the folder that are not playbooks.
-RESERVED_STEMS = frozenset(Path(name).stem for name in (LIFECYCLE_FILE, CATEGORIES_FILE, CLOCKS_FILE))
+RESERVED_STEMS = frozenset(Path(name).stem for name in (LIFECYCLE_FILE, CATEGORIES_FILE, CLOCKS_FILE,
+                                                         MORNING_CHECK.pattern))
 
 T = TypeVar("T")
 
