@@ -222,6 +222,13 @@ def test_the_wizard_its_result_and_the_morning_check_show_no_vietnamese_ui_word(
     pages["infrastructure step refused"] = refused.get_data(as_text=True)
     assert "must state the scope it serves" in pages["infrastructure step refused"]
     assert "One agency or organisation" in pages["infrastructure step refused"]
+    client.post_form(f"/dossiers/{dossier_id}/wizard/system", {"system_type": "citizen_service",
+                                                               "version": _version(session, dossier_id)})
+    refused = client.post_form(f"/dossiers/{dossier_id}/wizard/service", {
+        "personal_data_subjects": "8.500 people", "users": "8.500 people", "version": _version(session, dossier_id)})
+    assert refused.status_code == 422
+    pages["service step refused"] = refused.get_data(as_text=True)
+    assert "Must be a whole number." in pages["service step refused"]
     # The result: criteria met, a warning to confirm, the procedure of a higher level.
     client.post_form(f"/dossiers/{dossier_id}/wizard/system", {"system_type": "citizen_service",
                                                                "version": _version(session, dossier_id)})
