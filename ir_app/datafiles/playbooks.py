@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ir_app.datafiles.checklist import load_checklist
 from ir_app.datafiles.loader import (
     CATEGORIES,
     CLOCKS,
@@ -128,6 +129,8 @@ def validate_directory(directory: Path) -> list[PlaybookError]:
     # Not load_clock_rules: with categories.yaml broken it would read it again and report it twice.
     clocks = _attempt(errors, lambda: _clock_rules(directory, facts))
     schema = _attempt(errors, lambda: load_schema(directory))
+    if (directory / MORNING_CHECK.pattern).is_file():  # optional: a folder without it uses the bundled list
+        _attempt(errors, lambda: load_checklist(directory / MORNING_CHECK.pattern))
     paths = playbook_paths(directory)
     if not paths:
         errors.append(PlaybookError(directory, "thư mục", "không có kịch bản nào (*.yaml)"))

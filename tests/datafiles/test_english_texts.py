@@ -82,3 +82,12 @@ def test_a_morning_check_item_without_english_is_refused(tmp_path):
     with pytest.raises(PlaybookError) as caught:
         load_checklist(playbooks / "morning-check.yaml")
     assert caught.value.where == "$.items[3]" and "label_en" in caught.value.reason
+
+
+def test_the_playbooks_check_reports_a_broken_morning_check_list(tmp_path):
+    from ir_app.datafiles.playbooks import validate_directory
+
+    playbooks = _copy(tmp_path, "playbooks")
+    assert validate_directory(playbooks) == []
+    _edit(playbooks / "morning-check.yaml", lambda raw: raw["items"][0].pop("label_en"))
+    assert [error.where for error in validate_directory(playbooks)] == ["$.items[0]"]
