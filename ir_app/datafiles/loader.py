@@ -43,6 +43,7 @@ class Family:
 LIFECYCLE = Family("playbooks", "lifecycle.yaml", "lifecycle.schema.json")
 CATEGORIES = Family("playbooks", "categories.yaml", "categories.schema.json")
 CLOCKS = Family("playbooks", "clocks.yaml", "clocks.schema.json")
+MORNING_CHECK = Family("playbooks", "morning-check.yaml", "morning-check.schema.json")
 PLAYBOOK = Family("playbooks", "*.yaml", "schema.json")
 WORKFLOW = Family("level_dossiers", "workflow.yaml", "workflow.schema.json")
 DOCUMENTS = Family("level_dossiers", "documents.yaml", "documents.schema.json")
@@ -54,8 +55,8 @@ THREATS = Family("level_dossiers/threats", "*.yaml", "schema.json")
 RISK_MATRIX = Family("level_dossiers/risks", "*.yaml", "schema.json")
 TRAINING = Family("level_dossiers/training", "*.yaml", "schema.json")
 # Most specific first: the playbooks folder's shared files before "any other YAML is a playbook".
-FAMILIES = (LIFECYCLE, CATEGORIES, CLOCKS, PLAYBOOK, WORKFLOW, DOCUMENTS, HOLIDAYS, REGIME, REQUIREMENTS,
-            MEASURES, THREATS, RISK_MATRIX, TRAINING)
+FAMILIES = (LIFECYCLE, CATEGORIES, CLOCKS, MORNING_CHECK, PLAYBOOK, WORKFLOW, DOCUMENTS, HOLIDAYS, REGIME,
+            REQUIREMENTS, MEASURES, THREATS, RISK_MATRIX, TRAINING)
 
 
 def family_of(relative: str) -> Family | None:

@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ir_app.datafiles.checklist import load_checklist
 from ir_app.datafiles.loader import (
     CATEGORIES,
     CLOCKS,
     LIFECYCLE,
+    MORNING_CHECK,
     PLAYBOOK,
     Family,
     errors_against,
@@ -45,7 +47,8 @@ CATEGORIES_FILE = CATEGORIES.pattern
 CLOCKS_FILE = CLOCKS.pattern
 SCHEMA_FILE = PLAYBOOK.schema
 # Shared files in the folder that are not playbooks.
-RESERVED_STEMS = frozenset(Path(name).stem for name in (LIFECYCLE_FILE, CATEGORIES_FILE, CLOCKS_FILE))
+RESERVED_STEMS = frozenset(Path(name).stem for name in (LIFECYCLE_FILE, CATEGORIES_FILE, CLOCKS_FILE,
+                                                         MORNING_CHECK.pattern))
 
 T = TypeVar("T")
 
@@ -126,6 +129,8 @@ def validate_directory(directory: Path) -> list[PlaybookError]:
     # Not load_clock_rules: with categories.yaml broken it would read it again and report it twice.
     clocks = _attempt(errors, lambda: _clock_rules(directory, facts))
     schema = _attempt(errors, lambda: load_schema(directory))
+    if (directory / MORNING_CHECK.pattern).is_file():  # optional: a folder without it uses the bundled list
+        _attempt(errors, lambda: load_checklist(directory / MORNING_CHECK.pattern))
     paths = playbook_paths(directory)
     if not paths:
         errors.append(PlaybookError(directory, "thư mục", "không có kịch bản nào (*.yaml)"))

@@ -16,7 +16,6 @@ from typing import Any
 
 from ir_app.domain.regimes import (
     LEVELS,
-    ConsistencyWarning,
     InputField,
     ProcedureLevel,
     Regime,
@@ -91,6 +90,7 @@ class AnswerWarning:
     id: str
     article: str
     message: str
+    message_en: str = ""  # for English pages; the JSON output and documents keep the Vietnamese
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "article": self.article, "message": self.message}
@@ -280,20 +280,22 @@ def determine(raw_or_input: Mapping[str, Any] | LevelInput, regime: Regime) -> L
 
 def consistency_warnings(values: Mapping[str, Any], regime: Regime) -> tuple[AnswerWarning, ...]:
     """The regime's warnings that hold for these (validated) answers, messages filled in."""
-    return tuple(AnswerWarning(warning.id, warning.article, _fill(warning, values))
+    return tuple(AnswerWarning(warning.id, warning.article, _fill(warning.message, values),
+                               _fill(warning.message_en, values, english=True) if warning.message_en else "")
                  for warning in regime.warnings if warning.rule.evaluate(values))
 
 
-def _fill(warning: ConsistencyWarning, values: Mapping[str, Any]) -> str:
-    shown = {name: _shown(value) for name, value in values.items()}
-    return warning.message.format_map(shown)
+def _fill(message: str, values: Mapping[str, Any], english: bool = False) -> str:
+    shown = {name: _shown(value, english) for name, value in values.items()}
+    return message.format_map(shown)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, english: bool = False) -> str:
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return ("yes" if value else "no") if english else ("có" if value else "không")
     if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")  # Vietnamese thousands separator: 10.000
+        # Vietnamese thousands separator: 10.000; English: 10,000
+        return f"{value:,}" if english else f"{value:,}".replace(",", ".")
     if isinstance(value, tuple):
         return ", ".join(map(str, value))
     return "" if value is None else str(value)

@@ -31,7 +31,7 @@ from ir_app.seed import (demo_advisories, demo_designs, demo_drills, demo_incide
 from ir_app.services import audit
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
-from ir_app.services.checks import DEFAULT_ITEMS
+from ir_app.services.checks import default_items
 from ir_app.services.incidents.data import response_data
 from ir_app.services.lawdata import LawData
 
@@ -380,8 +380,8 @@ def _load_operations(loader: _Loader) -> None:
     for commune in communes:
         if session.scalar(select(CheckItem.id).where(CheckItem.commune_id == commune.id)) is None:
             session.add_all(CheckItem(commune_id=commune.id, position=n, label=label)
-                            for n, label in enumerate(DEFAULT_ITEMS))
-            loader.created += len(DEFAULT_ITEMS)
+                            for n, label in enumerate(default_items()))
+            loader.created += len(default_items())
         systems = {s.code: s for s in session.scalars(
             select(InformationSystem).where(InformationSystem.commune_id == commune.id))}
         for data in BACKUP_PLANS:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from ir_app.config import load_config
+from ir_app.datafiles.checklist import checklist_in
 from ir_app.domain.text import clean_text
 from ir_app.models import Organisation, User
 from ir_app.models.checks import CheckItem, CheckResult, MorningCheck
@@ -21,13 +24,21 @@ from ir_app.services.incidents.record import report_quickly
 from ir_app.services.notifications.outbox import Message, notify_roles
 from ir_app.services.records import check_version
 
-DEFAULT_ITEMS = (
-    "Kết nối Internet và mạng truyền số liệu chuyên dùng",
-    "Máy tính của cán bộ",
-    "Máy in",
-    "Máy quét (scan)",
-    "Phần mềm: một cửa điện tử, quản lý văn bản, thư công vụ",
-)
+
+def default_items() -> tuple[str, ...]:
+    """The default list (playbooks/morning-check.yaml), for a commune that has not edited its own."""
+    return tuple(label for label, _english in _default_list())
+
+
+def english_labels() -> dict[str, str]:
+    """Vietnamese label → English, for the default items: an English page shows them in English.
+    A label the commune typed itself is its own text and stays as typed."""
+    return dict(_default_list())
+
+
+def _default_list() -> tuple[tuple[str, str], ...]:
+    return checklist_in(Path(load_config()["IR_PLAYBOOKS_DIR"]).resolve())
+
 MAX_ITEMS = 40
 MAX_LABEL = 200
 
@@ -47,7 +58,7 @@ def checklist(session: Session, commune_id: int) -> list[str]:
     """The commune's checklist; the default list until someone edits it."""
     labels = session.scalars(select(CheckItem.label).where(CheckItem.commune_id == commune_id)
                              .order_by(CheckItem.position)).all()
-    return list(labels) or list(DEFAULT_ITEMS)
+    return list(labels) or list(default_items())
 
 
 def checklist_version(session: Session, commune_id: int) -> int:

@@ -10,11 +10,14 @@ from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 from ir_app.domain.text import clean_text
+from ir_app.i18n_markers import N_
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Dates a commune's records can carry: anything outside is a typo (9999, 0202) the database
 # or the deadline arithmetic would choke on.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
+# Shown as given, and translated where a page shows it (the wizard's number questions).
+NOT_A_WHOLE_NUMBER = N_("Phải là một số nguyên.")
 YEAR_RANGE_MESSAGE = f"Năm phải trong khoảng {FIRST_YEAR}–{LAST_YEAR}."
 NUL_MESSAGE = "Có ký tự NUL (mã 0) không hợp lệ; hãy xóa ký tự đó rồi nhập lại."
 
@@ -59,12 +62,12 @@ def _parse_text(spec: FieldSpec, value: Any) -> str:
 
 def _parse_int(spec: FieldSpec, value: Any) -> int:
     if isinstance(value, bool):
-        raise ValueError("Phải là một số nguyên.")
+        raise ValueError(NOT_A_WHOLE_NUMBER)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip().replace(".", "").replace(",", "").replace(" ", "")
     if not re.fullmatch(r"-?\d{1,12}", text):
-        raise ValueError("Phải là một số nguyên.")
+        raise ValueError(NOT_A_WHOLE_NUMBER)
     number = int(text)
     if spec.minimum is not None and number < spec.minimum:
         raise ValueError(f"Không được nhỏ hơn {spec.minimum}.")

@@ -14,12 +14,19 @@ from ir_app.services.authz import Permission
 from ir_app.services.errors import ConflictError, ServiceError, ValidationFailed
 from ir_app.web.access import can, load_scoped, page_number, requires
 from ir_app.web.context import actor, db, now
+from ir_app.web.filters import in_english
 from ir_app.web.forms import AppForm, SimpleForm, expected_version
 from ir_app.web.inventory import target_commune
 from ir_app.web.local_time import local_today
 from ir_app.web.pagination import paginate
 
 bp = Blueprint("checks", __name__, url_prefix="/checks")
+
+
+@bp.app_template_filter("check_label")
+def check_label(label: str) -> str:
+    """A default item in the page's language (the data file carries both); a commune's own item as typed."""
+    return checks.english_labels().get(label, label) if in_english() else label
 
 
 class MorningCheckForm(AppForm):

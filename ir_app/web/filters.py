@@ -58,6 +58,23 @@ def translate(value: Any) -> Any:
     return value
 
 
+def in_english() -> bool:
+    return str(get_locale() or "vi") == "en"
+
+
+def localised(item: Any, attribute: str) -> Any:
+    """`|localised('label')`: a text from a data file in the page's language. The data files carry
+    both (`label` and `label_en`); an English page shows `label_en` when the file gives one."""
+    value = getattr(item, attribute)
+    return (getattr(item, f"{attribute}_en", "") or value) if in_english() else value
+
+
+def regime_text(text: Any, regime: Any) -> Any:
+    """`|regime_text(regime)`: one of the regime's Vietnamese texts (a criterion kept in a dossier's
+    reasons, a message of its conditions) in the page's language."""
+    return regime.english(text) if in_english() and isinstance(text, str) else text
+
+
 # One word per unit in the page's language (literal msgids, for extraction).
 _UNIT_TEXTS = {
     "day": lambda amount: ngettext("%(num)s ngày", "%(num)s ngày", amount),
@@ -86,6 +103,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(vn_number)
     app.add_template_filter(yes_no)
     app.add_template_filter(translate, "t")
+    app.add_template_filter(localised)
+    app.add_template_filter(regime_text)
     app.add_template_global(format_duration, "format_duration")
     app.add_template_global(access.can, "can")
     app.add_template_global(Permission, "P")

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from ir_app.datafiles import loader
+from ir_app.datafiles.checklist import load_checklist
 from ir_app.datafiles.risks import load_risk_matrix
 from ir_app.datafiles.training import load_training_rules
 from ir_app.datafiles.holidays import load_overrides
@@ -56,6 +57,7 @@ LOADS = {
     loader.LIFECYCLE: lambda path: load_lifecycle(path.parent),
     loader.CATEGORIES: lambda path: load_categories(path.parent),
     loader.CLOCKS: lambda path: load_clock_rules(path.parent),
+    loader.MORNING_CHECK: load_checklist,
     loader.PLAYBOOK: lambda path: load_playbooks(path.parent)[path.stem],
     loader.WORKFLOW: lambda path: load_workflow(path, [role.value for role in Role]),
     loader.DOCUMENTS: lambda path: load_documents(path),

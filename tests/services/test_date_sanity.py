@@ -124,15 +124,16 @@ def approved(session, law, team, accepted, clock):
     ({"reviewed_on": "30/11/2026"}, "reviewed_on",
      "Ngày kiểm tra 30/11/2026 trước ngày phê duyệt cấp độ 01/12/2026: kiểm tra định kỳ chỉ tính từ khi cấp độ có "
      "hiệu lực."),
-    ({"findings": "KT.DL.3 | Chưa thử khôi phục | 09/12/2026"}, "findings",
+    ({"findings": [["KT.DL.3", "Chưa thử khôi phục", "09/12/2026"]]}, "findings",
      "Hạn khắc phục 09/12/2026 trước ngày kiểm tra 10/12/2026."),
 ])
 def test_a_review_outside_the_dossiers_life_is_refused(session, law, approved, clock, changes, field, message):
+    rows = changes.pop("findings", [])
     raw = {"reviewed_on": "10/12/2026", "assessor": "Tổ kiểm tra", "result": "partial", **changes}
-    errors = _refused(lambda: protection.record_review(session, Actor.system(), approved, raw, law, clock.now()))
+    errors = _refused(lambda: protection.record_review(session, Actor.system(), approved, raw, law, clock.now(), rows))
     assert errors == {field: message}
-    protection.record_review(session, Actor.system(), approved, {**raw, **{
-        "reviewed_on": "10/12/2026", "findings": "KT.DL.3 | Chưa thử khôi phục | 10/01/2027"}}, law, clock.now())
+    protection.record_review(session, Actor.system(), approved, {**raw, "reviewed_on": "10/12/2026"}, law, clock.now(),
+                             [["KT.DL.3", "Chưa thử khôi phục", "10/01/2027"]])
 
 
 def test_an_incident_detected_after_it_was_reported_is_refused(session, make_user, commune, clock):

@@ -95,16 +95,16 @@ def test_review_schedules_next_and_reopens_failing_items(app, session, law, team
     assert protection.next_review_due(dossier, [], law) == date(2028, 12, 1)  # level 2: every 24 months
     clock.advance(days=60)  # the check below is dated 15/01/2027
     review = protection.record_review(session, Actor.system(), dossier, {
-        "reviewed_on": "15/01/2027", "assessor": "Tổ kiểm tra độc lập", "is_independent": True, "result": "partial",
-        "findings": "KT.DL.3 | Chưa thử khôi phục bản sao lưu | 28/02/2027\nCần cập nhật sơ đồ mạng"}, law, clock.now())
+        "reviewed_on": "15/01/2027", "assessor": "Tổ kiểm tra độc lập", "is_independent": True, "result": "partial"},
+        law, clock.now(), [["KT.DL.3", "Chưa thử khôi phục bản sao lưu", "28/02/2027"],
+                           ["", "Cần cập nhật sơ đồ mạng", ""]])
     assert review.next_due_on == date(2029, 1, 15)
     assert [f.requirement_id for f in review.findings] == ["KT.DL.3", ""]
     reopened = plan.plan_view(session, dossier, law.catalogue).row("KT.DL.3")
     assert reopened.status == "not_met" and "Chưa thử khôi phục" in reopened.override.override_reason
     with pytest.raises(ValidationFailed, match="dd/mm/yyyy"):
         protection.record_review(session, Actor.system(), dossier, {
-            "reviewed_on": "15/01/2027", "assessor": "X", "result": "fail", "findings": "A | B | 31-02-2027"},
-            law, clock.now())
+            "reviewed_on": "15/01/2027", "assessor": "X", "result": "fail"}, law, clock.now(), [["A", "B", "31-02-2027"]])
 
 
 def test_redetermination_creates_a_new_version_and_supersedes_on_approval(session, law, team, commune, clock):
@@ -124,12 +124,12 @@ def test_system_of_parts_takes_the_highest_level(session, law, team, commune, cl
     system = inventory.create_system(session, Actor.system(), commune, dict(LAN, code="HT"), clock.now())
     dossier = dossiers.start_dossier(session, Actor.system(), system, law.default_regime, clock.now())
     dossier.answers = {"system_type": "infrastructure", "information": ["private"], "infrastructure_scope": "one_org"}
-    parts = dossiers.parse_parts("Phân hệ một cửa | 3 | Đ13.2.b\nCổng thông tin | 2 |")
+    parts = dossiers.parse_part_rows([["Phân hệ một cửa", "3", "Đ13.2.b"], ["Cổng thông tin", "2", ""]])
     dossiers.save_proposal(session, Actor.system(), dossier, law.default_regime, dossiers.Proposal(None, "", "", parts),
                            clock.now(), None)
     assert dossier.determined_level == 3 and dossier.proposed_level == 3
     with pytest.raises(ValidationFailed):
-        dossiers.parse_parts("Phân hệ không cấp độ")
+        dossiers.parse_part_rows([["Phân hệ không cấp độ", "", ""]])
 
 
 def test_deadline_skips_tet(law):

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
+
+import pytest
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -156,6 +159,122 @@ def test_english_form_labels_flashes_and_durations(app, make_web, session, commu
         assert format_duration(timedelta(days=2, hours=1)) == "2 days 1 hour" and yes_no(True) == "Yes"
     with app.test_request_context("/"):
         assert format_duration(timedelta(days=2, hours=1)) == "2 ngày 1 giờ" and yes_no(True) == "Có"
+
+
+# --------------------------------------------------------------------------- no Vietnamese UI word left
+
+VIETNAMESE = re.compile(r"\w*[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]\w*",
+                        re.IGNORECASE)
+# Legal citations stay as the law writes them (NĐ 331/2026 Đ13.2.b, 331/2026/NĐ-CP, point 12.3.đ); the product
+# keeps its name, and the footer offers the other language by its own name.
+CITATION = re.compile(r"\bNĐ(-CP)?\b|\bĐ\d[\d.–-]*[a-zđ]?\b|\d\.đ\b|Tiếng Việt|ATTT xã")
+
+
+def _vietnamese_words(html: str, data: tuple[str, ...]) -> list[str]:
+    """Words with Vietnamese letters in the text a reader sees, apart from the data named (people,
+    places, systems: their own names) and the citations."""
+    text = re.sub(r"(?s)<(script|style|textarea)\b.*?</\1>", " ", html)
+    text = unescape(re.sub(r"<[^>]+>", " ", text))
+    for value in sorted(data, key=len, reverse=True):
+        text = text.replace(value, " ")
+    return VIETNAMESE.findall(CITATION.sub(" ", text))
+
+
+def _system(session, commune, clock, code: str, system_type: str):
+    from ir_app.services.audit import Actor
+    from ir_app.services.inventory import systems as inventory
+
+    system = inventory.create_system(session, Actor.system(), commune, {
+        "code": code, "name": f"System {code}", "system_type": system_type, "status": "in_operation",
+        "hosting": "provincial_dc", "information_types": ["public"], "investment_approved_on": "01/03/2026"},
+        clock.now())
+    session.commit()
+    return system
+
+
+def _wizard_pages(client, session, dossier_id: int, regime) -> dict[str, str]:
+    """Every step of the wizard in English, after the first step was answered with each system type,
+    so that every question is asked once."""
+    pages = {}
+    first = regime.wizard_steps[0].id
+    for system_type in regime.field("system_type").values:
+        assert client.post_form(f"/dossiers/{dossier_id}/wizard/{first}",
+                                {"system_type": system_type, "version": _version(session, dossier_id)}
+                                ).status_code == 302
+        for step in regime.wizard_steps:
+            url = f"/dossiers/{dossier_id}/wizard/{step.id}?lang=en"
+            pages[f"{regime.id} {system_type} {step.id}"] = _text(client.get(url))
+    return pages
+
+
+def _version(session, dossier_id: int) -> str:
+    from ir_app.models import Dossier
+
+    session.expire_all()
+    return str(session.get(Dossier, dossier_id).version)
+
+
+@pytest.mark.parametrize("regime_id", ["nd331-2026", "nd85-2016"])
+def test_the_wizard_its_result_and_the_morning_check_show_no_vietnamese_ui_word(
+        app, make_web, make_user, session, commune, clock, regime_id):
+    from ir_app.models import Dossier
+
+    staff = make_user(Role.STAFF, Role.OFFICER, organisation=commune, name="Staff Member")
+    regime = app.extensions["ir_law"].regime(regime_id)
+    system = _system(session, commune, clock, "PORTAL", "citizen_service")
+    client = make_web(staff)
+    client.set_cookie("lang", "en")
+    assert client.post_form(f"/systems/{system.id}/dossier/start", {"regime": regime_id}).status_code == 302
+    dossier_id = session.scalar(select(Dossier.id).where(Dossier.system_id == system.id))
+    data = (system.name, commune.full_name, commune.name, staff.name)
+    pages = _wizard_pages(client, session, dossier_id, regime)
+    assert "What type of system is it?" in pages[f"{regime_id} internal system"]
+    # An error on one question: the page drawn again, answers and message, is English too.
+    client.post_form(f"/dossiers/{dossier_id}/wizard/system", {"system_type": "infrastructure",
+                                                               "version": _version(session, dossier_id)})
+    url = f"/dossiers/{dossier_id}/wizard/infrastructure"
+    refused = client.post_form(url, {"infrastructure_scope": "", "version": _version(session, dossier_id)})
+    assert refused.status_code == 422
+    pages["infrastructure step refused"] = refused.get_data(as_text=True)
+    assert "must state the scope it serves" in pages["infrastructure step refused"]
+    assert "One agency or organisation" in pages["infrastructure step refused"]
+    client.post_form(f"/dossiers/{dossier_id}/wizard/system", {"system_type": "citizen_service",
+                                                               "version": _version(session, dossier_id)})
+    refused = client.post_form(f"/dossiers/{dossier_id}/wizard/service", {
+        "personal_data_subjects": "8.500 people", "users": "8.500 people", "version": _version(session, dossier_id)})
+    assert refused.status_code == 422
+    pages["service step refused"] = refused.get_data(as_text=True)
+    assert "Must be a whole number." in pages["service step refused"]
+    # The result: criteria met, a warning to confirm, the procedure of a higher level.
+    client.post_form(f"/dossiers/{dossier_id}/wizard/system", {"system_type": "citizen_service",
+                                                               "version": _version(session, dossier_id)})
+    answers = {"information": ["public"], "version": _version(session, dossier_id)}
+    assert client.post_form(f"/dossiers/{dossier_id}/wizard/information", answers).status_code == 302
+    service = {"personal_data_subjects": "500", "users": "500", "version": _version(session, dossier_id)}
+    client.post_form(f"/dossiers/{dossier_id}/wizard/service", service)
+    national = {"national_security_list": "có", "version": _version(session, dossier_id)}
+    assert client.post_form(f"/dossiers/{dossier_id}/wizard/national", national).status_code == 302
+    pages["result"] = _text(client.get(f"/dossiers/{dossier_id}/proposal"))
+    assert "Criteria met" in pages["result"] and "You chose public information only" in pages["result"]
+    # The result of answers that meet no criterion says what is missing, in English.
+    client.post_form(f"/dossiers/{dossier_id}/wizard/national", {"national_security_list": "không",
+                                                                 "version": _version(session, dossier_id)})
+    client.post_form(f"/dossiers/{dossier_id}/wizard/system", {"system_type": "other",
+                                                               "version": _version(session, dossier_id)})
+    pages["result without a level"] = _text(client.get(f"/dossiers/{dossier_id}/proposal"))
+    assert "The answers meet no criterion" in pages["result without a level"]
+    # The morning check, before and after it is saved.
+    pages["morning check"] = _text(client.get("/checks/morning"))
+    assert "Staff computers" in pages["morning check"]
+    saved = client.post_form("/checks/morning", {"status_1": "fail", "note_1": "No power", "version": "0"})
+    assert saved.status_code == 302
+    pages["morning check saved"] = _text(client.get(saved.location))
+    problems = {name: words for name, page in pages.items() if (words := _vietnamese_words(page, data))}
+    assert problems == {}
+    # Vietnamese stays the default, and what is stored stays Vietnamese.
+    client.set_cookie("lang", "vi")
+    assert "Máy tính của cán bộ" in _text(client.get(saved.location))
+    assert "Hệ thống thuộc loại nào?" in _text(client.get(f"/dossiers/{dossier_id}/wizard/system"))
 
 
 # --------------------------------------------------------------------------- the catalogue

@@ -27,7 +27,7 @@ from ir_app.domain.regimes.model import (
 )
 from ir_app.domain.regimes.reader import _ID, _NAME, _Reader, _per_level
 
-_TOP_KEYS = ("id", "title", "short_title", "citation_prefix", "legal_basis", "valid_from",
+_TOP_KEYS = ("id", "title", "title_en", "short_title", "citation_prefix", "legal_basis", "valid_from",
              "valid_until", "is_default", "wizard_steps", "input_fields", "criteria",
              "undetermined", "authority", "deadlines", "review_interval_months", "documents",
              "transition", "annual_report", "notes", "warnings", "procedure_levels", "new_dossiers",
@@ -53,6 +53,7 @@ def build_regime(raw: Mapping[str, Any], source: str) -> Regime:
     return Regime(
         id=regime_id,
         title=r.text(raw, "title", "$"),
+        title_en=r.text(raw, "title_en", "$", required=False),
         short_title=r.text(raw, "short_title", "$"),
         citation_prefix=r.text(raw, "citation_prefix", "$"),
         legal_basis=_legal_basis(r, raw),
@@ -107,9 +108,11 @@ def _wizard_steps(r: _Reader, raw: Mapping) -> tuple[WizardStep, ...]:
     steps: dict[str, WizardStep] = {}
     for index, item in enumerate(r.items(raw, "wizard_steps", "$")):
         path = f"$.wizard_steps[{index}]"
-        r.mapping(item, path, ("id", "title", "help"))
+        r.mapping(item, path, ("id", "title", "title_en", "help", "help_en"))
         step = WizardStep(r.text(item, "id", path), r.text(item, "title", path),
-                          r.text(item, "help", path, required=False))
+                          r.text(item, "help", path, required=False),
+                          r.text(item, "title_en", path, required=False),
+                          r.text(item, "help_en", path, required=False))
         if step.id in steps:
             r.fail(f"{path}.id", f"bước '{step.id}' bị lặp")
         steps[step.id] = step

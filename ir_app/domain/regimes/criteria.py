@@ -22,7 +22,7 @@ from ir_app.domain.regimes.model import (
 from ir_app.domain.regimes.reader import _ARTICLE, _CRITERION_ID, _NAME, _Reader
 from ir_app.domain.regimes.rules import FieldVocabulary, check_scalar
 
-_FIELD_KEYS = ("name", "type", "label", "step", "help", "choices", "minimum", "maximum",
+_FIELD_KEYS = ("name", "type", "label", "label_en", "step", "help", "help_en", "choices", "minimum", "maximum",
                "min_items", "required", "default", "applies", "ask_when", "required_when",
                "only_when")
 
@@ -55,6 +55,8 @@ def _input_field(r: _Reader, item: Mapping, path: str, step_ids: set[str]) -> In
     field = InputField(
         name=name, type=kind, label=r.text(item, "label", path), step=step,
         help=r.text(item, "help", path, required=False),
+        label_en=r.text(item, "label_en", path, required=False),
+        help_en=r.text(item, "help_en", path, required=False),
         choices=_choices(r, item, path, kind),
         minimum=r.integer(item, "minimum", path, required=False),
         maximum=r.integer(item, "maximum", path, required=False),
@@ -75,11 +77,12 @@ def _choices(r: _Reader, item: Mapping, path: str, kind: str) -> tuple[Choice, .
         where = f"{path}.choices[{index}]"
         if kind == "bool":
             r.fail(where, "trường đúng/sai không khai báo choices")
-        r.mapping(entry, where, ("value", "label"))
+        r.mapping(entry, where, ("value", "label", "label_en"))
         value = r.value(entry, "value", where, (expected,), "giá trị đúng kiểu của trường")
         if any(c.value == value for c in choices):
             r.fail(f"{where}.value", f"giá trị '{value}' bị lặp")
-        choices.append(Choice(value, r.text(entry, "label", where)))
+        choices.append(Choice(value, r.text(entry, "label", where),
+                              r.text(entry, "label_en", where, required=False)))
     return tuple(choices)
 
 
@@ -118,11 +121,11 @@ def _condition(r: _Reader, item: Mapping, key: str, path: str,
     if raw is None:
         return None
     where = f"{path}.{key}"
-    r.mapping(raw, where, ("rule", "message"))
+    r.mapping(raw, where, ("rule", "message", "message_en"))
     if "rule" not in raw:
         r.fail(f"{where}.rule", "thiếu giá trị bắt buộc")
     rule = _rule(r, raw["rule"], f"{where}.rule", fields, applying_only=False)
-    return Condition(rule, r.text(raw, "message", where))
+    return Condition(rule, r.text(raw, "message", where), r.text(raw, "message_en", where, required=False))
 
 
 def _rule(r: _Reader, raw: Any, path: str, fields: Mapping[str, InputField],
@@ -134,7 +137,7 @@ def _rule(r: _Reader, raw: Any, path: str, fields: Mapping[str, InputField],
         r.fail(error.path, error.message)
 
 
-_CRITERION_KEYS = ("id", "level", "article", "question", "help", "text", "rule", "note")
+_CRITERION_KEYS = ("id", "level", "article", "question", "help", "text", "text_en", "rule", "note")
 
 
 def _criteria(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]) -> tuple[Criterion, ...]:
@@ -161,7 +164,7 @@ def _criteria(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]) -> tup
         criteria[criterion_id] = Criterion(
             id=criterion_id, level=level, article=article,
             question=r.text(item, "question", path), help=r.text(item, "help", path),
-            text=r.text(item, "text", path),
+            text=r.text(item, "text", path), text_en=r.text(item, "text_en", path, required=False),
             rule=_rule(r, item["rule"], f"{path}.rule", fields, applying_only=True),
             note=r.text(item, "note", path, required=False))
     for level in LEVELS:
@@ -172,19 +175,20 @@ def _criteria(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]) -> tup
 
 def _undetermined(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]) -> Undetermined:
     item = r.mapping(r.value(raw, "undetermined", "$", (Mapping,), "một đối tượng"),
-                     "$.undetermined", ("field", "article", "message"))
+                     "$.undetermined", ("field", "article", "message", "message_en"))
     name = r.text(item, "field", "$.undetermined")
     if name not in fields:
         r.fail("$.undetermined.field", f"trường '{name}' không được khai báo trong input_fields")
     return Undetermined(name, r.text(item, "article", "$.undetermined"),
-                        r.text(item, "message", "$.undetermined"))
+                        r.text(item, "message", "$.undetermined"),
+                        r.text(item, "message_en", "$.undetermined", required=False))
 
 
 def _warnings(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]) -> tuple[ConsistencyWarning, ...]:
     warnings: dict[str, ConsistencyWarning] = {}
     for index, item in enumerate(r.items(raw, "warnings", "$", required=False)):
         path = f"$.warnings[{index}]"
-        r.mapping(item, path, ("id", "article", "rule", "message", "note"))
+        r.mapping(item, path, ("id", "article", "rule", "message", "message_en", "note"))
         warning_id = r.text(item, "id", path)
         if not _NAME.match(warning_id):
             r.fail(f"{path}.id", "chỉ gồm chữ thường, số và dấu gạch dưới")
@@ -193,13 +197,15 @@ def _warnings(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]) -> tup
         if "rule" not in item:
             r.fail(f"{path}.rule", "thiếu giá trị bắt buộc")
         message = r.text(item, "message", path)
-        for _, name, _, _ in string.Formatter().parse(message):
-            if name is not None and name not in fields:
-                r.fail(f"{path}.message", f"trường '{name}' không được khai báo trong input_fields")
+        message_en = r.text(item, "message_en", path, required=False)
+        for key, text in (("message", message), ("message_en", message_en)):
+            for _, name, _, _ in string.Formatter().parse(text):
+                if name is not None and name not in fields:
+                    r.fail(f"{path}.{key}", f"trường '{name}' không được khai báo trong input_fields")
         warnings[warning_id] = ConsistencyWarning(
             id=warning_id, article=r.text(item, "article", path),
             rule=_rule(r, item["rule"], f"{path}.rule", fields, applying_only=False),
-            message=message, note=r.text(item, "note", path, required=False))
+            message=message, message_en=message_en, note=r.text(item, "note", path, required=False))
     return tuple(warnings.values())
 
 
@@ -207,7 +213,7 @@ def _procedure_levels(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]
     result: dict[str, ProcedureLevel] = {}
     for index, item in enumerate(r.items(raw, "procedure_levels", "$", required=False)):
         path = f"$.procedure_levels[{index}]"
-        r.mapping(item, path, ("id", "level", "article", "text", "rule", "note"))
+        r.mapping(item, path, ("id", "level", "article", "text", "text_en", "rule", "note"))
         rule_id = r.text(item, "id", path)
         if not _NAME.match(rule_id):
             r.fail(f"{path}.id", "chỉ gồm chữ thường, số và dấu gạch dưới")
@@ -223,6 +229,7 @@ def _procedure_levels(r: _Reader, raw: Mapping, fields: Mapping[str, InputField]
             r.fail(f"{path}.rule", "thiếu giá trị bắt buộc")
         result[rule_id] = ProcedureLevel(
             id=rule_id, level=level, article=article, text=r.text(item, "text", path),
+            text_en=r.text(item, "text_en", path, required=False),
             rule=_rule(r, item["rule"], f"{path}.rule", fields, applying_only=True),
             note=r.text(item, "note", path, required=False))
     return tuple(result.values())

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from ir_app.domain.conditions import Rule
@@ -24,6 +25,7 @@ DOCUMENT_KINDS = ("dossier", "attachment", "prerequisite", "request", "opinion",
 class Choice:
     value: Any
     label: str
+    label_en: str = ""  # every `*_en` text: what an English page shows (empty: the Vietnamese)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Condition:
 
     rule: Rule
     message: str
+    message_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class InputField:
     ask_when: Rule | None = None  # wizard hint: ask only when the earlier answers satisfy this
     required_when: Condition | None = None  # must not be null when the rule holds
     only_when: Condition | None = None  # a non-default value is allowed only when the rule holds
+    label_en: str = ""
+    help_en: str = ""
 
     @property
     def values(self) -> tuple[Any, ...]:
@@ -71,6 +76,8 @@ class WizardStep:
     id: str
     title: str
     help: str = ""
+    title_en: str = ""
+    help_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class Criterion:
     text: str
     rule: Rule
     note: str = ""
+    text_en: str = ""
 
     def is_met(self, values: Mapping[str, Any]) -> bool:
         return self.rule.evaluate(values)
@@ -95,6 +103,7 @@ class Undetermined:
     field: str
     article: str
     message: str
+    message_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +244,7 @@ class ConsistencyWarning:
     rule: Rule
     message: str
     note: str = ""
+    message_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,6 +257,7 @@ class ProcedureLevel:
     text: str
     rule: Rule
     note: str = ""
+    text_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -331,6 +342,7 @@ class Regime:
     def drill_duty(self, level: int | None) -> DrillDuty | None:
         """The drill duty a system of this level brings, or None."""
         return self.drills if self.drills is not None and level in self.drills.levels else None
+    title_en: str = ""
 
     @property
     def cited(self) -> tuple[LegalDocument, ...]:
@@ -368,6 +380,23 @@ class Regime:
     def documents_for(self, level: int) -> tuple[DocumentSpec, ...]:
         keys = _find(self.level_documents, lambda item: item[0] == level, level)[1]
         return tuple(self.document(key) for key in keys)
+
+    def english(self, text: str) -> str:
+        """The English of one of this regime's Vietnamese texts (title, step, question, answer,
+        condition message, criterion, …) for an English page; a text it does not know, as given."""
+        return self._english.get(text, text)
+
+    @cached_property
+    def _english(self) -> dict[str, str]:
+        pairs = [(self.title, self.title_en), (self.undetermined.message, self.undetermined.message_en)]
+        pairs += [pair for step in self.wizard_steps for pair in ((step.title, step.title_en), (step.help, step.help_en))]
+        for field in self.input_fields:
+            pairs += [(field.label, field.label_en), (field.help, field.help_en)]
+            pairs += [(choice.label, choice.label_en) for choice in field.choices]
+            pairs += [(c.message, c.message_en) for c in (field.required_when, field.only_when) if c]
+        pairs += [(criterion.text, criterion.text_en) for criterion in self.criteria]
+        pairs += [(rule.text, rule.text_en) for rule in self.procedure_levels]
+        return {vietnamese: english for vietnamese, english in pairs if vietnamese and english}
 
     def cite(self, article: str) -> str:
         """Full citation, e.g. "NĐ 331/2026 Đ13.2.b"; an article of another text ("TT 12/2022 Đ6") as is."""

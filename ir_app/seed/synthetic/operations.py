@@ -15,7 +15,7 @@ from ir_app.models import (
     RestoreTest,
 )
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, SystemRef
-from ir_app.services.checks import DEFAULT_ITEMS
+from ir_app.services.checks import default_items
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 RUN_HISTORY_DAYS = 45      # runs older than this add rows but nothing a page or a job looks at
@@ -134,7 +134,7 @@ def _add_morning_checks(seed: Seeder, commune: CommuneRef, rng) -> None:
     seed.insert(CheckResult, [
         {"check_id": check_id, "position": position, "label": label, "is_ok": ok,
          "note": "" if ok else "Mất kết nối từ 7 giờ, đã báo nhà mạng", "escalated_at": None, "incident_id": None}
-        for check_id in ids for position, label in enumerate(DEFAULT_ITEMS)
+        for check_id in ids for position, label in enumerate(default_items())
         for ok in (rng.random() > 0.04,)])
     for check_id, check in zip(ids, checks):
         seed.audit(check["checked_at"], staff.actor, "record", "morning_check", check_id, commune.id,

@@ -18,7 +18,7 @@ from ir_app.models import (
 from ir_app.seed.demo import CONTACTS, UNITS
 from ir_app.seed.synthetic.names import commune_name, person_name, phone
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, UserRef
-from ir_app.services.checks import DEFAULT_ITEMS
+from ir_app.services.checks import default_items
 
 # Who works in each commune: the key names the account (officer@…, staff2@…) and its role.
 COMMUNE_ACCOUNTS = (("officer", "officer"), ("staff", "staff"), ("staff2", "staff"), ("appraiser", "appraiser"),
@@ -88,7 +88,7 @@ def populate_commune(seed: Seeder, commune: CommuneRef) -> None:
          "phone_alt": alternative, "email": "", "is_24x7": always, "hours": hours, "sort_order": order}
         for order, (name, organisation, role, number, alternative, always, hours) in enumerate(CONTACTS)])
     seed.insert(CheckItem, [{"commune_id": commune.id, "position": position, "label": label}
-                            for position, label in enumerate(DEFAULT_ITEMS)])
+                            for position, label in enumerate(default_items())])
     _add_sign_ins(seed, commune, rng)
 
 

@@ -33,7 +33,7 @@ from ir_app.services.measures import plan
 from ir_app.services.risks import documents as risk_documents
 from ir_app.services.risks.library import load_risk_library
 from ir_app.services.records import check_version
-from ir_app.services.table_lines import line_problem, table_lines
+from ir_app.services.row_problems import line_problem
 from ir_app.services.work import handoff
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # deadlines run on Vietnamese calendar days
@@ -185,30 +185,21 @@ class Proposal:
     confirmed_warnings: tuple[str, ...] = ()  # ids of the consistency warnings the proposer confirms
 
 
-PARTS_SHAPE = "Tên phân hệ | cấp độ 1–5 | căn cứ"
-
-
-def parse_parts(lines: str) -> list[dict[str, Any]]:
-    """Parts as "name | level | ground" lines: a system made of parts takes the highest level.
-    Every line that does not fit is refused, named by its number."""
-    problems: list[str] = []
-    return _checked_parts(list(table_lines(lines, 3, PARTS_SHAPE, problems)), problems)
-
-
 def parse_part_rows(rows: list[list[str]]) -> list[dict[str, Any]]:
-    """Parts typed in the form's rows (name, level, ground), refused row by row as lines are."""
+    """Parts typed in the form's rows (name, level, ground): a system made of parts takes the highest
+    level. Every row that does not fit is refused, named by its number."""
     numbered = [(number, " | ".join(filter(None, cells)), [*cells, "", ""][:3])
                 for number, cells in enumerate(rows, start=1)]
-    return _checked_parts(numbered, [])
+    return _checked_parts(numbered)
 
 
-def _checked_parts(rows: list[tuple[int, str, list[str]]], problems: list[str]) -> list[dict[str, Any]]:
-    parts = []
+def _checked_parts(rows: list[tuple[int, str, list[str]]]) -> list[dict[str, Any]]:
+    parts, problems = [], []
     for number, line, (name, level, ground) in rows:
         if not name:
             problems.append(line_problem(number, line, "thiếu tên phân hệ"))
         elif whole_number(level, 1, 5) is None:
-            problems.append(line_problem(number, line, f"cấp độ phải là số từ 1 đến 5 («{PARTS_SHAPE}»)"))
+            problems.append(line_problem(number, line, "cấp độ phải là số từ 1 đến 5"))
         elif len(name) > 200 or len(ground) > 500:
             problems.append(line_problem(number, line, "tên tối đa 200 ký tự, căn cứ tối đa 500 ký tự"))
         else:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from ir_app.domain.date_sanity import review_dates
 from ir_app.domain.dates import add_months
-from ir_app.domain.text import clean_text
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier, InformationSystem, Organisation, Review, ReviewFinding, SecurityPolicy
 from ir_app.services import audit
@@ -21,7 +20,7 @@ from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.files import store_upload
 from ir_app.services.lawdata import LawData
 from ir_app.services.measures import plan
-from ir_app.services.table_lines import line_problem, table_lines
+from ir_app.services.row_problems import line_problem
 
 LEGAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # dates are Vietnamese calendar days
 
@@ -57,28 +56,17 @@ POLICY_FIELDS = [
 
 
 
-FINDINGS_SHAPE = "mã yêu cầu | nội dung | hạn khắc phục dd/mm/yyyy"
-
-
-def parse_findings(text: str, known_requirements: set[str] | None = None) -> list[dict[str, Any]]:
-    """Findings as "requirement | text | due" lines (a line without «|» is the text alone).
-    Every line that does not fit is refused, named by its number."""
-    problems: list[str] = []
-    rows = [(number, line, cells if "|" in line else ["", cells[0], ""])
-            for number, line, cells in table_lines(text, 3, FINDINGS_SHAPE, problems)]
-    return _checked_findings(rows, problems, known_requirements)
-
-
 def parse_finding_rows(rows: list[list[str]], known_requirements: set[str] | None = None) -> list[dict[str, Any]]:
-    """Findings typed in the form's rows (requirement, text, due dd/mm/yyyy), refused row by row."""
+    """Findings typed in the form's rows (requirement, text, due dd/mm/yyyy). Every row that does not
+    fit is refused, named by its number."""
     numbered = [(number, " | ".join(filter(None, cells)), [*cells, "", ""][:3])
                 for number, cells in enumerate(rows, start=1)]
-    return _checked_findings(numbered, [], known_requirements)
+    return _checked_findings(numbered, known_requirements)
 
 
-def _checked_findings(rows: list[tuple[int, str, list[str]]], problems: list[str],
+def _checked_findings(rows: list[tuple[int, str, list[str]]],
                       known_requirements: set[str] | None) -> list[dict[str, Any]]:
-    findings = []
+    findings, problems = [], []
     for number, line, (requirement, body, due_text) in rows:
         requirement = requirement.upper()
         due = None
@@ -102,7 +90,7 @@ def _checked_findings(rows: list[tuple[int, str, list[str]]], problems: list[str
 
 
 def record_review(session: Session, actor: Actor, dossier: Dossier, raw: dict[str, Any], law: LawData,
-                  now: datetime, finding_rows: list[list[str]] | None = None) -> Review:
+                  now: datetime, finding_rows: list[list[str]] = ()) -> Review:
     """Record a check; the next one follows the regime's interval; failing findings reopen items."""
     if dossier.state not in ("approved", "protecting", "operating"):
         raise ValidationFailed({"reviewed_on": "Chỉ kiểm tra, đánh giá hệ thống đã được phê duyệt cấp độ."})
@@ -110,9 +98,7 @@ def record_review(session: Session, actor: Actor, dossier: Dossier, raw: dict[st
     if errors:
         raise ValidationFailed(errors)
     known = {requirement.id for requirement in law.catalogue.requirements}
-    # The web form sends rows; a caller with "a | b | c" text (scripts, older clients) still may.
-    findings = (parse_finding_rows(finding_rows, known) if finding_rows is not None
-                else parse_findings(clean_text(str(raw.get("findings") or "")), known))
+    findings = parse_finding_rows(list(finding_rows), known)
     problems = review_dates(now.astimezone(LEGAL_TZ).date(), values["reviewed_on"], _in_force_from(dossier),
                             [finding["due_on"] for finding in findings])
     if problems:

@@ -28,6 +28,7 @@ from ir_app.services.lawdata import LawData
 from ir_app.services.measures import plan
 from ir_app.web.access import load_scoped, page_number, requires
 from ir_app.web.context import actor, db, now
+from ir_app.web.filters import localised
 from ir_app.web.forms import (
     AppForm,
     SimpleForm,
@@ -174,7 +175,7 @@ def for_system(system_id: int):
 
 def _start_form() -> StartForm:
     form = StartForm()
-    form.regime.choices = choice_list((r.id, r.title) for r in law().regimes.values())
+    form.regime.choices = choice_list((r.id, localised(r, "title")) for r in law().regimes.values())
     form.regime.data = form.regime.data or law().default_regime.id
     return form
 
