@@ -63,7 +63,8 @@ def inputs() -> Inputs:
 def _sort_args() -> tuple[str | None, bool]:
     column = request.args.get("sort", "")[:32]
     column = column if column in (*rag.COLUMN_KEYS, "name") else None
-    return column, request.args.get("dir", "desc") != "asc"
+    # Figures read worst first; names read A to Z (the phone's sort form sends no direction).
+    return column, request.args.get("dir", "asc" if column == "name" else "desc") != "asc"
 
 
 @bp.get("/")

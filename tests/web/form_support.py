@@ -2,6 +2,7 @@
 chosen ids (2, 29, 129: one id inside another), and read a record's stored state."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
@@ -10,6 +11,28 @@ from sqlalchemy import inspect, select, text
 from ir_app.models import AuditEvent
 
 SUBSTRING_IDS = (2, 29, 129)
+
+
+@dataclass
+class EditCase:
+    """One form: where it is, who opens it, the record it saves, and a field to break.
+
+    ``record`` None: a form that creates (only "an error keeps every other answer" applies), ``filled``
+    then holds what the user types before sending. ``action``: part of the post form's address when the
+    page holds several forms (an answer per advisory action, a drill's results)."""
+
+    url: str
+    user: Any
+    record: Any
+    broken: tuple[str, str] | None = None   # (field, bad value) that the form refuses with a message
+    ignore: tuple[str, ...] = field(default=())  # record columns a save may legitimately touch
+    audit_is_a_diff: bool = True  # False: the audit event states the outcome, not what changed
+    action: str | None = None
+    filled: dict[str, Any] = field(default_factory=dict)
+    related: tuple[str, ...] = field(default=())  # list relationships whose ids a save must keep
+    child: Any = None  # the row the form really saves when it is not ``record`` (an advisory's answer)
+    buttons: tuple[str, ...] = field(default=())  # names sent by the pressed button, not shown back
+    also_sent: dict[str, Any] = field(default_factory=dict)  # a round trip's clicks: the button, the ticks
 NOT_SUBMITTED = {"submit", "button", "reset", "file", "image"}
 
 
@@ -80,14 +103,21 @@ class _FormReader(HTMLParser):
             self._form = None
 
 
-def page_form(html: str, action: str | None = None) -> list[tuple[str, str]]:
-    """The (name, value) pairs the page's post form (or the one whose action contains ``action``) submits."""
+def post_form_of(html: str, action: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """Where the page's post form (or the one whose action contains ``action``) goes, and the (name, value)
+    pairs it submits; with several, the one with the most fields."""
     reader = _FormReader()
     reader.feed(html)
     forms = [form for form in reader.forms if form.method == "post"
              and (action is None or action in form.action)]
     assert forms, f"no post form{' for ' + action if action else ''} on the page"
-    return max(forms, key=lambda form: len(form.fields)).fields
+    chosen = max(forms, key=lambda form: len(form.fields))
+    return chosen.action.replace("&amp;", "&"), chosen.fields
+
+
+def page_form(html: str, action: str | None = None) -> list[tuple[str, str]]:
+    """The (name, value) pairs the page's post form (or the one whose action contains ``action``) submits."""
+    return post_form_of(html, action)[1]
 
 
 def values_of(fields: list[tuple[str, str]], name: str) -> list[str]:
@@ -99,11 +129,18 @@ def replaced(fields: list[tuple[str, str]], name: str, *values: str) -> list[tup
     return [(key, value) for key, value in fields if key != name] + [(name, value) for value in values]
 
 
+def replaced_all(fields: list[tuple[str, str]], values: dict[str, Any]) -> list[tuple[str, str]]:
+    """The submission with what the user typed (a list: several values, e.g. ticked boxes)."""
+    for name, value in values.items():
+        fields = replaced(fields, name, *(value if isinstance(value, list) else [value]))
+    return fields
+
+
 def comparable(fields: list[tuple[str, str]], *ignore: str) -> dict[str, list[str]]:
     """Field → values, newline style ignored (a browser posts \\r\\n), for "kept as entered" checks."""
     result: dict[str, list[str]] = {}
     for key, value in fields:
-        if key in ("csrf_token", *ignore):
+        if key.endswith("csrf_token") or key in ignore:  # prefixed forms: "a29-csrf_token"
             continue
         result.setdefault(key, []).append(value.replace("\r\n", "\n"))
     return {key: sorted(values) for key, values in result.items()}

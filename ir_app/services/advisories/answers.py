@@ -44,6 +44,8 @@ def answer(session: Session, actor: Actor, recipient: AdvisoryRecipient, action:
         problems = answer_problems(status, note, evidence is not None or bool(existing and existing.evidence_id))
     if problems:
         raise ValidationFailed(problems)
+    if existing is not None and evidence is None and (existing.status, existing.note) == (status, note):
+        return existing  # saved unchanged: who answered and when stay as they were, nothing to audit
     response = existing or AdvisoryResponse(action_id=action.id)
     response.status, response.note, response.recorded_at, response.recorded_by_id = status, note, now, actor.user_id
     if evidence is not None:

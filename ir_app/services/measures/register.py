@@ -253,11 +253,13 @@ def bulk_update(session: Session, actor: Actor, commune: Organisation, selection
             setattr(measure, name, value)
         if measure.status == "in_place" and measure.in_place_since is None:
             measure.in_place_since = local_day(now)
+        changed = audit.diff(before, snapshot(measure, list(before)))
+        if not changed:
+            continue  # already as asked: no new version, no time stamp, nothing to audit
         measure.updated_at = now
         session.flush()
         audit.record(session, actor, "update", now=now, object_type="measure", object_id=measure.id,
-                     commune_id=commune.id, summary=f"Sửa hàng loạt: {measure.title[:150]}",
-                     changes=audit.diff(before, snapshot(measure, list(before))))
+                     commune_id=commune.id, summary=f"Sửa hàng loạt: {measure.title[:150]}", changes=changed)
     return len(measures)
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectField, StringField
 
 from ir_app.domain.measures import MeasureLibrary
@@ -117,8 +118,8 @@ def _extra(form: MeasureForm) -> register.MeasureInput:
 
 # --------------------------------------------------------------------------- list, bulk edit, export
 
-def _filter() -> register.MeasureFilter:
-    args = request.args
+def _filter(args=None) -> register.MeasureFilter:
+    args = request.args if args is None else args
     return register.MeasureFilter(status=args.get("status", "")[:16], category=args.get("category", "")[:16],
                                   requirement=args.get("requirement", "").strip()[:32],
                                   system_id=database_id(args.get("system")))
@@ -128,15 +129,20 @@ def _filter() -> register.MeasureFilter:
 @requires(Permission.VIEW)
 def index():
     commune = target_commune(Permission.VIEW)
-    chosen = _filter()
+    return _list_page(commune, request.args, bulk_form(commune))
+
+
+def _list_page(commune: Organisation, args, bulk: BulkForm, ticked: frozenset[str] = frozenset(), status: int = 200):
+    """The register; after a refused bulk edit, with the user's ticks and values as they sent them."""
+    chosen = _filter(args)
     page = paginate(db(), register.measures_query(commune.id, chosen), page_number(), PAGE_SIZE)
     adopted = starter.adopted_ids(db(), commune.id, library().id)
     systems = commune_systems(commune)
-    filters = {**request.args.to_dict(), "commune": commune.code}
-    return render_template("measures/index.html", commune=commune, page=page, args=request.args, filters=filters,
+    filters = {**args.to_dict(), "commune": commune.code}
+    return render_template("measures/index.html", commune=commune, page=page, args=args, filters=filters,
                            chosen=chosen, systems=systems, system_names={s.id: s.name for s in systems},
-                           labels=_labels(), bulk=bulk_form(commune), form=SimpleForm(), library=library(),
-                           to_adopt=len(library().measures) - len(adopted))
+                           labels=_labels(), bulk=bulk, ticked=ticked, form=SimpleForm(), library=library(),
+                           to_adopt=len(library().measures) - len(adopted)), status
 
 
 def _labels() -> dict[str, str]:
@@ -176,21 +182,33 @@ def adopt():
 def bulk():
     commune = target_commune(Permission.EDIT_DOSSIER)
     form = bulk_form(commune)
-    if form.validate_on_submit():
-        selection = register.parse_selection(request.form.getlist("ids"))
-        owner = (form.owner_id.data or "").strip()
-        try:
-            count = register.bulk_update(db(), actor(), commune, selection, form_values(form),
-                                         (database_id(owner) or 0) if owner else None, now(),
-                                         clear_owner=bool(form.clear_owner.data))
-        except (ValidationFailed, ConflictError) as refused:
-            db().rollback()
-            flash(" ".join(refused.errors.values()) if isinstance(refused, ValidationFailed) else str(refused),
-                  "error")
-        else:
-            db().commit()
-            flash(_("Đã cập nhật %(count)s biện pháp.", count=count), "success")
+    if not form.validate_on_submit():
+        return _refused_bulk(commune, form)
+    selection = register.parse_selection(request.form.getlist("ids"))
+    owner = (form.owner_id.data or "").strip()
+    try:
+        count = register.bulk_update(db(), actor(), commune, selection, form_values(form),
+                                     (database_id(owner) or 0) if owner else None, now(),
+                                     clear_owner=bool(form.clear_owner.data))
+    except ValidationFailed as refused:
+        db().rollback()
+        for name, message in refused.errors.items():
+            (form[name].errors if name in form else form.form_errors).append(message)
+        return _refused_bulk(commune, form)
+    except ConflictError as refused:
+        db().rollback()
+        flash(str(refused), "error")
+        return redirect(_back_to_list(commune))
+    db().commit()
+    flash(_("Đã cập nhật %(count)s biện pháp.", count=count), "success")
     return redirect(_back_to_list(commune))
+
+
+def _refused_bulk(commune: Organisation, form: BulkForm):
+    """Redraw the list the user was on with their ticks and values kept, the refusal beside its field."""
+    kept = MultiDict({name: request.form.get(f"keep_{name}", "")[:32]
+                      for name in ("status", "category", "requirement", "system") if request.form.get(f"keep_{name}")})
+    return _list_page(commune, kept, form, frozenset(request.form.getlist("ids")), 422)
 
 
 def _back_to_list(commune: Organisation) -> str:
