@@ -195,14 +195,12 @@ def progress_by_dossier(session: Session, dossiers: Iterable[DossierKey],
             .where(PlanItem.override_status.is_not(None))
             .where(PlanItem.dossier_id.in_([dossier.id for dossier in dossiers]))):
         overrides.setdefault(dossier_id, {})[requirement_id] = status
+    rows_of = {level: [requirement.id for requirement in catalogue.for_level(level)]
+               for level in {dossier.level for dossier in dossiers}}
     result = {}
     for dossier in dossiers:
-        known = by_commune.get(dossier.commune_id, [])
-        chosen = overrides.get(dossier.id, {})
-        result[dossier.id] = rules.progress(
-            rules.row_status((m.status for m in rules.covering(known, requirement.id, dossier.system_id,
-                                                               dossier.level)), chosen.get(requirement.id))
-            for requirement in catalogue.for_level(dossier.level))
+        result[dossier.id] = rules.plan_progress(by_commune.get(dossier.commune_id, ()), rows_of[dossier.level],
+                                                 dossier.system_id, dossier.level, overrides.get(dossier.id, {}))
     return result
 
 
