@@ -38,7 +38,6 @@ HOST = "127.0.0.1"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # (label, who, path): the issue's five pages, then the same lists as the province overseer sees them.
 PAGES = (
-    ("overview (overseer)", "overseer", "/"),
     ("inventory list", "officer", "/systems/"),
     ("dossier list", "officer", "/dossiers/"),
     ("incident list", "officer", "/incidents/"),
@@ -47,6 +46,11 @@ PAGES = (
     ("inventory list (province)", "overseer", "/systems/"),
     ("dossier list (province)", "overseer", "/dossiers/"),
     ("incident list (province)", "overseer", "/incidents/"),
+    ("my work (officer)", "officer", "/work"),
+    ("advisories matrix (overseer)", "overseer", "/advisories/matrix"),
+    # The slowest pages last: requests still running when a page's window ends would load the next.
+    ("overview (overseer)", "overseer", "/"),
+    ("province view (overseer)", "overseer", "/province/"),
 )
 
 
@@ -233,7 +237,10 @@ def run_target(target: Target, province: bench_province.Province, args: argparse
         _print_load("start")
         floor = hammer(bare.port, "/bare", "", args.clients, args.seconds, args.warmup)
         rows = [("bare Flask + 1 indexed query", floor)]
+        wanted = [part.strip() for part in args.pages.split(",") if part.strip()]
         for label, who, path in PAGES:
+            if wanted and not any(part in label for part in wanted):
+                continue
             rows.append((label, hammer(app.port, path.format(dossier=dossier), cookies[who], args.clients,
                                        args.seconds, args.warmup)))
         _print_load("end")
@@ -284,6 +291,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="measured seconds per page")
     parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each page")
     parser.add_argument("--port", type=int, default=18700)
+    parser.add_argument("--pages", default="", help="comma-separated labels (substrings) of the pages to load")
     args = parser.parse_args()
     province = bench_province.province_from(args)
     print(f"synthetic province {province.code}: {province.communes} communes, "

@@ -12,6 +12,7 @@ from wtforms import HiddenField, SelectField
 from ir_app.i18n_markers import N_
 from ir_app.models import Dossier
 from ir_app.services.authz import Permission
+from ir_app.services.menu import MenuFigures, menu_figures
 from ir_app.services.errors import ConflictError, PermissionDenied, ValidationFailed
 from ir_app.services.work import assignment
 from ir_app.services.work.queue import WorkContext, WorkItem, counts_by_kind, due_moment, work_for
@@ -22,6 +23,7 @@ from ir_app.web.forms import AppForm, choice_list, expected_version
 from ir_app.web.local_time import local_zone
 
 bp = Blueprint("work", __name__)
+MAX_CACHED_COUNTS = 4096
 
 # The kinds of work, in the order the filter offers them.
 KIND_LABELS = {
@@ -53,10 +55,32 @@ def my_work() -> list[WorkItem]:
     return g.my_work
 
 
+def menu() -> MenuFigures:
+    """The navigation bar's figures, read once per request."""
+    if "menu_figures" not in g:
+        g.menu_figures = menu_figures(db(), current_user.id)
+    return g.menu_figures
+
+
 @bp.app_template_global("work_count")
 def work_count() -> int:
-    """For the navigation bar."""
-    return len(my_work()) if current_user.is_authenticated else 0
+    """For the navigation bar. Building the queue is most of a list page's cost, so its count is
+    kept per user until the next audited change or the next minute (the queue's reminder
+    thresholds are clock times): the badge of a page without a change reuses it."""
+    if not current_user.is_authenticated:
+        return 0
+    if "my_work" in g:
+        return len(g.my_work)
+    user = current_user._get_current_object()
+    key = (user.id, user.version, menu().last_change, now().replace(second=0, microsecond=0))
+    counts = current_app.extensions.setdefault("ir_work_counts", {})
+    count = counts.get(key)
+    if count is None:
+        count = len(my_work())
+        if len(counts) >= MAX_CACHED_COUNTS:  # a worker's memory stays bounded
+            counts.clear()
+        counts[key] = count
+    return count
 
 
 @bp.app_template_global("work_remaining")

@@ -47,3 +47,25 @@ def test_progress_counts_done_partly_and_gaps():
     assert result.deployment == "partial"
     assert progress(["met", "not_applicable"]).deployment == "full"
     assert progress(["not_met"]).deployment == "none" and progress([]).deployment == "none"
+
+
+def test_commune_measures_gives_the_same_progress_as_the_rows_one_by_one():
+    """The province overview's fast path agrees with covering + row_status on random communes."""
+    import random
+
+    from ir_app.domain import plan as rules
+
+    chance = random.Random(7)
+    requirements = [f"R{number}" for number in range(30)]
+    for _ in range(200):
+        measures = [rules.MeasureFacts(
+            number, chance.choice(("commune", "system", "inherited")), chance.choice(("planned", "partly", "in_place")),
+            tuple(chance.sample((1, 2, 3, 4, 5), chance.randint(1, 3))),
+            frozenset(chance.sample(range(1, 6), chance.randint(0, 2))),
+            frozenset(chance.sample(requirements, chance.randint(0, 4)))) for number in range(chance.randint(0, 25))]
+        system_id, level = chance.randint(1, 5), chance.randint(1, 5)
+        overrides = {chance.choice(requirements): chance.choice(rules.ROW_STATUSES) for _ in range(chance.randint(0, 3))}
+        expected = rules.progress(
+            rules.row_status((m.status for m in rules.covering(measures, requirement, system_id, level)),
+                             overrides.get(requirement)) for requirement in requirements)
+        assert rules.CommuneMeasures(measures).progress(requirements, system_id, level, overrides) == expected

@@ -114,3 +114,22 @@ def test_the_staff_dashboard_counts_link_to_the_lists_they_count(make_web, team,
     assert re.search(r'href="/dossiers/\?state=open"><span class="figure">1</span> Hồ sơ đang xử lý', home)
     assert "Mạng LAN trụ sở" in text(client.get("/dossiers/?state=open"))
     assert "Mạng LAN trụ sở" not in text(client.get("/dossiers/?state=approved"))
+
+
+def test_the_menu_count_follows_each_change_at_once(make_web, session, law, commune, team, submitted, clock):
+    """The badge is reused from page to page, but never after a change."""
+    client = make_web(team[Role.APPRAISER])
+    badge = re.compile(r'id="work-count">(\d+)<')
+    assert badge.search(text(client.get("/systems/"))).group(1) == "1"
+    assert badge.search(text(client.get("/incidents/"))).group(1) == "1"  # reused: no change since
+    # A second dossier is submitted: it waits on the appraiser from the very next page.
+    staff = team[Role.STAFF]
+    system = inventory.create_system(session, Actor.system(), commune, {**LAN, "code": "WEB", "name": "Cổng web"},
+                                     clock.now())
+    dossier = dossiers.start_dossier(session, Actor.of(staff), system, law.default_regime, clock.now())
+    dossier.answers = dict(submitted.answers)
+    dossiers.save_proposal(session, Actor.of(staff), dossier, law.default_regime,
+                           dossiers.Proposal(None, "", "", []), clock.now(), None)
+    dossiers.take_action(session, staff, Actor.of(staff), dossier, "submit", dossiers.StepInput(), law, clock.now())
+    session.commit()
+    assert badge.search(text(client.get("/systems/"))).group(1) == "2"

@@ -7,12 +7,14 @@ frozen into the dossier version: what the appraiser read stays in that version's
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -167,13 +169,20 @@ class DossierKey:
     level: int
 
 
+@lru_cache(maxsize=256)
+def _levels(text: str | None) -> tuple[int, ...]:
+    return tuple(json.loads(text) or ()) if text else ()
+
+
 def progress_by_dossier(session: Session, dossiers: Iterable[DossierKey],
                         catalogue: Catalogue) -> dict[int, rules.Progress]:
     """Derived plan progress of many dossiers from plain rows: four statements, whatever the count."""
     dossiers = [dossier for dossier in dossiers if dossier.level]
     communes = {dossier.commune_id for dossier in dossiers}
+    # The levels as text: a province has thousands of measures and a handful of distinct level lists,
+    # each parsed once (decoding every row's JSON was the overview's largest single cost).
     measure_rows = session.execute(select(Measure.id, Measure.commune_id, Measure.scope, Measure.status,
-                                          Measure.levels).where(Measure.commune_id.in_(communes))).all()
+                                          cast(Measure.levels, Text)).where(Measure.commune_id.in_(communes))).all()
     ids = select(Measure.id).where(Measure.commune_id.in_(communes))
     requirements: dict[int, set[str]] = {}
     for measure_id, requirement_id in session.execute(select(MeasureRequirement.measure_id,
@@ -187,7 +196,7 @@ def progress_by_dossier(session: Session, dossiers: Iterable[DossierKey],
     by_commune: dict[int, list[rules.MeasureFacts]] = {}
     for measure_id, commune_id, scope, status, levels in measure_rows:
         by_commune.setdefault(commune_id, []).append(rules.MeasureFacts(
-            measure_id, scope, status, tuple(levels or ()), frozenset(systems.get(measure_id, ())),
+            measure_id, scope, status, _levels(levels), frozenset(systems.get(measure_id, ())),
             frozenset(requirements.get(measure_id, ()))))
     overrides: dict[int, dict[str, str]] = {}
     for dossier_id, requirement_id, status in session.execute(
@@ -195,15 +204,13 @@ def progress_by_dossier(session: Session, dossiers: Iterable[DossierKey],
             .where(PlanItem.override_status.is_not(None))
             .where(PlanItem.dossier_id.in_([dossier.id for dossier in dossiers]))):
         overrides.setdefault(dossier_id, {})[requirement_id] = status
-    result = {}
-    for dossier in dossiers:
-        known = by_commune.get(dossier.commune_id, [])
-        chosen = overrides.get(dossier.id, {})
-        result[dossier.id] = rules.progress(
-            rules.row_status((m.status for m in rules.covering(known, requirement.id, dossier.system_id,
-                                                               dossier.level)), chosen.get(requirement.id))
-            for requirement in catalogue.for_level(dossier.level))
-    return result
+    rows_of = {level: [requirement.id for requirement in catalogue.for_level(level)]
+               for level in {dossier.level for dossier in dossiers}}
+    communes = {commune_id: rules.CommuneMeasures(measures) for commune_id, measures in by_commune.items()}
+    empty = rules.CommuneMeasures(())
+    return {dossier.id: communes.get(dossier.commune_id, empty).progress(
+                rows_of[dossier.level], dossier.system_id, dossier.level, overrides.get(dossier.id, {}))
+            for dossier in dossiers}
 
 
 # --------------------------------------------------------------------------- overrides
