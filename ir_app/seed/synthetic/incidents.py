@@ -260,7 +260,9 @@ class _Writer:
             object_id: Any = None) -> None:
         self.timeline.append({"incident_id": plan.id, "at": at, "recorded_at": at, "actor_id": who.id,
                               "actor_label": who.email, "is_automatic": automatic, "event": event, "text": text})
-        code = incident_code(self.commune.code, plan.row["year"], plan.row["number"])
+        number = plan.row["number"]
+        code = incident_code(self.commune.code, plan.row["year"], number) if number > 0 else \
+            incident_code(self.commune.code, plan.row["year"], -number, prefix="DT", width=2)  # a drill's
         self.seed.audit(at, who.actor, action, object_type, object_id or plan.id, self.commune.id,
                         f"{code}: {text}", changes)
 
