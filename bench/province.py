@@ -79,7 +79,7 @@ def server_env(url: str, data_dir: Path, **extra: str) -> dict[str, str]:
 def ensure_province(url: str, province: Province, data_dir: Path, rebuild: bool) -> str:
     """Build the province unless the database already has it; returns what was done."""
     if rebuild:
-        _drop_everything(url, data_dir)
+        drop_everything(url, data_dir)
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
@@ -97,7 +97,7 @@ def ensure_province(url: str, province: Province, data_dir: Path, rebuild: bool)
     return "built"
 
 
-def _drop_everything(url: str, data_dir: Path) -> None:
+def drop_everything(url: str, data_dir: Path) -> None:
     if url.startswith("sqlite"):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{data_dir / 'province.sqlite3'}{suffix}").unlink(missing_ok=True)

@@ -9,7 +9,18 @@ from sqlalchemy import func, select, text
 
 from ir_app.cli.admin import audit_verify
 from ir_app.cli.serving import seed_synthetic
-from ir_app.models import Base, Dossier, Incident, InformationSystem, Organisation
+from ir_app.models import (
+    Advisory,
+    AdvisoryRecipient,
+    Base,
+    ChannelDelivery,
+    Dossier,
+    Drill,
+    Incident,
+    InformationSystem,
+    Organisation,
+    Risk,
+)
 from ir_app.models.dossiers import DOSSIER_STATES
 from ir_app.models.incidents import INCIDENT_STATES
 from ir_app.seed.synthetic import ProvinceExists, SyntheticSpec, seed_province
@@ -21,12 +32,6 @@ RUNTIME_TABLES = {"job_runs", "scheduler_leases", "document_templates", "alembic
                   "login_throttles",  # failed sign-in counters: only while someone is guessing
                   "api_tokens",  # personal API tokens: a user creates their own (a seeded secret nobody sees)
                   "recovery_codes"}  # made when a person enrols their own phone in two-factor sign-in
-# Capabilities of round 11 the synthetic province does not fill yet (issue 17 measures them at scale next):
-# a user's phone channels, the province's advisories and report requests, drills, risk registers.
-NOT_YET_SEEDED = {"channel_endpoints", "channel_deliveries", "advisories", "advisory_actions", "advisory_recipients",
-                  "advisory_responses", "drills", "risks", "risk_measures", "risk_assessments",
-                  "response_team_members",
-                  "training_courses", "training_sessions", "training_attendance"}
 PASSWORD = "demo12345"
 
 
@@ -43,15 +48,31 @@ def _count(session, model) -> int:
 
 def test_a_tiny_province_fills_every_table_with_every_state_and_a_valid_audit_chain(app, seeded, session):
     assert "Đã tạo tỉnh mô phỏng mã 91" in seeded.output
-    assert _count(session, InformationSystem) == 12 and _count(session, Incident) == 30
+    assert _count(session, InformationSystem) == 12
+    assert session.scalar(select(func.count()).where(Incident.is_drill.is_(False))) == 30
     assert session.scalar(select(func.count()).where(Organisation.kind == "commune")) == 3
     assert set(session.scalars(select(Dossier.state).distinct())) == set(DOSSIER_STATES)
     assert set(session.scalars(select(Incident.state).distinct())) == set(INCIDENT_STATES)
     empty = [table.name for table in Base.metadata.sorted_tables
-             if table.name not in RUNTIME_TABLES | NOT_YET_SEEDED and not _count(session, table)]
+             if table.name not in RUNTIME_TABLES and not _count(session, table)]
     assert empty == []
+    _assert_round_11_registers_look_used(session)
     verified = app.test_cli_runner().invoke(audit_verify)
     assert verified.exit_code == 0, verified.output
+
+
+def _assert_round_11_registers_look_used(session) -> None:
+    """Advisories in every state of a commune's copy, drills done (with a practice incident) and
+    planned, accepted risks with their end date, reminders already sent to phones."""
+    copies = session.execute(select(AdvisoryRecipient.acknowledged_at, AdvisoryRecipient.completed_at)).all()
+    assert any(ack is None for ack, _done in copies) and any(done is not None for _ack, done in copies)
+    assert any(ack is not None and done is None for ack, done in copies)
+    assert set(session.scalars(select(Advisory.kind).distinct())) == {"advisory", "report_request"}
+    drills = list(session.scalars(select(Drill)))
+    assert {drill.state for drill in drills} >= {"done", "planned"}
+    assert all(drill.incident.is_drill for drill in drills if drill.state == "done")
+    assert session.scalar(select(func.count()).where(Risk.treatment == "accept", Risk.accepted_until.is_not(None)))
+    assert session.scalar(select(func.count()).where(ChannelDelivery.status == "sent"))
 
 
 def test_a_province_code_already_in_the_database_is_refused_and_nothing_is_written(app, session):
@@ -64,7 +85,8 @@ def test_a_province_code_already_in_the_database_is_refused_and_nothing_is_writt
                       app.extensions["ir_law"], response_data(app.config["IR_PLAYBOOKS_DIR"]), PASSWORD)
     assert _count(session, Incident) == before
     _seed(app, SyntheticSpec(province_code="92", communes=1, systems_per_commune=1, incidents=2))
-    assert _count(session, Incident) == before + 2
+    assert _count(session, Incident) > before + 2  # two real incidents, and the drills' practice ones
+    assert session.scalar(select(func.count()).where(Incident.is_drill.is_(False))) == 2 + 2
 
 
 def _fingerprint(engine) -> str:
@@ -141,6 +163,7 @@ def test_the_planner_has_statistics_after_the_bulk_load(app, seeded, session):
     if session.bind.dialect.name == "sqlite":
         analysed = session.scalar(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'incidents'"))
     else:
-        # Emptied by the test set-up (reltuples -1, "never analysed"); ANALYZE counts the 30 rows.
-        analysed = session.scalar(text("SELECT reltuples = 30 FROM pg_class WHERE relname = 'incidents'"))
+        # Emptied by the test set-up (reltuples -1, "never analysed"); ANALYZE counts the 30 rows
+        # (and the drills' practice incidents).
+        analysed = session.scalar(text("SELECT reltuples >= 30 FROM pg_class WHERE relname = 'incidents'"))
     assert analysed

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ir_app.models import Organisation
-from ir_app.seed.synthetic import dossiers, incidents, inventory, operations, people
+from ir_app.seed.synthetic import advisories, dossiers, incidents, inventory, operations, people, registers
 from ir_app.seed.synthetic.seeder import BASE_TIME, Seeder, SyntheticSpec
 from ir_app.services.accounts import hash_password
 from ir_app.services.errors import ServiceError
@@ -49,11 +49,12 @@ def steps_for(spec: SyntheticSpec) -> int:
 
 
 def seed_province(session: Session, spec: SyntheticSpec, law: LawData, response: ResponseData, password: str,
-                  progress: Callable[[int], None] = lambda _steps: None) -> SeedReport:
-    """Write the synthetic province; flushes, the caller commits once (all or nothing)."""
+                  progress: Callable[[int], None] = lambda _steps: None, trusted: bool = False) -> SeedReport:
+    """Write the synthetic province; flushes, the caller commits once (all or nothing). ``trusted``
+    skips PostgreSQL's foreign-key triggers while loading (see BulkWriter)."""
     _refuse_existing(session, spec.province_code)
-    seed = Seeder(session, spec, law, response, hash_password(password))
-    province_id, _province_users = people.add_province(seed)
+    seed = Seeder(session, spec, law, response, hash_password(password), trusted)
+    province_id, province_users = people.add_province(seed)
     communes = people.add_communes(seed, province_id)
     incident_counts = incidents.split_evenly(spec.incidents, spec.communes, seed.rng("incident-counts"))
     for commune, incident_count in zip(communes, incident_counts):
@@ -62,8 +63,11 @@ def seed_province(session: Session, spec: SyntheticSpec, law: LawData, response:
         dossiers.add_dossiers(seed, commune)
         incidents.add_incidents(seed, commune, incident_count)
         operations.add_operations(seed, commune)
+        registers.add_registers(seed, commune)
         progress(1)
+    advisories.add_advisories(seed, province_id, province_users["overseer"], communes)
     seed.write_audit()
+    seed.writer.flush()
     progress(1)
     return SeedReport(province_id, dict(seed.counts))
 

@@ -275,6 +275,7 @@ def _add_plans(seed: Seeder, commune: CommuneRef, rng, versions) -> None:
             "library_id": library.id, "library_measure_id": item.id, "library_version": library.version,
             "created_at": adopted_at, "updated_at": since, "created_by_id": officer.id, "version": 1})
     ids = seed.insert_ids(Measure, measures)
+    commune.measures = {row["library_measure_id"]: (measure_id, row["status"]) for measure_id, row in zip(ids, measures)}
     seed.insert(MeasureRequirement, [{"measure_id": measure_id, "requirement_id": requirement_id}
                                      for measure_id, item in zip(ids, library.measures)
                                      for requirement_id in item.requirements])

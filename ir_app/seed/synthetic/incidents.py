@@ -80,10 +80,14 @@ class Plan:
 
 def split_evenly(total: int, parts: int, rng) -> list[int]:
     """``total`` spread over ``parts`` with some communes busier than others (sums exactly)."""
-    weights = [rng.uniform(0.5, 1.5) for _ in range(parts)]
+    return split_by(total, [rng.uniform(0.5, 1.5) for _ in range(parts)])
+
+
+def split_by(total: int, weights: list[float]) -> list[int]:
+    """``total`` in proportion to ``weights`` (largest remainders round up; sums exactly)."""
     shares = [total * weight / sum(weights) for weight in weights]
     counts = [int(share) for share in shares]
-    for index in sorted(range(parts), key=lambda i: counts[i] - shares[i])[:total - sum(counts)]:
+    for index in sorted(range(len(counts)), key=lambda i: counts[i] - shares[i])[:total - sum(counts)]:
         counts[index] += 1
     return counts
 
@@ -256,7 +260,9 @@ class _Writer:
             object_id: Any = None) -> None:
         self.timeline.append({"incident_id": plan.id, "at": at, "recorded_at": at, "actor_id": who.id,
                               "actor_label": who.email, "is_automatic": automatic, "event": event, "text": text})
-        code = incident_code(self.commune.code, plan.row["year"], plan.row["number"])
+        number = plan.row["number"]
+        code = incident_code(self.commune.code, plan.row["year"], number) if number > 0 else \
+            incident_code(self.commune.code, plan.row["year"], -number, prefix="DT", width=2)  # a drill's
         self.seed.audit(at, who.actor, action, object_type, object_id or plan.id, self.commune.id,
                         f"{code}: {text}", changes)
 
@@ -397,3 +403,28 @@ class _Writer:
                 name = f"{report['reference_number'].replace('/', '-')}.pdf"
                 report["file_id"] = self.seed.add_file(self.commune.id, name, f"Bao cao {report['reference_number']}",
                                                        report["sent_at"], self.officer).id
+
+
+# --------------------------------------------------------------------------- drills
+
+def add_practice_incident(seed: Seeder, commune: CommuneRef, title: str, category: str, started: datetime,
+                          finished: datetime, number: int) -> int:
+    """The practice incident of a finished drill (DT-…, negative number, never counted as real):
+    taken through its path in the drill's hours, with the scenario's playbook and timed tasks."""
+    rng = seed.rng(f"practice:{number}", commune.index)
+    path = _path("closed", category, rng)
+    step = (finished - started) / (len(path) + 1)
+    steps = [(action, to, started + step * (n + 1)) for n, (action, to) in enumerate(path)]
+    plan = Plan("closed", category, started, started, commune.user("officer"), steps)
+    plan.row = {"year": started.astimezone(LEGAL_TZ).year, "number": number}
+    plan.row = {**_incident_row(seed, commune, plan, rng), "title": f"[DIỄN TẬP] {title}"[:300], "is_drill": True,
+                "description": f"Tình huống giả định: {title}.", "is_confidential": False}
+    plan.id = seed.insert_ids(Incident, [plan.row])[0]
+    writer = _Writer(seed, commune, rng)
+    writer.log(plan, started, plan.reporter, "reported", f"Bắt đầu diễn tập: {title}", "create")
+    playbook = next(iter(seed.response.playbooks_for(category)), None)
+    if playbook:
+        writer.pinned.append((plan, playbook, started))
+    writer._tasks()
+    seed.insert(TimelineEntry, writer.timeline)
+    return plan.id

@@ -73,6 +73,8 @@ class CommuneRef:
     users: dict[str, UserRef] = field(default_factory=dict)   # officer, staff, staff2, appraiser, …
     unit_ids: list[int] = field(default_factory=list)
     systems: list[SystemRef] = field(default_factory=list)
+    # The commune's measures adopted from the starter library: library measure id → (row id, status).
+    measures: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def user(self, key: str) -> UserRef:
         return self.users[key]
@@ -80,7 +82,7 @@ class CommuneRef:
 
 class Seeder:
     def __init__(self, session: Session, spec: SyntheticSpec, law: LawData, response: ResponseData,
-                 password_hash: str):
+                 password_hash: str, trusted: bool = False):
         self.session, self.spec, self.law, self.response = session, spec, law, response
         self.password_hash = password_hash
         self.now = spec.now
@@ -88,7 +90,7 @@ class Seeder:
         self.audit_drafts: list[audit.Draft] = []
         self._cycles: Counter[str] = Counter()
         self._due_on: dict[tuple[date, Any], date | None] = {}
-        self.writer = BulkWriter(session)
+        self.writer = BulkWriter(session, trusted)
 
     # ------------------------------------------------------------------ randomness
 

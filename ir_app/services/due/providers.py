@@ -83,14 +83,17 @@ LEGACY_REGIME = "nd85-2016"
 def periodic_reviews(ctx: DueContext) -> list[Deadline]:
     """The next periodic check of each approved dossier — after its latest Review.next_due_on, or,
     before any check, one regime interval after approval: 30, 7 and 1 days before, and overdue."""
-    latest = (select(Review.dossier_id, func.max(Review.id).label("review_id"))
-              .group_by(Review.dossier_id).subquery())
+    scope = ctx.scoped(Review.commune_id)
+    # The latest review per dossier, within the scope: unscoped, one commune's "Việc của tôi" grouped
+    # every review of the nation (10 ms per page at 1,300 communes, growing with the data).
+    latest = select(Review.dossier_id, func.max(Review.id).label("review_id"))
+    latest = (latest if scope is None else latest.where(scope)).group_by(Review.dossier_id).subquery()
     # Joined, not selectin: the same statements whether or not the commune has reviews yet
     # ("Việc của tôi" runs this on every page and must not grow with the data).
     query = (select(Review).join(latest, Review.id == latest.c.review_id).join(Dossier)
              .where(Dossier.state.in_(ACTIVE_DOSSIER_STATES))
              .options(joinedload(Review.dossier).joinedload(Dossier.system)).order_by(Review.id))
-    if (scope := ctx.scoped(Review.commune_id)) is not None:
+    if scope is not None:
         query = query.where(scope)
     checked = [_review_deadline(review.dossier, review.next_due_on,
                                 f"Lần kiểm tra trước: {review.reviewed_on:%d/%m/%Y} ({review.assessor}).")
