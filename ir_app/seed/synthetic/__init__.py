@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ir_app.models import Organisation
-from ir_app.seed.synthetic import advisories, dossiers, incidents, inventory, operations, people, registers
+from ir_app.seed.synthetic import advisories, dossiers, incidents, inventory, operations, people, registers, teams
 from ir_app.seed.synthetic.seeder import BASE_TIME, Seeder, SyntheticSpec
 from ir_app.services.accounts import hash_password
 from ir_app.services.errors import ServiceError
@@ -64,6 +64,7 @@ def seed_province(session: Session, spec: SyntheticSpec, law: LawData, response:
         incidents.add_incidents(seed, commune, incident_count)
         operations.add_operations(seed, commune)
         registers.add_registers(seed, commune)
+        teams.add_teams(seed, commune)
         progress(1)
     advisories.add_advisories(seed, province_id, province_users["overseer"], communes)
     seed.write_audit()
