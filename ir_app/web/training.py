@@ -22,7 +22,8 @@ from ir_app.services.training.coverage import commune_coverage
 from ir_app.services.training.export import coverage_xlsx
 from ir_app.web.access import load_scoped, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import AppForm, CheckboxListField, choice_list, expected_version, form_values, spec_form, submit
+from ir_app.web.forms import (AppForm, CheckboxListField, choice_list, expected_version, fill_form, form_values,
+                              spec_form, submit)
 from ir_app.web.incidents.common import attachment
 from ir_app.web.inventory import XLSX_MIME, target_commune
 from ir_app.web.local_time import local_today
@@ -41,6 +42,21 @@ def rules() -> TrainingRules:
 
 def _course_form():
     return spec_form("TrainingCourseForm", courses.course_fields(rules()), versioned=False)()
+
+
+def _edit_page(record, form, save, title: str, back: str):
+    """One page to correct a course or a session: the saved values, version-checked on save."""
+    status = 200
+    if request.method == "GET":
+        fill_form(form, record)
+    elif form.validate_on_submit():
+        outcome = submit(form, lambda: save(form_values(form), expected_version(form)), _("Đã lưu thay đổi."))
+        if outcome:
+            return redirect(back)
+        status = outcome.status
+    else:
+        status = 422
+    return render_template("training/edit.html", form=form, title=title, back=back), status
 
 
 def _index_page(commune, form, status: int = 200):
@@ -97,6 +113,26 @@ def add_session(course_id: int):
     if form.validate_on_submit() and submit(form, action, _("Đã ghi nhận buổi học. Hãy đánh dấu người tham dự.")):
         return redirect(url_for("training.session", session_id=added["session"].id))
     return _course_page(course, form, 422)
+
+
+@bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@requires(Permission.RECORD_TRAINING)
+def edit_course(course_id: int):
+    course = load_scoped(TrainingCourse, course_id, Permission.RECORD_TRAINING)
+    form = spec_form("TrainingCourseEditForm", courses.course_fields(rules()))()
+    return _edit_page(course, form, lambda values, version: courses.update_course(
+        db(), actor(), course, values, rules(), now(), version), _("Sửa khóa tập huấn"),
+        url_for("training.course", course_id=course.id))
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@requires(Permission.RECORD_TRAINING)
+def edit_session(session_id: int):
+    item = load_scoped(TrainingSession, session_id, Permission.RECORD_TRAINING)
+    form = spec_form("TrainingSessionEditForm", courses.SESSION_FIELDS)()
+    return _edit_page(item, form, lambda values, version: courses.update_session(
+        db(), actor(), item, values, now(), local_today(), version), _("Sửa buổi học"),
+        url_for("training.session", session_id=item.id))
 
 
 def _attendance_form(item: TrainingSession, formdata=None):

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ir_app.models import AuditEvent, Role
 from ir_app.models.training import TrainingAttendance, TrainingCourse, TrainingSession
@@ -146,3 +146,44 @@ def test_saving_attendance_keeps_someone_whose_account_was_since_disabled(make_w
     session.expire_all()
     assert {row.person_name for row in session.get(TrainingSession, item.id).attendees} == {
         "Trần Văn Hùng", "Nguyễn Văn Thôn"}
+
+
+def test_a_course_and_a_session_can_be_corrected_audited_and_version_checked(make_web, people, session):
+    client = make_web(people["officer"])
+    item = _record(client, session, people)
+    course = item.course
+    assert "Sửa khóa tập huấn" in client.get(f"/training/courses/{course.id}").get_data(as_text=True)
+    edit = f"/training/courses/{course.id}/edit"
+    assert "Công an TP Hải Phòng (PA05)" in client.get(edit).get_data(as_text=True)
+    fixed = {"title": "Tập huấn ứng cứu sự cố 2026", "organiser_kind": "province", "organiser": "PA05 Hải Phòng",
+             "topics": ["incident-response"], "content": "Quy trình ứng cứu", "hours": "6",
+             "version": str(course.version)}
+    assert client.post_form(edit, fixed).status_code == 302
+    stale = client.post_form(edit, fixed | {"title": "Tên khác"})
+    assert stale.status_code == 409 and "đã được người khác sửa" in stale.get_data(as_text=True)
+    session.expire_all()
+    course = session.get(TrainingCourse, course.id)
+    assert (course.title, course.topics, course.hours) == ("Tập huấn ứng cứu sự cố 2026", ["incident-response"], 6)
+    changes = session.scalar(select(AuditEvent.changes).where(AuditEvent.object_type == "training_course",
+                                                              AuditEvent.action == "update"))
+    assert changes["title"] == ["Tập huấn ứng cứu sự cố và nhận diện lừa đảo 2026", "Tập huấn ứng cứu sự cố 2026"]
+
+    edit = f"/training/sessions/{item.id}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert "Hội trường UBND xã" in page and "2026-11-20" in page
+    future = client.post_form(edit, {"held_on": "2027-02-01", "place": "Nhà văn hóa", "hours": "4", "content": "",
+                                     "version": str(item.version)})
+    assert future.status_code == 422 and "Nhà văn hóa" in future.get_data(as_text=True)
+    assert client.post_form(edit, {"held_on": "2026-11-21", "place": "Nhà văn hóa thôn Đông", "hours": "3",
+                                   "content": "Thực hành", "version": str(item.version)}).status_code == 302
+    session.expire_all()
+    item = session.get(TrainingSession, item.id)
+    assert (str(item.held_on), item.place, item.hours, len(item.attendees)) == ("2026-11-21", "Nhà văn hóa thôn Đông",
+                                                                                3, 2)
+    before = session.scalar(select(func.count(AuditEvent.id)))
+    unchanged = {"held_on": "2026-11-21", "place": "Nhà văn hóa thôn Đông", "hours": "3", "content": "Thực hành",
+                 "version": str(item.version)}
+    assert client.post_form(edit, unchanged).status_code == 302
+    assert session.scalar(select(func.count(AuditEvent.id))) == before  # nothing changed, nothing written
+    staff_of_elsewhere = make_web(people["leader"])
+    assert staff_of_elsewhere.post_form(edit, unchanged).status_code == 403

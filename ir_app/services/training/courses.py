@@ -20,7 +20,7 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
-from ir_app.services.records import check_version
+from ir_app.services.records import check_version, snapshot
 
 F = FieldSpec
 ORGANISER_CHOICES = (("commune", N_("Xã tự tổ chức")), ("province", N_("Công an tỉnh / cấp tỉnh")),
@@ -51,8 +51,7 @@ SESSION_FIELDS = [
 ]
 
 
-def create_course(session: Session, actor: Actor, commune: Organisation, raw: dict[str, Any], rules: TrainingRules,
-                  now: datetime) -> TrainingCourse:
+def _course_values(raw: dict[str, Any], rules: TrainingRules) -> dict[str, Any]:
     values, errors = parse_record(course_fields(rules), raw)
     if not errors and values["organiser_kind"] != "commune" and not values["organiser"]:
         errors["organiser"] = "Hãy ghi tên cơ quan tổ chức khóa tập huấn."
@@ -60,7 +59,12 @@ def create_course(session: Session, actor: Actor, commune: Organisation, raw: di
         errors["topics"] = "Hãy chọn ít nhất một chủ đề để khóa được tính vào yêu cầu tập huấn."
     if errors:
         raise ValidationFailed(errors)
-    course = TrainingCourse(commune_id=commune.id, created_at=now, **values)
+    return values
+
+
+def create_course(session: Session, actor: Actor, commune: Organisation, raw: dict[str, Any], rules: TrainingRules,
+                  now: datetime) -> TrainingCourse:
+    course = TrainingCourse(commune_id=commune.id, created_at=now, **_course_values(raw, rules))
     session.add(course)
     session.flush()
     _audit(session, actor, "create", "training_course", course.id, commune.id, now,
@@ -68,16 +72,49 @@ def create_course(session: Session, actor: Actor, commune: Organisation, raw: di
     return course
 
 
-def add_session(session: Session, actor: Actor, course: TrainingCourse, raw: dict[str, Any], now: datetime,
-                today: date, certificate: StoredFile | None = None,
-                attendance_sheet: StoredFile | None = None) -> TrainingSession:
+def update_course(session: Session, actor: Actor, course: TrainingCourse, raw: dict[str, Any], rules: TrainingRules,
+                  now: datetime, expected_version: int | None) -> TrainingCourse:
+    """Correct a course (a typo in its title, a topic forgotten): version-checked, audited with what
+    changed; nothing is written when nothing changed."""
+    return _update(session, actor, course, _course_values(raw, rules), expected_version, now, "training_course",
+                   f"khóa tập huấn «{course.title}»")
+
+
+def update_session(session: Session, actor: Actor, item: TrainingSession, raw: dict[str, Any], now: datetime,
+                   today: date, expected_version: int | None) -> TrainingSession:
+    return _update(session, actor, item, _session_values(raw, today), expected_version, now, "training_session",
+                   f"«{item.course.title}»: buổi học ngày {item.held_on:%d/%m/%Y}")
+
+
+def _update(session: Session, actor: Actor, record: TrainingCourse | TrainingSession, values: dict[str, Any],
+            expected_version: int | None, now: datetime, object_type: str, summary: str):
+    check_version(record, expected_version)
+    before = snapshot(record, list(values))
+    changes = audit.diff(before, values)
+    if not changes:
+        return record
+    for name, value in values.items():
+        setattr(record, name, value)
+    session.flush()
+    audit.record(session, actor, "update", now=now, object_type=object_type, object_id=record.id,
+                 commune_id=record.commune_id, summary=summary, changes=changes)
+    return record
+
+
+def _session_values(raw: dict[str, Any], today: date) -> dict[str, Any]:
     values, errors = parse_record(SESSION_FIELDS, raw)
     if not errors and values["held_on"] > today:
         errors["held_on"] = "Chỉ ghi nhận buổi học đã diễn ra (ngày học không thể sau hôm nay)."
     if errors:
         raise ValidationFailed(errors)
+    return values
+
+
+def add_session(session: Session, actor: Actor, course: TrainingCourse, raw: dict[str, Any], now: datetime,
+                today: date, certificate: StoredFile | None = None,
+                attendance_sheet: StoredFile | None = None) -> TrainingSession:
     item = TrainingSession(course=course, commune_id=course.commune_id, created_at=now, certificate=certificate,
-                           attendance_sheet=attendance_sheet, **values)
+                           attendance_sheet=attendance_sheet, **_session_values(raw, today))
     session.add(item)
     session.flush()
     _audit(session, actor, "create", "training_session", item.id, course.commune_id, now,
