@@ -17,6 +17,10 @@ FORM_ENDPOINTS: dict[str, tuple[str, ...]] = {
     "design.edit": ("design",), "risks.edit": ("risk",), "risks.create": ("new risk",),
     "risks.assessment": ("risk assessment",), "measures.edit": ("measure",), "measures.create": ("new measure",),
     "measures.bulk": ("measures bulk edit",), "account.create_token": ("API token",),
+    # round 12
+    "roster.edit": ("response team member",), "roster.create": ("new response team member",),
+    "training.create": ("new training course",), "training.add_session": ("new training session",),
+    "training.attendance": ("training attendance",),
 }
 
 _BUTTON = "a button without answers to keep (its refusals are tested with the feature)"
@@ -45,7 +49,7 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "drills.start": _BUTTON, "incidents.apply_playbook": _BUTTON,
     "incidents.change_state": "a state change with its confirmation (tests/web/test_incidents_pages.py)",
     "inventory.delete": _BUTTON, "inventory.delete_component": _BUTTON, "organisations.delete_unit": _BUTTON,
-    "risks.delete": _BUTTON, "risks.propose": _BUTTON,
+    "risks.delete": _BUTTON, "risks.propose": _BUTTON, "roster.move": _BUTTON, "roster.delete": _BUTTON,
     "measures.adopt": _BUTTON, "measures.adopt_for_row": _BUTTON, "measures.act_on_measure": _BUTTON,
     "measures.library_mark_current": _BUTTON, "measures.library_resolve": _BUTTON,
     "notifications.issue_calendar_token": _BUTTON, "notifications.revoke_calendar": _BUTTON,

@@ -153,9 +153,13 @@ def record_attendance(session: Session, actor: Actor, item: TrainingSession, att
     if errors:
         raise ValidationFailed(errors)
     removed = [row for key, row in existing.items() if key not in wanted]
+    # Only new and changed rows are stamped: a list saved as it was shown changes nothing.
+    changed = [row for row in wanted.values() if row.id is None or session.is_modified(row)]
+    if not removed and not changed:
+        return item
     for row in removed:
         item.attendees.remove(row)
-    for row in wanted.values():
+    for row in changed:
         row.commune_id, row.recorded_at, row.recorded_by_id = item.commune_id, now, actor.user_id
         if row.id is None:
             item.attendees.append(row)
