@@ -70,6 +70,23 @@ def training_session_new(session, commune, make_user, clock) -> EditCase:
                     filled={"place": "Hội trường UBND xã", "hours": "4", "content": "Thực hành\ncô lập máy"})
 
 
+def training_course_edit(session, commune, make_user, clock) -> EditCase:
+    make_user(Role.OFFICER, organisation=commune, id=2)
+    _course(session, commune)
+    return EditCase("/training/courses/29/edit", session.get(User, 2), session.get(TrainingCourse, 29),
+                    ("hours", "cả ngày"))
+
+
+def training_session_edit(session, commune, make_user, clock) -> EditCase:
+    make_user(Role.OFFICER, organisation=commune, id=2)
+    item = TrainingSession(id=29, course=_course(session, commune), commune_id=commune.id, held_on=date(2026, 11, 20),
+                           place="Hội trường", hours=4, content="Thực hành", created_at=CREATED)
+    session.add(item)
+    session.commit()
+    sync_sequences(session, User, TrainingSession)
+    return EditCase("/training/sessions/29/edit", session.get(User, 2), item, ("held_on", "31/02/2026"))
+
+
 def training_attendance(session, commune, make_user, clock) -> EditCase:
     """Accounts 29 (passed) and 129 (not passed) and a person without an account attended session 29."""
     people = _people(session, commune, make_user)
@@ -95,5 +112,6 @@ def training_attendance(session, commune, make_user, clock) -> EditCase:
 CASES = {
     "response team member": roster_member_edit, "new response team member": roster_member_new,
     "new training course": training_course_new, "new training session": training_session_new,
-    "training attendance": training_attendance,
+    "training attendance": training_attendance, "training course": training_course_edit,
+    "training session": training_session_edit,
 }

@@ -20,7 +20,8 @@ FORM_ENDPOINTS: dict[str, tuple[str, ...]] = {
     # round 12
     "roster.edit": ("response team member",), "roster.create": ("new response team member",),
     "training.create": ("new training course",), "training.add_session": ("new training session",),
-    "training.attendance": ("training attendance",),
+    "training.attendance": ("training attendance",), "training.edit_course": ("training course",),
+    "training.edit_session": ("training session",),
 }
 
 _BUTTON = "a button without answers to keep (its refusals are tested with the feature)"
