@@ -18,6 +18,7 @@ from ir_app.models import (BackupPlan, EmergencyContact, Incident, InformationSy
 from ir_app.services import checks
 from ir_app.services.audit import Actor
 from tests.ops_support import make_plan, make_system
+from tests.web import form_cases_older as older
 from tests.web import form_cases_round11 as round11
 from tests.web.form_registry import FORM_ENDPOINTS, NOT_EDIT_FORMS
 from tests.web.form_support import (EditCase, audit_changes_since, comparable, last_audit_id, page_form,
@@ -141,6 +142,7 @@ CASES: dict[str, Callable[..., EditCase]] = {
 
 
 CASES.update(round11.CASES)
+CASES.update(older.CASES)
 
 
 @pytest.fixture(params=list(CASES))
