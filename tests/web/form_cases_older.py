@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ir_app.config import load_config
-from ir_app.models import Dossier, IncidentPlaybook, IncidentTask, InformationSystem, Role, User
+from ir_app.models import BackupPlan, Dossier, IncidentPlaybook, IncidentTask, InformationSystem, Role, Unit, User
 from ir_app.services.audit import Actor
 from ir_app.services.dossiers import lifecycle as dossiers
 from ir_app.services.lawdata import load_law_data
 from ir_app.services.measures import plan as plans
 from tests.incident_support import quick_report
-from tests.ops_support import make_system
+from tests.ops_support import make_plan, make_system
 from tests.web.form_support import EditCase, sync_sequences
 
 UTC = timezone.utc
@@ -101,7 +101,93 @@ def security_policy(session, commune, make_user, clock) -> EditCase:
                             "issuer": "owner", "scope": "listed", "systems": ["29", "129"]})
 
 
+def _systems(session, commune) -> dict[int, InformationSystem]:
+    systems = {number: make_system(session, commune, id=number, code=f"HT{number}", name=f"Hệ thống {number}")
+               for number in (2, 29, 129)}
+    sync_sequences(session, InformationSystem)
+    return systems
+
+
+def _units(session, commune) -> None:
+    session.add_all(Unit(id=number, commune_id=commune.id, name=f"Phòng {number}") for number in (2, 29, 129))
+    session.commit()
+    sync_sequences(session, Unit)
+
+
+def new_contact(session, commune, make_user, clock) -> EditCase:
+    return EditCase("/contacts/new", make_user(Role.STAFF, organisation=commune), None, ("email", "khong-phai-thu"),
+                    filled={"name": "Trực ban Công an xã", "organisation": "Công an xã", "phone": "0912 345 678",
+                            "hours": "24/7", "sort_order": "29"})
+
+
+def new_system(session, commune, make_user, clock) -> EditCase:
+    _units(session, commune)
+    return EditCase("/systems/new", make_user(Role.STAFF, organisation=commune), None,
+                    ("personal_data_subjects", "nhiều lắm"),
+                    filled={"code": "MOTCUA", "name": "Một cửa điện tử", "purpose": "Tiếp nhận hồ sơ\nTrả kết quả",
+                            "system_type": "citizen_service", "unit_id": "29", "owner_email": "ubnd@vinhlai.gov.vn"})
+
+
+def new_unit(session, commune, make_user, clock) -> EditCase:
+    return EditCase(f"/organisations/{commune.id}/units/new", make_user(Role.STAFF, organisation=commune), None,
+                    ("email", "khong-phai-thu"),
+                    filled={"name": "Văn phòng HĐND và UBND", "functions": "Tham mưu\nTổng hợp", "head_name": "Lê Văn B"})
+
+
+def new_commune(session, commune, make_user, clock) -> EditCase:
+    return EditCase("/organisations/new", make_user(Role.ADMIN, organisation=commune.parent), None,
+                    ("email", "khong-phai-thu"),
+                    filled={"code": "11029", "name": "Vĩnh Hòa", "address": "Thôn 2", "phone": "0225 3888 129"})
+
+
+def new_backup_plan(session, commune, make_user, clock) -> EditCase:
+    people = _people(session, commune, make_user)
+    systems = _systems(session, commune)
+    return EditCase(f"/backups/system/{systems[29].id}/new", people[2], None, ("time_of_day", "25:61"),
+                    filled={"name": "Sao lưu CSDL", "scope": "CSDL hồ sơ\nTệp đính kèm", "dest_offline": "Ổ cứng rời",
+                            "responsible_user_id": "29"})
+
+
+def new_user(session, commune, make_user, clock) -> EditCase:
+    return EditCase("/admin/users/new", make_user(Role.ADMIN, organisation=commune), None, ("email", "khong-phai-thu"),
+                    filled={"name": "Nguyễn Thị C", "phone": "0912 000 129"})
+
+
+def quick_incident_report(session, commune, make_user, clock) -> EditCase:
+    _systems(session, commune)
+    return EditCase("/incidents/report", make_user(Role.STAFF, organisation=commune), None, ("detected_at", "hôm qua"),
+                    filled={"what": "Máy tính bị khóa\nđòi tiền chuộc", "system_id": "29", "contact": "0912 345 678"})
+
+
+def new_component(session, commune, make_user, clock) -> EditCase:
+    systems = _systems(session, commune)
+    return EditCase(f"/systems/{systems[29].id}", make_user(Role.STAFF, organisation=commune), None, ("server", "x" * 201),
+                    action="/components", filled={"name": "Máy chủ CSDL", "location": "Phòng máy", "ip_range": "10.0.0.29"})
+
+
+def _plan(session, commune, make_user):
+    people = _people(session, commune, make_user)
+    plan = make_plan(session, make_system(session, commune), responsible=people[29], id=29)
+    sync_sequences(session, BackupPlan)
+    return people, plan
+
+
+def backup_run(session, commune, make_user, clock) -> EditCase:
+    people, plan = _plan(session, commune, make_user)
+    return EditCase(f"/backups/plans/{plan.id}/runs/new", people[2], None, ("ran_at", "hôm qua"),
+                    filled={"result": "failed", "size": "2 GB", "notes": "Ổ đầy\nđã dọn"})
+
+
+def restore_test(session, commune, make_user, clock) -> EditCase:
+    people, plan = _plan(session, commune, make_user)
+    return EditCase(f"/backups/plans/{plan.id}/restore-tests/new", people[2], None, ("tested_on", "31/02/2026"),
+                    filled={"result": "ok", "minutes_to_restore": "29", "notes": "Khôi phục\nlên máy dự phòng"})
+
+
 CASES = {
     "dossier proposal": proposal, "plan row status": plan_row, "incident task assignment": task_assignment,
-    "security policy": security_policy,
+    "security policy": security_policy, "new contact": new_contact, "new system": new_system, "new unit": new_unit,
+    "new commune": new_commune, "new backup plan": new_backup_plan, "new user": new_user,
+    "quick incident report": quick_incident_report, "new component": new_component, "backup run": backup_run,
+    "restore test": restore_test,
 }

@@ -20,6 +20,11 @@ FORM_ENDPOINTS: dict[str, tuple[str, ...]] = {
     # made before round 11 (tests/web/form_cases_older.py)
     "dossiers.proposal": ("dossier proposal",), "measures.plan_row_override": ("plan row status",),
     "incidents.update_task": ("incident task assignment",), "dossiers.policies": ("security policy",),
+    "contacts.create": ("new contact",), "inventory.create": ("new system",),
+    "organisations.create_unit": ("new unit",), "organisations.create": ("new commune",),
+    "backups.create": ("new backup plan",), "admin.create_user": ("new user",),
+    "incidents.quick_report": ("quick incident report",), "inventory.add_component": ("new component",),
+    "backups.record_run": ("backup run",), "backups.record_restore_test": ("restore test",),
 }
 
 _BUTTON = "a button without answers to keep (its refusals are tested with the feature)"
@@ -54,10 +59,7 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "notifications.issue_calendar_token": _BUTTON, "notifications.revoke_calendar": _BUTTON,
     "notifications.open_notification": _BUTTON, "notifications.read_all": _BUTTON, "operations.retry": _BUTTON,
     "work.assign_step": "one choice, applied at once (tests/web/test_work_pages.py)",
-    "admin.create_user": _OLDER, "backups.create": _OLDER, "backups.record_run": _OLDER,
-    "backups.record_restore_test": _OLDER, "contacts.create": _OLDER, "dossiers.add_review": _OLDER, "documents.record_number": _OLDER,
-    "incidents.quick_report": _OLDER, "incidents.add_note": _OLDER, "incidents.add_custody": _OLDER,
-    "incidents.record_report": _OLDER, "inventory.create": _OLDER,
-    "inventory.add_component": _OLDER, "organisations.create": _OLDER,
-    "organisations.create_unit": _OLDER,
+    "dossiers.add_review": _OLDER, "documents.record_number": _OLDER,
+    "incidents.add_note": _OLDER, "incidents.add_custody": _OLDER,
+    "incidents.record_report": _OLDER,
 }
