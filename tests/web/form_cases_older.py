@@ -10,6 +10,7 @@ from ir_app.config import load_config
 from ir_app.models import BackupPlan, Dossier, IncidentPlaybook, IncidentTask, InformationSystem, Role, Unit, User
 from ir_app.services.audit import Actor
 from ir_app.services.dossiers import lifecycle as dossiers
+from ir_app.services.incidents.evidence import add_evidence
 from ir_app.services.lawdata import load_law_data
 from ir_app.services.measures import plan as plans
 from tests.incident_support import quick_report
@@ -184,10 +185,40 @@ def restore_test(session, commune, make_user, clock) -> EditCase:
                     filled={"result": "ok", "minutes_to_restore": "29", "notes": "Khôi phục\nlên máy dự phòng"})
 
 
+def incident_note(session, commune, make_user, clock) -> EditCase:
+    people = _people(session, commune, make_user)
+    incident = quick_report(session, people[2], commune, clock.now(), category="malware")
+    return EditCase(f"/incidents/{incident.id}", people[2], None, ("at", "hôm qua"), action="/notes",
+                    filled={"text": "Đã ngắt mạng máy 29\nĐang quét mã độc"})
+
+
+def incident_report(session, commune, make_user, clock) -> EditCase:
+    people = _people(session, commune, make_user)
+    incident = quick_report(session, people[2], commune, clock.now(), category="malware")
+    return EditCase(f"/incidents/{incident.id}", people[2], None, ("sent_at", "hôm qua"), action="/reports",
+                    filled={"channel": "document", "reference_number": "10/TB-UBND"})
+
+
+def evidence_custody(session, commune, make_user, clock) -> EditCase:
+    """A custody entry for the second of three pieces of evidence: a bad time keeps what was typed."""
+    people = _people(session, commune, make_user)
+    incident = quick_report(session, people[2], commune, clock.now(), category="malware")
+    pieces = [add_evidence(session, Actor.of(people[2], "127.0.0.1"), incident,
+                           {"description": f"Ảnh chụp {number}", "acquired_by": "Hùng"}, f"anh-{number}.png",
+                           b"\x89PNG\r\n\x1a\n" + str(number).encode(), clock.now()) for number in (2, 29, 129)]
+    session.commit()
+    prefix = f"custody{pieces[1].id}"
+    return EditCase(f"/incidents/{incident.id}", people[2], None, (f"{prefix}-at", "hôm qua"),
+                    action=f"/evidence/{pieces[1].id}/custody",
+                    filled={f"{prefix}-action": "transferred", f"{prefix}-from_person": "Hùng",
+                            f"{prefix}-to_person": "Công an tỉnh", f"{prefix}-note": "Niêm phong\nsố 29"})
+
+
 CASES = {
     "dossier proposal": proposal, "plan row status": plan_row, "incident task assignment": task_assignment,
     "security policy": security_policy, "new contact": new_contact, "new system": new_system, "new unit": new_unit,
     "new commune": new_commune, "new backup plan": new_backup_plan, "new user": new_user,
     "quick incident report": quick_incident_report, "new component": new_component, "backup run": backup_run,
-    "restore test": restore_test,
+    "restore test": restore_test, "incident note": incident_note, "incident report": incident_report,
+    "evidence custody": evidence_custody,
 }

@@ -25,6 +25,8 @@ FORM_ENDPOINTS: dict[str, tuple[str, ...]] = {
     "backups.create": ("new backup plan",), "admin.create_user": ("new user",),
     "incidents.quick_report": ("quick incident report",), "inventory.add_component": ("new component",),
     "backups.record_run": ("backup run",), "backups.record_restore_test": ("restore test",),
+    "incidents.add_note": ("incident note",), "incidents.record_report": ("incident report",),
+    "incidents.add_custody": ("evidence custody",),
 }
 
 _BUTTON = "a button without answers to keep (its refusals are tested with the feature)"
@@ -60,6 +62,4 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "notifications.open_notification": _BUTTON, "notifications.read_all": _BUTTON, "operations.retry": _BUTTON,
     "work.assign_step": "one choice, applied at once (tests/web/test_work_pages.py)",
     "dossiers.add_review": _OLDER, "documents.record_number": _OLDER,
-    "incidents.add_note": _OLDER, "incidents.add_custody": _OLDER,
-    "incidents.record_report": _OLDER,
 }
