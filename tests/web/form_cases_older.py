@@ -4,7 +4,7 @@ register (a form that creates). Records, choices and rows carry the ids 2, 29 an
 comparing ids as text shows up."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from ir_app.config import load_config
 from ir_app.models import BackupPlan, Dossier, IncidentPlaybook, IncidentTask, InformationSystem, Role, Unit, User
@@ -214,11 +214,23 @@ def evidence_custody(session, commune, make_user, clock) -> EditCase:
                             f"{prefix}-to_person": "Công an tỉnh", f"{prefix}-note": "Niêm phong\nsố 29"})
 
 
+def dossier_review(session, commune, make_user, clock) -> EditCase:
+    """A check of approved dossier 29 with a finding row: a bad date keeps the answers and the rows."""
+    dossier = _dossier(session, commune)
+    dossier.state, dossier.decision_on, dossier.decision_number = "approved", date(2026, 11, 20), "2/QĐ"
+    session.commit()
+    return EditCase(f"/dossiers/{dossier.id}", make_user(Role.OFFICER, organisation=commune), None,
+                    ("reviewed_on", "31/02/2026"), action="/reviews",
+                    filled={"assessor": "Tổ kiểm tra", "result": "partial", "summary": "Còn thiếu\nnhật ký",
+                            "findings-0-requirement": "QL.CS.2", "findings-0-text": "Chưa thử khôi phục",
+                            "findings-0-due": "10/01/2027"})
+
+
 CASES = {
     "dossier proposal": proposal, "plan row status": plan_row, "incident task assignment": task_assignment,
     "security policy": security_policy, "new contact": new_contact, "new system": new_system, "new unit": new_unit,
     "new commune": new_commune, "new backup plan": new_backup_plan, "new user": new_user,
     "quick incident report": quick_incident_report, "new component": new_component, "backup run": backup_run,
     "restore test": restore_test, "incident note": incident_note, "incident report": incident_report,
-    "evidence custody": evidence_custody,
+    "evidence custody": evidence_custody, "dossier review": dossier_review,
 }

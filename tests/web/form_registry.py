@@ -26,7 +26,7 @@ FORM_ENDPOINTS: dict[str, tuple[str, ...]] = {
     "incidents.quick_report": ("quick incident report",), "inventory.add_component": ("new component",),
     "backups.record_run": ("backup run",), "backups.record_restore_test": ("restore test",),
     "incidents.add_note": ("incident note",), "incidents.record_report": ("incident report",),
-    "incidents.add_custody": ("evidence custody",),
+    "incidents.add_custody": ("evidence custody",), "dossiers.add_review": ("dossier review",),
 }
 
 _BUTTON = "a button without answers to keep (its refusals are tested with the feature)"
@@ -61,5 +61,5 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "notifications.issue_calendar_token": _BUTTON, "notifications.revoke_calendar": _BUTTON,
     "notifications.open_notification": _BUTTON, "notifications.read_all": _BUTTON, "operations.retry": _BUTTON,
     "work.assign_step": "one choice, applied at once (tests/web/test_work_pages.py)",
-    "dossiers.add_review": _OLDER, "documents.record_number": _OLDER,
+    "documents.record_number": _OLDER,
 }
