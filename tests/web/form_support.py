@@ -67,8 +67,8 @@ class _FormReader(HTMLParser):
             if kind in NOT_SUBMITTED:
                 return
             if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self._form.fields.append((name, attrs.get("value") or "on"))
+                if "checked" in attrs:  # a box without a value sends "on"; value="" sends ""
+                    self._form.fields.append((name, "on" if attrs.get("value") is None else attrs["value"]))
                 return
             self._form.fields.append((name, attrs.get("value") or ""))
         elif tag == "select" and name:

@@ -18,6 +18,7 @@ from ir_app.models import (BackupPlan, EmergencyContact, Incident, InformationSy
 from ir_app.services import checks
 from ir_app.services.audit import Actor
 from tests.ops_support import make_plan, make_system
+from tests.web import form_cases_older as older
 from tests.web import form_cases_round11 as round11
 from tests.web import form_cases_round12 as round12
 from tests.web.form_registry import FORM_ENDPOINTS, NOT_EDIT_FORMS
@@ -143,6 +144,7 @@ CASES: dict[str, Callable[..., EditCase]] = {
 
 CASES.update(round11.CASES)
 CASES.update(round12.CASES)
+CASES.update(older.CASES)
 
 
 @pytest.fixture(params=list(CASES))

@@ -173,6 +173,8 @@ def _assign(session: Session, actor: Actor, task: IncidentTask, raw: dict[str, A
     values = _parse(assign_fields(assignable), raw)
     assignee_id = int(values["assignee_id"]) if values["assignee_id"] else None
     before = {"assignee_id": task.assignee_id, "due_at": task.due_at}
+    if assignee_id == task.assignee_id and values["due_at"] in (None, task.due_at):
+        return task  # sent back unchanged: no new time or version, no timeline line, nobody told again
     task.assignee_id = assignee_id
     if values["due_at"] is not None:
         # A deadline set by hand replaces the playbook's and no longer follows the phases.

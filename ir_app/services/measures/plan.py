@@ -239,13 +239,16 @@ def set_override(session: Session, actor: Actor, dossier: Dossier, requirement_i
     else:
         check_version(item, expected_version)
     before = {"override_status": item.override_status, "override_reason": item.override_reason}
-    item.override_status, item.override_reason = status, reason if status else ""
+    after = {"override_status": status, "override_reason": reason if status else ""}
+    changes = audit.diff(before, after)
+    if item.id is not None and not changes:
+        return item  # saved unchanged: no new time, no new version, nothing to audit
+    item.override_status, item.override_reason = after["override_status"], after["override_reason"]
     item.updated_at = now
     session.flush()
     audit.record(session, actor, "update", now=now, object_type="plan_item", object_id=item.id,
                  commune_id=dossier.commune_id, summary=f"{requirement.id}: {requirement.title[:200]}",
-                 changes=audit.diff(before, {"override_status": item.override_status,
-                                             "override_reason": item.override_reason}))
+                 changes=changes)
     return item
 
 

@@ -16,9 +16,9 @@ from ir_app.services.errors import ValidationFailed
 from ir_app.services.files import safe_name
 from ir_app.web.access import load_scoped, require_commune, requires
 from ir_app.web.context import actor, db, now
-from ir_app.web.forms import form_values, submit
-from ir_app.web.dossiers.views import FINDING_ROWS, EvidenceForm, PolicyForm, ReviewForm, bp, law
-from ir_app.web.row_fields import read_rows
+from ir_app.web.forms import form_values, show_errors, submit
+from ir_app.web.dossiers.views import FINDING_ROWS, EvidenceForm, PolicyForm, ReviewForm, detail_page, bp, law
+from ir_app.web.row_fields import read_rows, shown_rows
 
 
 # --------------------------------------------------------------------------- files
@@ -41,14 +41,18 @@ def download_file(file_id: int):
 @requires(Permission.RECORD_REVIEW)
 def add_review(dossier_id: int):
     dossier = load_scoped(Dossier, dossier_id, Permission.RECORD_REVIEW)
-    form = ReviewForm()
+    form, rows = ReviewForm(), read_rows(request.form, FINDING_ROWS)
     if form.validate_on_submit():
         try:
-            protection.record_review(db(), actor(), dossier, form_values(form), law(), now(),
-                                     read_rows(request.form, FINDING_ROWS))
+            protection.record_review(db(), actor(), dossier, form_values(form), law(), now(), rows)
         except ValidationFailed as failure:
             db().rollback()
-            flash(" ".join(failure.errors.values()), "error")
+            if findings_error := failure.errors.pop("findings", None):
+                flash(findings_error, "error")
+            show_errors(form, failure)
+            # The page again with the review as typed, rows included (as many as the blank form draws).
+            shown = shown_rows(rows, FINDING_ROWS, extra=max(1, 3 - len(rows)))
+            return detail_page(dossier, status=422, review_form=form, finding_rows=shown)
         else:
             db().commit()
             flash(_("Đã ghi nhận kết quả kiểm tra, đánh giá."), "success")

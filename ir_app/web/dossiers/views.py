@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -333,12 +334,12 @@ def _decision(dossier: Dossier, regime):
 @bp.get("/dossiers/<int:dossier_id>")
 @requires(Permission.VIEW)
 def detail(dossier_id: int):
-    return _detail_page(load_scoped(Dossier, dossier_id, Permission.VIEW))
+    return detail_page(load_scoped(Dossier, dossier_id, Permission.VIEW))
 
 
-def _detail_page(dossier: Dossier, action_form: ActionForm | None = None, open_action: str | None = None,
-                 status: int = 200):
-    """The dossier page; after a refused action, that action stays open with what the user typed."""
+def detail_page(dossier: Dossier, action_form: ActionForm | None = None, open_action: str | None = None,
+                 status: int = 200, review_form: FlaskForm | None = None, finding_rows: list[list[str]] | None = None):
+    """The dossier page; after a refused action (or review), that form stays open with what the user typed."""
     regime = _regime_of(dossier)
     view = plan.plan_view(db(), dossier, law().catalogue)
     reviews = list(db().scalars(select(Review).where(Review.dossier_id == dossier.id)
@@ -349,8 +350,8 @@ def _detail_page(dossier: Dossier, action_form: ActionForm | None = None, open_a
         "dossiers/detail.html", dossier=dossier, regime=regime, workflow=law().workflow,
         actions=actions, action_form=action_form or ActionForm(), blank_action_form=ActionForm(formdata=None),
         open_action=open_action or _likely_next(actions),
-        progress=view.progress if view else None, reviews=reviews, review_form=ReviewForm(),
-        finding_group=FINDING_ROWS, finding_rows=shown_rows([], FINDING_ROWS, extra=3),
+        progress=view.progress if view else None, reviews=reviews, review_form=review_form or ReviewForm(),
+        finding_group=FINDING_ROWS, finding_rows=finding_rows or shown_rows([], FINDING_ROWS, extra=3),
         next_review=protection.next_review_due(dossier, reviews, law()), today=_today(),
         policy_problem=gates.security_policy_failure(db(), dossier, regime, dossier.decision_on or _today()),
         independence=(regime.authority_for(level).independent_appraisal
@@ -382,7 +383,7 @@ def act(dossier_id: int, action: str):
     if not form.validate_on_submit():
         abort(400)
     if request.form.get("go") == "edit":  # back from the confirmation, to change what was typed
-        return _detail_page(dossier, form, action)
+        return detail_page(dossier, form, action)
     state_before = law().workflow.state(dossier.state).title
     try:
         step = _step_input(form, dossier)
@@ -392,15 +393,15 @@ def act(dossier_id: int, action: str):
         if refused.code in ("forbidden", "unknown_action"):
             abort(403 if refused.code == "forbidden" else 404)
         form.form_errors.append(refused.reason)
-        return _detail_page(dossier, form, action, 422)
+        return detail_page(dossier, form, action, 422)
     except ValidationFailed as failure:
         db().rollback()
         show_errors(form, failure)
-        return _detail_page(dossier, form, action, 422)
+        return detail_page(dossier, form, action, 422)
     except ConflictError as conflict:
         db().rollback()
         form.form_errors.append(str(conflict))
-        return _detail_page(dossier, form, action, 409)
+        return detail_page(dossier, form, action, 409)
     rule = law().workflow.action(action)
     if action in CONFIRMED_ACTIONS and request.form.get("confirmed") != "1":
         # Tried, not kept: the page says exactly what the confirmed action will do.

@@ -162,7 +162,8 @@ def render_detail(incident: Incident, status: int = 200, **forms: Any):
         apply_form=apply_form, transition_form=TransitionForm(), task_form=TaskForm(),
         note_form=forms.get("note_form") or NoteForm(), evidence_form=evidence_form,
         report_form=sent_form,
-        custody_forms={item.id: CustodyForm(prefix=f"custody{item.id}") for item in incident.evidence},
+        custody_forms={item.id: CustodyForm(prefix=f"custody{item.id}") for item in incident.evidence}
+        | (forms.get("custody_forms") or {}),
         custody_labels=CUSTODY_LABELS, kind_labels=CLOCK_KIND_LABELS, channels=dict(REPORT_CHANNELS),
         contacts=emergency_contacts(db(), incident.commune_id), on_call=roster.on_call(db(), incident.commune_id),
         role_labels=roster.TEAM_ROLE_LABELS,

@@ -125,8 +125,11 @@ def add_custody(evidence_id: int):
     evidence = load_child(Evidence, evidence_id, Permission.HANDLE_INCIDENT)
     form = CustodyForm(prefix=f"custody{evidence.id}")
     if form.validate_on_submit():
-        submit(form, lambda: incident_evidence.add_custody_entry(db(), actor(), evidence, form_values(form), now()),
-               _("Đã ghi nhật ký quản lý chứng cứ %(code)s.", code=evidence.code), flash_refusal=True)
+        outcome = submit(form, lambda: incident_evidence.add_custody_entry(db(), actor(), evidence, form_values(form),
+                                                                           now()),
+                         _("Đã ghi nhật ký quản lý chứng cứ %(code)s.", code=evidence.code))
+        if not outcome:  # the page again, this evidence's entry as typed, the reasons beside its fields
+            return render_again(evidence.incident_id, outcome, custody_forms={evidence.id: form})
     return back_to(evidence.incident_id, f"evidence-{evidence.id}")
 
 
