@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from ir_app.models import AuditEvent, BackupPlan, BackupRun, RestoreTest, Role
 from tests.ops_support import hanoi, make_plan, make_system
+from tests.incident_support import count_statements
 
 PLAN = {"name": "Xuất CSDL một cửa", "scope": "CSDL hồ sơ", "method": "export", "frequency": "daily",
         "time_of_day": "22:00", "grace_hours": "12", "retention_days": "30", "dest_on_site": "NAS phòng máy chủ",
@@ -146,21 +147,6 @@ def test_overview_shows_backup_health_per_commune(make_web, make_user, commune, 
     assert section.count('class="badge overdue"') == 1
 
 
-def _count_statements(app, callback) -> int:
-    engine = app.extensions["ir_engine"]
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        callback()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_backup_pages_issue_a_bounded_number_of_statements(app, make_web, staff, commune, session):
     client = make_web(staff)
     systems = [make_system(session, commune, code=f"S{n}", name=f"Hệ thống {n}") for n in range(3)]
@@ -171,7 +157,7 @@ def test_backup_pages_issue_a_bounded_number_of_statements(app, make_web, staff,
                               created_at=hanoi(2026, 11, 20, 22, 0)) for n in range(5))
     session.commit()
     pages = ("/backups/", f"/backups/plans/{plan.id}", f"/systems/{systems[0].id}", "/")
-    small = [_count_statements(app, lambda url=url: client.get(url)) for url in pages]
+    small = [count_statements(app, lambda url=url: client.get(url)) for url in pages]
     more = [make_system(session, commune, code=f"T{n}", name=f"Thêm {n}") for n in range(30)]
     for system in more:
         make_plan(session, system, name=f"Kế hoạch {system.code}",
@@ -179,7 +165,7 @@ def test_backup_pages_issue_a_bounded_number_of_statements(app, make_web, staff,
     session.add_all(BackupRun(plan_id=plan.id, ran_at=hanoi(2026, 11, 21, 22, n), result="failed",
                               created_at=hanoi(2026, 11, 21, 22, 0)) for n in range(40))
     session.commit()
-    large = [_count_statements(app, lambda url=url: client.get(url)) for url in pages]
+    large = [count_statements(app, lambda url=url: client.get(url)) for url in pages]
     assert large == small
 
 
@@ -239,9 +225,9 @@ def test_inbox_check_history_and_operations_issue_a_bounded_number_of_statements
 
     pages = [(client, "/notifications/"), (client, "/checks/"), (admin, "/operations/")]
     add(0, 3)
-    small = [_count_statements(app, lambda c=c, url=url: c.get(url)) for c, url in pages]
+    small = [count_statements(app, lambda c=c, url=url: c.get(url)) for c, url in pages]
     add(3, 70)
-    large = [_count_statements(app, lambda c=c, url=url: c.get(url)) for c, url in pages]
+    large = [count_statements(app, lambda c=c, url=url: c.get(url)) for c, url in pages]
     assert large == small
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from ir_app.models import AuditEvent, InformationSystem, Role
+from tests.incident_support import count_statements
 
 VALID = {"code": "qlvb", "name": "Quản lý văn bản", "system_type": "internal", "status": "in_operation",
          "hosting": "on_premises", "information_types": ["personal", "public"],
@@ -70,21 +71,6 @@ def test_auditor_cannot_change_anything(make_web, make_user, commune):
     assert client.post_form("/systems/new", VALID).status_code == 403
 
 
-def _count_statements(app, callback) -> int:
-    engine = app.extensions["ir_engine"]
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        callback()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def _add_systems(session, commune, count, start=0):
     now = datetime(2026, 11, 26, tzinfo=timezone.utc)
     session.add_all([InformationSystem(commune_id=commune.id, code=f"S{start + i:04d}", name=f"Hệ thống {i}",
@@ -95,9 +81,9 @@ def _add_systems(session, commune, count, start=0):
 def test_list_page_query_count_does_not_grow(app, make_web, staff, commune, session):
     client = make_web(staff)
     _add_systems(session, commune, 10)
-    small = _count_statements(app, lambda: client.get("/systems/"))
+    small = count_statements(app, lambda: client.get("/systems/"))
     _add_systems(session, commune, 190, start=10)
-    large = _count_statements(app, lambda: client.get("/systems/?page=3"))
+    large = count_statements(app, lambda: client.get("/systems/?page=3"))
     assert large == small
     page = client.get("/systems/").get_data(as_text=True)
     assert "Trang 1/8" in page
