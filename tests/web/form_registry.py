@@ -38,8 +38,6 @@ _BUTTON = "a button without answers to keep (its refusals are tested with the fe
 _SIGN_IN = "signing in: nothing to keep but the e-mail address (tests/web/test_auth.py, test_two_factor.py)"
 _FILE = "an upload: a browser never re-sends a file (tests of the feature check the refusal message)"
 _API = "the API and the backup scripts' endpoint: JSON, no form (tests/api)"
-# Forms made before round 11 that create a record, or steps with their own tests; still to be given a case.
-_OLDER = "a form made before round 11, tested by its feature's tests; not yet in this registry"
 
 NOT_EDIT_FORMS: dict[str, str] = {
     "auth.login": _SIGN_IN, "auth.logout": _BUTTON, "two_factor.code": _SIGN_IN, "two_factor.enrol_at_sign_in": _SIGN_IN,
@@ -66,5 +64,6 @@ NOT_EDIT_FORMS: dict[str, str] = {
     "notifications.issue_calendar_token": _BUTTON, "notifications.revoke_calendar": _BUTTON,
     "notifications.open_notification": _BUTTON, "notifications.read_all": _BUTTON, "operations.retry": _BUTTON,
     "work.assign_step": "one choice, applied at once (tests/web/test_work_pages.py)",
-    "documents.record_number": _OLDER,
+    "documents.record_number": "a number recorded once, nothing to edit; a refused number or date is shown again "
+                               "with what was typed (tests/web/test_dossier_documents.py)",
 }

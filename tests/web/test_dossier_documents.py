@@ -155,11 +155,15 @@ def test_request_number_skipped_at_submission_is_recorded_later_and_reprinted_fo
     assert "Ghi số" in page and f"/dossiers/{email.id}/documents/mau01/number" in page
     draft = _text(client.get(f"/dossiers/{email.id}/documents/mau01.docx").data)
     assert "Số: …/VP" in draft  # a draft until the clerk numbers it
+    bad_day = client.post_form(f"/dossiers/{email.id}/documents/mau01/number",
+                               {"number": "15", "issued_on": "20/13/2026"})
+    assert bad_day.status_code == 422  # refused, and the page shows it with what was typed
+    assert 'value="15"' in bad_day.get_data(as_text=True) and "Ngày ban hành không hợp lệ" in bad_day.get_data(as_text=True)
     client.post_form(f"/dossiers/{email.id}/documents/mau01/number", {"number": "15", "issued_on": "2026-11-20"})
     first = _text(client.get(f"/dossiers/{email.id}/documents/mau01.docx").data)
     assert "Số: 15/VP" in first and "Vĩnh Lại, ngày 20 tháng 11 năm 2026" in first
     refused = client.post_form(f"/dossiers/{email.id}/documents/mau01/number", {"number": "16", "issued_on": "2026-11-21"})
-    assert "không sửa được" in client.get(refused.location).get_data(as_text=True)
+    assert refused.status_code == 422 and "không sửa được" in refused.get_data(as_text=True)
     clock.advance(days=400)  # exported again more than a year later: the same number and date
     again = _text(client.get(f"/dossiers/{email.id}/documents/mau01.docx").data)
     assert "Số: 15/VP" in again and "ngày 20 tháng 11 năm 2026" in again

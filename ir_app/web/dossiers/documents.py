@@ -95,10 +95,15 @@ def _audit_download(object_type: str, object_id, commune_id: int, summary: str) 
 @requires(Permission.VIEW)
 def index(dossier_id: int):
     dossier = load_scoped(Dossier, dossier_id, Permission.VIEW)
-    records = documents.load_dossier(db(), dossier.id, law())
+    return _index_page(dossier, documents.load_dossier(db(), dossier.id, law()))
+
+
+def _index_page(dossier: Dossier, records, refused: dict | None = None, status: int = 200):
+    """The dossier's documents; ``refused``: the number form the clerk sent back with an error, shown
+    again with what was typed and the reason next to it."""
     statuses = documents.dossier_documents(catalogue(), records, law(), now())
     return render_template("documents/dossier.html", dossier=dossier, statuses=statuses,
-                           number_form=DocumentNumberForm(), fill_link=fill_link)
+                           number_form=DocumentNumberForm(), fill_link=fill_link, refused=refused or {}), status
 
 
 @bp.post("/dossiers/<int:dossier_id>/documents/<doc_key>/number")
@@ -112,21 +117,28 @@ def record_number(dossier_id: int, doc_key: str):
     form = DocumentNumberForm()
     if status is None:
         flash(_("Văn bản này không thuộc hồ sơ ở cấp độ hiện tại."), "error")
-    elif form.validate_on_submit():
-        try:
-            issued_on = parse_field(DATE_FIELD, form.issued_on.data) if form.issued_on.data else None
-            documents.record_document_number(db(), actor(), records, status.spec, form.number.data or "",
-                                             issued_on, now())
-        except ValueError as error:
-            db().rollback()
-            flash(_("Ngày ban hành không hợp lệ: %(error)s", error=error), "error")
-        except ValidationFailed as failure:
-            db().rollback()
-            flash(" ".join(failure.errors.values()), "error")
-        else:
-            db().commit()
-            flash(_("Đã ghi số, ngày ban hành của «%(name)s».", name=status.spec.display_name), "success")
+        return redirect(url_for("documents.index", dossier_id=dossier.id))
+    if not form.validate_on_submit():
+        return _index_page(dossier, records, _refused(doc_key, form, _("Hãy kiểm tra số và ngày ban hành.")), 422)
+    try:
+        issued_on = parse_field(DATE_FIELD, form.issued_on.data) if form.issued_on.data else None
+        documents.record_document_number(db(), actor(), records, status.spec, form.number.data or "",
+                                         issued_on, now())
+    except ValueError as error:
+        db().rollback()
+        return _index_page(dossier, records, _refused(
+            doc_key, form, _("Ngày ban hành không hợp lệ: %(error)s", error=error)), 422)
+    except ValidationFailed as failure:
+        db().rollback()
+        return _index_page(dossier, records, _refused(doc_key, form, " ".join(failure.errors.values())), 422)
+    db().commit()
+    flash(_("Đã ghi số, ngày ban hành của «%(name)s».", name=status.spec.display_name), "success")
     return redirect(url_for("documents.index", dossier_id=dossier.id))
+
+
+def _refused(doc_key: str, form, message: str) -> dict:
+    return {"key": doc_key, "number": form.number.data or "", "issued_on": form.issued_on.data or "",
+            "message": message}
 
 
 def _document_of(dossier_id: int, doc_key: str):
