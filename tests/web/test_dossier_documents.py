@@ -202,6 +202,13 @@ def test_a_draft_downloads_before_every_field_is_filled(make_web, demo_data, ses
     assert "Vĩnh Lại, ngày … tháng … năm …" in body
     assert 'w:highlight w:val="yellow"' in zipfile.ZipFile(io.BytesIO(response.data)).read("word/document.xml").decode()
     assert client.get(f"/dossiers/{pending.id}/documents/mau06.docx").status_code == 302  # the real one waits
+    # A reader who cannot fill them (the appraiser) sees what is missing, without links to forms refused to them.
+    reader = make_web()
+    reader.login("appraiser@vinh-lai.demo.vn", "demo12345")
+    page = reader.get(f"/dossiers/{pending.id}/documents").get_data(as_text=True)
+    assert "Địa chỉ đơn vị vận hành" in page and f"/systems/{pending.system_id}/edit" not in page
+
+
 def _plan_tables(document):
     """The thuyết minh's plan tables: those whose header has the "Phương án đáp ứng" column."""
     return [table for table in document.tables
