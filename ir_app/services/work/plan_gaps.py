@@ -2,7 +2,7 @@
 
 The same rows as the plan page (`services/measures/plan.derive`), but the queue only needs, per
 dossier, how many rows are gaps and the earliest date planned for the measures in them: no ORM
-measure with its owner, evidence and links, only the few columns the rules read (five statements,
+measure with its owner, evidence and links, only the few columns the rules read (four statements,
 whatever the number of dossiers and measures).
 """
 from __future__ import annotations
@@ -61,25 +61,28 @@ def dossier_gaps(session: Session, commune_id: int, states: Iterable[str], catal
 
 
 def _measures_by_requirement(session: Session, commune_id: int) -> dict[str, list[_Measure]]:
+    """The commune's measures under each requirement they answer (one that answers none is in no row)."""
     ids = select(Measure.id).where(Measure.commune_id == commune_id)
-    requirements: dict[int, set[str]] = {}
-    for measure_id, requirement_id in session.execute(
-            select(MeasureRequirement.measure_id, MeasureRequirement.requirement_id)
-            .where(MeasureRequirement.measure_id.in_(ids))):
-        requirements.setdefault(measure_id, set()).add(requirement_id)
     systems: dict[int, set[int]] = {}
     for measure_id, system_id in session.execute(select(MeasureSystem.measure_id, MeasureSystem.system_id)
                                                  .where(MeasureSystem.measure_id.in_(ids))):
         systems.setdefault(measure_id, set()).add(system_id)
+    rows = session.execute(
+        select(Measure.id, Measure.scope, Measure.status, Measure.levels, Measure.planned_on,
+               MeasureRequirement.requirement_id)
+        .join(MeasureRequirement, MeasureRequirement.measure_id == Measure.id)
+        .where(Measure.commune_id == commune_id).order_by(Measure.id, MeasureRequirement.id)).all()
+    requirements: dict[int, set[str]] = {}
+    for measure_id, *_, requirement_id in rows:
+        requirements.setdefault(measure_id, set()).add(requirement_id)
     by_requirement: dict[str, list[_Measure]] = {}
-    for measure_id, scope, status, levels, planned_on in session.execute(
-            select(Measure.id, Measure.scope, Measure.status, Measure.levels, Measure.planned_on)
-            .where(Measure.commune_id == commune_id).order_by(Measure.id)):
-        measure = _Measure(rules.MeasureFacts(measure_id, scope, status, tuple(levels or ()),
-                                              frozenset(systems.get(measure_id, ())),
-                                              frozenset(requirements.get(measure_id, ()))), planned_on)
-        for requirement_id in measure.facts.requirement_ids:
-            by_requirement.setdefault(requirement_id, []).append(measure)
+    made: dict[int, _Measure] = {}
+    for measure_id, scope, status, levels, planned_on, requirement_id in rows:
+        if measure_id not in made:
+            made[measure_id] = _Measure(rules.MeasureFacts(measure_id, scope, status, tuple(levels or ()),
+                                                           frozenset(systems.get(measure_id, ())),
+                                                           frozenset(requirements[measure_id])), planned_on)
+        by_requirement.setdefault(requirement_id, []).append(made[measure_id])
     return by_requirement
 
 

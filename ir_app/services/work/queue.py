@@ -20,10 +20,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from ir_app.domain.reminders import latest_reached
-from ir_app.models import Dossier, Incident, IncidentTask, OrgKind, User
+from ir_app.models import Dossier, Incident, IncidentTask, InformationSystem, OrgKind, User
 from ir_app.models.incidents import TERMINAL_STATES, incident_code
 from ir_app.services.authz import Permission, has_permission
 from ir_app.services.due.base import Deadline, DueContext
@@ -39,6 +39,8 @@ ALWAYS_SHOWN = frozenset({"incident_clock"})
 # Providers replaced here by a richer source (every state, named assignees).
 REPLACED_PROVIDERS = frozenset({"dossier_steps"})
 PLAN_STATES = ("approved", "protecting")
+STEP_COLUMNS = (Dossier.commune_id, Dossier.system_id, Dossier.state, Dossier.regime, Dossier.proposed_level,
+                Dossier.determined_level, Dossier.procedure_level, Dossier.step_assignee_id, Dossier.step_due_on)
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,10 @@ def dossier_steps(ctx: WorkContext) -> list[WorkItem]:
     if ctx.commune_id is None:
         return []
     states = {state for rule in ctx.law.workflow.transitions for state in rule.from_states} - {"protecting"}
+    # Only the columns a step reads: the answers, reasons and frozen plan are JSON to decode for nothing.
     query = (select(Dossier).where(Dossier.commune_id == ctx.commune_id, Dossier.state.in_(sorted(states)))
-             .options(joinedload(Dossier.system)).order_by(Dossier.id))
+             .options(load_only(*STEP_COLUMNS), joinedload(Dossier.system).load_only(InformationSystem.name))
+             .order_by(Dossier.id))
     items = []
     for dossier in ctx.session.scalars(query):
         if not waits_on(dossier, ctx.law, ctx.user):
