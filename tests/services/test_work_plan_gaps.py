@@ -14,12 +14,9 @@ from ir_app.services.dossiers import lifecycle as dossiers
 from ir_app.services.inventory import systems as inventory
 from ir_app.services.measures import plan, register
 from ir_app.services.work.plan_gaps import DossierGaps, dossier_gaps
+from tests.services.test_measures import LEVEL_3, MOTCUA
 
 STATES = ("approved", "protecting")
-SYSTEM = {"code": "S", "name": "Hệ thống", "system_type": "citizen_service", "status": "in_operation",
-          "hosting": "provincial_dc", "information_types": ["public", "personal"], "handles_admin_procedures": True}
-LEVEL_3 = {"system_type": "citizen_service", "information": ["public", "personal"], "handles_admin_procedures": True,
-           "personal_data_subjects": 18500}
 
 
 @pytest.fixture
@@ -42,7 +39,7 @@ def old_derivation(session, commune_id, catalogue) -> list[DossierGaps]:
 
 
 def _dossier(session, law, commune, clock, code, state, level):
-    system = inventory.create_system(session, Actor.system(), commune, SYSTEM | {"code": code, "name": f"HT {code}"},
+    system = inventory.create_system(session, Actor.system(), commune, MOTCUA | {"code": code, "name": f"HT {code}"},
                                      clock.now())
     dossier = dossiers.start_dossier(session, Actor.system(), system, law.default_regime, clock.now())
     dossier.answers = dict(LEVEL_3)

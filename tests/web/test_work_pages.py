@@ -30,15 +30,21 @@ def team(make_user, commune):
             for role in (Role.STAFF, Role.APPRAISER, Role.OFFICER, Role.AUDITOR, Role.APPROVER)}
 
 
-@pytest.fixture
-def submitted(session, law, commune, team, clock):
-    staff = team[Role.STAFF]
-    system = inventory.create_system(session, Actor.system(), commune, LAN, clock.now())
+def proposed(session, law, commune, staff, clock, system_values=LAN):
+    """A new system's dossier with its level proposed (a draft)."""
+    system = inventory.create_system(session, Actor.system(), commune, system_values, clock.now())
     dossier = dossiers.start_dossier(session, Actor.of(staff), system, law.default_regime, clock.now())
     dossier.answers = {"system_type": "infrastructure", "information": ["private", "personal"],
                        "infrastructure_scope": "one_org"}
     dossiers.save_proposal(session, Actor.of(staff), dossier, law.default_regime, dossiers.Proposal(None, "", "", []),
                            clock.now(), None)
+    return dossier
+
+
+@pytest.fixture
+def submitted(session, law, commune, team, clock):
+    staff = team[Role.STAFF]
+    dossier = proposed(session, law, commune, staff, clock)
     dossiers.take_action(session, staff, Actor.of(staff), dossier, "submit", dossiers.StepInput(), law, clock.now())
     session.commit()
     return dossier
@@ -127,25 +133,14 @@ def test_the_menu_count_follows_each_change_at_once(make_web, session, law, comm
     assert badge.search(text(client.get("/incidents/"))).group(1) == "1"  # reused: no change since
     # A second dossier is submitted: it waits on the appraiser from the very next page.
     staff = team[Role.STAFF]
-    system = inventory.create_system(session, Actor.system(), commune, {**LAN, "code": "WEB", "name": "Cổng web"},
-                                     clock.now())
-    dossier = dossiers.start_dossier(session, Actor.of(staff), system, law.default_regime, clock.now())
-    dossier.answers = dict(submitted.answers)
-    dossiers.save_proposal(session, Actor.of(staff), dossier, law.default_regime,
-                           dossiers.Proposal(None, "", "", []), clock.now(), None)
+    dossier = proposed(session, law, commune, staff, clock, {**LAN, "code": "WEB", "name": "Cổng web"})
     dossiers.take_action(session, staff, Actor.of(staff), dossier, "submit", dossiers.StepInput(), law, clock.now())
     session.commit()
     assert badge.search(text(client.get("/systems/"))).group(1) == "2"
 
 
 def _in_force(session, law, commune, staff, clock, code):
-    system = inventory.create_system(session, Actor.system(), commune, {**LAN, "code": code, "name": f"Hệ thống {code}"},
-                                     clock.now())
-    dossier = dossiers.start_dossier(session, Actor.of(staff), system, law.default_regime, clock.now())
-    dossier.answers = {"system_type": "infrastructure", "information": ["private", "personal"],
-                       "infrastructure_scope": "one_org"}
-    dossiers.save_proposal(session, Actor.of(staff), dossier, law.default_regime, dossiers.Proposal(None, "", "", []),
-                           clock.now(), None)
+    dossier = proposed(session, law, commune, staff, clock, {**LAN, "code": code, "name": f"Hệ thống {code}"})
     dossier.state, dossier.decision_number, dossier.decision_on = "protecting", f"QĐ {code}", date(2026, 11, 2)
     return dossier
 
