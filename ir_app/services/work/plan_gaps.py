@@ -34,15 +34,14 @@ class _Measure:
 
 
 def dossier_gaps(session: Session, commune_id: int, states: Iterable[str], catalogue: Catalogue) -> list[DossierGaps]:
-    """Dossiers of the commune in these states whose plan has gaps, by dossier id."""
+    """Dossiers of the commune in these states whose plan has gaps, by dossier id. The same statements
+    with no dossier in force (a page's count must not depend on the data)."""
     dossiers = session.execute(
         select(Dossier.id, Dossier.system_id, Dossier.proposed_level, Dossier.determined_level, InformationSystem.name)
         .join(InformationSystem, InformationSystem.id == Dossier.system_id)
         .where(Dossier.commune_id == commune_id, Dossier.state.in_(tuple(states))).order_by(Dossier.id)).all()
     dossiers = [(dossier_id, system_id, proposed or determined, name)
                 for dossier_id, system_id, proposed, determined, name in dossiers if proposed or determined]
-    if not dossiers:
-        return []
     by_requirement = _measures_by_requirement(session, commune_id)
     overrides = _overrides(session, [dossier_id for dossier_id, *_ in dossiers])
     result = []
