@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ir_app.domain.backups import has_away_copy
 from ir_app.models import BackupPlan, RestoreTest
@@ -220,3 +220,73 @@ def test_restore_test_rows_are_the_only_input_besides_runs(session, plan):
     session.flush()
     refresh_due(session, [plan])
     assert stored(session)[plan.id].restore_due_on == date(2026, 7, 5)
+
+
+# --- Rows written in bulk: the seeders and the migration ---------------------------------------------
+
+def assert_every_plan_matches(session) -> None:
+    assert session.scalar(select(func.count()).select_from(BackupPlan)) > 0
+    for now in (datetime(2026, 11, 26, 2, tzinfo=UTC), datetime(2026, 12, 20, tzinfo=UTC)):
+        assert_stored_answers_match(session, now)
+
+
+def test_the_synthetic_seeder_fills_the_moments(app, session):
+    from ir_app.cli.serving import seed_synthetic
+
+    result = app.test_cli_runner().invoke(seed_synthetic, ["--communes", "2", "--systems-per-commune", "4",
+                                                           "--incidents", "5"])
+    assert result.exit_code == 0, result.output
+    assert_every_plan_matches(session)
+
+
+def test_the_demo_data_fills_the_moments(app, session):
+    from ir_app.cli.serving import demo
+
+    assert app.test_cli_runner().invoke(demo, ["--no-serve"]).exit_code == 0
+    assert_every_plan_matches(session)
+
+
+@pytest.fixture
+def engine_at_0028(tmp_path):
+    from tests.services.test_measures_migration import database_at
+
+    yield from database_at(tmp_path, "0028", "mig_0030")
+
+
+def test_the_migration_back_fills_the_moments_of_existing_plans(engine_at_0028):
+    from sqlalchemy import MetaData
+
+    from ir_app.migrate import upgrade
+    from tests.services.test_measures_migration import _row
+
+    metadata = MetaData()
+    metadata.reflect(engine_at_0028)
+    naive = datetime(2026, 11, 1, 3, 0)  # 10:00 in Hanoi, as the reflected (plain) column takes it
+    with engine_at_0028.begin() as connection:
+        province = _row(connection, metadata, "organisations", kind="province", code="31", slug="hai-phong",
+                        name="Hải Phòng")
+        commune = _row(connection, metadata, "organisations", kind="commune", code="11017", slug="vinh-lai",
+                       name="Vĩnh Lại", parent_id=province, commune_type="xa")
+        system = _row(connection, metadata, "information_systems", commune_id=commune, code="MOTCUA", name="Một cửa",
+                      system_type="citizen_service", status="in_operation", hosting="provincial_dc")
+        plans = {name: _row(connection, metadata, "backup_plans", system_id=system, commune_id=commune, name=name,
+                            method="full", frequency="daily", time_of_day="22:00", grace_hours=12,
+                            restore_test_interval_months=6, is_active=active, starts_at=naive,
+                            destinations=[{"kind": "cloud", "description": "S3"}] if active else [])
+                 for name, active in (("running", True), ("stopped", False))}
+        for result, day in (("ok", 3), ("failed", 4)):  # the good run of the 3rd at 22:10 covers that slot only
+            _row(connection, metadata, "backup_runs", plan_id=plans["running"], result=result, source="api",
+                 ran_at=datetime(2026, 11, day, 15, 10))
+        _row(connection, metadata, "restore_tests", plan_id=plans["running"], result="ok",
+             tested_on=date(2026, 11, 10))
+
+    upgrade(engine_at_0028)
+
+    with engine_at_0028.connect() as connection:
+        rows = {row.id: row for row in connection.execute(
+            select(BackupPlan.id, BackupPlan.next_overdue_at, BackupPlan.restore_due_on, BackupPlan.has_away_copy))}
+    running, stopped = rows[plans["running"]], rows[plans["stopped"]]
+    assert running.next_overdue_at == datetime(2026, 11, 4, 15, tzinfo=UTC) + timedelta(hours=12)
+    assert running.restore_due_on == date(2027, 5, 10) and running.has_away_copy is True
+    assert stopped.next_overdue_at is None and stopped.restore_due_on == date(2027, 5, 1)
+    assert stopped.has_away_copy is False
