@@ -19,7 +19,7 @@ from ir_app.domain.backups import has_away_copy
 from ir_app.models import BackupPlan, RestoreTest
 from ir_app.services.audit import Actor
 from ir_app.services.backups import plans as backups
-from ir_app.services.backups.due import recompute_due, refresh_due
+from ir_app.services.backups.due import refresh_due
 from ir_app.services.backups.health import CommuneBackupSummary, commune_summaries, destinations_of, plan_statuses
 from ir_app.services.due import providers
 from ir_app.services.due.base import DueContext
@@ -192,14 +192,23 @@ def test_the_api_records_a_run_and_the_overview_counts_it_at_once(session, plan,
     assert commune_summaries(session, None, now, ZONE)[plan.commune_id].overdue == 0
 
 
-def test_recompute_restores_hand_edited_rows_and_refresh_matches_it(session, plan):
+def test_the_cli_records_a_run_and_recomputes_hand_edited_rows(app, session, plan):
+    from ir_app.cli.jobs import backups_group
+
+    runner = app.test_cli_runner()
+    before = stored(session)[plan.id].next_overdue_at
+    result = runner.invoke(backups_group, ["record", "--plan", str(plan.id), "--result", "ok",
+                                           "--at", "2026-01-05T22:05"])
+    assert result.exit_code == 0, result.output
+    assert stored(session)[plan.id].next_overdue_at == before + timedelta(days=1)
+
     session.execute(update(BackupPlan).values(next_overdue_at=None, restore_due_on=None))
-    assert stored(session)[plan.id].restore_due_on is None
-    recompute_due(session, zone=ZONE)
     session.commit()
+    result = runner.invoke(backups_group, ["recompute-due"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert stored(session)[plan.id].next_overdue_at == before + timedelta(days=1)
     assert stored(session)[plan.id].restore_due_on == date(2026, 7, 5)
-    refresh_due(session, [plan])
-    assert plan.restore_due_on == date(2026, 7, 5)
 
 
 def test_the_overview_counts_in_one_statement_whatever_the_number_of_plans(app, session, commune, plan):
