@@ -299,3 +299,29 @@ def test_the_migration_back_fills_the_moments_of_existing_plans(engine_at_0028):
     assert running.restore_due_on == date(2027, 5, 10) and running.has_away_copy is True
     assert stopped.next_overdue_at is None and stopped.restore_due_on == date(2027, 5, 1)
     assert stopped.has_away_copy is False
+
+
+def test_two_runs_recorded_at_once_leave_the_later_one_counted(app, session, plan):
+    """PostgreSQL: the second writer waits for the first and reads its run (SQLite has one writer)."""
+    import threading
+
+    if session.get_bind().dialect.name == "sqlite":
+        pytest.skip("SQLite lets one writer in at a time")
+    factory = app.extensions["ir_session_factory"]
+    first, second = factory(), factory()
+    late, early = datetime(2026, 1, 7, 15, 5, tzinfo=UTC), datetime(2026, 1, 5, 15, 5, tzinfo=UTC)
+    backups.record_run(first, ACTOR, first.get(BackupPlan, plan.id), result="ok", ran_at=late, now=late)
+
+    def record_early():
+        backups.record_run(second, ACTOR, second.get(BackupPlan, plan.id), result="ok", ran_at=early, now=late)
+        second.commit()
+
+    writer = threading.Thread(target=record_early)
+    writer.start()
+    writer.join(timeout=1)  # it waits for the first transaction
+    first.commit()
+    writer.join(timeout=30)
+    first.close()
+    second.close()
+    session.expire_all()
+    assert stored(session)[plan.id].next_overdue_at == datetime(2026, 1, 8, 15, tzinfo=UTC) + timedelta(hours=2)

@@ -72,12 +72,22 @@ def refresh_due(session: Session, plans: Iterable[BackupPlan]) -> None:
     """Recompute the moments of `plans` after a change (flushed) that may move them. Does not
     bump the plan's version: recording a run must not make an open edit form conflict."""
     plans = list(plans)
-    moments = recompute_due(session, [plan.id for plan in plans])
+    ids = [plan.id for plan in plans]
+    _lock(session, ids)
+    moments = recompute_due(session, ids)
     for plan in plans:
         # The row is written by a Core UPDATE: tell the loaded object (no pending change, no version).
         set_committed_value(plan, "next_overdue_at", moments[plan.id].next_overdue_at)
         set_committed_value(plan, "restore_due_on", moments[plan.id].restore_due_on)
         set_committed_value(plan, "has_away_copy", moments[plan.id].has_away_copy)
+
+
+def _lock(session: Session, plan_ids: list[int]) -> None:
+    """Two runs recorded at once for one plan: the second waits here for the first to commit, then
+    reads both (PostgreSQL, read committed: the next statement sees what committed meanwhile). A
+    NO KEY UPDATE lock does not wait on the key-share locks the new runs' foreign keys hold."""
+    if session.get_bind().dialect.name != "sqlite":  # SQLite lets one writer in at a time
+        session.execute(select(BackupPlan.id).where(BackupPlan.id.in_(plan_ids)).with_for_update(key_share=True))
 
 
 def recompute_due(connection, plan_ids: list[int] | None = None, zone: tzinfo | None = None
