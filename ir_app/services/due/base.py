@@ -48,6 +48,9 @@ class DueContext:
     zone: tzinfo
     playbooks_dir: Path | None = None
     commune_ids: Collection[int] | None = None    # None: every commune
+    # True: providers may leave out deadlines with no threshold reached at `now` (the reminder
+    # sweep and the work queue drop them anyway; the calendar needs them all).
+    reached_only: bool = False
     extra: dict = field(default_factory=dict)
 
     @property

@@ -150,7 +150,7 @@ def incident_tasks(ctx: WorkContext) -> list[WorkItem]:
 def due_deadlines(ctx: WorkContext) -> list[WorkItem]:
     """The due providers' deadlines addressed to the user, once a reminder threshold is reached."""
     due_ctx = DueContext(ctx.session, ctx.now, ctx.zone, ctx.playbooks_dir,
-                         commune_ids=[ctx.commune_id] if ctx.commune_id else [])
+                         commune_ids=[ctx.commune_id] if ctx.commune_id else [], reached_only=True)
     items = []
     for provider in PROVIDERS:
         if provider.name in REPLACED_PROVIDERS:
