@@ -182,7 +182,7 @@ def _morning_checks(session: Session, rows: dict[int, CommuneRow], ids, inputs: 
 
 
 def _training(session: Session, rows: dict[int, CommuneRow], ids, inputs: Inputs) -> None:
-    """Training coverage of every commune: four statements for the whole province."""
+    """Training coverage of every commune: three statements for the whole province."""
     found = coverage_by_commune(session, ids, inputs.training_rules, inputs.today)
     for commune_id, row in rows.items():
         row.training = found.get(commune_id)
