@@ -114,11 +114,13 @@ class ClockIncident:
 _CLOCK_COLUMNS = tuple(getattr(Incident, item.name) for item in fields(ClockIncident) if item.name != "reports")
 
 
-def incident_clocks(incident: Incident | ClockIncident, data: ResponseData, now: datetime) -> list[ClockStatus]:
-    """Every clock that applies to the incident, earliest due first (reports must be loaded)."""
+def incident_clocks(incident: Incident | ClockIncident, data: ResponseData, now: datetime,
+                    rules: Iterable[ClockRule] | None = None) -> list[ClockStatus]:
+    """Every clock that applies to the incident, earliest due first (reports must be loaded).
+    ``rules`` narrows the playbooks' rules to those the caller counts (default: all)."""
     if incident.state == NOT_AN_INCIDENT:
         return []
-    found = due_clocks(data.clock_rules, incident_facts(incident, data), incident.detected_at,
+    found = due_clocks(data.clock_rules if rules is None else rules, incident_facts(incident, data), incident.detected_at,
                        incident.discovered_at, resolved_at=incident.resolved_at)
     first: dict[str, IncidentReport] = {}
     for report in sorted(incident.reports, key=lambda item: item.sent_at):
@@ -149,19 +151,20 @@ class DueClock:
 
 
 def due_incident_clocks(session: Session, now: datetime, commune_ids: Iterable[int] | Select | None = None,
-                        data: ResponseData | None = None) -> list[DueClock]:
+                        data: ResponseData | None = None, rules: Iterable[ClockRule] | None = None) -> list[DueClock]:
     """Clocks not yet completed by a report, on incidents not closed, earliest due first.
 
     ``commune_ids`` (a list or a sub-select) limits the communes; None means all. ``data`` is the
-    playbooks folder (default: the configured one, loaded once per process). One statement
-    whatever the number of incidents.
+    playbooks folder (default: the configured one, loaded once per process); ``rules`` only some
+    of its rules (default: all). One statement whatever the number of incidents.
     """
     data = data or response_data()
+    rules = None if rules is None else tuple(rules)
     items = [
         DueClock(incident.id, incident.commune_id, incident.code, incident.title, clock.rule.id, clock.rule.title,
                  clock.rule.kind, clock.rule.recipient, clock.rule.article, clock.due_at, clock.time_left)
         for incident in open_clock_incidents(session, commune_ids, data)
-        for clock in incident_clocks(incident, data, now)
+        for clock in incident_clocks(incident, data, now, rules)
         if clock.status != DONE
     ]
     return sorted(items, key=lambda item: (item.due_at, item.incident_id))
