@@ -122,7 +122,7 @@ def incident_clocks(incident: Incident | ClockIncident, data: ResponseData, now:
         return []
     found = due_clocks(data.clock_rules if rules is None else rules, incident_facts(incident, data), incident.detected_at,
                        incident.discovered_at, resolved_at=incident.resolved_at)
-    first: dict[str, IncidentReport] = {}
+    first: dict[str, IncidentReport | ClockReport] = {}
     for report in sorted(incident.reports, key=lambda item: item.sent_at):
         if report.clock_rule_id:
             first.setdefault(report.clock_rule_id, report)
