@@ -58,6 +58,8 @@ def dossier_steps(ctx: DueContext) -> list[Deadline]:
              .options(selectinload(Dossier.system)).order_by(Dossier.id))
     if (scope := ctx.scoped(Dossier.commune_id)) is not None:
         query = query.where(scope)
+    if (remindable := ctx.remindable(Dossier.step_due_on, DOSSIER_THRESHOLDS)) is not None:
+        query = query.where(remindable)
     deadlines = []
     for dossier in ctx.session.scalars(query):
         roles, step = DOSSIER_STEPS[dossier.state]
@@ -95,6 +97,8 @@ def periodic_reviews(ctx: DueContext) -> list[Deadline]:
              .options(joinedload(Review.dossier).joinedload(Dossier.system)).order_by(Review.id))
     if scope is not None:
         query = query.where(scope)
+    if (remindable := ctx.remindable(Review.next_due_on, REVIEW_THRESHOLDS)) is not None:
+        query = query.where(remindable)
     checked = [_review_deadline(review.dossier, review.next_due_on,
                                 f"Lần kiểm tra trước: {review.reviewed_on:%d/%m/%Y} ({review.assessor}).")
                for review in ctx.session.scalars(query)]
