@@ -262,17 +262,23 @@ def test_nothing_is_stored_from_uncommitted_writes(app, session, commune, law, c
     assert _read(session, law.catalogue) == _derived(session, law.catalogue)
 
 
-def test_two_readers_storing_the_same_rows_both_succeed(app, session, commune, law, clock, plan_world):  # noqa: F811
+def test_two_readers_storing_the_same_rows_both_succeed(app, session, commune, law, clock, plan_world,  # noqa: F811
+                                                       monkeypatch, caplog):
+    """Two workers that both found nothing stored derive the same rows and both store them."""
+    from ir_app.services.measures import stored_progress
+
     session.execute(DossierPlanProgress.__table__.delete())
     session.commit()
+    monkeypatch.setattr(stored_progress, "_valid_rows", lambda *_args: {})  # neither sees the other's rows
     readers = [app.extensions["ir_session_factory"]() for _ in range(2)]
     try:
         results = [progress_of(reader, _keys(reader), law.catalogue) for reader in readers]
     finally:
         for reader in readers:
             reader.close()
+    monkeypatch.undo()
     assert results[0] == results[1] == _derived(session, law.catalogue)
-    assert _stored_count(session) == len(_keys(session))
+    assert "not stored" not in caplog.text and _stored_count(session) == len(_keys(session))
 
 
 def test_the_second_read_is_one_statement(app, session, commune, law, clock, plan_world):  # noqa: F811
