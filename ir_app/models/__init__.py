@@ -41,6 +41,7 @@ from ir_app.models.inventory import (
     SystemType,
 )
 from ir_app.models.notifications import Notification
+from ir_app.models.plan_progress import DossierPlanProgress, PlanProgressVersion
 from ir_app.models.risks import Risk, RiskAssessment, RiskMeasure
 from ir_app.models.org import (
     CommuneType,
@@ -60,7 +61,7 @@ from ir_app.models.training import TrainingAttendance, TrainingCourse, TrainingS
 
 __all__ = [
     "Advisory", "AdvisoryAction", "AdvisoryRecipient", "AdvisoryResponse", "ApiToken", "AuditChainHead", "AuditEvent", "BackupPlan", "BackupRun", "Base", "CalendarFeed", "ChannelDelivery", "ChannelEndpoint", "CheckItem", "CheckResult",
-    "CustodyEntry", "DocumentTemplate", "Drill", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
+    "CustodyEntry", "DocumentTemplate", "DossierPlanProgress", "PlanProgressVersion", "Drill", "IssuedDocument", "Evidence", "Incident", "IncidentPlaybook", "IncidentReport",
     "IncidentTask", "JobRun", "Measure", "MeasureEvidence", "MeasureRequirement", "MeasureSystem", "MorningCheck",
     "RestoreTest", "ResponseTeamMember", "Risk", "RiskAssessment", "RiskMeasure", "SchedulerLease", "TimelineEntry", "Dossier", "DossierStep", "PlanItem", "Review",
     "ReviewFinding", "SecurityPolicy", "SecurityPolicySystem", "CommuneType", "ComponentKind", "EmergencyContact",

@@ -12,7 +12,8 @@ from ir_app.domain.regimes import Regime, Transition
 from ir_app.i18n_markers import N_
 from ir_app.domain.requirements import Catalogue
 from ir_app.models import Dossier, InformationSystem
-from ir_app.services.measures.plan import DossierKey, progress_by_dossier
+from ir_app.services.measures.plan import DossierKey
+from ir_app.services.measures.stored_progress import progress_of
 
 LEGACY_REGIME = "nd85-2016"
 
@@ -42,13 +43,13 @@ def _restrict(query, column, commune_ids):
 
 
 def _plan_figures(session: Session, figures: dict[int, CommuneFigures], commune_ids, catalogue: Catalogue) -> None:
-    """Protection-plan progress of the dossiers in force, derived from the communes' measures."""
+    """Protection-plan progress of the dossiers in force (stored; derived from the measures when stale)."""
     level = func.coalesce(Dossier.proposed_level, Dossier.determined_level)
     rows = session.execute(_restrict(select(Dossier.id, Dossier.commune_id, Dossier.system_id, level)
                                      .where(Dossier.state.in_(("approved", "protecting", "operating"))),
                                      Dossier.commune_id, commune_ids)).all()
     keys = [DossierKey(*row) for row in rows]
-    progress = progress_by_dossier(session, keys, catalogue)
+    progress = progress_of(session, keys, catalogue)
     for key in keys:
         if key.id in progress:
             figures[key.commune_id].plan_total += progress[key.id].total

@@ -14,7 +14,8 @@ from ir_app.models.checks import MorningCheck
 from ir_app.models.backups import BackupPlan
 from ir_app.services.backups.health import PlanStatus, plan_statuses
 from ir_app.services.incidents.clocks import DueClock, due_incident_clocks
-from ir_app.services.measures.plan import DossierKey, progress_by_dossier
+from ir_app.services.measures.plan import DossierKey
+from ir_app.services.measures.stored_progress import progress_of
 from ir_app.services.overview import transition_deadline
 from ir_app.services.province.figures import IN_FORCE, Inputs, week_days_due
 from ir_app.services.training.coverage import commune_coverage
@@ -86,7 +87,7 @@ def _plan_gaps(session: Session, commune: Organisation, inputs: Inputs) -> list[
         .options(joinedload(Dossier.system)))}
     keys = [DossierKey(dossier.id, commune.id, dossier.system_id, dossier_level)
             for dossier, dossier_level in dossiers.values()]
-    progress = progress_by_dossier(session, keys, inputs.catalogue)
+    progress = progress_of(session, keys, inputs.catalogue)
     rows = [PlanGapRow(dossiers[key.id][0], key.level, found.total - found.done, found.total)
             for key in keys if (found := progress.get(key.id)) is not None and found.total > found.done]
     return sorted(rows, key=lambda row: (-row.gaps, row.dossier.id))

@@ -21,7 +21,8 @@ from ir_app.services import overview
 from ir_app.services.backups.health import commune_summaries
 from ir_app.services.incidents.clocks import due_incident_clocks
 from ir_app.services.incidents.data import ResponseData
-from ir_app.services.measures.plan import DossierKey, progress_by_dossier
+from ir_app.services.measures.plan import DossierKey
+from ir_app.services.measures.stored_progress import progress_of
 from ir_app.services.province import rag
 from ir_app.services.training.coverage import configured_rules, coverage_by_commune
 
@@ -101,7 +102,7 @@ def _plans(session: Session, rows: dict[int, CommuneRow], ids, catalogue: Catalo
     keys = [DossierKey(*item) for item in session.execute(
         select(Dossier.id, Dossier.commune_id, Dossier.system_id, level)
         .where(Dossier.state.in_(IN_FORCE), Dossier.commune_id.in_(ids)))]
-    progress = progress_by_dossier(session, keys, catalogue)
+    progress = progress_of(session, keys, catalogue)
     for key in keys:
         found = progress.get(key.id)
         if found is None or key.commune_id not in rows:
