@@ -11,15 +11,27 @@ template generator uses, values instead of tags). Prints mean and median of each
 Part 2 bundles a whole commune: the seven demo systems of xã Vĩnh Lại, each with the documents
 its level needs (thuyết minh, request, appraisal opinion, submission, decision), plus the
 annual report (Mẫu số 08), into one deterministic zip with a manifest.
+
+Part 3 (``--province-bundle``) bundles every current dossier of the synthetic province with the
+real command, ``ir-app dossier bundle --province CODE``, in a child process against a copy of
+the province database (never the shared one: ``createdb -T scale_bench h_<name>_bench``), and
+prints wall and CPU time, dossiers, documents, ZIP size and the child's peak RSS.
+
+    .venv/bin/python bench/bench_documents.py --province-bundle \
+        --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/h_bundle_bench --province-code 91
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -188,13 +200,53 @@ def part2() -> None:
     print(f"{'total':<34} {(done - start) * 1000:7.0f} ms")
 
 
+def part3(pg_url: str, province_code: str, data_dir: Path) -> None:
+    from bench import province as bench_province
+
+    env = bench_province.server_env(pg_url, data_dir)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "tinh.zip"
+        command = [str(Path(sys.executable).with_name("ir-app")), "dossier", "bundle", "--province", province_code,
+                   "--out", str(out)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        finished = subprocess.run(command, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if finished.returncode != 0:
+            raise SystemExit(f"bundle failed: {finished.stderr.strip() or finished.stdout.strip()}")
+        with zipfile.ZipFile(out) as archive:
+            names = archive.namelist()
+        folders = {name.rsplit("/", 1)[0] for name in names if "/" in name}
+        documents = sum(name.endswith(".docx") for name in names)
+        cpu = (usage.ru_utime - before.ru_utime) + (usage.ru_stime - before.ru_stime)
+        print(f"Part 3 — province bundle ({province_code}): {len(folders)} dossier folders, {documents} documents, "
+              f"{len(names) - documents} other files, zip {out.stat().st_size / 2**20:.1f} MiB")
+        print(f"{'wall time':<34} {wall:7.1f} s")
+        print(f"{'CPU time of the command':<34} {cpu:7.1f} s (user {usage.ru_utime - before.ru_utime:.1f}, "
+              f"system {usage.ru_stime - before.ru_stime:.1f})")
+        print(f"{'peak RSS of the command':<34} {usage.ru_maxrss / 1024:7.0f} MiB")
+        print(finished.stdout.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the DOCX document layer.")
     parser.add_argument("-n", "--repeat", type=int, default=50, help="runs per variant (default 50)")
+    parser.add_argument("--province-bundle", action="store_true",
+                        help="part 3 only: bundle every dossier of the province at --pg-url")
+    parser.add_argument("--pg-url", help="a copy of the synthetic province database (part 3)")
+    parser.add_argument("--province-code", default="91", help="the province to bundle (part 3)")
+    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "bench-documents",
+                        help="secret key and logs of the bundle command (part 3)")
     args = parser.parse_args(argv)
     load = os.getloadavg() if hasattr(os, "getloadavg") else ()
     print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPU(s)"
           + (f", load average {load[0]:.1f}" if load else ""))
+    if args.province_bundle:
+        if not args.pg_url:
+            parser.error("--province-bundle needs --pg-url")
+        part3(args.pg_url, args.province_code, args.data_dir)
+        return 0
     part1(args.repeat)
     print()
     part2()

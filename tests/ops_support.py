@@ -16,6 +16,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
+from ir_app.services.backups.due import refresh_due
 from ir_app.jobs.env import JobEnv
 from ir_app.jobs.runner import run_due
 from ir_app.models import BackupPlan, InformationSystem
@@ -114,6 +115,8 @@ def make_plan(session, system, responsible=None, starts_at=None, **values) -> Ba
                       responsible_user_id=responsible.id if responsible else None, starts_at=starts_at,
                       created_at=starts_at, updated_at=starts_at, **values)
     session.add(plan)
+    session.flush()
+    refresh_due(session, [plan])  # a row written without the service: keep its stored moments too
     session.commit()
     return plan
 

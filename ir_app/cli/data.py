@@ -103,27 +103,56 @@ def dossier_export(system_id: int, out: Path) -> None:
 
 
 @dossier_group.command("bundle")
-@click.option("--commune", "code", required=True, help="Mã đơn vị hành chính (hoặc slug) của xã.")
+@click.option("--commune", "code", help="Mã đơn vị hành chính (hoặc slug) của xã.")
+@click.option("--province", "province_code",
+              help="Mã (hoặc slug) của tỉnh: mọi xã/phường của tỉnh, mỗi xã một thư mục.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def dossier_bundle(code: str, out: Path) -> None:
-    """All dossiers of a commune as one ZIP (with a SHA-256 manifest)."""
+def dossier_bundle(code: str | None, province_code: str | None, out: Path) -> None:
+    """All dossiers of a commune, or of every commune of a province, as one ZIP (with a SHA-256
+    manifest), written to OUT as it goes."""
+    from ir_app.services.dossiers import documents
+
+    if bool(code) == bool(province_code):
+        fail("cần đúng một trong hai tùy chọn --commune hoặc --province.", 2)
+    session = _session()
+    try:
+        place, commune_ids = _bundle_place(session, code, province_code)
+        dossiers = documents.bundled_dossiers(session, commune_ids, commune_folders=bool(province_code))
+        with click.progressbar(length=len(dossiers), label="Đóng gói hồ sơ", show_pos=True, show_eta=True) as bar:
+            summary = _write_then_rename(out, lambda target: documents.write_bundle(
+                session, _documents_catalogue(), dossiers, current_app.extensions["ir_law"], _now(), target,
+                progress=lambda _dossier: bar.update(1)))
+        audit_export(session, place.kind, place.id, None if province_code else place.id,
+                     f"Đóng gói {summary.dossiers} hồ sơ ra {out.name}")
+    finally:
+        session.close()
+    click.echo(f"Đã ghi {summary.dossiers} hồ sơ ({summary.files} tệp) của {place.full_name} vào {out}.")
+
+
+def _bundle_place(session, code: str | None, province_code: str | None):
+    """The commune or province asked for, and the ids of the communes it covers. The command runs
+    as the operator of the deployment: every commune of the database is open to it."""
     from sqlalchemy import select
 
     from ir_app.models import Organisation
     from ir_app.services.dossiers import documents
 
-    session = _session()
+    wanted = code or province_code
+    kind = "commune" if code else "province"
+    place = session.scalar(select(Organisation).where((Organisation.code == wanted) | (Organisation.slug == wanted)))
+    if place is None or place.kind != kind:
+        fail(f"không có {'xã/phường' if code else 'tỉnh/thành phố'} mã «{wanted}».")
+    return place, [place.id] if code else documents.province_commune_ids(session, place.id)
+
+
+def _write_then_rename(out: Path, write):
+    """Write into OUT.part and rename it to OUT once complete: a failed run leaves no half bundle."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".part")
     try:
-        commune = session.scalar(select(Organisation).where((Organisation.code == code) | (Organisation.slug == code)))
-        if commune is None or commune.kind != "commune":
-            fail(f"không có xã/phường mã «{code}».")
-        ids = documents.commune_dossier_ids(session, commune.id)
-        with click.progressbar(length=len(ids), label="Đóng gói hồ sơ") as bar:
-            data = documents.commune_bundle(session, _documents_catalogue(), commune.id,
-                                            current_app.extensions["ir_law"], _now(), progress=lambda _: bar.update(1))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-        audit_export(session, "commune", commune.id, commune.id, f"Đóng gói {len(ids)} hồ sơ ra {out.name}")
+        with partial.open("wb") as target:
+            result = write(target)
+        partial.replace(out)
     finally:
-        session.close()
-    click.echo(f"Đã ghi {len(ids)} hồ sơ của {commune.full_name} vào {out}.")
+        partial.unlink(missing_ok=True)
+    return result

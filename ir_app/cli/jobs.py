@@ -135,3 +135,18 @@ def backups_token(plan_id: int, revoke: bool) -> None:
         return
     click.echo(f"Mã API mới của phương án «{plan.name}» (chỉ hiện một lần, mã cũ hết hiệu lực):")
     click.echo(token)
+
+
+@backups_group.command("recompute-due")
+def backups_recompute_due() -> None:
+    """Recompute every plan's stored due moments (after changing IR_TIMEZONE or editing rows by hand)."""
+    from ir_app.services.backups.due import recompute_due
+
+    env = _job_env()
+    session = _session()
+    try:
+        count = len(recompute_due(session, zone=env.zone))
+        session.commit()
+    finally:
+        session.close()
+    click.echo(f"Đã tính lại hạn sao lưu của {count} phương án.")

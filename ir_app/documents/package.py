@@ -10,7 +10,9 @@ import hashlib
 import io
 import json
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -54,21 +56,63 @@ def build_zip(files: list[tuple[str, bytes]], generated_at: datetime) -> bytes:
     unpacked bundle.
     """
     entries = sorted(files, key=lambda item: item[0])
-    names = [name for name, _ in entries]
-    _check_names(names)
-    listing = [{"name": name, "size": len(blob), "sha256": hashlib.sha256(blob).hexdigest()}
-               for name, blob in entries]
-    manifest_txt = "".join(f"{item['sha256']}  {item['name']}\n" for item in listing)
-    manifest_json = json.dumps(
-        {"generated_at": _iso_utc(generated_at), "files": listing},
-        ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    stamp = zip_timestamp(generated_at)
+    _check_names([name for name, _ in entries])
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, blob in entries + [("MANIFEST.txt", manifest_txt.encode("utf-8")),
-                                     ("manifest.json", manifest_json.encode("utf-8"))]:
-            archive.writestr(_info(name, stamp), blob, compresslevel=6)
+    with BundleWriter(out, generated_at) as bundle:
+        for name, blob in entries:
+            bundle.add(name, blob)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class BundleEntry:
+    """What the manifest says of one file: all a bundle keeps of it once it is written."""
+
+    name: str
+    size: int
+    sha256: str
+
+
+class BundleWriter:
+    """A bundle written as it goes (the same bytes as ``build_zip``): each file is compressed into
+    the archive when it is added and only its ``BundleEntry`` is kept, so a province's thousands
+    of documents never sit in memory together. Files must come in ascending name order, which
+    keeps the archive deterministic without holding them all to sort them."""
+
+    def __init__(self, target: BinaryIO, generated_at: datetime) -> None:
+        self.generated_at = generated_at
+        self.entries: list[BundleEntry] = []
+        self._stamp = zip_timestamp(generated_at)
+        self._archive = zipfile.ZipFile(target, "w")
+
+    def add(self, name: str, data: bytes) -> None:
+        _check_name(name)
+        if self.entries and name <= self.entries[-1].name:
+            raise ValueError(f"tệp trong gói phải theo thứ tự tên: {name!r} sau {self.entries[-1].name!r}")
+        self._write(name, data)
+        self.entries.append(BundleEntry(name, len(data), hashlib.sha256(data).hexdigest()))
+
+    def close(self) -> None:
+        """Write MANIFEST.txt and manifest.json last, then the archive's directory."""
+        listing = [{"name": entry.name, "size": entry.size, "sha256": entry.sha256} for entry in self.entries]
+        manifest_txt = "".join(f"{item['sha256']}  {item['name']}\n" for item in listing)
+        manifest_json = json.dumps({"generated_at": _iso_utc(self.generated_at), "files": listing},
+                                   ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        self._write("MANIFEST.txt", manifest_txt.encode("utf-8"))
+        self._write("manifest.json", manifest_json.encode("utf-8"))
+        self._archive.close()
+
+    def __enter__(self) -> BundleWriter:
+        return self
+
+    def __exit__(self, error_type, *_details) -> None:
+        if error_type is None:
+            self.close()
+        else:
+            self._archive.close()  # the caller drops the partial file
+
+    def _write(self, name: str, data: bytes) -> None:
+        self._archive.writestr(_info(name, self._stamp), data, compresslevel=6)
 
 
 def _iso_utc(when: datetime) -> str:
@@ -78,12 +122,15 @@ def _iso_utc(when: datetime) -> str:
 
 
 def _check_names(names: list[str]) -> None:
-    reserved = {"MANIFEST.txt", "manifest.json"}
     for name in names:
-        parts = name.split("/")
-        if (not name or name.startswith("/") or "\\" in name or ".." in parts or "" in parts
-                or name in reserved):
-            raise ValueError(f"tên tệp không hợp lệ trong gói: {name!r}")
+        _check_name(name)
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ValueError(f"tên tệp bị trùng trong gói: {', '.join(duplicates)}")
+
+
+def _check_name(name: str) -> None:
+    parts = name.split("/")
+    if (not name or name.startswith("/") or "\\" in name or ".." in parts or "" in parts
+            or name in ("MANIFEST.txt", "manifest.json")):
+        raise ValueError(f"tên tệp không hợp lệ trong gói: {name!r}")

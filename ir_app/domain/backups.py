@@ -216,10 +216,16 @@ class BackupHealth:
 def backup_health(spec: CronSpec, zone: tzinfo, starts_at: datetime, last_ok_at: datetime | None,
                   now: datetime, grace: timedelta) -> BackupHealth:
     """Where a plan stands at `now` (all datetimes aware; the schedule is read in `zone`)."""
-    expected = _local(first_uncovered(spec, _naive(starts_at, zone),
-                                      _naive(last_ok_at, zone) if last_ok_at else None), zone)
+    expected = expected_at(spec, zone, starts_at, last_ok_at)
     due_by = expected + grace
     return BackupHealth(expected, due_by, now >= due_by, last_ok_at)
+
+
+def expected_at(spec: CronSpec, zone: tzinfo, starts_at: datetime, last_ok_at: datetime | None) -> datetime:
+    """The first expected time no good run covers (aware). It does not depend on the clock: with
+    the grace added it is the instant from which the plan is overdue, until the next good run."""
+    return _local(first_uncovered(spec, _naive(starts_at, zone),
+                                  _naive(last_ok_at, zone) if last_ok_at else None), zone)
 
 
 @lru_cache(maxsize=16384)  # pure; depends only on the schedule and the last good run

@@ -48,6 +48,23 @@ OVERDUE = Threshold(None)
 AT_DUE = Threshold(0, HOURS)
 
 
+# Working days ahead become at most this many more calendar days (weekends, Tết's week off).
+WORKING_DAYS_SLACK = 14
+
+
+def reminder_horizon(thresholds: Sequence[Threshold], today: date) -> date:
+    """The latest due date whose earliest threshold may be reached today (generously: a day more for
+    the zone, weekends and holidays for working days). A deadline due after it needs no reminder yet."""
+    lead = 0
+    for threshold in thresholds:
+        if threshold.amount is None:
+            continue
+        days = {DAYS: threshold.amount, WORKING_DAYS: 2 * threshold.amount + WORKING_DAYS_SLACK,
+                HOURS: -(-threshold.amount // 24)}[threshold.unit]
+        lead = max(lead, days)
+    return today + timedelta(days=lead + 1)
+
+
 def is_reached(threshold: Threshold, due: date | datetime, now: datetime, zone: tzinfo,
                holidays: Container[date], extra_workdays: Container[date] = frozenset()) -> bool:
     """Has `now` (aware) reached the threshold of a deadline?

@@ -35,7 +35,7 @@ class Job:
 
 def sweep(group: str) -> Callable[[JobEnv, Session, datetime], str]:
     def run(env: JobEnv, session: Session, now: datetime) -> str:
-        ctx = DueContext(session, now, env.zone, env.playbooks_dir)
+        ctx = DueContext(session, now, env.zone, env.playbooks_dir, reached_only=True)
         return send_due_reminders(ctx, collect(ctx, group)).summary()
 
     run.__name__ = f"sweep_{group}"

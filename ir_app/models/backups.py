@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,6 +64,13 @@ class BackupPlan(Base):
     restore_test_interval_months: Mapped[int] = mapped_column(Integer, default=6)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)      # no run is expected before this
+    # What the plan's health needs of the clock, kept by services/backups/due.py whenever a run, a
+    # restore test or the plan changes, so overdue plans are counted in SQL (issue 17):
+    # overdue = next_overdue_at <= now (NULL: inactive plan or unreadable schedule);
+    # restore test overdue = active and restore_due_on < today; has_away_copy from destinations.
+    next_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    restore_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    has_away_copy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The backup script's secret: only its SHA-256 is kept; revoking clears it.
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     api_token_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

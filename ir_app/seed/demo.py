@@ -28,6 +28,7 @@ from ir_app.models.org import ROLE_LABELS
 from ir_app.config import bundled_root
 from ir_app.seed import (demo_advisories, demo_designs, demo_drills, demo_incidents, demo_measures,
                          demo_risks, demo_training)
+from ir_app.services.backups.due import refresh_due
 from ir_app.services import audit
 from ir_app.services.accounts import hash_password, new_session_token
 from ir_app.services.audit import Actor
@@ -409,6 +410,8 @@ def _load_plan(loader: _Loader, commune: Organisation, system: InformationSystem
                                 result="ok", minutes_to_restore=45, created_at=now,
                                 notes="Khôi phục thử lên máy dự phòng, mở được hồ sơ mẫu"))
         loader.created += 1
+    session.flush()
+    refresh_due(session, [plan])  # runs and tests were added as rows, not through record_run
 
 
 def _demo_run_times(data: dict[str, Any], now: datetime) -> list[datetime]:

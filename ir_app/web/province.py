@@ -82,7 +82,8 @@ def index():
     ]
     return render_template("province/index.html", province=province, rows=sort_rows(rows, column, descending),
                            totals=province_totals(rows), columns=rag.COLUMNS, sort=column, descending=descending,
-                           charts=figures, today=given.today, transition=given.transition)
+                           charts=figures, today=given.today, transition=given.transition,
+                           level_words={level: gettext(word) for level, word in rag.LEVEL_LABELS.items()})
 
 
 @bp.get("/summary.xlsx")

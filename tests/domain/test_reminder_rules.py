@@ -13,6 +13,7 @@ from ir_app.domain.reminders import (
     before,
     latest_reached,
     next_digest_at,
+    reminder_horizon,
     retry_delay,
 )
 
@@ -68,3 +69,24 @@ def test_digest_is_next_7am_local():
 def test_annual_report_year():
     assert annual_report_year(date(2026, 12, 24)) == 2026
     assert annual_report_year(date(2026, 12, 25)) == 2027
+
+
+# Tết 2027: nine days off in a row (Saturday 06/02 to Sunday 14/02).
+TET = {date(2027, 2, 6) + timedelta(days=n) for n in range(9)}
+
+
+def test_nothing_due_after_the_reminder_horizon_is_reached_yet():
+    """The sweep leaves out deadlines due after the horizon: none of them may have a reached threshold,
+    on any day of a winter with Tết, for day, working-day and hour thresholds alike."""
+    series = (STEP, (before(30), before(7), before(1), OVERDUE), (before(3), OVERDUE), (before(12, HOURS), OVERDUE),
+              (AT_DUE,), (before(0),))
+    for offset in range(120):
+        today = date(2026, 12, 15) + timedelta(days=offset)
+        now = at(today.year, today.month, today.day, 23, 59)
+        for thresholds in series:
+            horizon = reminder_horizon(thresholds, today)
+            for later in range(1, 40):
+                due = horizon + timedelta(days=later)
+                assert latest_reached(thresholds, due, now, HANOI, HOLIDAYS | TET) is None, (today, thresholds, due)
+            # … and the horizon is not far off: thresholds reached at it or before still go.
+            assert horizon - today <= timedelta(days=2 * 30 + 14 + 1)

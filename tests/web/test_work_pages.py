@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from ir_app.models import Notification, Role
+from ir_app.models import Dossier, Notification, Role
 from ir_app.services.audit import Actor
 from ir_app.services.dossiers import lifecycle as dossiers
+from ir_app.services.incidents import tasks as incident_tasks
 from ir_app.services.inventory import systems as inventory
+from ir_app.services.measures import plan, register
 from tests import incident_support
 
 LAN = {"code": "LAN", "name": "Mạng LAN trụ sở", "system_type": "infrastructure", "status": "in_operation",
@@ -27,15 +30,21 @@ def team(make_user, commune):
             for role in (Role.STAFF, Role.APPRAISER, Role.OFFICER, Role.AUDITOR, Role.APPROVER)}
 
 
-@pytest.fixture
-def submitted(session, law, commune, team, clock):
-    staff = team[Role.STAFF]
-    system = inventory.create_system(session, Actor.system(), commune, LAN, clock.now())
+def proposed(session, law, commune, staff, clock, system_values=LAN):
+    """A new system's dossier with its level proposed (a draft)."""
+    system = inventory.create_system(session, Actor.system(), commune, system_values, clock.now())
     dossier = dossiers.start_dossier(session, Actor.of(staff), system, law.default_regime, clock.now())
     dossier.answers = {"system_type": "infrastructure", "information": ["private", "personal"],
                        "infrastructure_scope": "one_org"}
     dossiers.save_proposal(session, Actor.of(staff), dossier, law.default_regime, dossiers.Proposal(None, "", "", []),
                            clock.now(), None)
+    return dossier
+
+
+@pytest.fixture
+def submitted(session, law, commune, team, clock):
+    staff = team[Role.STAFF]
+    dossier = proposed(session, law, commune, staff, clock)
     dossiers.take_action(session, staff, Actor.of(staff), dossier, "submit", dossiers.StepInput(), law, clock.now())
     session.commit()
     return dossier
@@ -124,12 +133,55 @@ def test_the_menu_count_follows_each_change_at_once(make_web, session, law, comm
     assert badge.search(text(client.get("/incidents/"))).group(1) == "1"  # reused: no change since
     # A second dossier is submitted: it waits on the appraiser from the very next page.
     staff = team[Role.STAFF]
-    system = inventory.create_system(session, Actor.system(), commune, {**LAN, "code": "WEB", "name": "Cổng web"},
-                                     clock.now())
-    dossier = dossiers.start_dossier(session, Actor.of(staff), system, law.default_regime, clock.now())
-    dossier.answers = dict(submitted.answers)
-    dossiers.save_proposal(session, Actor.of(staff), dossier, law.default_regime,
-                           dossiers.Proposal(None, "", "", []), clock.now(), None)
+    dossier = proposed(session, law, commune, staff, clock, {**LAN, "code": "WEB", "name": "Cổng web"})
     dossiers.take_action(session, staff, Actor.of(staff), dossier, "submit", dossiers.StepInput(), law, clock.now())
     session.commit()
     assert badge.search(text(client.get("/systems/"))).group(1) == "2"
+
+
+def _in_force(session, law, commune, staff, clock, code):
+    dossier = proposed(session, law, commune, staff, clock, {**LAN, "code": code, "name": f"Hệ thống {code}"})
+    dossier.state, dossier.decision_number, dossier.decision_on = "protecting", f"QĐ {code}", date(2026, 11, 2)
+    return dossier
+
+
+def _more_work(session, law, commune, team, clock, count, start):
+    """Dossiers in force with measures of every scope and an override, incidents with their tasks."""
+    staff, officer = team[Role.STAFF], team[Role.OFFICER]
+    for number in range(start, start + count):
+        dossier = _in_force(session, law, commune, staff, clock, f"S{number}")
+        requirements = [requirement.id for requirement in law.catalogue.for_level(dossier.level)]
+        for index, (scope, status) in enumerate((("commune", "planned"), ("system", "partly"), ("system", "planned"))):
+            register.save_measure(session, Actor.system(), commune, {
+                "title": f"Biện pháp {number}.{index}", "category": "technical", "scope": scope, "status": status,
+                "requirements": ", ".join(requirements[index::7]), "description": "Nội dung",
+                "planned_on": date(2027, 1, 1 + number).isoformat()},
+                register.MeasureInput(system_ids=(dossier.system_id,) if scope == "system" else (),
+                                      owner_id=(staff, officer)[number % 2].id), law.catalogue, clock.now())
+        plan.set_override(session, Actor.system(), dossier, requirements[1], "not_applicable", "Không dùng",
+                          law.catalogue, clock.now())
+        incident = incident_support.quick_report(session, staff, commune, clock.now())
+        incident_tasks.apply_playbook(session, Actor.of(officer), incident, "ransomware", clock.now(),
+                                      incident_support.data())
+    session.commit()
+
+
+def test_the_officer_pages_issue_as_many_statements_however_much_work_waits(app, session, make_web, law, commune,
+                                                                            team, clock):
+    client = make_web(team[Role.OFFICER])
+
+    def measured(*urls) -> dict[str, int]:
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+        return {url: incident_support.count_statements(app, lambda url=url: client.get(url)) for url in urls}
+
+    nothing = measured("/", "/work")
+    _more_work(session, law, commune, team, clock, 1, 0)
+    dossier = session.scalar(select(Dossier).where(Dossier.commune_id == commune.id).order_by(Dossier.id))
+    urls = ("/", "/work", f"/dossiers/{dossier.id}")
+    few = measured(*urls)
+    assert nothing.items() <= few.items()
+    _more_work(session, law, commune, team, clock, 4, 1)
+    assert measured(*urls) == few
+    page = text(client.get("/work?kind=plan_gaps"))
+    assert page.count("Phương án «Hệ thống S") == 5 and "yêu cầu chưa đạt" in page

@@ -2,7 +2,8 @@
 recent working days, and each person's notifications."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from ir_app.models import (
     RestoreTest,
 )
 from ir_app.seed.synthetic.seeder import CommuneRef, Seeder, SystemRef
+from ir_app.services.backups.due import configured_zone, due_moments
 from ir_app.services.checks import default_items
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -50,11 +52,15 @@ def add_operations(seed: Seeder, commune: CommuneRef) -> None:
 def _add_backups(seed: Seeder, commune: CommuneRef, rng) -> None:
     covered = [system for number, system in enumerate(commune.systems) if number == 0 or rng.random() < 0.6]
     plans = [_plan_row(seed, commune, system, rng) for system in covered]
+    histories = [(_runs(seed, plan, rng), _restore_tests(seed, commune, rng)) for plan in plans]
+    zone = configured_zone()
+    for plan, (plan_runs, plan_tests) in zip(plans, histories):
+        plan.update(_due_columns(plan, plan_runs, plan_tests, zone))
     ids = seed.insert_ids(BackupPlan, plans)
     runs, tests = [], []
-    for plan_id, plan in zip(ids, plans):
-        runs += _runs(seed, plan_id, plan, rng)
-        tests += _restore_tests(seed, commune, plan_id, rng)
+    for plan_id, plan, (plan_runs, plan_tests) in zip(ids, plans, histories):
+        runs += [dict(run, plan_id=plan_id) for run in plan_runs]
+        tests += [dict(test, plan_id=plan_id) for test in plan_tests]
         seed.audit(plan["created_at"], commune.user("officer").actor, "create", "backup_plan", plan_id, commune.id,
                    plan["name"])
     seed.insert(BackupRun, runs)
@@ -91,7 +97,17 @@ def _scheduled_days(plan: dict[str, Any], today: date) -> list[date]:
     return days
 
 
-def _runs(seed: Seeder, plan_id: int, plan: dict[str, Any], rng) -> list[dict[str, Any]]:
+def _due_columns(plan: dict[str, Any], runs: list[dict[str, Any]], tests: list[dict[str, Any]],
+                 zone: tzinfo) -> dict[str, Any]:
+    """The stored due moments, as the services compute them when runs and tests are recorded."""
+    last_ok = max((run["ran_at"] for run in runs if run["result"] == "ok"), default=None)
+    last_test = max((test["tested_on"] for test in tests if test["result"] == "ok"), default=None)
+    due = due_moments(SimpleNamespace(**plan), last_ok, last_test, zone)
+    return {"next_overdue_at": due.next_overdue_at, "restore_due_on": due.restore_due_on,
+            "has_away_copy": due.has_away_copy}
+
+
+def _runs(seed: Seeder, plan: dict[str, Any], rng) -> list[dict[str, Any]]:
     """Runs at the planned time; one plan in eight stopped a few days ago (it is overdue now)."""
     hour, minute = map(int, plan["time_of_day"].split(":"))
     stopped_days = rng.randint(3, 9) if rng.random() < 0.125 else 0
@@ -102,18 +118,18 @@ def _runs(seed: Seeder, plan_id: int, plan: dict[str, Any], rng) -> list[dict[st
         if ran_at < plan["starts_at"] or ran_at > seed.now:
             continue
         result = rng.choices(("ok", "partial", "failed"), (92, 3, 5))[0]
-        rows.append({"plan_id": plan_id, "ran_at": ran_at, "result": result,
+        rows.append({"ran_at": ran_at, "result": result,
                      "size_bytes": rng.randint(200, 4000) * 1_000_000 if result != "failed" else None,
                      "notes": "Tập lệnh sao lưu tự động" if result == "ok" else "Hết dung lượng ổ đích",
                      "source": "api", "recorded_by_id": None, "created_at": ran_at})
     return rows
 
 
-def _restore_tests(seed: Seeder, commune: CommuneRef, plan_id: int, rng) -> list[dict[str, Any]]:
+def _restore_tests(seed: Seeder, commune: CommuneRef, rng) -> list[dict[str, Any]]:
     rows = []
     for _ in range(rng.choice((0, 1, 1, 2))):
         tested = seed.now - timedelta(days=rng.randint(10, 300))
-        rows.append({"plan_id": plan_id, "tested_on": tested.astimezone(HANOI).date(),
+        rows.append({"tested_on": tested.astimezone(HANOI).date(),
                      "result": rng.choices(("ok", "partial", "failed"), (85, 10, 5))[0],
                      "minutes_to_restore": rng.randint(15, 240), "notes": "Khôi phục lên máy dự phòng",
                      "recorded_by_id": commune.user("officer").id, "created_at": tested})

@@ -20,6 +20,8 @@ def open_advisories(ctx: DueContext) -> list[Deadline]:
     scope = ctx.scoped(AdvisoryRecipient.commune_id)
     if scope is not None:
         query = query.where(scope)
+    if (remindable := ctx.remindable(Advisory.deadline, ADVISORY_THRESHOLDS)) is not None:
+        query = query.where(remindable)
     return [Deadline(
         uid=f"advisory:{copy.advisory_id}:commune:{copy.commune_id}", kind="advisory_due",
         title=(f"Gửi báo cáo đột xuất «{copy.advisory.title}»" if copy.advisory.is_report_request

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ir_app.domain.backups import (
@@ -14,7 +14,6 @@ from ir_app.domain.backups import (
     RunResult,
     ScheduleError,
     backup_health,
-    has_away_copy,
     restore_test_due_on,
     restore_test_overdue,
     rule_321_warnings,
@@ -46,13 +45,6 @@ class PlanStatus:
 
 def destinations_of(plan: BackupPlan) -> list[Destination]:
     return [Destination(item["kind"], item.get("description", "")) for item in plan.destinations or []]
-
-
-# What `_status` reads of a plan: enough for the overview to skip loading whole plans.
-SCHEDULE_COLUMNS = (BackupPlan.id, BackupPlan.commune_id, BackupPlan.is_active, BackupPlan.frequency,
-                    BackupPlan.time_of_day, BackupPlan.weekday, BackupPlan.day_of_month, BackupPlan.cron,
-                    BackupPlan.starts_at, BackupPlan.grace_hours, BackupPlan.restore_test_interval_months,
-                    BackupPlan.destinations)
 
 
 def plan_statuses(session: Session, plans: Iterable[BackupPlan], now: datetime, zone: tzinfo) -> dict[int, PlanStatus]:
@@ -97,7 +89,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def _status(plan: BackupPlan, last_ok: datetime | None, last_run: tuple, last_test: date | None,
             now: datetime, zone: tzinfo, today: date) -> PlanStatus:
-    """`plan` is a BackupPlan or a row of SCHEDULE_COLUMNS (same attribute names)."""
+    """Where `plan` stands at `now`, computed from its runs and tests (the pages' detail)."""
     health, error = None, ""
     if plan.is_active:
         try:
@@ -134,19 +126,17 @@ class CommuneBackupSummary:
 
 def commune_summaries(session: Session, commune_ids_query, now: datetime, zone: tzinfo
                       ) -> dict[int, CommuneBackupSummary]:
-    """Backup health per commune for the overview, in three statements. A province has hundreds of
-    plans: only the columns the figures need are read, and the plans are named by their query."""
-    plans = select(*SCHEDULE_COLUMNS).where(BackupPlan.is_active.is_(True))
-    if commune_ids_query is not None:
-        plans = plans.where(BackupPlan.commune_id.in_(commune_ids_query))
-    last_ok, last_test = _last_good(session, plans.with_only_columns(BackupPlan.id).scalar_subquery())
+    """Backup health per commune for the overview, in one grouped statement over the moments each
+    plan keeps on its row (services/backups/due.py), exact at `now` whatever the number of plans."""
     today = now.astimezone(zone).date()
-    summaries: dict[int, CommuneBackupSummary] = {}
-    for plan in session.execute(plans):
-        status = _status(plan, last_ok.get(plan.id), (None, None), last_test.get(plan.id), now, zone, today)
-        summary = summaries.setdefault(plan.commune_id, CommuneBackupSummary())
-        summary.plans += 1
-        summary.overdue += status.is_overdue
-        summary.restore_overdue += status.restore_overdue
-        summary.without_offsite += not has_away_copy(destinations_of(plan))
-    return summaries
+    query = (select(BackupPlan.commune_id, func.count(),
+                    _count(BackupPlan.next_overdue_at <= now), _count(BackupPlan.restore_due_on < today),
+                    _count(BackupPlan.has_away_copy.is_(False)))
+             .where(BackupPlan.is_active.is_(True)).group_by(BackupPlan.commune_id))
+    if commune_ids_query is not None:
+        query = query.where(BackupPlan.commune_id.in_(commune_ids_query))
+    return {commune_id: CommuneBackupSummary(*figures) for commune_id, *figures in session.execute(query)}
+
+
+def _count(condition):
+    return func.count(case((condition, 1)))

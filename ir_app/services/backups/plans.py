@@ -20,6 +20,7 @@ from ir_app.models import InformationSystem, User
 from ir_app.models.backups import BackupPlan, BackupRun, RestoreTest
 from ir_app.services import audit
 from ir_app.services.audit import Actor
+from ir_app.services.backups.due import refresh_due
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_record
 from ir_app.services.records import check_version, snapshot
@@ -150,6 +151,7 @@ def create_plan(session: Session, actor: Actor, system: InformationSystem, raw: 
                                                                        responsible_user_id), **values)
     session.add(plan)
     session.flush()
+    refresh_due(session, [plan])
     audit.record(session, actor, "create", now=now, object_type="backup_plan", object_id=plan.id,
                  commune_id=plan.commune_id, summary=f"{system.name}: {plan.name}",
                  changes=audit.diff({}, dict(values, responsible_user_id=plan.responsible_user_id)))
@@ -173,6 +175,7 @@ def update_plan(session: Session, actor: Actor, plan: BackupPlan, raw: dict[str,
     if changes:  # saved unchanged: no new time, no new version
         plan.updated_at = now
     session.flush()
+    refresh_due(session, [plan])  # schedule, grace, start, activity or test interval may have moved
     audit.record(session, actor, "update", now=now, object_type="backup_plan", object_id=plan.id,
                  commune_id=plan.commune_id, summary=plan.name, changes=changes)
     return plan
@@ -214,6 +217,7 @@ def record_run(session: Session, actor: Actor, plan: BackupPlan, *, result: str,
                     source=source, recorded_by_id=actor.user_id, created_at=now)
     session.add(run)
     session.flush()
+    refresh_due(session, [plan])
     audit.record(session, actor, "record_backup", now=now, object_type="backup_run", object_id=run.id,
                  commune_id=plan.commune_id, summary=f"{plan.name}: {result}",
                  changes={"plan_id": plan.id, "result": result, "ran_at": ran_at, "size_bytes": size_bytes,
@@ -253,6 +257,7 @@ def record_restore_test(session: Session, actor: Actor, plan: BackupPlan, raw: d
     test = RestoreTest(plan_id=plan.id, recorded_by_id=actor.user_id, created_at=now, **values)
     session.add(test)
     session.flush()
+    refresh_due(session, [plan])
     audit.record(session, actor, "record_restore_test", now=now, object_type="restore_test", object_id=test.id,
                  commune_id=plan.commune_id, summary=f"{plan.name}: {values['result']}",
                  changes=audit.diff({}, dict(values, plan_id=plan.id)))

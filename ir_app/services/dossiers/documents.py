@@ -2,9 +2,11 @@
 database; plus the files a user downloads (one document, a dossier ZIP, a commune bundle)."""
 from __future__ import annotations
 
+import io
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from ir_app.documents.catalog import DocumentCatalogue, DocumentSpec
 from ir_app.documents.context import default_legal_bases, plan_from_catalogue
 from ir_app.documents.names import in_sentence, police_unit_name, with_commune
-from ir_app.documents.package import build_zip
+from ir_app.documents.package import BundleWriter, build_zip
 from ir_app.documents.render import missing_required, render_document, render_draft
 from ir_app.documents.signing import Leadership
 from ir_app.documents.text import cite
@@ -79,8 +81,15 @@ def _system(system: InformationSystem, design: SystemDesignView | None = None) -
     }
 
 
-def _plan(dossier: Dossier, law: LawData, entries: dict[str, dict[str, Any]]) -> Any:
-    return plan_from_catalogue(law.catalogue, dossier.level, dossier.regime, entries)
+def _plan(records: DossierDocuments, law: LawData, live: bool) -> Any:
+    """The protection plan (as submitted, or ``live`` as it is now), built once per records: the
+    immutable template sandbox cannot change it between two documents."""
+    key = "live_plan" if live else "plan"
+    if key not in records.shared:
+        dossier = records.dossier
+        entries = records.live_plan_entries if live else records.plan_entries
+        records.shared[key] = plan_from_catalogue(law.catalogue, dossier.level, dossier.regime, entries)
+    return records.shared[key]
 
 
 def _policy(policy: SecurityPolicy | None, owner_name: str) -> dict[str, Any]:
@@ -93,8 +102,9 @@ def _grounds(reason: dict[str, Any]) -> str:
     return f"{cite(reason['article'])}: {reason['text']}" if reason.get("article") else reason.get("text", "")
 
 
-def _dossier_block(dossier: Dossier, law: LawData, policy: SecurityPolicy | None, owner_name: str,
-                   proposer: str, commune: Organisation, plan_entries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _dossier_block(records: DossierDocuments, law: LawData, owner_name: str, proposer: str,
+                   live_plan: bool) -> dict[str, Any]:
+    dossier, commune = records.dossier, records.dossier.commune
     level = dossier.level
     systems = [{"name": dossier.system.name, "level": level,
                 "grounds": "; ".join(_grounds(r) for r in dossier.reasons if r["level"] == level)}]
@@ -107,8 +117,8 @@ def _dossier_block(dossier: Dossier, law: LawData, policy: SecurityPolicy | None
                     for reason in dossier.reasons],
         "justification": dossier.higher_level_justification, "systems": systems, "risks_text": dossier.risks,
         "national_security_list": bool((dossier.answers or {}).get("national_security_list")) or level == 5,
-        "plan": _plan(dossier, law, plan_entries) if level else {},
-        "security_policy": _policy(policy, owner_name),
+        "plan": _plan(records, law, live_plan) if level else {},
+        "security_policy": _policy(records.policy, owner_name),
         "request": {"number": dossier.request_number, "date": dossier.request_on or (
             _local_day(dossier.submitted_at) if dossier.submitted_at else None)},
         "appraisal": {"number": dossier.appraisal_number, "date": dossier.appraisal_on,
@@ -154,20 +164,58 @@ class DossierDocuments:
     risks: tuple[dict[str, str], ...] = ()
     detailed_risk: dict[str, Any] = field(default_factory=dict)
     design: SystemDesignView | None = None  # the system's design (as submitted, once frozen): texts, diagram
+    # What every document of the dossier shares (parties, plan), built once per records, not per document.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def load_dossier(session: Session, dossier_id: int, law: LawData) -> DossierDocuments:
-    dossier = session.scalar(select(Dossier).where(Dossier.id == dossier_id).options(
-        selectinload(Dossier.system).selectinload(InformationSystem.components),
-        selectinload(Dossier.system).selectinload(InformationSystem.unit),
-        selectinload(Dossier.commune).selectinload(Organisation.parent)))
+    dossier = session.scalar(select(Dossier).where(Dossier.id == dossier_id).options(*_DOSSIER_LOADS))
     units = tuple(session.scalars(select(Unit).where(Unit.commune_id == dossier.commune_id).order_by(Unit.id)))
-    unit = next((u for u in units if u.is_cyber_unit), None)
     policy = session.scalar(select(SecurityPolicy).where(SecurityPolicy.commune_id == dossier.commune_id)
                             .order_by(SecurityPolicy.issued_on.desc()).limit(1))
     register = numbering.register_rows(session, dossier.commune_id, numbering.dossier_subject(dossier))
+    live = plan.entries_for_documents(session, dossier, law.catalogue, live=True)
+    return _records(session, dossier, law, units, policy, register, live)
+
+
+_DOSSIER_LOADS = (selectinload(Dossier.system).selectinload(InformationSystem.components),
+                  selectinload(Dossier.system).selectinload(InformationSystem.unit),
+                  selectinload(Dossier.commune).selectinload(Organisation.parent))
+
+
+def load_dossiers(session: Session, dossier_ids: list[int], law: LawData) -> list[DossierDocuments]:
+    """Many dossiers' records (a bundle's batch), in the order asked: what ``load_dossier`` reads
+    per dossier is read here once for the whole batch (dossiers, units, policies, numbers, plans);
+    only each dossier's risks and design take their own few statements."""
+    dossiers = {dossier.id: dossier for dossier in session.scalars(
+        select(Dossier).where(Dossier.id.in_(dossier_ids)).options(*_DOSSIER_LOADS))}
+    communes = {dossier.commune_id for dossier in dossiers.values()}
+    units: dict[int, list[Unit]] = {}
+    for unit in session.scalars(select(Unit).where(Unit.commune_id.in_(communes)).order_by(Unit.id)):
+        units.setdefault(unit.commune_id, []).append(unit)
+    policies: dict[int, SecurityPolicy] = {}
+    for policy in session.scalars(select(SecurityPolicy).where(SecurityPolicy.commune_id.in_(communes))
+                                  .order_by(SecurityPolicy.issued_on.desc(), SecurityPolicy.id.desc())):
+        policies.setdefault(policy.commune_id, policy)
+    registers: dict[str, dict[str, IssuedDocument]] = {}
+    subjects = [numbering.dossier_subject(dossier) for dossier in dossiers.values()]
+    for row in session.scalars(select(IssuedDocument).where(IssuedDocument.commune_id.in_(communes),
+                                                            IssuedDocument.subject.in_(subjects))):
+        registers.setdefault(f"{row.commune_id}/{row.subject}", {})[row.doc_key] = row
+    views = plan.plan_views(session, list(dossiers.values()), law.catalogue)
+    return [_records(session, dossier, law, tuple(units.get(dossier.commune_id, ())),
+                     policies.get(dossier.commune_id),
+                     registers.get(f"{dossier.commune_id}/{numbering.dossier_subject(dossier)}", {}),
+                     plan.document_entries(views[dossier.id]) if dossier.id in views else {})
+            for dossier in (dossiers[dossier_id] for dossier_id in dossier_ids)]
+
+
+def _records(session: Session, dossier: Dossier, law: LawData, units: tuple[Unit, ...],
+             policy: SecurityPolicy | None, register: dict[str, IssuedDocument],
+             live_entries: dict[str, dict[str, Any]]) -> DossierDocuments:
+    unit = next((u for u in units if u.is_cyber_unit), None)
     names = names_of(dossier.commune)
-    live = _local_names(plan.entries_for_documents(session, dossier, law.catalogue, live=True), names)
+    live = _local_names(live_entries, names)
     kept = _local_names(plan.entries_for_documents(session, dossier, law.catalogue), names) \
         if dossier.frozen_plan else live
     risks, detailed = dossier_risks(session, dossier, load_risk_library(law.folder)) if law.folder else ([], {})
@@ -193,6 +241,12 @@ class Parties:
 
 
 def parties_of(records: DossierDocuments) -> Parties:
+    if "parties" not in records.shared:
+        records.shared["parties"] = _parties(records)
+    return records.shared["parties"]
+
+
+def _parties(records: DossierDocuments) -> Parties:
     dossier = records.dossier
     commune = dossier.commune
     operator, operator_leaders = operator_party(dossier.system, commune, list(records.units))
@@ -281,8 +335,7 @@ def dossier_context(records: DossierDocuments, spec: DocumentSpec, law: LawData,
         "commune": commune_block(commune),
         "document": _document(spec, level, bodies, commune, issued, recorded_signer),
         "system": _system(dossier.system, records.design), **bodies.parties,
-        "dossier": _dossier_block(dossier, law, records.policy, bodies.parties["owner"]["name"], proposer, commune,
-                                  records.live_plan_entries if live_plan else records.plan_entries),
+        "dossier": _dossier_block(records, law, bodies.parties["owner"]["name"], proposer, live_plan),
     }
     if records.risks:  # the register replaces the free-text risk lines typed in the wizard
         context["dossier"] |= {"risks": list(records.risks), "detailed_risk": dict(records.detailed_risk)}
@@ -305,21 +358,25 @@ class DocumentStatus:
 def dossier_documents(catalogue: DocumentCatalogue, records: DossierDocuments, law: LawData,
                       now: datetime) -> list[DocumentStatus]:
     """Every document the dossier needs at its level (from the regime), with what is still missing."""
+    return [status for status, _context in _documents_with_contexts(catalogue, records, law, now)]
+
+
+def _documents_with_contexts(catalogue: DocumentCatalogue, records: DossierDocuments, law: LawData,
+                             now: datetime) -> Iterator[tuple[DocumentStatus, dict[str, Any]]]:
+    """Each needed document's status and the context it was judged on (and is rendered from)."""
     dossier = records.dossier
     if not dossier.level:
-        return []
+        return
     keys = [doc.key for doc in law.regime(dossier.regime).documents_for(dossier.level)]
-    statuses = []
     for spec in catalogue.for_level(dossier.regime, dossier.level, scope="system"):
         if spec.key not in keys:
             continue
         context = dossier_context(records, spec, law, now)
         issued = document_number(records, spec)
         missing = missing_required(spec.key, context, dossier.regime)
-        statuses.append(DocumentStatus(spec, [field.label for field in missing], issued,
-                                       numbering.can_record(spec, dossier, issued),
-                                       tuple(field.path for field in missing)))
-    return statuses
+        yield (DocumentStatus(spec, [field.label for field in missing], issued,
+                              numbering.can_record(spec, dossier, issued), tuple(field.path for field in missing)),
+               context)
 
 
 def record_document_number(session: Session, actor: Actor, records: DossierDocuments, spec: DocumentSpec,
@@ -341,9 +398,29 @@ def template_bytes(session: Session, catalogue: DocumentCatalogue, spec: Documen
     return catalogue.template_path(spec).read_bytes()
 
 
+class Templates:
+    """The templates of one long run (a bundle): the replacements looked up in one statement and
+    each template read once, not a query and a file read per document."""
+
+    def __init__(self, session: Session, catalogue: DocumentCatalogue) -> None:
+        self._session, self._catalogue = session, catalogue
+        self._replaced = {(regime, key): file_id for regime, key, file_id in session.execute(
+            select(DocumentTemplate.regime, DocumentTemplate.doc_key, DocumentTemplate.file_id))}
+        self._read: dict[tuple[str, str], bytes] = {}
+
+    def data(self, spec: DocumentSpec) -> bytes:
+        key = (spec.regime, spec.key)
+        if key not in self._read:
+            file_id = self._replaced.get(key)
+            self._read[key] = self._session.get(StoredFile, file_id).data if file_id is not None \
+                else self._catalogue.template_path(spec).read_bytes()
+        return self._read[key]
+
+
 def render_one(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec, context: dict[str, Any],
-               records: DossierDocuments | None = None) -> bytes:
-    return _with_diagram(render_document(template_bytes(session, catalogue, spec), context), records, context)
+               records: DossierDocuments | None = None, templates: Templates | None = None) -> bytes:
+    data = templates.data(spec) if templates else template_bytes(session, catalogue, spec)
+    return _with_diagram(render_document(data, context), records, context)
 
 
 def render_draft_one(session: Session, catalogue: DocumentCatalogue, spec: DocumentSpec,
@@ -362,23 +439,32 @@ def _with_diagram(data: bytes, records: DossierDocuments | None, context: dict[s
 
 
 def dossier_files(session: Session, catalogue: DocumentCatalogue, records: DossierDocuments, law: LawData,
-                  now: datetime, prefix: str = "") -> list[tuple[str, bytes]]:
-    """Every ready document of the dossier; the incomplete ones are listed in CON-THIEU.txt."""
+                  now: datetime, prefix: str = "", templates: Templates | None = None) -> list[tuple[str, bytes]]:
+    """Every ready document of the dossier, by name; the incomplete ones are listed in CON-THIEU.txt."""
     files, missing_notes = [], []
-    for status in dossier_documents(catalogue, records, law, now):
+    for status, context in _documents_with_contexts(catalogue, records, law, now):
         if not status.ready:
             missing_notes.append(f"{status.spec.display_name}: còn thiếu {', '.join(status.missing)}")
             continue
-        context = dossier_context(records, status.spec, law, now)
-        files.append((f"{prefix}{status.spec.filename}.docx", render_one(session, catalogue, status.spec, context,
-                                                                                 records)))
+        files.append((f"{prefix}{status.spec.filename}.docx",
+                      render_one(session, catalogue, status.spec, context, records, templates)))
     if missing_notes:
         files.append((f"{prefix}CON-THIEU.txt", ("\n".join(missing_notes) + "\n").encode("utf-8")))
-    return files
+    return sorted(files)
 
 
 def dossier_zip(session: Session, catalogue: DocumentCatalogue, dossier_id: int, law: LawData, now: datetime) -> bytes:
     return build_zip(dossier_files(session, catalogue, load_dossier(session, dossier_id, law), law, now), now)
+
+
+# --------------------------------------------------------------------------- bundles of many dossiers
+
+@dataclass(frozen=True)
+class BundledDossier:
+    """A dossier to bundle and the folder its documents go into."""
+
+    dossier_id: int
+    folder: str
 
 
 def commune_dossier_ids(session: Session, commune_id: int) -> list[int]:
@@ -386,18 +472,55 @@ def commune_dossier_ids(session: Session, commune_id: int) -> list[int]:
                                                          Dossier.state != "superseded").order_by(Dossier.id)))
 
 
+def bundled_dossiers(session: Session, commune_ids: Iterable[int], *, commune_folders: bool) -> list[BundledDossier]:
+    """The current dossiers of the communes in folder order (one statement): "SYSTEM-lan-N/", under
+    "commune-slug/" when the bundle spans several communes."""
+    rows = session.execute(
+        select(Dossier.id, Organisation.slug, InformationSystem.code, Dossier.version_no)
+        .join(InformationSystem, InformationSystem.id == Dossier.system_id)
+        .join(Organisation, Organisation.id == Dossier.commune_id)
+        .where(Dossier.commune_id.in_(list(commune_ids)), Dossier.state != "superseded"))
+    return sorted((BundledDossier(dossier_id, (f"{slug}/" if commune_folders else "") + f"{code}-lan-{version}/")
+                   for dossier_id, slug, code, version in rows), key=lambda item: item.folder)
+
+
+def province_commune_ids(session: Session, province_id: int) -> list[int]:
+    return list(session.scalars(select(Organisation.id).where(Organisation.parent_id == province_id,
+                                                              Organisation.kind == "commune")))
+
+
+LOAD_BATCH = 25  # dossiers whose records are read together: few statements, little memory
+
+
+@dataclass(frozen=True)
+class BundleSummary:
+    dossiers: int
+    files: int
+
+
+def write_bundle(session: Session, catalogue: DocumentCatalogue, dossiers: list[BundledDossier], law: LawData,
+                 now: datetime, target: BinaryIO, progress: Callable[[BundledDossier], None] = lambda _: None
+                 ) -> BundleSummary:
+    """The dossiers' documents into one ZIP on ``target``, written dossier by dossier: only one
+    dossier's records and files are held at a time, whatever the number of dossiers."""
+    templates = Templates(session, catalogue)
+    with BundleWriter(target, now) as bundle:
+        for start in range(0, len(dossiers), LOAD_BATCH):
+            batch = dossiers[start:start + LOAD_BATCH]
+            for item, records in zip(batch, load_dossiers(session, [item.dossier_id for item in batch], law)):
+                for name, data in dossier_files(session, catalogue, records, law, now, item.folder, templates):
+                    bundle.add(name, data)
+                progress(item)
+        return BundleSummary(len(dossiers), len(bundle.entries))
+
+
 def commune_bundle(session: Session, catalogue: DocumentCatalogue, commune_id: int, law: LawData, now: datetime,
                    progress=lambda _: None) -> bytes:
     """All dossiers of a commune in one ZIP, one folder per system."""
-    files: list[tuple[str, bytes]] = []
-    for dossier_id in commune_dossier_ids(session, commune_id):
-        records = load_dossier(session, dossier_id, law)
-        folder = f"{records.dossier.system.code}-lan-{records.dossier.version_no}/"
-        files += dossier_files(session, catalogue, records, law, now, prefix=folder)
-        progress(dossier_id)
-    return build_zip(files, now)
-
-
+    out = io.BytesIO()
+    write_bundle(session, catalogue, bundled_dossiers(session, [commune_id], commune_folders=False), law, now, out,
+                 progress)
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- review and annual report

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ir_app.domain.date_sanity import dossier_step_dates
 from ir_app.domain.levels import LevelDecision, LevelInputError, determine, highest_level, validate_input
-from ir_app.domain.plan import DONE_STATUSES
+from ir_app.domain.plan import Progress
 from ir_app.domain.regimes import Regime
 from ir_app.domain.text import whole_number
 from ir_app.domain.state_machine import Transition
@@ -262,10 +262,29 @@ def guard_failures(session: Session, dossier: Dossier, law: LawData,
     """Every guard of the workflow evaluated against the records: None = met, else why not.
 
     ``today`` stands in for the approval date before one is entered (the Quy chế must predate it)."""
+    return failures_from(dossier, law, plan_progress(session, dossier, law),
+                         policy_problem(session, dossier, law, today))
+
+
+def plan_progress(session: Session, dossier: Dossier, law: LawData) -> Progress | None:
+    """The live plan's progress (None while the level is not known), from the measures' columns."""
+    if not dossier.level:
+        return None
+    key = plan.DossierKey(dossier.id, dossier.commune_id, dossier.system_id, dossier.level)
+    return plan.progress_by_dossier(session, [key], law.catalogue)[dossier.id]
+
+
+def policy_problem(session: Session, dossier: Dossier, law: LawData, today: date | None = None) -> str | None:
+    """Why no recorded Quy chế lets the dossier be approved (on its decision date, else ``today``)."""
+    return gates.security_policy_failure(session, dossier, law.regime(dossier.regime), dossier.decision_on or today)
+
+
+def failures_from(dossier: Dossier, law: LawData, progress: Progress | None,
+                  policy_failure: str | None) -> dict[str, str | None]:
+    """The guards from what was read once (the dossier page shows the same progress and Quy chế)."""
     regime = law.regime(dossier.regime)
     level = dossier.workflow_level
-    view = plan.plan_view(session, dossier, law.catalogue)
-    unmet_plan = [row for row in view.rows if row.status not in DONE_STATUSES] if view else []
+    unmet_plan = progress.total - progress.done if progress else 0
     checks: dict[str, str | None] = {
         "answers_complete": None if dossier.determined_level and dossier.proposed_level else
         "chưa trả lời đủ câu hỏi và chưa chốt cấp độ đề xuất",
@@ -279,26 +298,27 @@ def guard_failures(session: Session, dossier: Dossier, law: LawData,
         "hồ sơ cấp độ 4–5 cần đính kèm văn bản thẩm định của Bộ Công an",
         "appraisal_favourable": None if dossier.appraisal_result == "phu_hop" else
         "kết luận thẩm định chưa là «phù hợp»: cần sửa hồ sơ theo ý kiến thẩm định",
-        "security_policy_recorded": gates.security_policy_failure(session, dossier, regime,
-                                                                  dossier.decision_on or today),
+        "security_policy_recorded": policy_failure,
         "appraisal_independent": gates.independence_failure(dossier, regime),
         "appraisal_independent_recorded": gates.independence_failure(dossier, regime),
         "warnings_confirmed": gates.warnings_failure(dossier, regime),
         "decision_recorded": None if dossier.decision_number and dossier.decision_on and dossier.decision_signer else
         "chưa nhập số, ngày quyết định và người ký",
-        "plan_required_met": None if view and not unmet_plan else
-        f"còn {len(unmet_plan)} yêu cầu của phương án chưa đạt",
+        "plan_required_met": None if progress and not unmet_plan else
+        f"còn {unmet_plan} yêu cầu của phương án chưa đạt",
     }
     return {guard.id: checks.get(guard.id, f"điều kiện «{guard.id}» chưa được hệ thống hỗ trợ")
             for guard in law.workflow.guards}
 
 
-def actions_for(session: Session, user: User, dossier: Dossier, law: LawData,
-                today: date | None = None) -> list[tuple[Transition, str | None]]:
-    """The buttons a user sees: each action they may take now, with why it is blocked (if it is)."""
+def actions_for(session: Session, user: User, dossier: Dossier, law: LawData, today: date | None = None,
+                failures: dict[str, str | None] | None = None) -> list[tuple[Transition, str | None]]:
+    """The buttons a user sees: each action they may take now, with why it is blocked (if it is).
+    ``failures``: the guards already evaluated by the caller."""
     regime = law.regime(dossier.regime)
     aliases = law.role_aliases(regime, dossier.workflow_level)
-    failures = guard_failures(session, dossier, law, today)
+    if failures is None:
+        failures = guard_failures(session, dossier, law, today)
     result = []
     from_form = {guard.id for guard in law.workflow.guards if guard.filled_by_form}
     for rule in law.workflow.available(dossier.state, [r.value for r in user.roles], aliases):

@@ -1,7 +1,7 @@
 """The shape of a due item, and what a provider may read."""
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, datetime, tzinfo
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ir_app.datafiles.holidays import calendar_for
 from ir_app.domain.holidays import WorkingCalendar
-from ir_app.domain.reminders import Threshold
+from ir_app.domain.reminders import Threshold, reminder_horizon
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,9 @@ class DueContext:
     zone: tzinfo
     playbooks_dir: Path | None = None
     commune_ids: Collection[int] | None = None    # None: every commune
+    # True: providers may leave out deadlines with no threshold reached at `now` (the reminder
+    # sweep and the work queue drop them anyway; the calendar needs them all).
+    reached_only: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -74,6 +77,11 @@ class DueContext:
 
         year = self.today.year
         return calendar_for(range(year - 1, year + 3), Path(load_config()["IR_LEVEL_DOSSIERS_DIR"]))
+
+    def remindable(self, due_column, thresholds: Sequence[Threshold]):
+        """With `reached_only`, a WHERE clause keeping rows due early enough for a threshold to be
+        reached today (or None: every row). Thresholds are still checked per item afterwards."""
+        return due_column <= reminder_horizon(thresholds, self.today) if self.reached_only else None
 
     def scoped(self, column):
         """A WHERE clause restricting a commune column to the context's scope (or None)."""

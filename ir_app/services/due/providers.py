@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ir_app.datafiles.playbooks import load_playbooks
@@ -58,6 +58,8 @@ def dossier_steps(ctx: DueContext) -> list[Deadline]:
              .options(selectinload(Dossier.system)).order_by(Dossier.id))
     if (scope := ctx.scoped(Dossier.commune_id)) is not None:
         query = query.where(scope)
+    if (remindable := ctx.remindable(Dossier.step_due_on, DOSSIER_THRESHOLDS)) is not None:
+        query = query.where(remindable)
     deadlines = []
     for dossier in ctx.session.scalars(query):
         roles, step = DOSSIER_STEPS[dossier.state]
@@ -95,6 +97,8 @@ def periodic_reviews(ctx: DueContext) -> list[Deadline]:
              .options(joinedload(Review.dossier).joinedload(Dossier.system)).order_by(Review.id))
     if scope is not None:
         query = query.where(scope)
+    if (remindable := ctx.remindable(Review.next_due_on, REVIEW_THRESHOLDS)) is not None:
+        query = query.where(remindable)
     checked = [_review_deadline(review.dossier, review.next_due_on,
                                 f"Lần kiểm tra trước: {review.reviewed_on:%d/%m/%Y} ({review.assessor}).")
                for review in ctx.session.scalars(query)]
@@ -126,7 +130,8 @@ def _review_deadline(dossier: Dossier, due: date, detail: str) -> Deadline:
 
 # --- Backups and restore tests ---------------------------------------------------------------------
 
-RESTORE_THRESHOLDS = (before(7), OVERDUE)
+RESTORE_REMINDER_DAYS = 7
+RESTORE_THRESHOLDS = (before(RESTORE_REMINDER_DAYS), OVERDUE)
 
 
 def backups(ctx: DueContext) -> list[Deadline]:
@@ -135,6 +140,9 @@ def backups(ctx: DueContext) -> list[Deadline]:
     query = plans_query(None).where(BackupPlan.is_active.is_(True))
     if (scope := ctx.scoped(BackupPlan.commune_id)) is not None:
         query = query.where(scope)
+    if ctx.reached_only:  # the moments kept on the row name the plans with a reminder due, exactly
+        query = query.where(or_(BackupPlan.next_overdue_at <= ctx.now,
+                                BackupPlan.restore_due_on <= ctx.today + timedelta(days=RESTORE_REMINDER_DAYS)))
     plans = ctx.session.scalars(query).all()
     deadlines = []
     for status in plan_statuses(ctx.session, plans, ctx.now, ctx.zone).values():

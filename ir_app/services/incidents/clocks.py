@@ -6,15 +6,16 @@ which apply. A clock is completed by recording a report for it (IncidentReport.c
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session
 
 from ir_app.domain.playbooks import ClockRule, due_clocks
 from ir_app.models import Incident, IncidentReport
+from ir_app.models.incidents import incident_code
 from ir_app.services.incidents.data import ResponseData, response_data
 
 PENDING, OVERDUE, DONE = "pending", "overdue", "done"
@@ -48,7 +49,7 @@ class ClockStatus:
 
     rule: ClockRule
     due_at: datetime
-    report: IncidentReport | None  # the first report recorded for this rule
+    report: IncidentReport | ClockReport | None  # the first report recorded for this rule
     now: datetime
 
     @property
@@ -71,13 +72,57 @@ class ClockStatus:
         return self.status == OVERDUE or (self.report is not None and not self.is_met)
 
 
-def incident_clocks(incident: Incident, data: ResponseData, now: datetime) -> list[ClockStatus]:
-    """Every clock that applies to the incident, earliest due first (reports must be loaded)."""
+@dataclass(frozen=True)
+class ClockReport:
+    """What of a report completes a clock: its rule and when it was sent."""
+
+    clock_rule_id: str
+    sent_at: datetime
+
+
+@dataclass
+class ClockIncident:
+    """The columns of a real (not drill) incident that its clocks read, without an ORM object:
+    the province view and the scheduler read every open incident of a province at once."""
+
+    id: int
+    commune_id: int
+    commune_code: str
+    year: int
+    number: int
+    title: str
+    state: str
+    category: str | None
+    severity: str | None
+    national_security_signs: bool
+    serious_disruption: bool
+    is_cyber_incident: bool | None
+    is_complex: bool
+    beyond_capacity: bool
+    personal_data_involved: bool
+    location_or_biometric: bool
+    detected_at: datetime
+    discovered_at: datetime | None
+    resolved_at: datetime | None
+    reports: list[ClockReport] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return incident_code(self.commune_code, self.year, self.number)
+
+
+_CLOCK_COLUMNS = tuple(getattr(Incident, item.name) for item in fields(ClockIncident) if item.name != "reports")
+
+
+def incident_clocks(incident: Incident | ClockIncident, data: ResponseData, now: datetime,
+                    rules: Iterable[ClockRule] | None = None) -> list[ClockStatus]:
+    """Every clock that applies to the incident, earliest due first (reports must be loaded).
+    ``rules`` narrows the playbooks' rules to those the caller counts (default: all)."""
     if incident.state == NOT_AN_INCIDENT:
         return []
-    found = due_clocks(data.clock_rules, incident_facts(incident, data), incident.detected_at,
+    found = due_clocks(data.clock_rules if rules is None else rules, incident_facts(incident, data), incident.detected_at,
                        incident.discovered_at, resolved_at=incident.resolved_at)
-    first: dict[str, IncidentReport] = {}
+    first: dict[str, IncidentReport | ClockReport] = {}
     for report in sorted(incident.reports, key=lambda item: item.sent_at):
         if report.clock_rule_id:
             first.setdefault(report.clock_rule_id, report)
@@ -106,29 +151,46 @@ class DueClock:
 
 
 def due_incident_clocks(session: Session, now: datetime, commune_ids: Iterable[int] | Select | None = None,
-                        data: ResponseData | None = None) -> list[DueClock]:
+                        data: ResponseData | None = None, rules: Iterable[ClockRule] | None = None) -> list[DueClock]:
     """Clocks not yet completed by a report, on incidents not closed, earliest due first.
 
     ``commune_ids`` (a list or a sub-select) limits the communes; None means all. ``data`` is the
-    playbooks folder (default: the configured one, loaded once per process). Three statements
-    whatever the number of incidents.
+    playbooks folder (default: the configured one, loaded once per process); ``rules`` only some
+    of its rules (default: all). One statement whatever the number of incidents.
     """
     data = data or response_data()
-    # Joined, not selectin: the same statements whether or not an incident is open (this runs on
-    # every page for the "Việc của tôi" count).
-    # A drill's clocks are practised on its page, never reminded as real legal deadlines.
-    query = (select(Incident).where(Incident.state.not_in(data.terminal_states), Incident.is_drill.is_(False))
-             .options(joinedload(Incident.reports)).order_by(Incident.id))
-    if commune_ids is not None:
-        query = query.where(Incident.commune_id.in_(commune_ids))
+    rules = None if rules is None else tuple(rules)
     items = [
         DueClock(incident.id, incident.commune_id, incident.code, incident.title, clock.rule.id, clock.rule.title,
                  clock.rule.kind, clock.rule.recipient, clock.rule.article, clock.due_at, clock.time_left)
-        for incident in session.scalars(query).unique()
-        for clock in incident_clocks(incident, data, now)
+        for incident in open_clock_incidents(session, commune_ids, data)
+        for clock in incident_clocks(incident, data, now, rules)
         if clock.status != DONE
     ]
     return sorted(items, key=lambda item: (item.due_at, item.incident_id))
+
+
+def open_clock_incidents(session: Session, commune_ids: Iterable[int] | Select | None,
+                         data: ResponseData) -> list[ClockIncident]:
+    """Incidents not closed, with the reports that complete clocks, in one statement (an outer join:
+    the same statement whether or not an incident is open; this runs on every page for the
+    "Việc của tôi" count). A drill's clocks are practised on its page, never reminded as real legal
+    deadlines."""
+    query = (select(*_CLOCK_COLUMNS, IncidentReport.clock_rule_id, IncidentReport.sent_at)
+             .outerjoin(IncidentReport, and_(IncidentReport.incident_id == Incident.id,
+                                             IncidentReport.clock_rule_id.is_not(None)))
+             .where(Incident.state.not_in(data.terminal_states), Incident.is_drill.is_(False))
+             .order_by(Incident.id))
+    if commune_ids is not None:
+        query = query.where(Incident.commune_id.in_(commune_ids))
+    found: dict[int, ClockIncident] = {}
+    for *columns, rule_id, sent_at in session.execute(query):
+        incident = found.get(columns[0])
+        if incident is None:
+            incident = found[columns[0]] = ClockIncident(*columns)
+        if rule_id is not None:
+            incident.reports.append(ClockReport(rule_id, sent_at))
+    return list(found.values())
 
 
 def overdue_incident_ids(session: Session, now: datetime, commune_ids: Iterable[int] | Select | None,

@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ir_app.domain.channels import (
@@ -42,6 +40,7 @@ from ir_app.models.channels import ChannelDelivery, ChannelEndpoint
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
+from ir_app.services.notifications.once import insert_once
 
 if TYPE_CHECKING:
     import httpx
@@ -126,33 +125,62 @@ def endpoints_of_commune(session: Session, commune_id: int) -> list[ChannelEndpo
 
 # --- Queueing (called by outbox.notify) ------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Queued:
+    """One message to queue on phones and other systems: its recipients' channels and its commune's."""
+    key: str
+    kind: str
+    subject: str
+    body: str
+    link: str
+    user_ids: tuple[int, ...]
+    commune_id: int | None
+
+
 def enqueue(session: Session, *, key: str, kind: str, subject: str, body: str, link: str,
             user_ids: Iterable[int], commune_id: int | None, now: datetime) -> int:
     """Queue the message for every enabled endpoint of these users and of the commune that wants
     its topic. Returns how many deliveries were added (0 for those already queued)."""
-    user_ids = list(user_ids)
-    owners = [ChannelEndpoint.user_id.in_(user_ids)] if user_ids else []
-    if commune_id is not None:
-        owners.append(ChannelEndpoint.commune_id == commune_id)
-    if not owners:
-        return 0
-    endpoints = session.scalars(select(ChannelEndpoint).where(ChannelEndpoint.enabled.is_(True), or_(*owners)))
-    added = 0
-    for endpoint in endpoints:
-        if wants(endpoint.topic_set, kind):
-            added += _insert_once(session, dict(
-                dedup_key=key, endpoint_id=endpoint.id, commune_id=commune_id, kind=kind, subject=subject[:300],
-                body=body, link=link[:500], created_at=now, status="pending", attempts=0, next_attempt_at=now,
-                last_error=""))
-    return added
+    return enqueue_many(session, [Queued(key, kind, subject, body, link, tuple(user_ids), commune_id)], now)
+
+
+def enqueue_many(session: Session, messages: Iterable[Queued], now: datetime) -> int:
+    """`enqueue` for many messages: one look-up of the endpoints and one insert per few hundred rows."""
+    messages = list(messages)
+    by_user, by_commune = _enabled_endpoints(session, {user_id for m in messages for user_id in m.user_ids},
+                                             {m.commune_id for m in messages if m.commune_id is not None})
+    rows = []
+    for message in messages:
+        endpoints = {endpoint.id: endpoint for user_id in message.user_ids for endpoint in by_user.get(user_id, ())}
+        endpoints.update((endpoint.id, endpoint) for endpoint in by_commune.get(message.commune_id, ()))
+        rows.extend(dict(
+            dedup_key=message.key, endpoint_id=endpoint.id, commune_id=message.commune_id, kind=message.kind,
+            subject=message.subject[:300], body=message.body, link=message.link[:500], created_at=now,
+            status="pending", attempts=0, next_attempt_at=now, last_error="")
+            for endpoint in sorted(endpoints.values(), key=lambda endpoint: endpoint.id)
+            if wants(endpoint.topic_set, message.kind))
+    return insert_once(session, ChannelDelivery.__table__, rows, ["dedup_key", "endpoint_id"])
+
+
+KEYS_PER_LOOKUP = 500
+
+
+def _enabled_endpoints(session: Session, user_ids: set[int], commune_ids: set[int]
+                       ) -> tuple[dict[int, list[ChannelEndpoint]], dict[int, list[ChannelEndpoint]]]:
+    """Enabled endpoints of these users and communes, by owner: one statement per 500 owners."""
+    by_user: dict[int, list[ChannelEndpoint]] = {}
+    by_commune: dict[int, list[ChannelEndpoint]] = {}
+    for column, ids, found in ((ChannelEndpoint.user_id, sorted(user_ids), by_user),
+                               (ChannelEndpoint.commune_id, sorted(commune_ids), by_commune)):
+        for start in range(0, len(ids), KEYS_PER_LOOKUP):
+            for endpoint in session.scalars(select(ChannelEndpoint).where(
+                    ChannelEndpoint.enabled.is_(True), column.in_(ids[start:start + KEYS_PER_LOOKUP]))):
+                found.setdefault(getattr(endpoint, column.key), []).append(endpoint)
+    return by_user, by_commune
 
 
 def _insert_once(session: Session, values: dict) -> int:
-    table = ChannelDelivery.__table__
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
-    statement = (insert(table).values(**values).on_conflict_do_nothing(index_elements=["dedup_key", "endpoint_id"])
-                 .returning(table.c.id))
-    return 1 if session.execute(statement).first() is not None else 0
+    return insert_once(session, ChannelDelivery.__table__, [values], ["dedup_key", "endpoint_id"])
 
 
 def queue_test(session: Session, actor: Actor, endpoint: ChannelEndpoint, now: datetime) -> None:

@@ -7,8 +7,6 @@ from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ir_app.domain.reminders import next_digest_at
@@ -17,6 +15,7 @@ from ir_app.models.notifications import Notification
 from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.notifications import channels
+from ir_app.services.notifications.once import insert_once
 from ir_app.services.records import check_version
 
 DEFAULT_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -50,9 +49,40 @@ def recipients(session: Session, commune_id: int, roles: Iterable[str]) -> list[
     wanted = set(roles)
     commune = session.get(Organisation, commune_id)
     org_ids = [commune_id] + ([commune.parent_id] if commune and commune.parent_id and "overseer" in wanted else [])
-    query = (select(User).join(UserRole).where(User.organisation_id.in_(org_ids), User.is_active.is_(True),
-                                               UserRole.role.in_(wanted)).order_by(User.id))
-    return list(session.scalars(query).unique())
+    return pick_holders(role_holders(session, org_ids, wanted), org_ids, wanted)
+
+
+ORGANISATIONS_PER_LOOKUP = 500
+
+
+def role_holders(session: Session, org_ids: Iterable[int], roles: Iterable[str]) -> dict[int, list[tuple[User, str]]]:
+    """(user, role) of the active users of these organisations holding any of the roles, by organisation:
+    the recipients of many communes at once (one statement per 500 organisations)."""
+    org_ids, wanted = sorted(set(org_ids)), sorted(set(roles))
+    holders: dict[int, list[tuple[User, str]]] = {}
+    for start in range(0, len(org_ids), ORGANISATIONS_PER_LOOKUP):
+        query = (select(User, UserRole.role).join(UserRole)
+                 .where(User.organisation_id.in_(org_ids[start:start + ORGANISATIONS_PER_LOOKUP]),
+                        User.is_active.is_(True), UserRole.role.in_(wanted)).order_by(User.id))
+        for user, role in session.execute(query):
+            holders.setdefault(user.organisation_id, []).append((user, role))
+    return holders
+
+
+def pick_holders(holders: dict[int, list[tuple[User, str]]], org_ids: Iterable[int], roles: Iterable[str]
+                 ) -> list[User]:
+    """The users of `role_holders` in these organisations holding any of the roles, each once, by id."""
+    wanted = set(roles)
+    users = {user.id: user for org_id in org_ids for user, role in holders.get(org_id, ()) if role in wanted}
+    return [users[user_id] for user_id in sorted(users)]
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """A message and the users it is for."""
+    message: Message
+    users: tuple[User, ...]
+    commune_id: int | None = None
 
 
 def notify(session: Session, message: Message, users: Iterable[User], now: datetime,
@@ -62,33 +92,28 @@ def notify(session: Session, message: Message, users: Iterable[User], now: datet
     Users who chose a daily digest get the e-mail with the next digest (urgent kinds excepted);
     users who turned e-mail off only see it in the app.
     """
-    users = list(users)
-    holding = set(session.scalars(select(Notification.user_id).where(
-        Notification.dedup_key == message.key, Notification.user_id.in_([user.id for user in users]))))
-    added = 0
-    for user in users:
-        if user.id in holding:
-            continue
-        added += _insert_once(session, dict(
-            dedup_key=message.key, user_id=user.id, commune_id=commune_id, kind=message.kind,
-            subject=message.subject[:300], body=message.body, link=message.link[:500], created_at=now,
-            next_attempt_at=first_attempt_at(user, message.kind, now, zone),
-            email_status="pending" if user.email_notifications else "skipped"))
+    return notify_many(session, [Addressed(message, tuple(users), commune_id)], now, zone)
+
+
+def notify_many(session: Session, batch: Iterable[Addressed], now: datetime, zone: tzinfo = DEFAULT_ZONE) -> int:
+    """`notify` for many messages at once: one multi-row insert per few hundred (key, user) rows, and
+    the phone channels of all the recipients looked up together. Returns how many rows were added."""
+    batch = list(batch)
+    rows: dict[tuple[str, int], dict] = {}
+    for item in batch:
+        message = item.message
+        for user in item.users:
+            rows.setdefault((message.key, user.id), dict(
+                dedup_key=message.key, user_id=user.id, commune_id=item.commune_id, kind=message.kind,
+                subject=message.subject[:300], body=message.body, link=message.link[:500], created_at=now,
+                next_attempt_at=first_attempt_at(user, message.kind, now, zone),
+                email_status="pending" if user.email_notifications else "skipped"))
+    added = insert_once(session, Notification.__table__, list(rows.values()), ["dedup_key", "user_id"])
     # Phones and other systems: the users' own channels and the commune's shared ones, each once.
-    channels.enqueue(session, key=message.key, kind=message.kind, subject=message.subject, body=message.body,
-                     link=message.link, user_ids=[user.id for user in users], commune_id=commune_id, now=now)
+    channels.enqueue_many(session, [channels.Queued(
+        item.message.key, item.message.kind, item.message.subject, item.message.body, item.message.link,
+        tuple(user.id for user in item.users), item.commune_id) for item in batch], now)
     return added
-
-
-def _insert_once(session: Session, values: dict) -> int:
-    """INSERT … ON CONFLICT DO NOTHING: a racing scheduler may have queued the same reminder a moment
-    ago. No savepoint: on SQLite the driver would commit a savepoint opened before any other write,
-    outside the job's unit of work. Returns 1 when the row was added."""
-    table = Notification.__table__
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
-    statement = (insert(table).values(**values).on_conflict_do_nothing(index_elements=["dedup_key", "user_id"])
-                 .returning(table.c.id))  # a row back only when it was added (rowcount is not reliable here)
-    return 1 if session.execute(statement).first() is not None else 0
 
 
 def notify_roles(session: Session, message: Message, commune_id: int, roles: Iterable[str],

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, tzinfo
 from typing import Callable
 
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ir_app.domain.dates import add_months
@@ -52,20 +52,35 @@ def month_starts(today: date) -> list[date]:
     return [add_months(first, offset) for offset in range(-(MONTHS - 1), 1)]
 
 
+def month_bucket(column, boundaries: list[datetime]):
+    """The index of the month a moment falls in: 0 before ``boundaries[0]``, i before ``boundaries[i]``,
+    ``len(boundaries)`` after the last. The boundaries are local midnights as instants, so the
+    database groups by local month without knowing the time zone (SQLite and PostgreSQL alike)."""
+    return case(*((column < boundary, index) for index, boundary in enumerate(boundaries)),
+                else_=len(boundaries))
+
+
 def incidents_by_month(session: Session, commune_ids, today: date, zone: tzinfo, data: ResponseData,
                        translate: Translate = _same) -> Chart:
     months = month_starts(today)
-    start = datetime.combine(months[0], time(0), zone)
+    starts = [datetime.combine(month, time(0), zone) for month in months]
+    next_month = datetime.combine(add_months(months[-1], 1), time(0), zone)
+    # Bucket 0 is the first month; bucket MONTHS holds later (future-dated) incidents: not drawn,
+    # but their categories still get a series, as when the rows were grouped in Python.
+    # Grouped outside a sub-select: PostgreSQL would not match the CASE's bound values twice.
+    rows = (select(Incident.category, month_bucket(Incident.detected_at, [*starts[1:], next_month]).label("month"))
+            .where(Incident.commune_id.in_(commune_ids), Incident.detected_at >= starts[0],
+                   Incident.state != "not_incident", Incident.is_drill.is_(False))
+            .subquery())
     counts: Counter = Counter()
-    for category, detected_at in session.execute(
-            select(Incident.category, Incident.detected_at)
-            .where(Incident.commune_id.in_(commune_ids), Incident.detected_at >= start,
-                   Incident.state != "not_incident", Incident.is_drill.is_(False))):
-        local = detected_at.astimezone(zone).date()
-        counts[(local.replace(day=1), category)] += 1
-    categories = sorted({category for _month, category in counts}, key=lambda item: (item is None, item or ""))
+    categories = set()
+    for category, index, count in session.execute(
+            select(rows.c.category, rows.c.month, func.count()).group_by(rows.c.category, rows.c.month)):
+        categories.add(category)
+        counts[(index, category)] += count
+    ordered = sorted(categories, key=lambda item: (item is None, item or ""))
     series = [Series(translate(data.category_title(category)),
-                     tuple(counts[(month, category)] for month in months)) for category in categories]
+                     tuple(counts[(index, category)] for index in range(MONTHS))) for category in ordered]
     return Chart("incidents", translate(N_("Sự cố theo tháng và loại (12 tháng)")),
                  [f"{month:%m/%Y}" for month in months], series)
 

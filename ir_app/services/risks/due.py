@@ -19,6 +19,8 @@ def accepted_risks(ctx: DueContext) -> list[Deadline]:
              .options(joinedload(Risk.system)).order_by(Risk.id))
     if (scope := ctx.scoped(Risk.commune_id)) is not None:
         query = query.where(scope)
+    if (remindable := ctx.remindable(Risk.accepted_until, ACCEPTANCE_THRESHOLDS)) is not None:
+        query = query.where(remindable)
     return [Deadline(
         uid=f"risk:{risk.id}:acceptance:{risk.accepted_until.isoformat()}", kind="risk_acceptance",
         title=f"Hết hạn chấp nhận rủi ro «{risk.title}» ({risk.system.name})", due=risk.accepted_until,

@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ir_app.config import load_config
 from ir_app.datafiles.training import training_rules_in
 from ir_app.domain.training import Coverage, Person, TrainingRules, coverage
-from ir_app.models import User
+from ir_app.models import User, UserRole
 from ir_app.models.training import TrainingAttendance, TrainingCourse, TrainingSession
 
 
@@ -28,14 +28,11 @@ def _ids_clause(column, commune_ids):
 
 
 def people_by_commune(session: Session, commune_ids) -> dict[int, list[Person]]:
-    """Active accounts (two statements: users, then their roles) and the named people of the sessions
-    (one statement; the latest record of a name gives their role and position)."""
+    """Active accounts with their roles (one statement, only the columns drawn) and the named people
+    of the sessions (one statement; the latest record of a name gives their role and position)."""
     found: dict[int, dict[str, Person]] = defaultdict(dict)
-    for user in session.scalars(select(User).where(_ids_clause(User.organisation_id, commune_ids),
-                                                   User.is_active.is_(True))
-                                .options(selectinload(User.role_rows)).order_by(User.name, User.id)):
-        found[user.organisation_id][f"user:{user.id}"] = Person(
-            f"user:{user.id}", user.name, frozenset(str(role) for role in user.roles), user_id=user.id)
+    for commune_id, user_id, name, roles in _accounts(session, commune_ids):
+        found[commune_id][f"user:{user_id}"] = Person(f"user:{user_id}", name, roles, user_id=user_id)
     rows = session.execute(
         select(TrainingAttendance.commune_id, TrainingAttendance.person_key, TrainingAttendance.person_name,
                TrainingAttendance.person_role, TrainingAttendance.position)
@@ -45,6 +42,20 @@ def people_by_commune(session: Session, commune_ids) -> dict[int, list[Person]]:
         found[commune_id][key] = Person(key, name, frozenset({role}), position=position)
     return {commune_id: sorted(people.values(), key=lambda person: (person.user_id is None, person.name.casefold()))
             for commune_id, people in found.items()}
+
+
+def _accounts(session: Session, commune_ids) -> list[tuple[int, int, str, frozenset[str]]]:
+    """(commune, user id, name, roles) of every active account, by name."""
+    accounts: dict[int, tuple[int, int, str, set[str]]] = {}
+    for commune_id, user_id, name, role in session.execute(
+            select(User.organisation_id, User.id, User.name, UserRole.role)
+            .outerjoin(UserRole, UserRole.user_id == User.id)
+            .where(_ids_clause(User.organisation_id, commune_ids), User.is_active.is_(True))
+            .order_by(User.name, User.id)):
+        roles = accounts.setdefault(user_id, (commune_id, user_id, name, set()))[3]
+        if role is not None:
+            roles.add(role)
+    return [(commune_id, user_id, name, frozenset(roles)) for commune_id, user_id, name, roles in accounts.values()]
 
 
 def trained_by_commune(session: Session, commune_ids) -> dict[int, dict[tuple[str, str], list[date]]]:
@@ -63,7 +74,7 @@ def trained_by_commune(session: Session, commune_ids) -> dict[int, dict[tuple[st
 
 
 def coverage_by_commune(session: Session, commune_ids, rules: TrainingRules, today: date) -> dict[int, Coverage]:
-    """Every listed commune's coverage (four statements whatever the number of communes)."""
+    """Every listed commune's coverage (three statements whatever the number of communes)."""
     people = people_by_commune(session, commune_ids)
     trained = trained_by_commune(session, commune_ids)
     return {commune_id: coverage(people.get(commune_id, []), rules, trained.get(commune_id, {}), today)

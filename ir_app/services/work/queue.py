@@ -20,16 +20,16 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from ir_app.domain.reminders import latest_reached
-from ir_app.models import Dossier, Incident, IncidentTask, OrgKind, User
+from ir_app.models import Dossier, Incident, IncidentTask, InformationSystem, OrgKind, User
 from ir_app.models.incidents import TERMINAL_STATES, incident_code
 from ir_app.services.authz import Permission, has_permission
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.due.registry import PROVIDERS
 from ir_app.services.lawdata import LawData
-from ir_app.services.measures.plan import plan_views
+from ir_app.services.work.plan_gaps import dossier_gaps
 from ir_app.services.work.steps import step_task, waits_on
 
 # Kinds of work, in the order the filter offers them (labels are translated in the web layer).
@@ -39,6 +39,8 @@ ALWAYS_SHOWN = frozenset({"incident_clock"})
 # Providers replaced here by a richer source (every state, named assignees).
 REPLACED_PROVIDERS = frozenset({"dossier_steps"})
 PLAN_STATES = ("approved", "protecting")
+STEP_COLUMNS = (Dossier.commune_id, Dossier.system_id, Dossier.state, Dossier.regime, Dossier.proposed_level,
+                Dossier.determined_level, Dossier.procedure_level, Dossier.step_assignee_id, Dossier.step_due_on)
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,10 @@ def dossier_steps(ctx: WorkContext) -> list[WorkItem]:
     if ctx.commune_id is None:
         return []
     states = {state for rule in ctx.law.workflow.transitions for state in rule.from_states} - {"protecting"}
+    # Only the columns a step reads: the answers, reasons and frozen plan are JSON to decode for nothing.
     query = (select(Dossier).where(Dossier.commune_id == ctx.commune_id, Dossier.state.in_(sorted(states)))
-             .options(joinedload(Dossier.system)).order_by(Dossier.id))
+             .options(load_only(*STEP_COLUMNS), joinedload(Dossier.system).load_only(InformationSystem.name))
+             .order_by(Dossier.id))
     items = []
     for dossier in ctx.session.scalars(query):
         if not waits_on(dossier, ctx.law, ctx.user):
@@ -110,26 +114,16 @@ def _dossier_detail(dossier: Dossier, law: LawData) -> str:
 def plan_gaps(ctx: WorkContext) -> list[WorkItem]:
     """Protection-plan requirements no measure answers yet, one item per dossier in force, for those
     who edit plans; due by the earliest date planned for the measures that will close them.
-    A fixed number of statements (the plans are derived from the commune's measures at once)."""
+    A fixed number of statements (the plans are derived from the commune's measures' columns at once)."""
     if ctx.commune_id is None or not has_permission(ctx.user, Permission.EDIT_DOSSIER):
         return []
     if not ctx.roles & {"staff", "officer"}:
         return []
-    dossiers = list(ctx.session.scalars(select(Dossier).options(joinedload(Dossier.system))
-                                        .where(Dossier.commune_id == ctx.commune_id, Dossier.state.in_(PLAN_STATES))
-                                        .order_by(Dossier.id)))
-    items = []
-    for view in plan_views(ctx.session, dossiers, ctx.law.catalogue).values():
-        gaps = view.gaps
-        if not gaps:
-            continue
-        planned = [measure.planned_on for row in gaps for measure in row.measures if measure.planned_on]
-        items.append(WorkItem(uid=f"plan:{view.dossier.id}", kind=PLAN_GAPS,
-                              title=f"Phương án «{view.dossier.system.name}»: còn {len(gaps)} yêu cầu chưa đạt",
-                              due=min(planned) if planned else None, link=f"/dossiers/{view.dossier.id}/plan",
-                              commune_id=ctx.commune_id,
-                              detail="Hạn sớm nhất là ngày dự kiến của các biện pháp còn thiếu." if planned else ""))
-    return items
+    return [WorkItem(uid=f"plan:{found.dossier_id}", kind=PLAN_GAPS,
+                     title=f"Phương án «{found.system_name}»: còn {found.gaps} yêu cầu chưa đạt",
+                     due=found.earliest_planned, link=f"/dossiers/{found.dossier_id}/plan", commune_id=ctx.commune_id,
+                     detail="Hạn sớm nhất là ngày dự kiến của các biện pháp còn thiếu." if found.earliest_planned else "")
+            for found in dossier_gaps(ctx.session, ctx.commune_id, PLAN_STATES, ctx.law.catalogue)]
 
 
 def incident_tasks(ctx: WorkContext) -> list[WorkItem]:
@@ -156,7 +150,7 @@ def incident_tasks(ctx: WorkContext) -> list[WorkItem]:
 def due_deadlines(ctx: WorkContext) -> list[WorkItem]:
     """The due providers' deadlines addressed to the user, once a reminder threshold is reached."""
     due_ctx = DueContext(ctx.session, ctx.now, ctx.zone, ctx.playbooks_dir,
-                         commune_ids=[ctx.commune_id] if ctx.commune_id else [])
+                         commune_ids=[ctx.commune_id] if ctx.commune_id else [], reached_only=True)
     items = []
     for provider in PROVIDERS:
         if provider.name in REPLACED_PROVIDERS:

@@ -26,7 +26,6 @@ from ir_app.services.errors import ConflictError, ValidationFailed
 from ir_app.services.fields import FieldSpec, parse_field
 from ir_app.services.files import store_upload
 from ir_app.services.lawdata import LawData
-from ir_app.services.measures import plan
 from ir_app.web.access import load_scoped, page_number, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.filters import localised
@@ -341,19 +340,22 @@ def detail_page(dossier: Dossier, action_form: ActionForm | None = None, open_ac
                  status: int = 200, review_form: FlaskForm | None = None, finding_rows: list[list[str]] | None = None):
     """The dossier page; after a refused action (or review), that form stays open with what the user typed."""
     regime = _regime_of(dossier)
-    view = plan.plan_view(db(), dossier, law().catalogue)
+    # The plan's progress and the Quy chế are read once: shown on the page, and guards of its actions.
+    progress = dossiers.plan_progress(db(), dossier, law())
+    policy_problem = dossiers.policy_problem(db(), dossier, law(), _today())
     reviews = list(db().scalars(select(Review).where(Review.dossier_id == dossier.id)
                                 .order_by(Review.reviewed_on.desc()).options(selectinload(Review.findings))))
     level = dossier.workflow_level
-    actions = dossiers.actions_for(db(), current_user, dossier, law(), today=_today())
+    actions = dossiers.actions_for(db(), current_user, dossier, law(), today=_today(),
+                                   failures=dossiers.failures_from(dossier, law(), progress, policy_problem))
     return render_template(
         "dossiers/detail.html", dossier=dossier, regime=regime, workflow=law().workflow,
         actions=actions, action_form=action_form or ActionForm(), blank_action_form=ActionForm(formdata=None),
         open_action=open_action or _likely_next(actions),
-        progress=view.progress if view else None, reviews=reviews, review_form=review_form or ReviewForm(),
+        progress=progress, reviews=reviews, review_form=review_form or ReviewForm(),
         finding_group=FINDING_ROWS, finding_rows=finding_rows or shown_rows([], FINDING_ROWS, extra=3),
         next_review=protection.next_review_due(dossier, reviews, law()), today=_today(),
-        policy_problem=gates.security_policy_failure(db(), dossier, regime, dossier.decision_on or _today()),
+        policy_problem=policy_problem,
         independence=(regime.authority_for(level).independent_appraisal
                       if level and gates.independence_required(dossier, regime, dossier.system) else None),
         appraisal_bodies=dict(APPRAISAL_BODY_CHOICES),
