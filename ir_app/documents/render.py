@@ -26,8 +26,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from docx import Document
-from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
@@ -126,6 +124,8 @@ def render_docx(template: bytes | str | Path | io.BytesIO, values: Mapping[str, 
 
 
 def _render(data: bytes, values: dict[str, Any], generated_at: datetime, properties: Properties | None) -> bytes:
+    from docxtpl import DocxTemplate  # python-docx and lxml: loaded by the first document, not by every worker
+
     try:
         with render_budget():
             doc = DocxTemplate(io.BytesIO(data))
@@ -263,6 +263,8 @@ def check_template(template_bytes: bytes, *, regime: str = DEFAULT_REGIME, doc_k
     Opens it as a .docx, then renders it with ``sample_context`` at each level and reopens the
     result. A template-wide problem (syntax, forbidden expression) is reported once.
     """
+    from docx import Document
+
     try:
         data = _read_template(template_bytes)
         Document(io.BytesIO(data))

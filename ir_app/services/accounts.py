@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,8 +20,14 @@ from ir_app.services.errors import ConflictError, NotFound, ValidationFailed
 
 hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
-# Verifying against a dummy hash keeps the timing the same for unknown e-mails.
-_DUMMY_HASH = hasher.hash("dummy-password-for-timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying against a dummy hash keeps the timing the same for unknown e-mails. Made at the
+    first sign-in, not at import: a hash takes argon2's 64 MiB for a moment, and would raise every
+    worker's (and every CLI command's) peak memory by that much before it served anything."""
+    return hasher.hash("dummy-password-for-timing")
 
 
 def hash_password(password: str) -> str:
@@ -111,7 +118,7 @@ def authenticate(
             f"{throttle.lock_minutes} phút; hãy thử lại sau."
         )
     user = session.scalar(select(User).where(User.email == email))
-    valid = password_matches(user.password_hash if user else _DUMMY_HASH, password)
+    valid = password_matches(user.password_hash if user else _dummy_hash(), password)
     if not (user and valid and user.is_active):
         _record_attempt(session, email, ip, now, False, user, "login_failed")
         raise LoginRefused("Sai địa chỉ e-mail hoặc mật khẩu.")

@@ -11,9 +11,6 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from ir_app.domain.text import clean_text, defuse_formula, looks_like_formula
 
@@ -47,6 +44,10 @@ def register_workbook(title: str, headers: Iterable[str], widths: Iterable[int],
                       ) -> bytes:
     """One-sheet XLSX of a register (measures, risks): a bold, shaded, frozen header row with set
     column widths, then the rows, every text cell kept as text (never "f", whatever it starts with)."""
+    from openpyxl import Workbook  # openpyxl: loaded by the first spreadsheet, not by every worker
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title

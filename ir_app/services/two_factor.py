@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import pyotp
-import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
@@ -57,6 +56,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """An inline SVG (no image request, works offline); it holds only paths, no text from the user."""
+    import segno  # only the enrolment page draws a QR code
+
     return segno.make(uri, error="m").svg_inline(scale=4, title="QR")
 
 

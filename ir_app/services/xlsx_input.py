@@ -13,7 +13,6 @@ import re
 import zipfile
 from typing import Any
 
-from openpyxl import load_workbook
 
 # An inventory of a few thousand rows unpacks to a few megabytes; the limits leave room for
 # styles and comments Excel adds, and keep openpyxl's memory well under 200 MB.
@@ -41,6 +40,8 @@ class UnsafeWorkbook(ValueError):
 def read_first_sheet(data: bytes, max_rows: int, max_columns: int) -> list[tuple[Any, ...]]:
     """The values of the first sheet, at most ``max_rows`` rows of ``max_columns`` columns
     (a caller that finds ``max_rows`` rows knows the file has at least that many)."""
+    from openpyxl import load_workbook  # openpyxl: loaded by the first spreadsheet, not by every worker
+
     archive = _open_zip(data)
     with archive:
         _check_sizes(archive)

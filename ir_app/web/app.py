@@ -52,6 +52,7 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(PACKAGE_DIR / "translations"))
+    i18n.init_app(app)
     from ir_app.web import access, errors, filters, security, session_limits, two_factor
 
     access.init_app(app)

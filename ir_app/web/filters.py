@@ -6,12 +6,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import get_locale
 
 from ir_app.models.org import ROLE_LABELS
 from ir_app.services.authz import Permission
 from ir_app.services.incidents.summary import duration_parts
 from ir_app.web import access
+from ir_app.web.i18n import gettext, ngettext
 
 
 def local_tz() -> ZoneInfo:

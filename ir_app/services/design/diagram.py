@@ -8,8 +8,10 @@ import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 from ir_app.config import PACKAGE_DIR
 from ir_app.services.design.model import CHANNELS, NODE_KINDS, ZONE_KINDS, Design, Link
@@ -32,6 +34,8 @@ INK, MUTED, BORDER = "#1b1b1b", "#555555", "#8a8a8a"
 
 @lru_cache(maxsize=16)
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont  # Pillow: loaded by the first diagram, not by every worker
+
     return ImageFont.truetype(str(BOLD if bold else REGULAR), size)
 
 
@@ -132,6 +136,8 @@ def _legend_lines(design: Design) -> list[tuple[Link, str]]:
 
 def render_png(design: Design, title: str) -> bytes:
     """The diagram as PNG bytes (an explanatory picture even for an empty design)."""
+    from PIL import Image, ImageDraw
+
     title_font, label_font, small = font(30, True), font(19), font(16)
     layout = _layout(design, MARGIN + 56)
     legend = [(link, line) for link, text in _legend_lines(design) for line in _fit(text, 16, WIDTH - 2 * MARGIN, 3)]

@@ -10,15 +10,11 @@ import io
 from collections.abc import Callable
 from datetime import datetime
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm
-
 from ir_app.documents.package import normalise_zip
 from ir_app.domain.text import clean_text
 
 ANCHOR = "mô hình vật lý"
-PICTURE_WIDTH = Cm(16)
+PICTURE_WIDTH_CM = 16
 
 
 def _anchor(document):
@@ -30,6 +26,10 @@ def _anchor(document):
 def embed_diagram(docx: bytes, picture_png: Callable[[], bytes], caption: str, generated_at: datetime) -> bytes:
     """``docx`` with the picture (drawn only when the document has a place for it) and its caption
     after the physical-model paragraph."""
+    from docx import Document  # python-docx: loaded by the first document, not by every worker
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
     document = Document(io.BytesIO(docx))
     anchor = _anchor(document)
     if anchor is None:
@@ -37,7 +37,7 @@ def embed_diagram(docx: bytes, picture_png: Callable[[], bytes], caption: str, g
     picture = document.add_paragraph()
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True
-    picture.add_run().add_picture(io.BytesIO(picture_png()), width=PICTURE_WIDTH)
+    picture.add_run().add_picture(io.BytesIO(picture_png()), width=Cm(PICTURE_WIDTH_CM))
     label = document.add_paragraph()
     label.alignment = WD_ALIGN_PARAGRAPH.CENTER
     label.add_run(clean_text(caption, multiline=False)).italic = True

@@ -10,8 +10,6 @@ import io
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -191,6 +189,9 @@ def printable_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def annual_report_workbook(context: dict[str, Any]) -> bytes:
     """Mẫu 08's 12-column table as a spreadsheet (staff keep these in Excel)."""
+    from openpyxl import Workbook  # openpyxl: loaded by the first spreadsheet, not by every worker
+    from openpyxl.styles import Alignment, Font
+
     report = context["annual_report"]
     workbook = Workbook()
     sheet = workbook.active

@@ -9,9 +9,9 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,9 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.due.registry import collect
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 UID_DOMAIN = "attt-xa"
 TIMED_EVENT_LENGTH = timedelta(minutes=30)
@@ -97,6 +100,8 @@ def deadlines_for(session: Session, user: User, now: datetime, zone: ZoneInfo,
 
 def render_ics(deadlines: list[Deadline], now: datetime, zone: ZoneInfo, base_url: str = "",
                name: str = "ATTT xã") -> bytes:
+    from icalendar import Calendar  # loaded by the first feed, not by every worker
+
     calendar = Calendar()
     calendar.add("prodid", "-//ATTT xa//Lich han cong viec//VI")
     calendar.add("version", "2.0")
@@ -110,6 +115,8 @@ def render_ics(deadlines: list[Deadline], now: datetime, zone: ZoneInfo, base_ur
 
 
 def _event(deadline: Deadline, now: datetime, base_url: str) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"{deadline.uid}@{UID_DOMAIN}")
     event.add("dtstamp", now.astimezone(timezone.utc))

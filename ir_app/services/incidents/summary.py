@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -26,7 +24,7 @@ from ir_app.services.incidents.documents import owner_name, place_date, signer_l
 from ir_app.services.incidents.record import DEFAULT_TZ
 
 PERIODS = ("week", "month")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_COLOUR = "DDEBF7"
 
 
 @dataclass(frozen=True)
@@ -231,6 +229,9 @@ def _police_signature(commune: Organisation, names) -> dict[str, str]:
 
 
 def summary_xlsx(summary: IncidentSummary, data: ResponseData, tz: tzinfo = DEFAULT_TZ) -> bytes:
+    from openpyxl import Workbook  # openpyxl: loaded by the first spreadsheet, not by every worker
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Tổng hợp"
@@ -270,9 +271,11 @@ def summary_xlsx(summary: IncidentSummary, data: ResponseData, tz: tzinfo = DEFA
 
 
 def _header(sheet, titles: list[str]) -> None:
+    from openpyxl.styles import Font, PatternFill
+
     append_row(sheet, titles)
     for cell in sheet[sheet.max_row]:
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_COLOUR)
 
 
 def _hours(value: timedelta | None) -> float | None:

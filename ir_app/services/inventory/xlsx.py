@@ -4,12 +4,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,10 +19,13 @@ from ir_app.services.inventory.systems import SYSTEM_FIELD_NAMES, SYSTEM_FIELDS,
 from ir_app.services.records import snapshot
 from ir_app.services.xlsx_input import UnsafeWorkbook, read_first_sheet
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 SHEET_TITLE = "Danh mục HTTT"
 MAX_IMPORT_ROWS = 5000
 MAX_IMPORT_COLUMNS = 100  # the template's columns, with room for a user's own notes
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_COLOUR = "DDEBF7"
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,8 @@ class ImportRejected(Exception):
 
 def export_systems(systems: Iterable[InformationSystem]) -> bytes:
     """One row per system, Vietnamese headers, values as a person would type them."""
+    from openpyxl import Workbook  # openpyxl: loaded by the first spreadsheet, not by every worker
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
@@ -59,6 +60,10 @@ def export_systems(systems: Iterable[InformationSystem]) -> bytes:
 
 def template_workbook() -> bytes:
     """An empty sheet with headers, help comments and drop-down lists for choice columns."""
+    from openpyxl import Workbook  # openpyxl: loaded by the first spreadsheet, not by every worker
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
@@ -74,11 +79,14 @@ def template_workbook() -> bytes:
 
 
 def _write_header(sheet) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     append_row(sheet, [spec.label + (" *" if spec.required else "") for spec in SYSTEM_FIELDS])
     for index, spec in enumerate(SYSTEM_FIELDS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=HEADER_COLOUR)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(index)].width = 22
     sheet.freeze_panes = "A2"

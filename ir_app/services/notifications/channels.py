@@ -17,8 +17,8 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
@@ -41,6 +41,9 @@ from ir_app.services import audit
 from ir_app.services.audit import Actor
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.notifications.once import insert_once
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +217,8 @@ def deliver_due(session: Session, settings: ChannelSettings, now: datetime, *, b
                 max_attempts: int = DEFAULT_MAX_ATTEMPTS, batch_size: int = BATCH_SIZE,
                 transport: httpx.BaseTransport | None = None) -> ChannelReport:
     """Post every delivery due at `now`; commits as it goes (each delivery is its own unit of work)."""
+    import httpx  # loaded by the job that posts, not by every web worker
+
     report = ChannelReport()
     rows = session.execute(
         select(ChannelDelivery.id, ChannelEndpoint.kind).join(ChannelEndpoint)
@@ -283,6 +288,8 @@ def _retry_later(session: Session, delivery: ChannelDelivery, now: datetime, err
 
 def _post(client: httpx.Client, settings: ChannelSettings, delivery: ChannelDelivery, base_url: str,
           now: datetime) -> Outcome:
+    import httpx
+
     sender = {"webhook": _post_webhook, "telegram": _post_telegram, "zalo": _post_zalo}[delivery.endpoint.kind]
     try:
         return sender(client, settings, delivery, base_url, now)

@@ -4,22 +4,24 @@ from __future__ import annotations
 import io
 from datetime import datetime, tzinfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-
 from ir_app.models import Organisation
 from ir_app.services.exports import append_row
 from ir_app.services.province import rag
 from ir_app.services.province.figures import CommuneRow, Totals
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-FILLS = {rag.RED: PatternFill("solid", fgColor="F4C7C3"), rag.AMBER: PatternFill("solid", fgColor="FCE8B2"),
-         rag.GREEN: PatternFill("solid", fgColor="B7E1CD")}
+HEADER_COLOUR = "DDEBF7"
+COLOURS = {rag.RED: "F4C7C3", rag.AMBER: "FCE8B2", rag.GREEN: "B7E1CD"}
 
 
 def province_xlsx(province: Organisation, rows: list[CommuneRow], totals: Totals, now: datetime,
                   zone: tzinfo) -> bytes:
     """Always Vietnamese, like the other exported documents; the colour is written next to each figure."""
+    from openpyxl import Workbook  # openpyxl: loaded by the first spreadsheet, not by every worker
+    from openpyxl.styles import Font, PatternFill
+
+    header_fill = PatternFill("solid", fgColor=HEADER_COLOUR)
+    fills = {level: PatternFill("solid", fgColor=colour) for level, colour in COLOURS.items()}
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Tổng hợp tỉnh"
@@ -33,7 +35,7 @@ def province_xlsx(province: Organisation, rows: list[CommuneRow], totals: Totals
     header += ["Số hệ thống", "Tiến độ phương án (%)"]
     append_row(sheet, header)
     for cell in sheet[sheet.max_row]:
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.font, cell.fill = Font(bold=True), header_fill
     for row in rows:
         values: list = [row.commune.code, row.commune.full_name]
         for column in rag.COLUMNS:
@@ -42,7 +44,7 @@ def province_xlsx(province: Organisation, rows: list[CommuneRow], totals: Totals
         values += [row.figures.systems, row.plan_percent]
         append_row(sheet, values)
         for index, column in enumerate(rag.COLUMNS):
-            sheet.cell(sheet.max_row, 4 + 2 * index).fill = FILLS[row.cells[column.key].level]
+            sheet.cell(sheet.max_row, 4 + 2 * index).fill = fills[row.cells[column.key].level]
     total_row: list = ["", f"Toàn tỉnh ({totals.communes} xã)"]
     for column in rag.COLUMNS:
         levels = totals.levels[column.key]

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -98,6 +97,8 @@ def commune_names_by_id(result: ProvinceIncidentSummary) -> dict[int, str]:
 
 def province_summary_xlsx(result: ProvinceIncidentSummary, data: ResponseData, tz: tzinfo) -> bytes:
     """The commune summary's workbook, with a sheet per commune and the commune on each incident."""
+    from openpyxl import load_workbook  # openpyxl: loaded by the first spreadsheet, not by every worker
+
     workbook = load_workbook(io.BytesIO(summary_xlsx(result.summary, data, tz)))
     names = commune_names_by_id(result)
     del workbook["Danh sách sự cố"]

@@ -4,8 +4,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ir_app.domain.training import Coverage, TrainingRules
 from ir_app.models import Organisation
@@ -14,6 +12,9 @@ from ir_app.services.exports import append_row
 
 def coverage_xlsx(commune: Organisation, found: Coverage, rules: TrainingRules, today: date) -> bytes:
     """Always Vietnamese, like the other exported documents."""
+    from openpyxl import Workbook  # openpyxl: loaded by the first spreadsheet, not by every worker
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Tap huan"
