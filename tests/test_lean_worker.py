@@ -1,5 +1,5 @@
 """A web worker starts lean: the libraries only a few pages or jobs use are loaded by them, on first
-use, and nothing takes argon2's 64 MiB before a first sign-in (issue 17: a worker ≤ 150 MiB)."""
+use, and nothing hashes a password (argon2 memory) before a first sign-in (issue 17: a worker ≤ 150 MiB)."""
 from __future__ import annotations
 
 import json

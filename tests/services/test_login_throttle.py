@@ -12,7 +12,7 @@ from ir_app.services import accounts
 from ir_app.services.accounts import LoginRefused, Throttle
 from ir_app.services.audit import Actor, record
 
-PARALLEL = 16  # each evaluation is an Argon2 hash (64 MiB): enough to race, not to exhaust memory
+PARALLEL = 16  # each evaluation is an Argon2 hash (19 MiB): enough to race, not to exhaust memory
 
 
 def guess_in_parallel(app, email: str, ip: str, throttle: Throttle, clock) -> list[str]:
@@ -83,3 +83,19 @@ def test_the_lock_lifts_after_the_window(session, make_user, commune, clock):
     clock.advance(minutes=16)
     assert accounts.authenticate(session, user.email, "mat-khau-thu-nghiem", "203.0.113.5", clock.now(),
                                  throttle).id == user.id
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasp_minimum_and_older_hashes_are_remade_at_sign_in(
+        session, make_user, commune, clock):
+    from argon2 import PasswordHasher
+    from argon2.low_level import Type
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    parameters = accounts.hasher  # OWASP Password Storage Cheat Sheet: argon2id, m ≥ 19 MiB, t ≥ 2
+    assert (parameters.type, parameters.memory_cost >= 19 * 1024, parameters.time_cost >= 2) == (Type.ID, True, True)
+    user = make_user(Role.STAFF, organisation=commune)
+    user.password_hash = PasswordHasher.from_parameters(RFC_9106_LOW_MEMORY).hash("mat-khau-cu-123")
+    session.commit()
+    accounts.authenticate(session, user.email, "mat-khau-cu-123", "203.0.113.9", clock.now(), Throttle())
+    assert "m=19456,t=2,p=1" in user.password_hash
+    assert accounts.password_matches(user.password_hash, "mat-khau-cu-123")
