@@ -31,7 +31,10 @@ TINY = ["--communes", "3", "--systems-per-commune", "4", "--incidents", "30"]
 RUNTIME_TABLES = {"job_runs", "scheduler_leases", "document_templates", "alembic_version",
                   "login_throttles",  # failed sign-in counters: only while someone is guessing
                   "api_tokens",  # personal API tokens: a user creates their own (a seeded secret nobody sees)
-                  "recovery_codes"}  # made when a person enrols their own phone in two-factor sign-in
+                  "recovery_codes",  # made when a person enrols their own phone in two-factor sign-in
+                  # derived plan progress: stored on the first read of a dossier's figures, versions
+                  # bumped by later edits of measures (tests/services/test_stored_plan_progress.py)
+                  "dossier_plan_progress", "plan_progress_versions"}
 PASSWORD = "demo12345"
 
 
