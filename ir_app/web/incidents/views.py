@@ -22,7 +22,7 @@ from ir_app.models import (
     Incident,
     IncidentTask,
 )
-from ir_app.services.authz import Permission, visible_communes
+from ir_app.services.authz import Permission, commune_choices
 from ir_app.services.incidents import lifecycle as incident_lifecycle
 from ir_app.services.incidents import queries as incident_queries
 from ir_app.services.incidents import record as incidents
@@ -94,7 +94,7 @@ def index():
     moment = now()
     next_clock = {incident.id: _next_open_clock(incident, data, moment) for incident in page.items}
     return render_template("incidents/index.html", page=page, data=data, args=request.args,
-                           next_clock=next_clock, communes=visible_communes(db(), current_user))
+                           next_clock=next_clock, communes=commune_choices(db(), current_user))
 
 
 def _next_open_clock(incident: Incident, data: ResponseData, moment):
