@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ir_app.models import Organisation, OrgKind, Role, User
@@ -111,6 +111,14 @@ def sees_own_organisation_only(user: User) -> bool:
     """True when the user reads only their own organisation's records: at most one commune, known
     without a statement (the same rule as ``visible_commune_ids``)."""
     return not is_global(user) and Role.OVERSEER not in user.roles
+
+
+def visible_commune_count(session: Session, user: User) -> int:
+    """How many communes ``user`` reads (no statement for a user who reads only their own organisation)."""
+    if sees_own_organisation_only(user):
+        return int(user.organisation.kind == OrgKind.COMMUNE)
+    query = select(func.count()).select_from(Organisation).where(Organisation.kind == OrgKind.COMMUNE)
+    return session.scalar(scope_query(query, Organisation.id, user)) or 0
 
 
 def commune_choices(session: Session, user: User) -> list[Organisation]:

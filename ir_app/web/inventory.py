@@ -13,7 +13,7 @@ from ir_app.models import InformationSystem, Organisation, SystemComponent
 from ir_app.services import audit, organisations, overview
 from ir_app.services.inventory import systems as inventory
 from ir_app.services.inventory import xlsx as spreadsheets
-from ir_app.services.authz import Permission, commune_choices, visible_commune_ids
+from ir_app.services.authz import Permission, visible_commune_count, visible_commune_ids
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.inventory.systems import COMPONENT_FIELDS, SYSTEM_FIELDS
 from ir_app.web.access import database_id, load_scoped, page_number, require_commune, requires
@@ -74,11 +74,11 @@ def list_query(with_commune: bool = True):
 @bp.get("/")
 @requires(Permission.VIEW)
 def index():
-    communes = commune_choices(db(), current_user)
     # The commune column shows only when there are several: one commune's page needs no commune rows.
-    page = paginate(db(), list_query(with_commune=len(communes) > 1), page_number(), 25)
+    several_communes = visible_commune_count(db(), current_user) > 1
+    page = paginate(db(), list_query(with_commune=several_communes), page_number(), 25)
     return render_template("inventory/index.html", page=page, specs=SYSTEM_SPECS, args=request.args,
-                           communes=communes)
+                           several_communes=several_communes)
 
 
 @bp.route("/new", methods=["GET", "POST"])
