@@ -7,7 +7,6 @@ caches, then counted on the second load.
 """
 from __future__ import annotations
 
-import re
 import shutil
 from datetime import date
 
@@ -31,6 +30,7 @@ from ir_app.models import (
 from ir_app.seed.synthetic import BASE_TIME, SyntheticSpec, seed_province
 from ir_app.services.incidents.data import response_data
 from tests.conftest import PG_URL, WebClient, _truncate_all
+from tests.incident_support import LIST_COUNT
 
 PASSWORD = "demo12345"
 SMALL = SyntheticSpec(province_code="81", communes=2, systems_per_commune=5, incidents=40)
@@ -168,12 +168,9 @@ def _targets(session, code: str, page: int) -> dict[str, tuple[str, str]]:
     }
 
 
-# A list's count (web/pagination.py) is skipped when its page is not full, so it is counted apart.
-LIST_COUNT = re.compile(r"SELECT count\(\*\) AS count_1\s+FROM \(SELECT ")
-
-
 def _statements(app, callback) -> tuple[int, int]:
-    """(statements other than a list's count, list counts)."""
+    """(statements other than a list's count, list counts): a list's count is skipped when its page
+    is not full (web/pagination.py)."""
     engine, seen = app.extensions["ir_engine"], []
 
     def count(_conn, _cursor, statement, *_args):
