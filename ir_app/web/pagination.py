@@ -1,4 +1,5 @@
-"""Two statements per list page whatever the row count: one count, one page of rows."""
+"""At most two statements per list page whatever the row count: a page of rows, then its count (none
+when the page is the last and not full)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
