@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ir_app.models import Organisation, OrgKind, Role, User
@@ -105,3 +105,23 @@ def scope_query(query: Select, commune_column, user: User) -> Select:
 def visible_communes(session: Session, user: User) -> list[Organisation]:
     query = select(Organisation).where(Organisation.kind == OrgKind.COMMUNE).order_by(Organisation.name)
     return list(session.scalars(scope_query(query, Organisation.id, user)))
+
+
+def sees_own_organisation_only(user: User) -> bool:
+    """True when the user reads only their own organisation's records: at most one commune, known
+    without a statement (the same rule as ``visible_commune_ids``)."""
+    return not is_global(user) and Role.OVERSEER not in user.roles
+
+
+def visible_commune_count(session: Session, user: User) -> int:
+    """How many communes ``user`` reads (no statement for a user who reads only their own organisation)."""
+    if sees_own_organisation_only(user):
+        return int(user.organisation.kind == OrgKind.COMMUNE)
+    query = select(func.count()).select_from(Organisation).where(Organisation.kind == OrgKind.COMMUNE)
+    return session.scalar(scope_query(query, Organisation.id, user)) or 0
+
+
+def commune_choices(session: Session, user: User) -> list[Organisation]:
+    """The communes a list page offers as a filter and column: none for a user who sees at most one
+    (their own), so a commune's pages skip the statement."""
+    return [] if sees_own_organisation_only(user) else visible_communes(session, user)

@@ -13,7 +13,7 @@ from ir_app.models import InformationSystem, Organisation, SystemComponent
 from ir_app.services import audit, organisations, overview
 from ir_app.services.inventory import systems as inventory
 from ir_app.services.inventory import xlsx as spreadsheets
-from ir_app.services.authz import Permission, visible_commune_ids, visible_communes
+from ir_app.services.authz import Permission, visible_commune_count, visible_commune_ids
 from ir_app.services.errors import ValidationFailed
 from ir_app.services.inventory.systems import COMPONENT_FIELDS, SYSTEM_FIELDS
 from ir_app.web.access import database_id, load_scoped, page_number, require_commune, requires
@@ -62,20 +62,23 @@ def target_commune(permission: Permission) -> Organisation:
     return require_commune(commune, permission)
 
 
-def list_query():
+def list_query(with_commune: bool = True):
     args = request.args
-    return inventory.search_systems_query(
+    query = inventory.search_systems_query(
         visible_commune_ids(current_user), args.get("q", "")[:100], args.get("system_type", "")[:32],
         args.get("status", "")[:32], args.get("level", "")[:1],
-    ).options(selectinload(InformationSystem.commune))
+    )
+    return query.options(selectinload(InformationSystem.commune)) if with_commune else query
 
 
 @bp.get("/")
 @requires(Permission.VIEW)
 def index():
-    page = paginate(db(), list_query(), page_number(), 25)
+    # The commune column shows only when there are several: one commune's page needs no commune rows.
+    several_communes = visible_commune_count(db(), current_user) > 1
+    page = paginate(db(), list_query(with_commune=several_communes), page_number(), 25)
     return render_template("inventory/index.html", page=page, specs=SYSTEM_SPECS, args=request.args,
-                           communes=visible_communes(db(), current_user))
+                           several_communes=several_communes)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -356,3 +356,13 @@ def test_summary_page_and_downloads(make_web, officer, commune, session, clock):
     document = Document(io.BytesIO(docx.data))
     assert "CÔNG AN XÃ VĨNH LẠI" in document.tables[0].rows[0].cells[0].text
     assert any("Tháng 11/2026" in paragraph.text for paragraph in document.paragraphs)
+
+
+def test_the_commune_filter_shows_only_to_who_reads_several_communes(make_web, make_user, officer, session, commune,
+                                                                       other_commune, province):
+    _add_incidents(session, commune, 1)
+    overseer = page(make_web(make_user(Role.OVERSEER, organisation=province)).get("/incidents/"))
+    assert 'name="commune"' in overseer and "Phường Hải An</option>" in overseer
+    assert "<td>Xã Vĩnh Lại</td>" in overseer
+    own = page(make_web(officer).get("/incidents/"))
+    assert 'name="commune"' not in own and "Vĩnh Lại</td>" not in own

@@ -123,3 +123,14 @@ def test_components_and_contacts(make_web, staff, session, commune):
     assert response.status_code == 302
     printable = client.get("/contacts/print").get_data(as_text=True)
     assert 'href="tel:0692345678"' in printable and "24/7" in printable
+
+
+def test_the_commune_column_shows_only_to_who_reads_several_communes(make_web, make_user, staff, session, commune,
+                                                                       other_commune, province):
+    _add_systems(session, commune, 2)
+    _add_systems(session, other_commune, 1, start=2)
+    overseer = make_web(make_user(Role.OVERSEER, organisation=province)).get("/systems/").get_data(as_text=True)
+    assert '<th scope="col">Xã</th>' in overseer
+    assert "<td>Xã Vĩnh Lại</td>" in overseer and "<td>Phường Hải An</td>" in overseer
+    own = make_web(staff).get("/systems/").get_data(as_text=True)
+    assert '<th scope="col">Xã</th>' not in own and "Vĩnh Lại</td>" not in own and "S0002" not in own

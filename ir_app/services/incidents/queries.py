@@ -73,11 +73,15 @@ class IncidentFilters:
                    overdue=bool(args.get("overdue")), text=args.get("q", ""))
 
 
-def incident_list_query(session: Session, user: User, filters: IncidentFilters, data: ResponseData, now: datetime):
-    """The incidents ``user`` may read, newest first, narrowed by ``filters``."""
+def incident_list_query(session: Session, user: User, filters: IncidentFilters, data: ResponseData, now: datetime,
+                        with_commune: bool = True):
+    """The incidents ``user`` may read, newest first, narrowed by ``filters`` (their reports loaded, and
+    their communes unless ``with_commune`` is false)."""
     visible = visible_commune_ids(user)
-    query = (select(Incident).options(selectinload(Incident.reports), selectinload(Incident.commune))
+    query = (select(Incident).options(selectinload(Incident.reports))
              .order_by(Incident.detected_at.desc(), Incident.id.desc()))
+    if with_commune:
+        query = query.options(selectinload(Incident.commune))
     if visible is not None:
         query = query.where(Incident.commune_id.in_(visible))
     readable = readable_filter(user)

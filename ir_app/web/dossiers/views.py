@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from ir_app.domain.regimes import article_sort_key
@@ -137,12 +137,21 @@ def _parse_date(value: str | None, name: str) -> date | None:
 
 # --------------------------------------------------------------------------- list and start
 
+# What the list shows: a dossier's answers, plans and appraisal texts (JSON decoded per row, the
+# frozen plan is large) are left in the database.
+LIST_COLUMNS = (
+    load_only(Dossier.system_id, Dossier.commune_id, Dossier.state, Dossier.determined_level,
+              Dossier.proposed_level, Dossier.step_due_on, Dossier.updated_at),
+    selectinload(Dossier.system).load_only(InformationSystem.name),
+    selectinload(Dossier.commune),
+)
+
+
 @bp.get("/dossiers/")
 @requires(Permission.VIEW)
 def index():
     query = select(Dossier).where(Dossier.state != "superseded").order_by(Dossier.updated_at.desc())
-    query = scope_query(query, Dossier.commune_id, current_user).options(
-        selectinload(Dossier.system), selectinload(Dossier.commune))
+    query = scope_query(query, Dossier.commune_id, current_user).options(*LIST_COLUMNS)
     state = request.args.get("state", "")[:32]
     if state == "open":  # every dossier still on its way to approval (the overview's figure)
         query = query.where(Dossier.state.in_(dossiers.OPEN_STATES))

@@ -22,7 +22,7 @@ from ir_app.models import (
     Incident,
     IncidentTask,
 )
-from ir_app.services.authz import Permission, visible_communes
+from ir_app.services.authz import Permission, commune_choices
 from ir_app.services.incidents import lifecycle as incident_lifecycle
 from ir_app.services.incidents import queries as incident_queries
 from ir_app.services.incidents import record as incidents
@@ -88,13 +88,15 @@ FIELD_GROUPS = (
 @requires(Permission.VIEW)
 def index():
     data = response_data()
+    communes = commune_choices(db(), current_user)
+    # The commune column shows only when there are several: one commune's page needs no commune rows.
     query = incident_queries.incident_list_query(db(), user(), incident_queries.IncidentFilters.from_args(request.args),
-                                                 data, now())
+                                                 data, now(), with_commune=len(communes) > 1)
     page = paginate(db(), query, page_number(), current_app.config["IR_PAGE_SIZE"])
     moment = now()
     next_clock = {incident.id: _next_open_clock(incident, data, moment) for incident in page.items}
     return render_template("incidents/index.html", page=page, data=data, args=request.args,
-                           next_clock=next_clock, communes=visible_communes(db(), current_user))
+                           next_clock=next_clock, communes=communes)
 
 
 def _next_open_clock(incident: Incident, data: ResponseData, moment):
