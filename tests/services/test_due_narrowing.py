@@ -103,7 +103,7 @@ def test_narrowed_providers_statements_do_not_grow_with_the_rows(app, session, c
     few = counts()
     _populate(session, commune, other_commune, count=4, prefix="more")
     assert counts() == few
-    assert few == {"dossier_steps": 1, "periodic_reviews": 2, "annual_report": 1, "drill_plans": 3}
+    assert few == {"dossier_steps": 1, "periodic_reviews": 1, "annual_report": 1, "drill_plans": 3}
 
 
 def test_the_annual_report_reads_nothing_while_no_reminder_can_be_due(app, session, commune):

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ir_app.datafiles.playbooks import load_playbooks
 from ir_app.domain.playbooks import PlaybookError
@@ -89,43 +89,33 @@ LEGACY_REGIME = "nd85-2016"
 def periodic_reviews(ctx: DueContext) -> list[Deadline]:
     """The next periodic check of each approved dossier — after its latest Review.next_due_on, or,
     before any check, one regime interval after approval: 30, 7 and 1 days before, and overdue.
-    Two statements of the columns drawn."""
-    scope = ctx.scoped(Review.commune_id)
+    One statement of the columns drawn: each dossier in force with its latest review, if any."""
+    law = load_law_data(str(load_config()["IR_LEVEL_DOSSIERS_DIR"]))
+    review_scope = ctx.scoped(Review.commune_id)
     # The latest review per dossier, within the scope: unscoped, one commune's "Việc của tôi" grouped
     # every review of the nation (10 ms per page at 1,300 communes, growing with the data).
     latest = select(Review.dossier_id, func.max(Review.id).label("review_id"))
-    latest = (latest if scope is None else latest.where(scope)).group_by(Review.dossier_id).subquery()
-    query = (select(Review.next_due_on, Review.reviewed_on, Review.assessor, Dossier.id, Dossier.commune_id,
-                    InformationSystem.name)
-             .join(latest, Review.id == latest.c.review_id).join(Dossier, Dossier.id == Review.dossier_id)
+    latest = (latest if review_scope is None else latest.where(review_scope)).group_by(Review.dossier_id).subquery()
+    query = (select(Dossier.id, Dossier.commune_id, InformationSystem.name, Review.id, Review.next_due_on,
+                    Review.reviewed_on, Review.assessor, Dossier.regime, Dossier.proposed_level,
+                    Dossier.determined_level, Dossier.decision_on, Dossier.approved_at)
              .join(InformationSystem, InformationSystem.id == Dossier.system_id)
-             .where(Dossier.state.in_(ACTIVE_DOSSIER_STATES)).order_by(Review.id))
-    if scope is not None:
-        query = query.where(scope)
-    if (remindable := ctx.remindable(Review.next_due_on, REVIEW_THRESHOLDS)) is not None:
-        query = query.where(remindable)
-    checked = [_review_deadline(dossier_id, commune_id, system_name, due,
-                                f"Lần kiểm tra trước: {reviewed_on:%d/%m/%Y} ({assessor}).")
-               for due, reviewed_on, assessor, dossier_id, commune_id, system_name in ctx.session.execute(query)]
-    return checked + _first_reviews(ctx)
-
-
-def _first_reviews(ctx: DueContext) -> list[Deadline]:
-    law = load_law_data(str(load_config()["IR_LEVEL_DOSSIERS_DIR"]))
-    query = (select(Dossier.id, Dossier.commune_id, Dossier.regime, Dossier.proposed_level, Dossier.determined_level,
-                    Dossier.decision_on, Dossier.approved_at, InformationSystem.name)
-             .join(InformationSystem, InformationSystem.id == Dossier.system_id)
-             .where(Dossier.state.in_(ACTIVE_DOSSIER_STATES), ~exists().where(Review.dossier_id == Dossier.id))
-             .order_by(Dossier.id))
+             .outerjoin(latest, latest.c.dossier_id == Dossier.id).outerjoin(Review, Review.id == latest.c.review_id)
+             .where(Dossier.state.in_(ACTIVE_DOSSIER_STATES))
+             .order_by(Review.id.is_(None), Review.id, Dossier.id))  # the checked ones first, as they were
     if (scope := ctx.scoped(Dossier.commune_id)) is not None:
         query = query.where(scope)
     if ctx.reached_only:
-        query = query.where(_first_review_remindable(law, reminder_horizon(REVIEW_THRESHOLDS, ctx.today)))
+        query = query.where(or_(
+            and_(Review.id.is_not(None), ctx.remindable(Review.next_due_on, REVIEW_THRESHOLDS)),
+            and_(Review.id.is_(None), _first_review_remindable(law, reminder_horizon(REVIEW_THRESHOLDS, ctx.today)))))
     deadlines = []
-    for dossier_id, commune_id, regime, proposed, determined, decision_on, approved_at, system_name \
-            in ctx.session.execute(query):
-        due = first_review_due(law, regime, proposed or determined, decision_on, approved_at)
-        if due is not None:
+    for (dossier_id, commune_id, system_name, review_id, next_due_on, reviewed_on, assessor,
+         regime, proposed, determined, decision_on, approved_at) in ctx.session.execute(query):
+        if review_id is not None:
+            deadlines.append(_review_deadline(dossier_id, commune_id, system_name, next_due_on,
+                                              f"Lần kiểm tra trước: {reviewed_on:%d/%m/%Y} ({assessor})."))
+        elif (due := first_review_due(law, regime, proposed or determined, decision_on, approved_at)) is not None:
             deadlines.append(_review_deadline(dossier_id, commune_id, system_name, due,
                                               "Chưa có lần kiểm tra nào kể từ khi phê duyệt cấp độ."))
     return deadlines
