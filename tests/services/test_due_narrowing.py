@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ir_app.models import Dossier, Review
+from ir_app.models import Dossier, Review, Role
 from ir_app.models.drills import Drill
 from ir_app.services.drill_due import drill_plans
 from ir_app.services.due import providers
 from ir_app.services.due.base import DueContext
 from ir_app.services.due.reminders import latest_reached
 from tests.incident_support import count_statements
-from tests.ops_support import make_system
+from tests.ops_support import make_plan, make_system
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 CREATED = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -111,3 +111,23 @@ def test_the_annual_report_reads_nothing_while_no_reminder_can_be_due(app, sessi
                      reached_only=True)
     assert count_statements(app, lambda: providers.annual_report(ctx)) == 0
     assert providers.annual_report(DueContext(session, ctx.now, ZONE, commune_ids=[commune.id]))
+
+
+@pytest.mark.parametrize("reached_only", (True, False))
+def test_backup_reminders_read_plans_with_their_system_name_only(app, session, commune, make_user, reached_only):
+    """Four statements for a commune's plans however many (the plans with their systems' names, and
+    three for their runs and restore tests): not their communes, responsible users and roles."""
+    officer = make_user(Role.OFFICER, organisation=commune)
+    ctx = DueContext(session, datetime(2026, 11, 26, 9, 0, tzinfo=ZONE), ZONE, commune_ids=[commune.id],
+                     reached_only=reached_only)
+
+    def statements() -> int:
+        session.expire_all()
+        return count_statements(app, lambda: providers.backups(ctx))
+
+    make_plan(session, make_system(session, commune, code="P0"), responsible=officer)
+    few = statements()
+    for n in range(1, 6):
+        make_plan(session, make_system(session, commune, code=f"P{n}"), responsible=officer if n % 2 else None)
+    assert statements() == few == 4
+    assert {deadline.title for deadline in providers.backups(ctx)} >= {"Khôi phục thử bản sao lưu «Sao lưu hằng đêm» (Một cửa điện tử)"}
