@@ -134,8 +134,14 @@ def next_review_due(dossier: Dossier, reviews: list[Review], law: LawData) -> da
         return None
     if reviews:
         return max(reviews, key=lambda r: r.reviewed_on).next_due_on
-    months = law.regime(dossier.regime).review_interval(dossier.level).months
-    start = dossier.decision_on or (dossier.approved_at.date() if dossier.approved_at else None)
+    return first_review_due(law, dossier.regime, dossier.level, dossier.decision_on, dossier.approved_at)
+
+
+def first_review_due(law: LawData, regime: str, level: int, decision_on: date | None,
+                     approved_at: datetime | None) -> date | None:
+    """Before any check: one regime interval after the approval decision (or its recording)."""
+    months = law.regime(regime).review_interval(level).months
+    start = decision_on or (approved_at.date() if approved_at else None)
     return add_months(start, months) if start else None
 
 

@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ir_app.datafiles.playbooks import load_playbooks
 from ir_app.domain.playbooks import PlaybookError
@@ -26,17 +26,19 @@ from ir_app.domain.reminders import (
     WORKING_DAYS,
     annual_report_year,
     before,
+    reminder_horizon,
 )
+from ir_app.domain.dates import add_months
 from ir_app.domain.workdays import is_working_day
 from ir_app.models import Dossier, InformationSystem, Organisation, OrgKind, Review
 from ir_app.models.backups import BackupPlan
 from ir_app.models.checks import MorningCheck
-from ir_app.services.backups.health import PlanStatus, plan_statuses, plans_query
+from ir_app.services.backups.health import PlanStatus, plan_statuses
 from ir_app.config import load_config
 from ir_app.services.due.base import Deadline, DueContext
 from ir_app.services.incidents.clocks import DueClock, due_incident_clocks
 from ir_app.services.lawdata import load_law_data
-from ir_app.services.dossiers.protection import next_review_due
+from ir_app.services.dossiers.protection import first_review_due
 
 log = logging.getLogger(__name__)
 
@@ -53,24 +55,27 @@ DOSSIER_THRESHOLDS = (before(3, WORKING_DAYS), before(1, WORKING_DAYS), OVERDUE)
 
 
 def dossier_steps(ctx: DueContext) -> list[Deadline]:
-    """Dossier steps due in 3 and 1 working days, and overdue (Dossier.step_due_on)."""
-    query = (select(Dossier).where(Dossier.step_due_on.is_not(None), Dossier.state.in_(list(DOSSIER_STEPS)))
-             .options(selectinload(Dossier.system)).order_by(Dossier.id))
+    """Dossier steps due in 3 and 1 working days, and overdue (Dossier.step_due_on). One statement of
+    the columns drawn (the nation's dossiers as ORM objects with their systems took ten)."""
+    query = (select(Dossier.id, Dossier.state, Dossier.step_due_on, Dossier.step_assignee_id, Dossier.commune_id,
+                    InformationSystem.name)
+             .join(InformationSystem, InformationSystem.id == Dossier.system_id)
+             .where(Dossier.step_due_on.is_not(None), Dossier.state.in_(list(DOSSIER_STEPS))).order_by(Dossier.id))
     if (scope := ctx.scoped(Dossier.commune_id)) is not None:
         query = query.where(scope)
     if (remindable := ctx.remindable(Dossier.step_due_on, DOSSIER_THRESHOLDS)) is not None:
         query = query.where(remindable)
     deadlines = []
-    for dossier in ctx.session.scalars(query):
-        roles, step = DOSSIER_STEPS[dossier.state]
-        named = (dossier.step_assignee_id,) if dossier.step_assignee_id else ()
+    for dossier_id, state, due, assignee_id, commune_id, system_name in ctx.session.execute(query):
+        roles, step = DOSSIER_STEPS[state]
+        named = (assignee_id,) if assignee_id else ()
         if named:  # given to a person (services/work): them, and the officer who follows every dossier up
             roles = tuple(role for role in roles if role == "officer")
         deadlines.append(Deadline(
-            uid=f"dossier:{dossier.id}:step:{dossier.state}:{dossier.step_due_on.isoformat()}",
-            kind="dossier_due", title=f"Hồ sơ cấp độ «{dossier.system.name}»: hạn {step}",
-            due=dossier.step_due_on, commune_id=dossier.commune_id, roles=roles, user_ids=named,
-            thresholds=DOSSIER_THRESHOLDS, link=f"/dossiers/{dossier.id}",
+            uid=f"dossier:{dossier_id}:step:{state}:{due.isoformat()}",
+            kind="dossier_due", title=f"Hồ sơ cấp độ «{system_name}»: hạn {step}",
+            due=due, commune_id=commune_id, roles=roles, user_ids=named,
+            thresholds=DOSSIER_THRESHOLDS, link=f"/dossiers/{dossier_id}",
             detail="Thời hạn tính theo ngày làm việc (trừ thứ Bảy, Chủ nhật, ngày lễ, Tết)."))
     return deadlines
 
@@ -84,47 +89,61 @@ LEGACY_REGIME = "nd85-2016"
 
 def periodic_reviews(ctx: DueContext) -> list[Deadline]:
     """The next periodic check of each approved dossier — after its latest Review.next_due_on, or,
-    before any check, one regime interval after approval: 30, 7 and 1 days before, and overdue."""
-    scope = ctx.scoped(Review.commune_id)
+    before any check, one regime interval after approval: 30, 7 and 1 days before, and overdue.
+    One statement of the columns drawn: each dossier in force with its latest review, if any."""
+    law = load_law_data(str(load_config()["IR_LEVEL_DOSSIERS_DIR"]))
+    review_scope = ctx.scoped(Review.commune_id)
     # The latest review per dossier, within the scope: unscoped, one commune's "Việc của tôi" grouped
     # every review of the nation (10 ms per page at 1,300 communes, growing with the data).
     latest = select(Review.dossier_id, func.max(Review.id).label("review_id"))
-    latest = (latest if scope is None else latest.where(scope)).group_by(Review.dossier_id).subquery()
-    # Joined, not selectin: the same statements whether or not the commune has reviews yet
-    # ("Việc của tôi" runs this on every page and must not grow with the data).
-    query = (select(Review).join(latest, Review.id == latest.c.review_id).join(Dossier)
+    latest = (latest if review_scope is None else latest.where(review_scope)).group_by(Review.dossier_id).subquery()
+    query = (select(Dossier.id, Dossier.commune_id, InformationSystem.name, Review.id, Review.next_due_on,
+                    Review.reviewed_on, Review.assessor, Dossier.regime, Dossier.proposed_level,
+                    Dossier.determined_level, Dossier.decision_on, Dossier.approved_at)
+             .join(InformationSystem, InformationSystem.id == Dossier.system_id)
+             .outerjoin(latest, latest.c.dossier_id == Dossier.id).outerjoin(Review, Review.id == latest.c.review_id)
              .where(Dossier.state.in_(ACTIVE_DOSSIER_STATES))
-             .options(joinedload(Review.dossier).joinedload(Dossier.system)).order_by(Review.id))
-    if scope is not None:
-        query = query.where(scope)
-    if (remindable := ctx.remindable(Review.next_due_on, REVIEW_THRESHOLDS)) is not None:
-        query = query.where(remindable)
-    checked = [_review_deadline(review.dossier, review.next_due_on,
-                                f"Lần kiểm tra trước: {review.reviewed_on:%d/%m/%Y} ({review.assessor}).")
-               for review in ctx.session.scalars(query)]
-    return checked + _first_reviews(ctx)
-
-
-def _first_reviews(ctx: DueContext) -> list[Deadline]:
-    law = load_law_data(str(load_config()["IR_LEVEL_DOSSIERS_DIR"]))
-    query = (select(Dossier).where(Dossier.state.in_(ACTIVE_DOSSIER_STATES),
-                                   ~exists().where(Review.dossier_id == Dossier.id))
-             .options(joinedload(Dossier.system)).order_by(Dossier.id))
+             .order_by(Review.id.is_(None), Review.id, Dossier.id))  # the checked ones first, as they were
     if (scope := ctx.scoped(Dossier.commune_id)) is not None:
         query = query.where(scope)
+    if ctx.reached_only:
+        query = query.where(or_(
+            and_(Review.id.is_not(None), ctx.remindable(Review.next_due_on, REVIEW_THRESHOLDS)),
+            and_(Review.id.is_(None), _first_review_remindable(law, reminder_horizon(REVIEW_THRESHOLDS, ctx.today)))))
     deadlines = []
-    for dossier in ctx.session.scalars(query):
-        due = next_review_due(dossier, [], law)
-        if due is not None:
-            deadlines.append(_review_deadline(dossier, due, "Chưa có lần kiểm tra nào kể từ khi phê duyệt cấp độ."))
+    for (dossier_id, commune_id, system_name, review_id, next_due_on, reviewed_on, assessor,
+         regime, proposed, determined, decision_on, approved_at) in ctx.session.execute(query):
+        if review_id is not None:
+            deadlines.append(_review_deadline(dossier_id, commune_id, system_name, next_due_on,
+                                              f"Lần kiểm tra trước: {reviewed_on:%d/%m/%Y} ({assessor})."))
+        elif (due := first_review_due(law, regime, proposed or determined, decision_on, approved_at)) is not None:
+            deadlines.append(_review_deadline(dossier_id, commune_id, system_name, due,
+                                              "Chưa có lần kiểm tra nào kể từ khi phê duyệt cấp độ."))
     return deadlines
 
 
-def _review_deadline(dossier: Dossier, due: date, detail: str) -> Deadline:
+def _first_review_remindable(law, horizon: date):
+    """Dossiers approved early enough for their first check (one regime interval later) to be due by
+    `horizon`, per regime and level: a few days generous (month ends, the zone of approved_at);
+    the exact date is worked out per row. Unknown regimes are kept (and fail as before)."""
+    level = func.coalesce(Dossier.proposed_level, Dossier.determined_level)
+    kept = [Dossier.regime.not_in(list(law.regimes))]
+    for regime_id, regime in law.regimes.items():
+        for interval in regime.review_intervals:
+            latest_start = add_months(horizon, -interval.months) + timedelta(days=4)
+            kept.append(and_(Dossier.regime == regime_id, level == interval.level,
+                             or_(Dossier.decision_on <= latest_start,
+                                 and_(Dossier.decision_on.is_(None),
+                                      Dossier.approved_at < datetime.combine(latest_start + timedelta(days=1), time(0),
+                                                                            timezone.utc)))))
+    return or_(*kept)
+
+
+def _review_deadline(dossier_id: int, commune_id: int, system_name: str, due: date, detail: str) -> Deadline:
     return Deadline(
-        uid=f"review:dossier:{dossier.id}:{due.isoformat()}", kind="review_due",
-        title=f"Kiểm tra, đánh giá định kỳ «{dossier.system.name}»", due=due, commune_id=dossier.commune_id,
-        roles=("officer", "appraiser"), thresholds=REVIEW_THRESHOLDS, link=f"/dossiers/{dossier.id}",
+        uid=f"review:dossier:{dossier_id}:{due.isoformat()}", kind="review_due",
+        title=f"Kiểm tra, đánh giá định kỳ «{system_name}»", due=due, commune_id=commune_id,
+        roles=("officer", "appraiser"), thresholds=REVIEW_THRESHOLDS, link=f"/dossiers/{dossier_id}",
         detail=detail)
 
 
@@ -137,7 +156,10 @@ RESTORE_THRESHOLDS = (before(RESTORE_REMINDER_DAYS), OVERDUE)
 def backups(ctx: DueContext) -> list[Deadline]:
     """Per active plan: the next expected run (calendar only), an overdue plan (reminds the
     responsible person once per missed run), and the restore test (7 days before, overdue)."""
-    query = plans_query(None).where(BackupPlan.is_active.is_(True))
+    # Only the system's name besides the plan: the pages' query (plans_query) also loads each plan's
+    # commune and responsible user with their roles — four statements more for a commune, fifty for the nation.
+    query = (select(BackupPlan).options(joinedload(BackupPlan.system).load_only(InformationSystem.name))
+             .where(BackupPlan.is_active.is_(True)).order_by(BackupPlan.commune_id, BackupPlan.system_id, BackupPlan.id))
     if (scope := ctx.scoped(BackupPlan.commune_id)) is not None:
         query = query.where(scope)
     if ctx.reached_only:  # the moments kept on the row name the plans with a reminder due, exactly
@@ -228,6 +250,8 @@ def annual_report(ctx: DueContext) -> list[Deadline]:
     year = annual_report_year(ctx.today)
     units_due = datetime(year, *ANNUAL_REPORT_UNITS).date()
     owner_due = datetime(year, *ANNUAL_REPORT_OWNER).date()
+    if ctx.reached_only and min(units_due, owner_due) > reminder_horizon(ANNUAL_THRESHOLDS, ctx.today):
+        return []  # most of the year: no statement at all
     period = f"Số liệu từ 15/12/{year - 1} đến 14/12/{year} (Mẫu 08, NĐ 331/2026)."
     deadlines = []
     for commune in _communes(ctx):
@@ -254,21 +278,21 @@ def transition(ctx: DueContext) -> list[Deadline]:
     legacy = (InformationSystem.approval_regime == LEGACY_REGIME) & InformationSystem.approved_level.is_not(None)
     investing = ((InformationSystem.status == "under_investment") & InformationSystem.approved_level.is_(None)
                  & (InformationSystem.investment_approved_on < rules.new_regime_effective))
-    query = (select(InformationSystem).where((legacy | investing) & (InformationSystem.status != "retired"))
-             .order_by(InformationSystem.id))
+    query = (select(InformationSystem.id, InformationSystem.name, InformationSystem.commune_id,
+                    InformationSystem.status, InformationSystem.investment_approved_on, InformationSystem.approved_level)
+             .where((legacy | investing) & (InformationSystem.status != "retired")).order_by(InformationSystem.id))
     if (scope := ctx.scoped(InformationSystem.commune_id)) is not None:
         query = query.where(scope)
     deadlines = []
-    for system in ctx.session.scalars(query):
-        if rules.finishes_under_old_regime(system.status == "under_investment", system.investment_approved_on,
-                                           system.approved_level):
+    for system_id, name, commune_id, status, investment_approved_on, approved_level in ctx.session.execute(query):
+        if rules.finishes_under_old_regime(status == "under_investment", investment_approved_on, approved_level):
             due, task = rules.under_investment_deadline, "hoàn thành thẩm định, phê duyệt cấp độ theo NĐ 85/2016"
         else:
             due, task = rules.existing_systems_deadline, "đáp ứng yêu cầu bảo đảm an ninh mạng theo NĐ 331/2026"
         deadlines.append(Deadline(
-            uid=f"transition:{due.isoformat()}:system:{system.id}", kind="transition_due",
-            title=f"«{system.name}»: {task} (hạn {due:%d/%m/%Y})", due=due, commune_id=system.commune_id,
-            roles=("officer", "staff"), thresholds=TRANSITION_THRESHOLDS, link=f"/systems/{system.id}",
+            uid=f"transition:{due.isoformat()}:system:{system_id}", kind="transition_due",
+            title=f"«{name}»: {task} (hạn {due:%d/%m/%Y})", due=due, commune_id=commune_id,
+            roles=("officer", "staff"), thresholds=TRANSITION_THRESHOLDS, link=f"/systems/{system_id}",
             detail=f"Quy định chuyển tiếp: {rules.article}."))
     return deadlines
 

@@ -5,9 +5,9 @@ once (services/due/reminders.py)."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ir_app.domain.reminders import before
+from ir_app.models import InformationSystem
 from ir_app.models.risks import Risk
 from ir_app.services.due.base import Deadline, DueContext
 
@@ -15,17 +15,21 @@ ACCEPTANCE_THRESHOLDS = (before(30), before(7), before(0))
 
 
 def accepted_risks(ctx: DueContext) -> list[Deadline]:
-    query = (select(Risk).where(Risk.treatment == "accept", Risk.accepted_until.is_not(None))
-             .options(joinedload(Risk.system)).order_by(Risk.id))
+    """One statement of the columns drawn (not the risks as objects with their systems)."""
+    query = (select(Risk.id, Risk.title, Risk.accepted_until, Risk.commune_id, Risk.owner_id, Risk.accepted_by,
+                    Risk.accepted_reason, InformationSystem.name)
+             .join(InformationSystem, InformationSystem.id == Risk.system_id)
+             .where(Risk.treatment == "accept", Risk.accepted_until.is_not(None)).order_by(Risk.id))
     if (scope := ctx.scoped(Risk.commune_id)) is not None:
         query = query.where(scope)
     if (remindable := ctx.remindable(Risk.accepted_until, ACCEPTANCE_THRESHOLDS)) is not None:
         query = query.where(remindable)
     return [Deadline(
-        uid=f"risk:{risk.id}:acceptance:{risk.accepted_until.isoformat()}", kind="risk_acceptance",
-        title=f"Hết hạn chấp nhận rủi ro «{risk.title}» ({risk.system.name})", due=risk.accepted_until,
-        commune_id=risk.commune_id, roles=("officer",), user_ids=(risk.owner_id,) if risk.owner_id else (),
-        thresholds=ACCEPTANCE_THRESHOLDS, link=f"/risks/{risk.id}/edit",
-        detail=(f"Chấp nhận bởi {risk.accepted_by}: {risk.accepted_reason} Hãy đánh giá lại: gia hạn chấp nhận "
+        uid=f"risk:{risk_id}:acceptance:{until.isoformat()}", kind="risk_acceptance",
+        title=f"Hết hạn chấp nhận rủi ro «{title}» ({system_name})", due=until,
+        commune_id=commune_id, roles=("officer",), user_ids=(owner_id,) if owner_id else (),
+        thresholds=ACCEPTANCE_THRESHOLDS, link=f"/risks/{risk_id}/edit",
+        detail=(f"Chấp nhận bởi {accepted_by}: {reason} Hãy đánh giá lại: gia hạn chấp nhận "
                 "(kèm lý do) hoặc chọn biện pháp giảm thiểu."))
-        for risk in ctx.session.scalars(query)]
+        for risk_id, title, until, commune_id, owner_id, accepted_by, reason, system_name
+        in ctx.session.execute(query)]
