@@ -266,18 +266,15 @@ def test_the_migration_back_fills_the_moments_of_existing_plans(engine_at_0028):
     from sqlalchemy import MetaData
 
     from ir_app.migrate import upgrade
-    from tests.services.test_measures_migration import _row
+    from tests.services.test_measures_migration import _row, commune_with_system
 
     metadata = MetaData()
     metadata.reflect(engine_at_0028)
     naive = datetime(2026, 11, 1, 3, 0)  # 10:00 in Hanoi, as the reflected (plain) column takes it
     with engine_at_0028.begin() as connection:
-        province = _row(connection, metadata, "organisations", kind="province", code="31", slug="hai-phong",
-                        name="Hải Phòng")
-        commune = _row(connection, metadata, "organisations", kind="commune", code="11017", slug="vinh-lai",
-                       name="Vĩnh Lại", parent_id=province, commune_type="xa")
-        system = _row(connection, metadata, "information_systems", commune_id=commune, code="MOTCUA", name="Một cửa",
-                      system_type="citizen_service", status="in_operation", hosting="provincial_dc")
+        commune, system = commune_with_system(connection, metadata, code="MOTCUA", name="Một cửa",
+                                              system_type="citizen_service", status="in_operation",
+                                              hosting="provincial_dc")
         plans = {name: _row(connection, metadata, "backup_plans", system_id=system, commune_id=commune, name=name,
                             method="full", frequency="daily", time_of_day="22:00", grace_hours=12,
                             restore_test_interval_months=6, is_active=active, starts_at=naive,

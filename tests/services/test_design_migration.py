@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import MetaData, select
 
 from ir_app.migrate import upgrade
-from tests.services.test_measures_migration import _row, database_at
+from tests.services.test_measures_migration import _row, commune_with_system, database_at
 
 ZONES = [{"code": "DC", "kind": "provider", "name": "Trung tâm dữ liệu tỉnh", "note": ""}]
 NODES = [{"code": "APP", "zone": "DC", "kind": "application", "name": "Phần mềm một cửa", "note": ""}]
@@ -23,13 +23,9 @@ def test_submitted_versions_get_the_saved_design_and_drafts_are_left_alone(old_e
     metadata = MetaData()
     metadata.reflect(old_engine)
     with old_engine.begin() as connection:
-        province = _row(connection, metadata, "organisations", kind="province", code="31", slug="hai-phong",
-                        name="Thành phố Hải Phòng")
-        commune = _row(connection, metadata, "organisations", kind="commune", code="11017", slug="vinh-lai",
-                       name="Vĩnh Lại", parent_id=province, commune_type="xa")
-        system = _row(connection, metadata, "information_systems", commune_id=commune, code="MOTCUA",
-                      name="Một cửa điện tử", system_type="citizen_service", status="in_operation",
-                      hosting="provincial_dc")
+        commune, system = commune_with_system(connection, metadata, code="MOTCUA", name="Một cửa điện tử",
+                                              system_type="citizen_service", status="in_operation",
+                                              hosting="provincial_dc")
         _row(connection, metadata, "system_designs", system_id=system, commune_id=commune, zones=ZONES,
              nodes=NODES, links=[], logical_text="Mô hình do xã viết.", physical_text="")
 

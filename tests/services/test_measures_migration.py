@@ -57,16 +57,22 @@ def _row(connection, metadata: MetaData, table: str, **values) -> int:
                               .returning(metadata.tables[table].c.id)).scalar_one()
 
 
+
+def commune_with_system(connection, metadata, **system) -> tuple[int, int]:
+    """xã Vĩnh Lại (Hải Phòng) and one of its systems, as rows of an older schema: (commune id, system id)."""
+    province = _row(connection, metadata, "organisations", kind="province", code="31", slug="hai-phong",
+                    name="Thành phố Hải Phòng")
+    commune = _row(connection, metadata, "organisations", kind="commune", code="11017", slug="vinh-lai",
+                   name="Vĩnh Lại", parent_id=province, commune_type="xa")
+    return commune, _row(connection, metadata, "information_systems", commune_id=commune, **system)
+
 def test_every_how_met_text_becomes_a_system_measure(old_engine):
     metadata = MetaData()
     metadata.reflect(old_engine)
     with old_engine.begin() as connection:
-        province = _row(connection, metadata, "organisations", kind="province", code="31", slug="hai-phong",
-                        name="Thành phố Hải Phòng")
-        commune = _row(connection, metadata, "organisations", kind="commune", code="11017", slug="vinh-lai",
-                       name="Vĩnh Lại", parent_id=province, commune_type="xa")
-        system = _row(connection, metadata, "information_systems", commune_id=commune, code="LAN", name="Mạng LAN",
-                      system_type="infrastructure", status="in_operation", hosting="on_premises")
+        commune, system = commune_with_system(connection, metadata, code="LAN", name="Mạng LAN",
+                                              system_type="infrastructure", status="in_operation",
+                                              hosting="on_premises")
         dossier = _row(connection, metadata, "dossiers", system_id=system, commune_id=commune, regime="nd331-2026",
                        state="approved", proposed_level=2, decision_number="1/QĐ", decision_on=date(2026, 3, 1),
                        created_at=NOW, updated_at=NOW)

@@ -14,7 +14,7 @@ from ir_app.models import DossierPlanProgress
 from ir_app.services.lawdata import load_law_data
 from ir_app.services.measures.plan import DossierKey, progress_by_dossier
 from ir_app.services.measures.stored_progress import progress_of
-from tests.services.test_measures_migration import _row, database_at
+from tests.services.test_measures_migration import _row, commune_with_system, database_at
 
 
 @pytest.fixture
@@ -28,13 +28,9 @@ def test_progress_of_an_older_database_is_derived_then_read(old_engine):
     metadata = MetaData()
     metadata.reflect(old_engine)
     with old_engine.begin() as connection:
-        province = _row(connection, metadata, "organisations", kind="province", code="31", slug="hai-phong",
-                        name="Thành phố Hải Phòng")
-        commune = _row(connection, metadata, "organisations", kind="commune", code="11017", slug="vinh-lai",
-                       name="Vĩnh Lại", parent_id=province, commune_type="xa")
-        system = _row(connection, metadata, "information_systems", commune_id=commune, code="MOTCUA",
-                      name="Một cửa điện tử", system_type="citizen_service", status="in_operation",
-                      hosting="provincial_dc")
+        commune, system = commune_with_system(connection, metadata, code="MOTCUA", name="Một cửa điện tử",
+                                              system_type="citizen_service", status="in_operation",
+                                              hosting="provincial_dc")
         dossier = _row(connection, metadata, "dossiers", system_id=system, commune_id=commune, version_no=1,
                        regime="nd331-2026", state="operating", proposed_level=3,
                        decision_number="1/QĐ", decision_on=date(2026, 3, 1))
