@@ -166,6 +166,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # HTTPS only: the session cookie gets the Secure flag and responses an HSTS header.
         "IR_SECURE_COOKIES": env_bool(env.get("IR_SECURE_COOKIES"), False),
         "IR_PAGE_SIZE": 25,
+        # Province-wide pages kept per worker for the current minute (web/page_cache.py); 0: off.
+        "IR_PAGE_CACHE_ENTRIES": env_int(env, "IR_PAGE_CACHE_ENTRIES", 256, minimum=0),
         "IR_MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
         "IR_LOGIN_MAX_FAILURES": 5,
         "IR_LOGIN_LOCK_MINUTES": 15,

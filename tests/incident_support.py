@@ -79,9 +79,11 @@ def count_statements(app, callback, *, list_counts: bool = False) -> int:
         if list_counts or not LIST_COUNT.match(statement):
             statements.append(1)
 
-    # The menu badge's count is kept between pages (web.work.work_count): drop it, so that every
-    # measurement counts the whole page, work queue included, and two measurements compare alike.
+    # The menu badge's count and the province-wide pages are kept between requests (web.work.work_count,
+    # web.page_cache): drop them, so that every measurement counts the whole page, work queue included,
+    # and two measurements compare alike.
     app.extensions.get("ir_work_counts", {}).clear()
+    app.extensions["ir_page_cache"].clear()
     event.listen(engine, "before_cursor_execute", count)
     try:
         callback()

@@ -12,6 +12,7 @@ from ir_app.services.authz import Permission, visible_commune_ids, visible_commu
 from ir_app.web.access import public, requires
 from ir_app.web.auth import safe_next
 from ir_app.web.i18n import SUPPORTED
+from ir_app.web.page_cache import cached_html
 from ir_app.web.context import db, now
 from ir_app.web.filters import to_local
 from ir_app.web.work import my_work
@@ -23,14 +24,20 @@ bp = Blueprint("main", __name__)
 @requires(Permission.VIEW)
 def index():
     session = db()
-    communes = visible_communes(session, current_user)
     today = to_local(now()).date()
     law = current_app.extensions["ir_law"]
-    panels = dashboard.panels_for(session, current_user, my_work(), today)
+    panels = dashboard.panels_for(session, current_user, my_work, today)
+    tables = cached_html("overview-communes", lambda: _commune_tables(session, today, law))
+    return render_template("main/index.html", commune_tables=tables, today=today,
+                           workflow=law.workflow, panels=panels)
+
+
+def _commune_tables(session, today, law) -> str:
+    transition = law.default_regime.transition
     figures = overview.commune_figures(session, visible_commune_ids(current_user), today, catalogue=law.catalogue,
-                                       transition=law.default_regime.transition)
-    return render_template("main/index.html", communes=communes, figures=figures, today=today,
-                           transition=law.default_regime.transition, workflow=law.workflow, panels=panels)
+                                       transition=transition)
+    return render_template("main/_communes.html", communes=visible_communes(session, current_user),
+                           figures=figures, today=today, transition=transition)
 
 
 @bp.get("/lang/<code>")

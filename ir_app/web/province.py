@@ -26,6 +26,7 @@ from ir_app.web.access import requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.incidents.common import DOCX_MIME, attachment, local_zone, response_data
 from ir_app.web.inventory import XLSX_MIME
+from ir_app.web.page_cache import cached_html
 
 bp = Blueprint("province", __name__, url_prefix="/province")
 
@@ -71,16 +72,22 @@ def _sort_args() -> tuple[str | None, bool]:
 @requires(Permission.VIEW_PROVINCE)
 def index():
     province = overseen_province()
+    column, descending = _sort_args()
+    body = cached_html("province-view", lambda: _province_body(province, column, descending),
+                       province.id, column, descending, request.args.get("province"))
+    return render_template("province/index.html", body=body)
+
+
+def _province_body(province: Organisation, column: str | None, descending: bool) -> str:
     given = inputs()
     rows = commune_rows(db(), province.id, given)
-    column, descending = _sort_args()
     ids = [row.commune.id for row in rows]
     figures = [
         charts.incidents_by_month(db(), ids, given.today, given.zone, given.response, gettext),
         charts.dossiers_by_state(db(), ids, law().workflow, gettext),
         charts.plan_coverage(rows, gettext),
     ]
-    return render_template("province/index.html", province=province, rows=sort_rows(rows, column, descending),
+    return render_template("province/_body.html", province=province, rows=sort_rows(rows, column, descending),
                            totals=province_totals(rows), columns=rag.COLUMNS, sort=column, descending=descending,
                            charts=figures, today=given.today, transition=given.transition,
                            level_words={level: gettext(word) for level, word in rag.LEVEL_LABELS.items()})

@@ -21,6 +21,7 @@ from ir_app.web.access import database_id, load_scoped, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import AppForm, choice_list, expected_version
 from ir_app.web.local_time import local_zone
+from ir_app.web.page_cache import cached
 
 bp = Blueprint("work", __name__)
 MAX_CACHED_COUNTS = 4096
@@ -47,12 +48,17 @@ bp.add_app_template_global(KIND_LABELS, "WORK_KINDS")
 
 
 def my_work() -> list[WorkItem]:
-    """The signed-in user's queue, computed once per request (the menu count reuses it)."""
+    """The signed-in user's queue, computed once per request (the menu count reuses it) and once
+    per change and minute (`web.page_cache`: its items are made of audited records and clock times)."""
     if "my_work" not in g:
-        ctx = WorkContext(db(), current_user._get_current_object(), now(), local_zone(),
-                          current_app.extensions["ir_law"], current_app.config.get("IR_PLAYBOOKS_DIR"))
-        g.my_work = work_for(ctx)
+        g.my_work = list(cached("work", _work_of_user))
     return g.my_work
+
+
+def _work_of_user() -> tuple[WorkItem, ...]:
+    ctx = WorkContext(db(), current_user._get_current_object(), now(), local_zone(),
+                      current_app.extensions["ir_law"], current_app.config.get("IR_PLAYBOOKS_DIR"))
+    return tuple(work_for(ctx))
 
 
 def menu() -> MenuFigures:

@@ -1,21 +1,13 @@
 """The overview: figures per commune, province view for overseers, bounded statements."""
 from __future__ import annotations
 
-from sqlalchemy import event
-
 from ir_app.cli.serving import demo
 from ir_app.models import Role
+from tests.incident_support import count_statements
 
 
 def _statements(app, callback) -> int:
-    engine, seen = app.extensions["ir_engine"], []
-    listener = lambda *args: seen.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        callback()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(seen)
+    return count_statements(app, callback, list_counts=True)
 
 
 def test_overseer_sees_each_commune_of_the_province(app, make_web):

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, any_, bindparam, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import String, select
 
+from ir_app.db import one_of
 from ir_app.domain.reminders import Threshold, latest_reached
 from ir_app.models import Organisation, User
 from ir_app.models.notifications import Notification
@@ -78,8 +78,7 @@ def _existing_keys(ctx: DueContext, keys: list[str]) -> set[str]:
         return set()
     query = select(Notification.dedup_key).distinct()
     if ctx.session.get_bind().dialect.name == "postgresql":
-        return set(ctx.session.scalars(query.where(
-            Notification.dedup_key == any_(bindparam("keys", keys, type_=ARRAY(String))))))
+        return set(ctx.session.scalars(query.where(one_of(ctx.session, Notification.dedup_key, keys, String))))
     found: set[str] = set()
     for start in range(0, len(keys), KEY_CHUNK):
         found.update(ctx.session.scalars(query.where(Notification.dedup_key.in_(keys[start:start + KEY_CHUNK]))))

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
+from ir_app.db import one_of
 from ir_app.domain.plan import Progress
 from ir_app.domain.requirements import Catalogue
 from ir_app.models import DossierPlanProgress, PlanProgressVersion
@@ -56,7 +57,7 @@ def _valid_rows(session: Session, dossiers: list[DossierKey], keys: dict[int, st
         select(stored.dossier_id, stored.commune_id, stored.system_id, stored.level, stored.catalogue_key,
                stored.total, stored.met, stored.partly, stored.not_applicable)
         .outerjoin(versions, versions.commune_id == stored.commune_id)
-        .where(stored.dossier_id.in_([dossier.id for dossier in dossiers]),
+        .where(one_of(session, stored.dossier_id, [dossier.id for dossier in dossiers]),
                stored.version == func.coalesce(versions.version, 0)))
     wanted = {dossier.id: dossier for dossier in dossiers}
     found = {}
@@ -70,7 +71,7 @@ def _valid_rows(session: Session, dossiers: list[DossierKey], keys: dict[int, st
 
 def _versions(session: Session, commune_ids: set[int]) -> dict[int, int]:
     return dict(session.execute(select(PlanProgressVersion.commune_id, PlanProgressVersion.version)
-                                .where(PlanProgressVersion.commune_id.in_(commune_ids))).all())
+                                .where(one_of(session, PlanProgressVersion.commune_id, commune_ids))).all())
 
 
 def _store(session: Session, dossiers: list[DossierKey], derived: dict[int, Progress], versions: dict[int, int],

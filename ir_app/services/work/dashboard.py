@@ -2,6 +2,7 @@
 to the list it counts. Reuses the user's work queue; a few grouped statements more per role."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,16 +37,21 @@ class Panel:
     items: list[WorkItem] = field(default_factory=list)   # the most urgent work of this panel
 
 
-def panels_for(session: Session, user: User, work: list[WorkItem], today: date) -> list[Panel]:
-    """One panel per role the user holds, in the order of the roles' daily urgency."""
+# The roles whose panel lists items of the work queue; the others need only their own figures.
+ROLES_SHOWING_WORK = frozenset({Role.OFFICER, Role.STAFF, Role.APPRAISER, Role.APPROVER})
+
+
+def panels_for(session: Session, user: User, work_of_user: Callable[[], list[WorkItem]],
+               today: date) -> list[Panel]:
+    """One panel per role the user holds, in the order of the roles' daily urgency. The work queue
+    (a dozen statements) is built only when one of these panels shows it: not for an overseer."""
     commune_id = user.organisation_id if user.organisation.kind == "commune" else None
     builders = ((Role.OFFICER, _officer), (Role.STAFF, _staff), (Role.APPRAISER, _deciding),
                 (Role.APPROVER, _deciding), (Role.AUDITOR, _auditor), (Role.ADMIN, _admin))
-    panels = []
-    for role, build in builders:
-        if role in user.roles and (commune_id is not None or role == Role.ADMIN):
-            panels.append(build(session, role, commune_id, work, today))
-    return panels
+    roles = [(role, build) for role, build in builders
+             if role in user.roles and (commune_id is not None or role == Role.ADMIN)]
+    work = work_of_user() if any(role in ROLES_SHOWING_WORK for role, _ in roles) else []
+    return [build(session, role, commune_id, work, today) for role, build in roles]
 
 
 def _of(work: list[WorkItem], *kinds: str) -> list[WorkItem]:
