@@ -252,6 +252,10 @@ def run_target(target: Target, province: bench_province.Province, args: argparse
     finally:
         for server in servers:
             server.stop()
+        for server in servers:  # a worker that crashed or timed out says so here, with its traceback
+            logged = Path(server.log.name).read_text(errors="replace").strip()
+            if logged:
+                print(f"{server.name} log ({server.log.name}):\n{logged[-4000:]}")
 
 
 def _officer_dossier(url: str, province: bench_province.Province) -> int:

@@ -69,10 +69,14 @@ def main() -> None:
     parser.add_argument("--pages", default="", help="comma-separated labels (substrings)")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions per page")
     parser.add_argument("--sql", action="store_true", help="also print each statement of a page with its time")
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="compute every view (IR_PAGE_CACHE_ENTRIES=0): the cost after each change")
     args = parser.parse_args()
     province = bench_province.province_from(args)
     url = bench_province.sqlite_url(args.data_dir) if args.sqlite else args.pg_url
     os.environ.update(bench_province.server_env(url, args.data_dir))
+    if args.no_page_cache:
+        os.environ["IR_PAGE_CACHE_ENTRIES"] = "0"
     from ir_app import create_app
 
     app = create_app()

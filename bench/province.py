@@ -73,7 +73,9 @@ def server_env(url: str, data_dir: Path, **extra: str) -> dict[str, str]:
             "IR_SECRET_KEY": "bench-secret-key-only-for-benchmarks-0123456789",
             "IR_DEMO_PASSWORD": PASSWORD, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
             # The benchmark signs in an overseer with a password alone: no two-factor step to script.
-            "IR_TOTP_REQUIRED_ROLES": "", **extra}
+            "IR_TOTP_REQUIRED_ROLES": "",
+            # A worker that dies of a signal (a crash in a C extension) leaves its Python traceback in the log.
+            "PYTHONFAULTHANDLER": "1", **extra}
 
 
 def ensure_province(url: str, province: Province, data_dir: Path, rebuild: bool) -> str:
