@@ -21,7 +21,7 @@ from ir_app.web.access import database_id, load_scoped, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import AppForm, choice_list, expected_version
 from ir_app.web.local_time import local_zone
-from ir_app.web.page_cache import cached
+from ir_app.web.page_cache import cached, cached_html
 
 bp = Blueprint("work", __name__)
 MAX_CACHED_COUNTS = 4096
@@ -123,11 +123,14 @@ def _duration(value: timedelta) -> str:
 @bp.get("/work")
 @requires(Permission.VIEW)
 def index():
-    items = my_work()
     kind = request.args.get("kind", "")[:32]
+    return render_template("work/index.html", body=cached_html("work-page", lambda: _work_body(kind), kind))
+
+
+def _work_body(kind: str) -> str:
+    items = my_work()
     shown = [item for item in items if item.kind == kind] if kind else items
-    return render_template("work/index.html", items=shown, total=len(items), counts=counts_by_kind(items),
-                           kind=kind)
+    return render_template("work/_body.html", items=shown, total=len(items), counts=counts_by_kind(items), kind=kind)
 
 
 # --------------------------------------------------------------------------- assigning a dossier step
