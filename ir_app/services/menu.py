@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from ir_app.models import AuditEvent
@@ -22,9 +22,14 @@ class MenuFigures:
     last_change: int | None   # the newest audit event's id (None: nothing audited yet)
 
 
-def menu_figures(session: Session, user_id: int) -> MenuFigures:
+def menu_columns(user_id: int) -> tuple[ScalarSelect, ScalarSelect]:
+    """The unread count and the newest audit event's id, as two columns another statement can carry
+    (the user's own load: see `web.access.load_user`)."""
     unread = (select(func.count(Notification.id))
               .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
-    last_change = select(func.max(AuditEvent.id)).scalar_subquery()
-    count, last = session.execute(select(unread, last_change)).one()
+    return unread, select(func.max(AuditEvent.id)).scalar_subquery()
+
+
+def menu_figures(session: Session, user_id: int) -> MenuFigures:
+    count, last = session.execute(select(*menu_columns(user_id))).one()
     return MenuFigures(count or 0, last)

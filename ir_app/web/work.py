@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, g, has_request_context, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from wtforms import HiddenField, SelectField
 
 from ir_app.i18n_markers import N_
@@ -62,10 +65,17 @@ def _work_of_user() -> tuple[WorkItem, ...]:
 
 
 def menu() -> MenuFigures:
-    """The navigation bar's figures, read once per request."""
+    """The navigation bar's figures, read with the signed-in user (`web.access.load_user`), or here
+    again when the request has committed a change since."""
     if "menu_figures" not in g:
         g.menu_figures = menu_figures(db(), current_user.id)
     return g.menu_figures
+
+
+@event.listens_for(Session, "after_commit")
+def _menu_after_commit(_session: Session) -> None:
+    if has_request_context():  # a page drawn after a change shows the figures after it
+        g.pop("menu_figures", None)
 
 
 @bp.app_template_global("work_count")

@@ -129,3 +129,24 @@ def test_no_entries_means_no_caching(app, make_web, overseer, plan):
     first = count_statements(app, lambda: client.get("/"))
     app.extensions["ir_work_counts"].clear()  # the menu badge's own count (web.work.work_count)
     assert _views_statements(app, client, "/") == first
+
+
+def test_the_menu_figures_come_with_the_user_and_are_read_again_after_a_commit(app, make_user, commune, session,
+                                                                              clock):
+    from flask import g
+
+    from ir_app.models import Notification
+    from ir_app.web.access import load_user
+    from ir_app.web.context import db
+    from ir_app.web.work import menu
+
+    user = make_user(Role.OFFICER, organisation=commune)
+    session.add(Notification(dedup_key="k", user_id=user.id, kind="test", subject="Thử", created_at=clock.now()))
+    session.commit()
+    with app.test_request_context("/"):
+        g._login_user = load_user(f"{user.id}:{user.session_token}")  # what Flask-Login does with it
+        assert g._login_user.id == user.id and g.menu_figures.unread == 1  # read in the user's own statement
+        notification = db().query(Notification).one()
+        notification.read_at = clock.now()
+        db().commit()
+        assert "menu_figures" not in g and menu().unread == 0  # a page drawn after the change
