@@ -23,6 +23,7 @@ from ir_app.web.context import actor, db, now
 from ir_app.web.forms import AppForm, SimpleForm, choice_list, form_values, spec_form, submit
 from ir_app.web.incidents.common import response_data
 from ir_app.web.local_time import local_today, local_zone
+from ir_app.web.page_cache import cached_html
 
 bp = Blueprint("advisories", __name__, url_prefix="/advisories")
 
@@ -229,8 +230,13 @@ def attachment(advisory_id: int):
 @requires(Permission.ISSUE_ADVISORY)
 def matrix():
     province = _province()
+    return render_template("advisories/matrix.html",
+                           body=cached_html("advisories-matrix", lambda: _matrix_body(province), province.id))
+
+
+def _matrix_body(province: Organisation) -> str:
     table = queries.province_matrix(db(), province.id, local_today())
-    return render_template("advisories/matrix.html", province=province, table=table, **_labels())
+    return render_template("advisories/_matrix_body.html", province=province, table=table, **_labels())
 
 
 @bp.get("/matrix.xlsx")

@@ -67,6 +67,18 @@ def test_bad_input_is_explained(make_web, people, commune, clock):
     assert "Ngày 31/02/2026 không có trong lịch." in text and "Bắt buộc nhập." in text
 
 
+def test_the_matrix_shows_an_acknowledgement_at_once(make_web, people, commune, session, clock):
+    clock.current = hanoi(2026, 12, 7, 9, 0)
+    overseer = make_web(people["overseer"])
+    _issue(overseer, [commune.id])
+    advisory = session.scalar(select(Advisory))
+    cell = f'data-commune="{commune.code}" data-advisory="{advisory.id}"><span class="badge '
+    assert cell + "warn" in overseer.get("/advisories/matrix").get_data(as_text=True)  # new, kept for the minute
+    officer = make_web(people["officer_a"])
+    assert officer.post_form(f"/advisories/{advisory.id}/acknowledge", {}).status_code == 302
+    assert cell + "pending" in overseer.get("/advisories/matrix").get_data(as_text=True)  # same minute
+
+
 def test_a_commune_answers_with_evidence_and_the_matrix_shows_done_and_overdue(
         app, make_web, people, commune, other_commune, session, clock):
     clock.current = hanoi(2026, 12, 7, 9, 0)

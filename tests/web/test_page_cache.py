@@ -47,7 +47,8 @@ def _views_statements(app, client, path: str) -> int:
     return len(seen)
 
 
-@pytest.mark.parametrize("path", ["/", "/province/", "/province/?sort=name", "/work", "/work?kind=backup_overdue"])
+@pytest.mark.parametrize("path", ["/", "/province/", "/province/?sort=name", "/work", "/work?kind=backup_overdue",
+                                  "/advisories/matrix"])
 def test_a_second_view_without_change_reuses_the_page(app, make_web, overseer, plan, path):
     client = make_web(overseer)
     first = count_statements(app, lambda: client.get(path))
