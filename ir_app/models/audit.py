@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ir_app.models.base import Base, UTCDateTime
@@ -17,6 +17,9 @@ class AuditEvent(Base):
         # A commune's log, newest first (the audit page): read backwards, no sort, no filtering.
         Index("ix_audit_events_commune_id_order", "commune_id", "id"),
         Index("ix_audit_events_object", "object_type", "object_id"),
+        # The newest event of no commune (services/change_mark.py) in one probe, however long the log.
+        Index("ix_audit_events_unowned", "id", postgresql_where=text("commune_id IS NULL"),
+              sqlite_where=text("commune_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
