@@ -22,10 +22,12 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ir_app.services.change_mark import change_mark
 from ir_app.web.context import db, now
@@ -74,10 +76,16 @@ def init_app(app) -> None:
 
 
 def scope_mark() -> int:
-    """The signed-in user's change mark, read once per request."""
+    """The signed-in user's change mark, read once per request (again after the request commits)."""
     if "change_mark" not in g:
         g.change_mark = change_mark(db(), current_user._get_current_object())
     return g.change_mark
+
+
+@event.listens_for(Session, "after_commit")
+def _mark_after_commit(_session: Session) -> None:
+    if has_request_context():
+        g.pop("change_mark", None)
 
 
 def cached(name: str, compute: Callable[[], T], *parts: Hashable) -> T:

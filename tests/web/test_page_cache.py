@@ -151,3 +151,21 @@ def test_the_menu_figures_come_with_the_user_and_are_read_again_after_a_commit(a
         notification.read_at = clock.now()
         db().commit()
         assert "menu_figures" not in g and menu().unread == 0  # a page drawn after the change
+
+
+def test_a_request_that_commits_a_change_reads_its_mark_again(app, make_user, commune, clock):
+    from flask import g
+
+    from ir_app.services import audit
+    from ir_app.web.access import load_user
+    from ir_app.web.context import db
+    from ir_app.web.page_cache import scope_mark
+
+    officer = make_user(Role.OFFICER, organisation=commune)
+    with app.test_request_context("/"):
+        g._login_user = load_user(f"{officer.id}:{officer.session_token}")
+        before = scope_mark()
+        audit.record(db(), Actor.system("kiểm thử"), "update", now=clock.now(), object_type="test",
+                     commune_id=commune.id)
+        db().commit()
+        assert scope_mark() > before
