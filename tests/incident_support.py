@@ -68,8 +68,9 @@ def act(session, user: User, incident: Incident, action: str, now: datetime, com
 LIST_COUNT = re.compile(r"SELECT count\(\*\) AS count_1\s+FROM \(SELECT ")
 
 
-def count_statements(app, callback, *, list_counts: bool = False) -> int:
-    """How many SQL statements ``callback`` runs (bounded list pages), a list's count left out unless asked."""
+def count_statements(app, callback, *, list_counts: bool = False, keep_kept_pages: bool = False) -> int:
+    """How many SQL statements ``callback`` runs (bounded list pages), a list's count left out unless asked;
+    ``keep_kept_pages`` measures a view that may reuse what earlier views kept."""
     from sqlalchemy import event
 
     engine = app.extensions["ir_engine"]
@@ -82,8 +83,9 @@ def count_statements(app, callback, *, list_counts: bool = False) -> int:
     # The menu badge's count and the province-wide pages are kept between requests (web.work.work_count,
     # web.page_cache): drop them, so that every measurement counts the whole page, work queue included,
     # and two measurements compare alike.
-    app.extensions.get("ir_work_counts", {}).clear()
-    app.extensions["ir_page_cache"].clear()
+    if not keep_kept_pages:
+        app.extensions.get("ir_work_counts", {}).clear()
+        app.extensions["ir_page_cache"].clear()
     event.listen(engine, "before_cursor_execute", count)
     try:
         callback()

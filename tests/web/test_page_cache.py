@@ -33,24 +33,15 @@ def _overdue_backups(client) -> list[str]:
 
 
 def _views_statements(app, client, path: str) -> int:
-    """Statements of a view that may reuse what the previous one kept (count_statements clears it)."""
-    from sqlalchemy import event
-
-    seen = []
-    listener = lambda *args: seen.append(1)  # noqa: E731
-    engine = app.extensions["ir_engine"]
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(seen)
+    """Statements of a view that may reuse what the previous one kept."""
+    return count_statements(app, lambda: client.get(path), list_counts=True, keep_kept_pages=True)
 
 
 @pytest.mark.parametrize("path", ["/", "/province/", "/province/?sort=name", "/work", "/work?kind=backup_overdue",
                                   "/advisories/matrix"])
 def test_a_second_view_without_change_reuses_the_page(app, make_web, overseer, plan, path):
     client = make_web(overseer)
+    assert client.get(path).status_code == 200
     first = count_statements(app, lambda: client.get(path))
     again = _views_statements(app, client, path)
     assert again < first
