@@ -130,8 +130,8 @@ def _vm_hwm(pid: int) -> int:
     return 0
 
 
-def gunicorn(app: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"{HOST}:{port}",
+def gunicorn(app: str, port: int, workers: int = 2, threads: int = 4) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b", f"{HOST}:{port}",
             "--log-level", "warning", app]
 
 
@@ -297,6 +297,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds before each page")
     parser.add_argument("--port", type=int, default=18700)
     parser.add_argument("--pages", default="", help="comma-separated labels (substrings) of the pages to load")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (PostgreSQL target)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     args = parser.parse_args()
     province = bench_province.province_from(args)
     print(f"synthetic province {province.code}: {province.communes} communes, "
@@ -304,9 +306,10 @@ def main() -> None:
           f"{args.clients} clients, {args.seconds:.0f} s per page")
     targets = []
     if args.only != "sqlite":
-        targets.append(Target("PostgreSQL + gunicorn -w 2 --threads 4", args.pg_url,
-                              gunicorn("ir_app:create_app()", args.port), gunicorn("bench.bare_app:create_app()",
-                                                                                     args.port + 1)))
+        workers = {"workers": args.workers, "threads": args.threads}
+        targets.append(Target(f"PostgreSQL + gunicorn -w {args.workers} --threads {args.threads}", args.pg_url,
+                              gunicorn("ir_app:create_app()", args.port, **workers),
+                              gunicorn("bench.bare_app:create_app()", args.port + 1, **workers)))
     if args.only != "pg":
         targets.append(Target("SQLite + waitress (ir-app serve, 8 threads)", bench_province.sqlite_url(args.data_dir),
                               ir_app_serve(args.port), waitress(args.port + 1)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import BindParameter, ColumnElement, ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ir_app.models import AuditEvent
@@ -22,14 +22,18 @@ class MenuFigures:
     last_change: int | None   # the newest audit event's id (None: nothing audited yet)
 
 
-def menu_columns(user_id: int) -> tuple[ScalarSelect, ScalarSelect]:
+USER_ID: BindParameter[int] = bindparam("menu_user_id")
+
+
+def menu_columns(user_id: ColumnElement[int] = USER_ID) -> tuple[ScalarSelect, ScalarSelect]:
     """The unread count and the newest audit event's id, as two columns another statement can carry
-    (the user's own load: see `web.access.load_user`)."""
+    (the user's own load: see `web.access.load_user`). By default the user is the bound parameter
+    `USER_ID`, so a statement built once serves every request."""
     unread = (select(func.count(Notification.id))
               .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
     return unread, select(func.max(AuditEvent.id)).scalar_subquery()
 
 
 def menu_figures(session: Session, user_id: int) -> MenuFigures:
-    count, last = session.execute(select(*menu_columns(user_id))).one()
+    count, last = session.execute(select(*menu_columns()), {USER_ID.key: user_id}).one()
     return MenuFigures(count or 0, last)
