@@ -53,10 +53,11 @@ def build_app(overrides: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(PACKAGE_DIR / "translations"))
     i18n.init_app(app)
-    from ir_app.web import access, errors, filters, page_cache, security, session_limits, two_factor
+    from ir_app.web import access, errors, filters, navigation, page_cache, security, session_limits, two_factor
 
     access.init_app(app)
     page_cache.init_app(app)
+    navigation.init_app(app)
     session_limits.init_app(app)
     two_factor.init_app(app)
     filters.init_app(app)

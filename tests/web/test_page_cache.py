@@ -116,7 +116,8 @@ def test_the_cache_keeps_one_minute_and_a_bounded_number_of_entries():
 
 
 def test_no_entries_means_no_caching(app, make_web, overseer, plan):
-    app.extensions["ir_page_cache"].max_entries = 0
+    app.extensions["ir_page_cache"].max_entries = 0  # as IR_PAGE_CACHE_ENTRIES=0 makes both
+    app.extensions["ir_navigation_cache"].max_entries = 0
     client = make_web(overseer)
     first = count_statements(app, lambda: client.get("/"))
     app.extensions["ir_work_counts"].clear()  # the menu badge's own count (web.work.work_count)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ir_app.domain.text import whole_number
 from ir_app.models import Incident, InformationSystem, Organisation, User, UserRole
@@ -80,8 +80,8 @@ def incident_list_query(session: Session, user: User, filters: IncidentFilters, 
     visible = visible_commune_ids(user)
     query = (select(Incident).options(selectinload(Incident.reports))
              .order_by(Incident.detected_at.desc(), Incident.id.desc()))
-    if with_commune:
-        query = query.options(selectinload(Incident.commune))
+    if with_commune:  # joined, not a second SELECT: one commune per row, the LIMIT stays on the index scan
+        query = query.options(joinedload(Incident.commune))
     if visible is not None:
         query = query.where(Incident.commune_id.in_(visible))
     readable = readable_filter(user)
