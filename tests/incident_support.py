@@ -81,8 +81,8 @@ def count_statements(app, callback, *, list_counts: bool = False, keep_kept_page
             statements.append(1)
 
     # The menu badge's count, the menu and the province-wide pages are kept between requests
-    # (web.work.work_count, web.navigation, web.page_cache): drop them, so that every measurement counts the whole page, work queue included,
-    # and two measurements compare alike.
+    # (web.work.work_count, web.navigation, web.page_cache): drop them, so that every measurement counts
+    # the whole page, work queue included, and two measurements compare alike.
     if not keep_kept_pages:
         app.extensions.get("ir_work_counts", {}).clear()
         app.extensions["ir_page_cache"].clear()

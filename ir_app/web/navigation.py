@@ -22,8 +22,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from ir_app.web.context import now
-from ir_app.web.page_cache import MinuteCache
+from ir_app.web.page_cache import MinuteCache, this_minute
 from ir_app.web.work import menu
 
 TEMPLATE = "_navigation.html"
@@ -37,15 +36,14 @@ def init_app(app: Flask) -> None:
 def navigation() -> Markup:
     """The `<nav>` of the page: drawn, or taken from what this user's last page drew."""
     cache: MinuteCache = current_app.extensions["ir_navigation_cache"]
-    if not current_user.is_authenticated or cache.max_entries <= 0:
-        return Markup(render_template(TEMPLATE))  # noqa: S704 - the output of an autoescaped template
+    if not current_user.is_authenticated:
+        return _draw()
     generate_csrf()  # the session's token exists before it is part of the key
     user, figures = current_user._get_current_object(), menu()
     key = (user.id, user.version, str(get_locale()), figures.unread, figures.last_change,
            session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")), request.script_root)
-    minute = now().replace(second=0, microsecond=0)
-    drawn = cache.get(minute, key)
-    if drawn is None:
-        drawn = Markup(render_template(TEMPLATE))  # noqa: S704 - the output of an autoescaped template
-        cache.put(minute, key, drawn)
-    return drawn
+    return cache.fetch(this_minute(), key, _draw)
+
+
+def _draw() -> Markup:
+    return Markup(render_template(TEMPLATE))  # noqa: S704 - the output of an autoescaped template

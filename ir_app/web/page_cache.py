@@ -63,6 +63,16 @@ class MinuteCache:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
+    def fetch(self, minute: datetime, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value kept under ``key`` this minute, else ``compute()``'s, kept (off when bounded at 0)."""
+        if self.max_entries <= 0:
+            return compute()
+        value = self.get(minute, key)
+        if value is None:
+            value = compute()
+            self.put(minute, key, value)
+        return value
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -93,15 +103,14 @@ def cached(name: str, compute: Callable[[], T], *parts: Hashable) -> T:
     variants of one page (sort order, filters)."""
     cache: MinuteCache = current_app.extensions["ir_page_cache"]
     if cache.max_entries <= 0:
-        return compute()
-    minute = now().replace(second=0, microsecond=0)
+        return compute()  # before the key: the change mark costs a statement
     user = current_user._get_current_object()
     key = (name, user.id, user.version, str(get_locale()), scope_mark(), *parts)
-    value = cache.get(minute, key)
-    if value is None:
-        value = compute()
-        cache.put(minute, key, value)
-    return value
+    return cache.fetch(this_minute(), key, compute)
+
+
+def this_minute() -> datetime:
+    return now().replace(second=0, microsecond=0)
 
 
 def cached_html(name: str, render: Callable[[], str], *parts: Hashable) -> Markup:

@@ -24,7 +24,7 @@ from ir_app.web.access import database_id, load_scoped, requires
 from ir_app.web.context import actor, db, now
 from ir_app.web.forms import AppForm, choice_list, expected_version
 from ir_app.web.local_time import local_zone
-from ir_app.web.page_cache import cached, cached_html
+from ir_app.web.page_cache import cached, cached_html, this_minute
 
 bp = Blueprint("work", __name__)
 MAX_CACHED_COUNTS = 4096
@@ -88,7 +88,7 @@ def work_count() -> int:
     if "my_work" in g:
         return len(g.my_work)
     user = current_user._get_current_object()
-    key = (user.id, user.version, menu().last_change, now().replace(second=0, microsecond=0))
+    key = (user.id, user.version, menu().last_change, this_minute())
     counts = current_app.extensions.setdefault("ir_work_counts", {})
     count = counts.get(key)
     if count is None:
